@@ -1,0 +1,92 @@
+"""The ``cph-kg`` command line: parses arguments and renders; the work is done by the library.
+
+Exit codes follow pySHACL: 0 the conventions conform, 1 they do not, 2 bad input or usage.
+A user mistake is printed as one line on standard error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cph_kg import render
+from cph_kg.errors import CphKgError
+from cph_kg.rdfio import FORMAT_NAMES
+from cph_kg.report import Severity
+from cph_kg.resources import example_conventions
+from cph_kg.validation import validate
+
+EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cph-kg")
+def main() -> None:
+    """cph-kg: the legal knowledge graph of article R349-2 CASF and its cooperation agreements."""
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--examples",
+    is_flag=True,
+    help="Validate the example conventions shipped with cph-kg (in addition to FILES).",
+)
+@click.option(
+    "--format",
+    "forced_format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="RDF syntax of the files (default: from each file's extension).",
+)
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, turtle for the standard sh:ValidationReport.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of labels and messages (French is the source).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning"]),
+    default="violation",
+    show_default=True,
+    help="Exit with 1 on violations only, or on warnings too.",
+)
+def validate_command(
+    files: tuple[Path, ...],
+    examples: bool,
+    forced_format: str | None,
+    output: str,
+    lang: str,
+    fail_on: str,
+) -> None:
+    """Validate cooperation agreements (conventions de coopération) against R349-2 CASF.
+
+    FILES are Turtle, N-Triples, JSON-LD or RDF/XML documents, each describing one or more
+    cph:ConventionDeCooperation. The report is grouped by convention, then by provision.
+    """
+    paths = [*files, *(example_conventions() if examples else [])]
+    if not paths:
+        raise click.UsageError("give convention files to validate, or --examples")
+    try:
+        outcome = validate(paths, forced_format)
+    except CphKgError as error:
+        click.echo(f"cph-kg: error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if output == "json":
+        click.echo(render.as_json(outcome, lang))
+    elif output == "turtle":
+        click.echo(render.as_turtle(outcome), nl=False)
+    else:
+        click.echo(render.as_text(outcome, lang))
+    threshold = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
+    sys.exit(EXIT_DOES_NOT_CONFORM if outcome.fails(threshold) else EXIT_CONFORMS)

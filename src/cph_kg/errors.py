@@ -1,0 +1,24 @@
+"""Errors a user can act on.
+
+The command line prints these as one line and exits with code 2; anything else escaping is a
+bug in cph-kg, not a user mistake, and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CphKgError(Exception):
+    """A user-facing error whose message fits on one line."""
+
+
+class InputError(CphKgError):
+    """A file the user gave cannot be used: missing, empty, malformed or of the wrong kind."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.problem = " ".join(problem.split())
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        super().__init__(f"{where}: {self.problem}")

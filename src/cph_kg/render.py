@@ -1,0 +1,139 @@
+"""Rendering a :class:`~cph_kg.report.ValidationOutcome` as text, JSON or a SHACL report.
+
+Text is for people at a terminal: grouped by convention, then by provision of R349-2, in the
+chosen language. JSON is the same structure for programs; Turtle is the standard
+``sh:ValidationReport`` (each result also carries ``cph:provision``).
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
+
+HEADINGS = {
+    "fr": {
+        "title": (
+            "Contrôle de conformité à l'article R. 349-2 "
+            "du code de l'action sociale et des familles"
+        ),
+        "conforms": "conforme",
+        "not_conforms": "non conforme",
+        "summary": (
+            "{ok} convention(s) conforme(s) sur {total} ; "
+            "{v} violation(s), {w} avertissement(s), {i} information(s)."
+        ),
+        "data_quality": "qualité des données",
+        "value": " (valeur : {})",
+        Severity.VIOLATION: "VIOLATION",
+        Severity.WARNING: "AVERTISSEMENT",
+        Severity.INFO: "INFORMATION",
+    },
+    "en": {
+        "title": "Conformity with article R. 349-2 of the Code de l'action sociale et des familles",
+        "conforms": "conforms",
+        "not_conforms": "does not conform",
+        "summary": (
+            "{ok} of {total} convention(s) conform; {v} violation(s), {w} warning(s), {i} info(s)."
+        ),
+        "data_quality": "data quality",
+        "value": " (value: {})",
+        Severity.VIOLATION: "VIOLATION",
+        Severity.WARNING: "WARNING",
+        Severity.INFO: "INFO",
+    },
+}
+
+
+def as_text(outcome: ValidationOutcome, lang: str = "fr") -> str:
+    """A report for a terminal: each convention, then its findings grouped by provision."""
+    words = HEADINGS[lang]
+    lines = [words["title"], ""]
+    for verdict in outcome.conventions:
+        lines.extend(_convention_lines(verdict, lang))
+        lines.append("")
+    ok = sum(1 for verdict in outcome.conventions if verdict.conforms)
+    lines.append(
+        words["summary"].format(
+            ok=ok,
+            total=len(outcome.conventions),
+            v=outcome.count(Severity.VIOLATION),
+            w=outcome.count(Severity.WARNING),
+            i=outcome.count(Severity.INFO),
+        )
+    )
+    return "\n".join(lines)
+
+
+def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
+    words = HEADINGS[lang]
+    mark = "✔" if verdict.conforms else "✘"
+    status = words["conforms"] if verdict.conforms else words["not_conforms"]
+    name = verdict.identifier or str(verdict.iri)
+    details = ", ".join(part for part in (verdict.departement, verdict.date) if part)
+    lines = [f"{mark} {name} — {status}" + (f" ({details})" if details else "")]
+    if verdict.title:
+        lines.append(f"  « {verdict.title} »" if lang == "fr" else f'  "{verdict.title}"')
+    if verdict.source:
+        lines.append(f"  {verdict.source}")
+    for provision, findings in groupby(verdict.findings, key=lambda f: f.provision):
+        lines.append(f"  {provision.label(lang)}")
+        lines.extend(_finding_line(finding, lang) for finding in findings)
+    return lines
+
+
+def _finding_line(finding: Finding, lang: str) -> str:
+    words = HEADINGS[lang]
+    kind = f" [{words['data_quality']}]" if finding.rule_kind.name == "DATA_QUALITY" else ""
+    value = words["value"].format(finding.value) if finding.value is not None else ""
+    return f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}"
+
+
+def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
+    """The outcome as a JSON document (messages in ``lang``)."""
+    document = {
+        "conforms": outcome.conforms,
+        "summary": {
+            "conventions": len(outcome.conventions),
+            "conforming": sum(1 for verdict in outcome.conventions if verdict.conforms),
+            "violations": outcome.count(Severity.VIOLATION),
+            "warnings": outcome.count(Severity.WARNING),
+            "infos": outcome.count(Severity.INFO),
+        },
+        "conventions": [
+            {
+                "iri": str(verdict.iri),
+                "identifier": verdict.identifier,
+                "title": verdict.title,
+                "date": verdict.date,
+                "departement": verdict.departement,
+                "source": str(verdict.source) if verdict.source else None,
+                "conforms": verdict.conforms,
+                "findings": [_finding_json(finding, lang) for finding in verdict.findings],
+            }
+            for verdict in outcome.conventions
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
+    return {
+        "provision": str(finding.provision.iri),
+        "provision_reference": finding.provision.reference,
+        "provision_label": finding.provision.label(lang),
+        "severity": finding.severity.label,
+        "rule_kind": finding.rule_kind.label,
+        "message": finding.message(lang),
+        "obligation": str(finding.obligation) if finding.obligation else None,
+        "shape": str(finding.shape),
+        "focus": str(finding.focus),
+        "path": str(finding.path) if finding.path is not None else None,
+        "value": str(finding.value) if finding.value is not None else None,
+    }
+
+
+def as_turtle(outcome: ValidationOutcome) -> str:
+    """The standard SHACL validation report, in Turtle."""
+    return outcome.report_graph.serialize(format="turtle")

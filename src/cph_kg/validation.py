@@ -1,0 +1,101 @@
+"""Validating conventions against article R349-2 with pySHACL.
+
+The law graph (ontology, legal data, reference data) and the shapes are parsed once per
+:class:`Validator`; each run validates the given conventions together with the law graph, so
+that SHACL can see the class of each party, the missions and objects as SKOS concepts and the
+département each body is present in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, URIRef
+
+from cph_kg import resources
+from cph_kg.errors import InputError
+from cph_kg.namespaces import CPH
+from cph_kg.rdfio import parse_file
+from cph_kg.report import ValidationOutcome, annotate_report, read_outcome
+
+
+def _load(paths: Iterable[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+class Validator:
+    """Validates conventions against the bundled ontology, legal data and shapes."""
+
+    @cached_property
+    def ontology(self) -> Graph:
+        """The cph-kg ontology with the vendored vocabularies validation needs."""
+        return _load(resources.ontology_files())
+
+    @cached_property
+    def legal_data(self) -> Graph:
+        """R349-2, its obligations and concepts, départements and bodies."""
+        return _load(resources.legal_data_files())
+
+    @cached_property
+    def shapes(self) -> Graph:
+        """The SHACL shapes of R349-2."""
+        return _load(resources.shapes_files())
+
+    def validate_files(
+        self, paths: Sequence[Path | str], forced_format: str | None = None
+    ) -> ValidationOutcome:
+        """Parse every file (all or nothing) and validate the conventions they hold.
+
+        A file that holds no convention is an input error: validating the ontology or a list
+        of bodies by mistake would otherwise "conform" without checking anything.
+        """
+        conventions = Graph()
+        sources: dict[URIRef, Path] = {}
+        for raw in paths:
+            path = Path(raw)
+            graph = parse_file(path, forced_format)
+            found = [c for c in graph.subjects(RDF.type, CPH.ConventionDeCooperation)]
+            if not found:
+                raise InputError(path, "holds no cph:ConventionDeCooperation to validate")
+            for convention in found:
+                if convention in sources:
+                    raise InputError(
+                        path,
+                        f"convention <{convention}> is also described in {sources[convention]}",
+                    )
+                sources[convention] = path
+            conventions += graph
+        return self.validate_graph(conventions, sources)
+
+    def validate_graph(
+        self, conventions: Graph, sources: dict[URIRef, Path] | None = None
+    ) -> ValidationOutcome:
+        """Validate the conventions in ``conventions`` (the graph is not modified)."""
+        data = conventions + self.legal_data
+        _, report, _ = shacl_validate(
+            data,
+            shacl_graph=self.shapes,
+            ont_graph=self.ontology,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+        annotate_report(report, self.shapes)
+        return read_outcome(report, data, self.shapes, sources or {})
+
+
+_default: Validator | None = None
+
+
+def validate(paths: Sequence[Path | str], forced_format: str | None = None) -> ValidationOutcome:
+    """Validate convention files against R349-2 CASF; see :class:`Validator`."""
+    global _default
+    if _default is None:
+        _default = Validator()
+    return _default.validate_files(paths, forced_format)

@@ -1,0 +1,107 @@
+"""The Python API: typed results that say which convention fails which provision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from cph_kg import ConventionVerdict, RuleKind, Severity, ValidationOutcome, Validator, validate
+from tests.conftest import CONFORMING, CONVENTIONS
+
+NON_CONFORMING = CONVENTIONS / "non-conforming"
+
+
+def test_conforming_convention(validator: Validator) -> None:
+    outcome = validator.validate_files([CONFORMING])
+    assert isinstance(outcome, ValidationOutcome)
+    assert outcome.conforms
+    [verdict] = outcome.conventions
+    assert isinstance(verdict, ConventionVerdict)
+    assert verdict.identifier == "EX-gironde-2019"
+    assert verdict.departement == "Gironde"
+    assert verdict.date == "2019-03-12"
+    assert verdict.source == CONFORMING
+    assert verdict.findings == []
+
+
+def test_a_finding_names_provision_severity_and_messages(validator: Validator) -> None:
+    outcome = validator.validate_files([NON_CONFORMING / "missing-object-meetings.ttl"])
+    assert not outcome.conforms
+    [finding] = outcome.findings
+    assert finding.provision.reference == "R. 349-2, III, 2°"
+    assert (
+        finding.provision.label("en") == "R. 349-2, III, 2° — regular meetings between the actors"
+    )
+    assert finding.severity is Severity.VIOLATION
+    assert finding.rule_kind is RuleKind.LEGAL_REQUIREMENT
+    assert str(finding.obligation).endswith("/R349-2/obligation/objet-rencontres-regulieres")
+    assert (
+        finding.message("fr")
+        == "La convention n'organise pas de rencontres régulières entre les acteurs."
+    )
+    assert (
+        finding.message("en")
+        == "The agreement does not organise regular meetings between the actors."
+    )
+
+
+def test_sparql_constraint_messages_keep_both_languages(validator: Validator) -> None:
+    """PySHACL drops the language of SPARQL messages; cph-kg restores them from the shape."""
+    outcome = validator.validate_files([NON_CONFORMING / "actor-outside-departement.ttl"])
+    [finding] = outcome.findings
+    assert finding.message("fr").startswith("Un acteur de l'intégration signataire")
+    assert finding.message("en").startswith("A signatory integration actor")
+    assert str(finding.value) == "https://w3id.org/cph-kg/org/caf/69"
+
+
+def test_warnings_do_not_break_conformity_but_can_fail_a_run(validator: Validator) -> None:
+    outcome = validator.validate_files([NON_CONFORMING / "without-cpam.ttl"])
+    assert outcome.conforms
+    assert outcome.count(Severity.WARNING) == 1
+    assert not outcome.fails(Severity.VIOLATION)
+    assert outcome.fails(Severity.WARNING)
+
+
+def test_several_files_give_one_verdict_each(validator: Validator) -> None:
+    files = [CONFORMING, NON_CONFORMING / "no-centre.ttl", NON_CONFORMING / "without-caf.ttl"]
+    outcome = validator.validate_files(files)
+    verdicts = {v.source.name: v for v in outcome.conventions}
+    assert verdicts["gironde-2019.ttl"].conforms
+    assert not verdicts["no-centre.ttl"].conforms
+    assert verdicts["without-caf.ttl"].conforms
+    assert outcome.count(Severity.VIOLATION) == 1
+
+
+def test_findings_are_in_the_order_of_the_article(validator: Validator) -> None:
+    outcome = validator.validate_files([NON_CONFORMING / "no-integration-actor.ttl"])
+    severities = [f.severity for f in outcome.findings]
+    assert severities == [Severity.VIOLATION, Severity.WARNING, Severity.WARNING, Severity.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("nt", ".nt"), ("json-ld", ".jsonld"), ("xml", ".rdf")]
+)
+def test_every_syntax_gives_the_same_verdict(
+    tmp_path: Path, validator: Validator, fmt: str, suffix: str
+) -> None:
+    source = NON_CONFORMING / "missing-mission-information.ttl"
+    converted = tmp_path / f"convention{suffix}"
+    Graph().parse(source).serialize(converted, format=fmt, encoding="utf-8")
+    turtle = validator.validate_files([source])
+    other = validator.validate_files([converted])
+    assert [(f.provision.reference, f.severity) for f in other.findings] == [
+        (f.provision.reference, f.severity) for f in turtle.findings
+    ]
+
+
+def test_module_level_validate_is_the_default_validator() -> None:
+    assert validate([CONFORMING]).conforms
+
+
+def test_validate_graph_leaves_the_input_unchanged(validator: Validator) -> None:
+    graph = Graph().parse(CONFORMING)
+    before = len(graph)
+    validator.validate_graph(graph)
+    assert len(graph) == before

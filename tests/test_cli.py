@@ -1,0 +1,102 @@
+"""The ``cph-kg validate`` command, through click's test runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, SH, Graph
+
+from cph_kg.cli import main
+from tests.conftest import CONFORMING, CONVENTIONS
+
+NON_CONFORMING = CONVENTIONS / "non-conforming"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args])
+
+    return invoke
+
+
+def test_conforming_convention_exits_0_with_a_french_report(run) -> None:
+    result = run("validate", CONFORMING)
+    assert result.exit_code == 0, result.output
+    assert "✔ EX-gironde-2019 — conforme (Gironde, 2019-03-12)" in result.output
+    assert "1 convention(s) conforme(s) sur 1 ; 0 violation(s)" in result.output
+
+
+def test_violation_exits_1_and_is_grouped_by_provision(run) -> None:
+    result = run("validate", "--lang", "en", NON_CONFORMING / "missing-object-meetings.ttl")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    heading = lines.index("  R. 349-2, III, 2° — regular meetings between the actors")
+    assert (
+        lines[heading + 1]
+        == "    VIOLATION The agreement does not organise regular meetings between the actors."
+    )
+
+
+def test_warning_only_exits_0_unless_fail_on_warning(run) -> None:
+    file = NON_CONFORMING / "without-cpam.ttl"
+    assert run("validate", file).exit_code == 0
+    assert run("validate", "--fail-on", "warning", file).exit_code == 1
+    assert "AVERTISSEMENT" in run("validate", file).output
+
+
+def test_json_output(run) -> None:
+    result = run("validate", "--output", "json", "--lang", "en", NON_CONFORMING / "no-centre.ttl")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document["conforms"] is False
+    [convention] = document["conventions"]
+    [finding] = convention["findings"]
+    assert finding["provision_reference"] == "R. 349-2, I"
+    assert finding["severity"] == "Violation"
+    assert finding["rule_kind"] == "legal requirement"
+    assert finding["provision"] == "https://w3id.org/cph-kg/law/casf/R349-2/I"
+
+
+def test_turtle_output_is_a_standard_shacl_report(run) -> None:
+    result = run(
+        "validate", "--output", "turtle", NON_CONFORMING / "missing-mission-information.ttl"
+    )
+    assert result.exit_code == 1
+    report = Graph().parse(data=result.output, format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is False
+    [result_node] = report.objects(node, SH.result)
+    languages = {m.language for m in report.objects(result_node, SH.resultMessage)}
+    assert languages == {"fr", "en"}
+
+
+def test_examples_flag_validates_the_bundled_conventions(run) -> None:
+    result = run("validate", "--examples")
+    assert result.exit_code == 1
+    assert "✔ EX-gironde-2019" in result.output
+    assert "✘ EX-no-centre" in result.output
+
+
+def test_missing_file_is_one_line_on_stderr_with_exit_2(run) -> None:
+    result = run("validate", CONVENTIONS / "nope.ttl")
+    assert result.exit_code == 2
+    assert result.stderr == f"cph-kg: error: {CONVENTIONS / 'nope.ttl'}: no such file\n"
+    assert result.stdout == ""
+
+
+def test_no_file_is_a_usage_error(run) -> None:
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "give convention files to validate, or --examples" in result.stderr
+
+
+def test_format_option(run, tmp_path) -> None:
+    copy = tmp_path / "convention.data"
+    copy.write_bytes(CONFORMING.read_bytes())
+    assert run("validate", copy).exit_code == 2
+    assert run("validate", "--format", "turtle", copy).exit_code == 0

@@ -1,0 +1,86 @@
+"""The shapes graph itself: well-formed SHACL, and every shape traces back to the law."""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+from rdflib import RDF, SH, Graph, URIRef
+
+from cph_kg import resources
+from cph_kg.namespaces import CPH
+
+
+def test_shapes_conform_to_shacl_for_shacl(shapes_graph: Graph) -> None:
+    """The W3C SHACL-for-SHACL shapes (shipped with pySHACL) accept the shapes graph."""
+    conforms, _, text = pyshacl.validate(shapes_graph, shacl_graph=shapes_graph, meta_shacl=True)
+    assert conforms, text
+
+
+@pytest.fixture(scope="module")
+def meta_report(shapes_graph: Graph, legal_graph: Graph) -> tuple[bool, Graph, str]:
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    ontology = Graph()
+    for path in resources.ontology_files():
+        ontology.parse(path)
+    return pyshacl.validate(
+        shapes_graph + legal_graph, shacl_graph=meta, ont_graph=ontology, advanced=True
+    )
+
+
+def test_every_shape_names_its_provision_and_speaks_french_and_english(meta_report) -> None:
+    conforms, _, text = meta_report
+    assert conforms, text
+
+
+def test_meta_shapes_reject_a_shape_without_provision(
+    shapes_graph: Graph, legal_graph: Graph
+) -> None:
+    """The meta-shapes can fail: strip one shape's provision and message, and they say so."""
+    broken = Graph() + shapes_graph
+    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-cpam")
+    broken.remove((shape, CPH.provision, None))
+    broken.remove((shape, SH.message, None))
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    conforms, report, _ = pyshacl.validate(broken + legal_graph, shacl_graph=meta, advanced=True)
+    assert not conforms
+    failing = {
+        (report.value(r, SH.focusNode), report.value(r, SH.resultPath))
+        for r in report.objects(None, SH.result)
+    }
+    assert (shape, CPH.provision) in failing
+    assert (shape, SH.message) in failing
+
+
+def test_meta_shapes_reject_a_severity_that_contradicts_the_text(
+    shapes_graph: Graph, legal_graph: Graph
+) -> None:
+    """A warning for a strict obligation ('a pour objet') would soften the law: refused."""
+    broken = Graph() + shapes_graph
+    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-object-meetings")
+    broken.set((shape, SH.severity, SH.Warning))
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    conforms, report, _ = pyshacl.validate(broken + legal_graph, shacl_graph=meta, advanced=True)
+    assert not conforms
+    assert {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)} == {shape}
+
+
+def test_every_obligation_is_expressed_by_a_shape(shapes_graph: Graph, legal_graph: Graph) -> None:
+    obligations = set(legal_graph.subjects(RDF.type, CPH.Obligation))
+    expressed = set(shapes_graph.objects(None, CPH.expresses))
+    assert obligations == expressed
+
+
+def test_every_clause_of_the_article_is_enforced(shapes_graph: Graph) -> None:
+    """I, II 1°, II 2° and III 1° to 4° each have a legal-requirement shape."""
+    enforced = {
+        str(provision).rsplit("/R349-2/", 1)[-1]
+        for shape, provision in shapes_graph.subject_objects(CPH.provision)
+        if (shape, CPH.ruleKind, CPH.LegalRequirement) in shapes_graph
+    }
+    assert enforced == {"I", "II/1", "II/2", "III/1", "III/2", "III/3", "III/4"}

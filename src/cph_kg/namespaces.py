@@ -50,6 +50,7 @@ class CPH(DefinedNamespace):
     normativeForce: URIRef
     expresses: URIRef
     provision: URIRef
+    concernsConvention: URIRef
     ruleKind: URIRef
     party: URIRef
     concludedBy: URIRef

@@ -139,16 +139,27 @@ class ValidationOutcome:
         return any(finding.severity.rank <= fail_on.rank for finding in self.findings)
 
 
-def annotate_report(report: Graph, shapes: Graph) -> None:
-    """Make each result of ``report`` name its provision and speak French and English.
+def annotate_report(report: Graph, shapes: Graph, data: Graph) -> None:
+    """Make each result of ``report`` name its provision and convention, in French and English.
 
-    pySHACL drops the language tags of SPARQL-constraint messages; the shapes carry the tagged
-    messages, so results get those instead, and ``cph:provision`` so that a stored report can be
-    queried by provision without the shapes graph.
+    Adds ``cph:provision`` (from the source shape) and ``cph:concernsConvention`` (the focus
+    node itself, or the conventions it is a party to), so that a stored report can be queried
+    by provision and convention without the shapes or the data. pySHACL drops the language tags
+    of SPARQL-constraint messages; the shapes carry the tagged messages, so results get those.
     """
+    conventions = set(data.subjects(RDF.type, CPH.ConventionDeCooperation))
     for result in list(report.objects(None, SH.result)):
         shape = report.value(result, SH.sourceShape)
         report.add((result, CPH.provision, shapes.value(shape, CPH.provision)))
+        focus = report.value(result, SH.focusNode)
+        linked = (
+            {focus}
+            if focus in conventions
+            else {c for p in (CPH.party, CPH.concludedBy) for c in data.subjects(p, focus)}
+            & conventions
+        )
+        for convention in linked:
+            report.add((result, CPH.concernsConvention, convention))
         tagged = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)]
         if tagged:
             report.remove((result, SH.resultMessage, None))
@@ -188,19 +199,11 @@ def read_outcome(
             value=report.value(result, SH.value),
             messages=_by_language(report.objects(result, SH.resultMessage)),
         )
-        for convention in _conventions_of(focus, data, verdicts):
+        for convention in sorted(report.objects(result, CPH.concernsConvention), key=str):
             verdicts[convention].findings.append(finding)
     for verdict in verdicts.values():
         verdict.findings.sort(key=lambda f: (f.provision.order, f.severity.rank, str(f.shape)))
     return ValidationOutcome(conventions=list(verdicts.values()), report_graph=report)
-
-
-def _conventions_of(focus: Node, data: Graph, verdicts: dict[URIRef, ConventionVerdict]):
-    """The conventions a focus node belongs to: itself, or those it is a party to."""
-    if focus in verdicts:
-        return [focus]
-    linked = {c for p in (CPH.party, CPH.concludedBy) for c in data.subjects(p, focus)}
-    return sorted((c for c in linked if c in verdicts), key=str)
 
 
 def _verdict(iri: URIRef, data: Graph, source: Path | None) -> ConventionVerdict:

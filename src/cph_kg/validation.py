@@ -86,7 +86,7 @@ class Validator:
             advanced=True,
             allow_warnings=True,
         )
-        annotate_report(report, self.shapes)
+        annotate_report(report, self.shapes, data)
         return read_outcome(report, data, self.shapes, sources or {})
 
 

@@ -92,7 +92,7 @@ def test_missing_file_is_one_line_on_stderr_with_exit_2(run) -> None:
 def test_no_file_is_a_usage_error(run) -> None:
     result = run("validate")
     assert result.exit_code == 2
-    assert "give convention files to validate, or --examples" in result.stderr
+    assert "give convention files to validate, --examples, or --store" in result.stderr
 
 
 def test_format_option(run, tmp_path) -> None:

@@ -1,8 +1,4 @@
-"""The ``cph-kg`` command line: parses arguments and renders; the work is done by the library.
-
-Exit codes follow pySHACL: 0 the conventions conform, 1 they do not, 2 bad input or usage.
-A user mistake is printed as one line on standard error, never as a traceback.
-"""
+"""``cph-kg validate``: judge conventions against R349-2 CASF, provision by provision."""
 
 from __future__ import annotations
 
@@ -12,22 +8,14 @@ from pathlib import Path
 import click
 
 from cph_kg import render
-from cph_kg.errors import CphKgError
+from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
 from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import validate
 
-EXIT_CONFORMS, EXIT_DOES_NOT_CONFORM, EXIT_BAD_INPUT = 0, 1, 2
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cph-kg")
-def main() -> None:
-    """cph-kg: the legal knowledge graph of article R349-2 CASF and its cooperation agreements."""
-
-
-@main.command("validate")
+@click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--examples",
@@ -61,6 +49,14 @@ def main() -> None:
     show_default=True,
     help="Exit with 1 on violations only, or on warnings too.",
 )
+@click.option(
+    "--store",
+    "record",
+    is_flag=True,
+    help="Record the report in the store (without FILES: validate every stored convention).",
+)
+@store_options
+@user_errors
 def validate_command(
     files: tuple[Path, ...],
     examples: bool,
@@ -68,6 +64,8 @@ def validate_command(
     output: str,
     lang: str,
     fail_on: str,
+    record: bool,
+    **store: str | None,
 ) -> None:
     """Validate cooperation agreements (conventions de coopération) against R349-2 CASF.
 
@@ -75,13 +73,12 @@ def validate_command(
     cph:ConventionDeCooperation. The report is grouped by convention, then by provision.
     """
     paths = [*files, *(example_conventions() if examples else [])]
-    if not paths:
-        raise click.UsageError("give convention files to validate, or --examples")
-    try:
+    if record:
+        outcome = open_graph(**store).validate(paths or None, forced_format)
+    elif paths:
         outcome = validate(paths, forced_format)
-    except CphKgError as error:
-        click.echo(f"cph-kg: error: {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    else:
+        raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":
         click.echo(render.as_json(outcome, lang))
     elif output == "turtle":
@@ -89,4 +86,4 @@ def validate_command(
     else:
         click.echo(render.as_text(outcome, lang))
     threshold = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
-    sys.exit(EXIT_DOES_NOT_CONFORM if outcome.fails(threshold) else EXIT_CONFORMS)
+    sys.exit(EXIT_FAILED if outcome.fails(threshold) else EXIT_OK)

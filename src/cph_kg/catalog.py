@@ -1,0 +1,181 @@
+"""The named queries of ``queries/``: their headers, their parameters, and safe binding.
+
+A parameter value is turned into an RDF term of the declared type and bound with a ``VALUES``
+block at the start of the query's WHERE group (:func:`cph_kg.sparql_text.bind_values`). User
+input never becomes query text of its own: a value such as ``x" } ; DROP ALL ; #`` stays one
+literal and cannot change the query, and the same mechanism works on the embedded store and on
+any SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from cph_kg import resources
+from cph_kg.errors import CphKgError, InputError
+from cph_kg.sparql_text import bind_values, query_form
+
+DEPARTEMENT = "https://w3id.org/cph-kg/departement/"
+TYPES = ("iri", "string", "date", "integer", "boolean", "departement")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PARAM = re.compile(
+    r"^#\s*Param:\s+(?P<name>\w+)\s+(?P<type>\w+)\s+"
+    r"(?P<req>required|optional|default=\S+)\s+[—–-]+\s+(?P<text>.+)$"
+)
+_INSEE = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-46])$")
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared query parameter: its variable name, type, default and description."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    description: str
+
+    def term(self, raw: str) -> Node:
+        """Turn a value given on the command line into an RDF term of the declared type."""
+        try:
+            return _convert(self.type, raw)
+        except ValueError as error:
+            raise CphKgError(f"parameter {self.name}: {error}") from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file of ``queries/`` (or any ``.rq`` file) with its parsed header."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        return query_form(self.text)
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query text with ``values`` (and defaults) bound in a trailing VALUES block."""
+        declared = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            names = ", ".join(declared) or "none"
+            raise CphKgError(f"query {self.name} has no parameter {unknown[0]} (it has: {names})")
+        bound: dict[str, Node] = {}
+        for parameter in self.parameters:
+            raw = values.get(parameter.name, parameter.default)
+            if raw is None:
+                if parameter.required:
+                    raise CphKgError(
+                        f"query {self.name} needs --param {parameter.name}=… ({parameter.type})"
+                    )
+                continue
+            bound[parameter.name] = parameter.term(raw)
+        try:
+            return bind_values(self.text, bound)
+        except ValueError as error:
+            raise CphKgError(f"query {self.name}: {error}") from None
+
+
+def load(path: Path) -> NamedQuery:
+    """Read a query file and its header; a malformed header names the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "no such query file") from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise InputError(path, "is not a UTF-8 text file") from None
+    title, description, parameters = path.stem, [], []
+    in_description = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        content = line[1:].strip()
+        if content.startswith("Title:"):
+            title, in_description = content.removeprefix("Title:").strip(), False
+        elif content.startswith("Description:"):
+            description, in_description = [content.removeprefix("Description:").strip()], True
+        elif content.startswith("Param:"):
+            in_description = False
+            parameters.append(_parameter(path, number, line, text))
+        elif in_description and line.startswith("#  ") and content:
+            description.append(content)
+        else:
+            in_description = False
+    return NamedQuery(
+        name=path.stem,
+        path=path,
+        title=title,
+        description=" ".join(description),
+        parameters=tuple(parameters),
+        text=text,
+    )
+
+
+def _parameter(path: Path, number: int, line: str, text: str) -> Parameter:
+    match = _PARAM.match(line.strip())
+    if not match:
+        raise InputError(path, "malformed Param line (see queries/README.md)", number)
+    name, kind, req = match["name"], match["type"], match["req"]
+    if kind not in TYPES:
+        raise InputError(
+            path, f"unknown parameter type {kind!r} (one of {', '.join(TYPES)})", number
+        )
+    if not re.search(rf"\?{name}\b", text):
+        raise InputError(path, f"parameter {name} is not a variable of the query", number)
+    default = req.removeprefix("default=") if req.startswith("default=") else None
+    return Parameter(name, kind, req == "required", default, match["text"].strip())
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query of ``queries/``, by name."""
+    folder = resources.root() / "queries"
+    return {path.stem: load(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def resolve(name_or_file: str) -> NamedQuery:
+    """A named query, or a ``.rq`` file given by path.
+
+    Names are looked up only among the files of ``queries/``; a name is never joined to a path,
+    so ``../../etc/passwd`` is simply an unknown name.
+    """
+    if name_or_file.endswith(".rq"):
+        return load(Path(name_or_file))
+    if not _NAME.match(name_or_file):
+        raise CphKgError(f"unknown query {name_or_file!r} (see cph-kg queries)")
+    catalog = named_queries()
+    if name_or_file not in catalog:
+        raise CphKgError(f"unknown query {name_or_file!r} (see cph-kg queries)")
+    return catalog[name_or_file]
+
+
+def _convert(kind: str, raw: str) -> Node:
+    if kind == "iri":
+        if _IRI_FORBIDDEN.search(raw) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+            raise ValueError(f"{raw!r} is not an absolute IRI")
+        return URIRef(raw)
+    if kind == "departement":
+        if not _INSEE.match(raw.upper()):
+            raise ValueError(f"{raw!r} is not a département INSEE code (01–95, 2A, 2B, 971–976)")
+        return URIRef(DEPARTEMENT + raw.upper())
+    if kind == "date":
+        return Literal(date.fromisoformat(raw), datatype=XSD.date)
+    if kind == "integer":
+        return Literal(int(raw), datatype=XSD.integer)
+    if kind == "boolean":
+        if raw.lower() not in ("true", "false"):
+            raise ValueError(f"{raw!r} is not true or false")
+        return Literal(raw.lower() == "true", datatype=XSD.boolean)
+    return Literal(raw)

@@ -1,0 +1,31 @@
+"""The ``cph-kg`` command line: each command parses its arguments and renders; the library works.
+
+Exit codes follow pySHACL: 0 success (or conforms), 1 does not conform, 2 bad input or usage.
+A user mistake is printed as one line on standard error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cph_kg.cli.query import queries_command, query_command
+from cph_kg.cli.serve import serve_command
+from cph_kg.cli.store import load_command, store_group
+from cph_kg.cli.validate import validate_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cph-kg")
+def main() -> None:
+    """cph-kg: the legal knowledge graph of article R349-2 CASF and its cooperation agreements."""
+
+
+for command in (
+    validate_command,
+    load_command,
+    query_command,
+    queries_command,
+    store_group,
+    serve_command,
+):
+    main.add_command(command)

@@ -1,0 +1,92 @@
+"""Options shared by the commands that use a store, and the one-line error handling."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cph_kg.errors import CphKgError
+from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def fail(error: CphKgError) -> None:
+    """Print a user-facing error as one line and exit with 2."""
+    click.echo(f"cph-kg: error: {error}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn :class:`CphKgError` raised by a command into one line on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CphKgError as error:
+            fail(error)
+
+    return wrapper
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--location`` for the embedded store, or ``--endpoint`` and credentials for a remote one."""
+    decorators = [
+        click.option(
+            "--location",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar=ENV_STORE,
+            help=f"Directory of the embedded store [env {ENV_STORE}; "
+            "default ~/.local/share/cph-kg/store].",
+        ),
+        click.option(
+            "--endpoint",
+            envvar=ENV_ENDPOINT,
+            metavar="URL",
+            help="A SPARQL 1.1 query endpoint to use instead of the embedded store "
+            f"[env {ENV_ENDPOINT}].",
+        ),
+        click.option(
+            "--update-endpoint",
+            metavar="URL",
+            help="The endpoint's SPARQL Update URL (default: the query URL, …/query -> …/update).",
+        ),
+        click.option(
+            "--user",
+            envvar="CPH_KG_USER",
+            help="HTTP basic-auth user for the endpoint [env CPH_KG_USER].",
+        ),
+        click.option(
+            "--password",
+            envvar="CPH_KG_PASSWORD",
+            help="HTTP basic-auth password [env CPH_KG_PASSWORD; prefer it to the option].",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def open_graph(
+    location: Path | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    read_only: bool = False,
+) -> KnowledgeGraph:
+    """The knowledge graph the store options designate."""
+    return KnowledgeGraph.open(
+        location,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        user=user,
+        password=password,
+        read_only=read_only,
+    )

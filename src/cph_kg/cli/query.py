@@ -1,0 +1,84 @@
+"""``cph-kg query`` and ``cph-kg queries``: the named SPARQL queries, on any store."""
+
+from __future__ import annotations
+
+import click
+
+from cph_kg.catalog import named_queries, resolve
+from cph_kg.cli.options import open_graph, store_options, user_errors
+from cph_kg.errors import CphKgError
+from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, raw = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="--param")
+        params[name] = raw
+    return params
+
+
+@click.command("query")
+@click.argument("query")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query, bound as a typed RDF term (repeatable).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice([*SOLUTION_FORMATS, *GRAPH_FORMATS]),
+    default=None,
+    help="table (default for SELECT/ASK), csv, tsv, json (SPARQL 1.1 results); "
+    "turtle (default for CONSTRUCT), ntriples, json-ld.",
+)
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds.",
+)
+@store_options
+@user_errors
+def query_command(
+    query: str,
+    params: tuple[str, ...],
+    output: str | None,
+    limit: int | None,
+    timeout: float | None,
+    **store: str | None,
+) -> None:
+    """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
+    bound = _parse_params(params)
+    resolve(query)  # an unknown name or a malformed header fails before the store is opened
+    kg = open_graph(**store, read_only=True)
+    result = kg.query(query, timeout=timeout, limit=limit, **bound)
+    fmt = output or ("turtle" if isinstance(result, Triples) else "table")
+    try:
+        click.echo(serialise(result, fmt), nl=False)
+    except ValueError as error:
+        raise CphKgError(str(error)) from None
+
+
+@click.command("queries")
+def queries_command() -> None:
+    """List the named queries with their descriptions and parameters."""
+    for name, named in named_queries().items():
+        click.echo(click.style(name, bold=True) + f" — {named.title}")
+        if named.description:
+            click.echo(
+                click.wrap_text(named.description, initial_indent="    ", subsequent_indent="    ")
+            )
+        for p in named.parameters:
+            need = (
+                "required" if p.required else (f"default {p.default}" if p.default else "optional")
+            )
+            click.echo(f"    --param {p.name}=<{p.type}> ({need}): {p.description}")
+        click.echo()

@@ -1,0 +1,129 @@
+"""``cph-kg load`` and ``cph-kg store info|clear|export``: filling and inspecting a store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rdflib import URIRef
+
+from cph_kg.cli.options import open_graph, store_options, user_errors
+from cph_kg.errors import CphKgError
+from cph_kg.rdfio import FORMAT_NAMES
+from cph_kg.resources import example_conventions
+from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
+
+
+@click.command("load")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--examples", is_flag=True, help="Load the example conventions shipped with cph-kg.")
+@click.option(
+    "--graph",
+    default=str(CONVENTIONS_GRAPH),
+    show_default=True,
+    metavar="IRI",
+    help="The named graph to load into.",
+)
+@click.option("--replace", is_flag=True, help="Empty the graph first (in the same transaction).")
+@click.option(
+    "--format",
+    "forced_format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="RDF syntax of the files (default: from each file's extension).",
+)
+@store_options
+@user_errors
+def load_command(
+    files: tuple[Path, ...],
+    examples: bool,
+    graph: str,
+    replace: bool,
+    forced_format: str | None,
+    **store: str | None,
+) -> None:
+    """Load FILES into the store, atomically, with the bundled law graphs.
+
+    Every file is parsed before anything is written: if one is bad, nothing is loaded.
+    """
+    paths = [*files, *(example_conventions() if examples else [])]
+    kg = open_graph(**store)
+    with click.progressbar(
+        paths,
+        label="Parsing",
+        file=sys.stderr,
+        show_pos=True,
+        hidden=len(paths) < 10 or not sys.stderr.isatty(),
+    ) as bar:
+        sizes = kg.load(
+            list(bar), graph=URIRef(graph), forced_format=forced_format, replace=replace
+        )
+    for name, size in sizes.items():
+        click.echo(f"{size:>8} triples  <{name}>")
+    click.echo(f"loaded {len(paths)} file(s) into {kg.store.location}")
+
+
+@click.group("store")
+def store_group() -> None:
+    """Inspect, export or empty the store."""
+
+
+@store_group.command("info")
+@store_options
+@user_errors
+def info_command(**store: str | None) -> None:
+    """Triples per named graph."""
+    kg = open_graph(**store, read_only=True)
+    sizes = kg.info()
+    for name, size in sizes.items():
+        click.echo(f"{size:>8} triples  <{name}>")
+    click.echo(f"{sum(sizes.values()):>8} triples in {len(sizes)} graph(s) at {kg.store.location}")
+
+
+@store_group.command("clear")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@store_options
+@user_errors
+def clear_command(yes: bool, **store: str | None) -> None:
+    """Remove everything from the store."""
+    kg = open_graph(**store)
+    if not yes:
+        click.confirm(f"Remove every graph from {kg.store.location}?", abort=True)
+    kg.clear()
+    click.echo(f"cleared {kg.store.location}")
+
+
+@store_group.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nquads", "trig", "turtle", "ntriples"]),
+    default="nquads",
+    show_default=True,
+    help="nquads or trig for the whole dataset; turtle or ntriples with --graph.",
+)
+@click.option("--graph", metavar="IRI", help="Export only this named graph.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@store_options
+@user_errors
+def export_command(fmt: str, graph: str | None, output: Path | None, **store: str | None) -> None:
+    """Write the store's content in a standard RDF syntax."""
+    kg = open_graph(**store, read_only=True)
+    if not isinstance(kg.store, EmbeddedStore):
+        raise CphKgError(
+            "export works on the embedded store; use the endpoint's own dump for a remote store"
+        )
+    if graph and fmt in ("nquads", "trig"):
+        fmt = "ntriples" if fmt == "nquads" else "turtle"
+    if output is None:
+        kg.store.dump(sys.stdout.buffer, fmt, URIRef(graph) if graph else None)
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("wb") as handle:
+        kg.store.dump(handle, fmt, URIRef(graph) if graph else None)
+    partial.replace(output)

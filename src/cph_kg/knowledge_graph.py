@@ -1,0 +1,193 @@
+"""The knowledge graph as a whole: a store, the bundled law, conventions, reports and queries.
+
+This is the API the command line is a thin layer over::
+
+    kg = KnowledgeGraph.open()                      # the embedded store (default location)
+    kg.load(["conventions.ttl"])                    # atomically, with the bundled law graphs
+    kg.validate()                                   # every stored convention; report stored
+    kg.query("conventions-without-cpam", departement="33")
+
+``KnowledgeGraph.open(endpoint=URL)`` does the same against a SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
+from cph_kg import catalog, resources
+from cph_kg.catalog import NamedQuery
+from cph_kg.errors import CphKgError
+from cph_kg.namespaces import CPH
+from cph_kg.rdfio import parse_file
+from cph_kg.report import ValidationOutcome
+from cph_kg.results import QueryResult, Triples, truncate
+from cph_kg.store import (
+    CONVENTIONS_GRAPH,
+    LEGAL_GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    SHAPES_GRAPH,
+    VALIDATION_GRAPH,
+    EmbeddedStore,
+    RemoteStore,
+    Store,
+)
+from cph_kg.validation import Validator
+
+ENV_STORE = "CPH_KG_STORE"
+ENV_ENDPOINT = "CPH_KG_ENDPOINT"
+
+
+def default_store_path() -> Path:
+    """``$CPH_KG_STORE``, else ``$XDG_DATA_HOME/cph-kg/store`` (``~/.local/share/…``)."""
+    if os.environ.get(ENV_STORE):
+        return Path(os.environ[ENV_STORE])
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "cph-kg" / "store"
+
+
+def bundled_graphs() -> dict[URIRef, Graph]:
+    """The law as cph-kg ships it, one named graph per source."""
+    sources = {
+        ONTOLOGY_GRAPH: resources.ontology_files(),
+        SHAPES_GRAPH: resources.shapes_files(),
+        LEGAL_GRAPH: sorted((resources.root() / "data" / "legal").glob("*.ttl")),
+        REFERENCE_GRAPH: sorted((resources.root() / "data" / "reference").glob("*.ttl")),
+    }
+    graphs = {}
+    for name, paths in sources.items():
+        graph = Graph()
+        for path in paths:
+            graph.parse(path, format="turtle")
+        graphs[name] = graph
+    return graphs
+
+
+class KnowledgeGraph:
+    """A store holding the law, conventions and validation reports, and the named queries."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._validator: Validator | None = None
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        endpoint: str | None = None,
+        update_endpoint: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        read_only: bool = False,
+    ) -> KnowledgeGraph:
+        """Open the embedded store at ``path`` (default location if None), or an endpoint."""
+        endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
+        if endpoint:
+            return cls(RemoteStore(endpoint, update_endpoint, user, password))
+        return cls(EmbeddedStore(Path(path) if path else default_store_path(), read_only))
+
+    @property
+    def validator(self) -> Validator:
+        """The validator, created when first needed (it parses the shapes and the law)."""
+        if self._validator is None:
+            self._validator = Validator()
+        return self._validator
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def load(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        graph: URIRef = CONVENTIONS_GRAPH,
+        forced_format: str | None = None,
+        replace: bool = False,
+    ) -> dict[URIRef, int]:
+        """Load files into ``graph``, with the bundled law graphs, in one atomic write.
+
+        Every file is parsed before anything is written; a bad file raises
+        :class:`~cph_kg.errors.InputError` and the store is left as it was. The bundled graphs
+        (ontology, shapes, legal and reference data) are replaced on every load, so a store
+        always holds the law of the installed cph-kg. With ``replace``, ``graph`` is emptied
+        first, in the same transaction.
+        """
+        if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
+            raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
+        loaded = Graph()
+        for path in paths:
+            loaded += parse_file(Path(path), forced_format)
+        graphs = bundled_graphs()
+        replaced = list(graphs)
+        if replace:
+            replaced.append(graph)
+        graphs[graph] = loaded
+        self.store.write(graphs, replace=replaced)
+        return {name: len(g) for name, g in graphs.items()}
+
+    def clear(self) -> None:
+        """Empty the store."""
+        self.store.clear()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def info(self) -> dict[str, int]:
+        """Triples per named graph."""
+        return self.store.graph_sizes()
+
+    @staticmethod
+    def queries() -> dict[str, NamedQuery]:
+        """The named queries of ``queries/``."""
+        return catalog.named_queries()
+
+    def query(
+        self,
+        name_or_file: str,
+        *,
+        timeout: float | None = None,
+        limit: int | None = None,
+        **params: str,
+    ) -> QueryResult:
+        """Run a named query (or a ``.rq`` file) with parameters bound as RDF terms."""
+        named = catalog.resolve(name_or_file)
+        text = named.bind({key: str(value) for key, value in params.items()})
+        return truncate(self.store.query(text, timeout=timeout), limit)
+
+    def conventions_graph(self) -> Graph:
+        """Everything stored in the conventions graph."""
+        answer = self.store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CONVENTIONS_GRAPH}> {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(answer, Triples)
+        return answer.graph
+
+    # --- validating ------------------------------------------------------------------------
+
+    def validate(
+        self, paths: Sequence[Path | str] | None = None, forced_format: str | None = None
+    ) -> ValidationOutcome:
+        """Validate files, or every stored convention, and store the report.
+
+        The report replaces the validation graph, so queries such as ``failed-provisions`` read
+        the latest run.
+        """
+        if paths:
+            outcome = self.validator.validate_files(paths, forced_format)
+        else:
+            conventions = self.conventions_graph()
+            if not any(conventions.subjects(RDF.type, CPH.ConventionDeCooperation)):
+                raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
+            outcome = self.validator.validate_graph(conventions)
+        report = Graph() + outcome.report_graph
+        for node in report.subjects(RDF.type, SH.ValidationReport):
+            report.add(
+                (node, PROV.generatedAtTime, Literal(datetime.now(UTC), datatype=XSD.dateTime))
+            )
+        self.store.write({VALIDATION_GRAPH: report}, replace=[VALIDATION_GRAPH])
+        return outcome

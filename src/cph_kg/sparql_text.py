@@ -1,0 +1,80 @@
+"""Reading a SPARQL text without a full parser: its form, its WHERE group, SERVICE calls.
+
+Strings, IRIs and comments are masked first (replaced by spaces of the same length), so a
+keyword or a brace inside a literal, an IRI or a comment is never mistaken for code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib.term import Node
+
+#: What is not SPARQL code: long and short strings, IRIs and comments.
+_NOT_CODE = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""'
+    r"|'''(?:[^\\]|\\.)*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_FORM = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+
+
+def mask(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out, offsets unchanged."""
+    return _NOT_CODE.sub(lambda match: " " * len(match.group()), text)
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` if none is found)."""
+    match = _FORM.search(mask(text))
+    return match.group(1).upper() if match else "SELECT"
+
+
+def calls_service(text: str) -> bool:
+    """Whether the query uses SERVICE (which would make the store reach the network)."""
+    return re.search(r"(?i)\bSERVICE\b", mask(text)) is not None
+
+
+def where_group_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE group."""
+    code = mask(text)
+    form = _FORM.search(code)
+    position = form.end() if form else 0
+    depth = 0
+    for match in re.finditer(r"(?i)\bWHERE\b|[{}]", code[position:]):
+        token = match.group().upper()
+        if token == "WHERE" and depth == 0:
+            brace = code.find("{", position + match.end())
+            if brace >= 0:
+                return brace + 1
+        elif token == "{":
+            if depth == 0 and not (form and form.group(1).upper() == "CONSTRUCT"):
+                return position + match.end()
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0 and form and form.group(1).upper() == "CONSTRUCT":
+                brace = code.find("{", position + match.end())
+                if brace >= 0:
+                    return brace + 1
+    raise ValueError("no WHERE group found in the query")
+
+
+def bind_values(text: str, bound: dict[str, Node]) -> str:
+    """Bind variables with a VALUES block at the start of the top-level WHERE group.
+
+    Placed there, the block is joined with the rest of the group, so FILTERs and BINDs of the
+    group see the values (a VALUES clause after the query would be joined only at the end).
+    Each term is serialised by rdflib (quotes and escapes included): user input can only ever
+    be one RDF term.
+    """
+    if not bound:
+        return text
+    variables = " ".join(f"?{name}" for name in bound)
+    terms = " ".join(term.n3() for term in bound.values())
+    start = where_group_start(text)
+    return f"{text[:start]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[start:]}"

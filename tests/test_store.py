@@ -1,0 +1,203 @@
+"""The store: atomic loads into named graphs, info, export, stored reports, timeouts, safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from cph_kg import CphKgError, InputError
+from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.results import Boolean, Solutions
+from cph_kg.sparql_text import calls_service
+from cph_kg.store import (
+    CONVENTIONS_GRAPH,
+    LEGAL_GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    SHAPES_GRAPH,
+    VALIDATION_GRAPH,
+)
+from tests.conftest import CONFORMING, CONVENTIONS
+
+BAD = Path(__file__).parent / "fixtures" / "bad-input"
+RQ = Path(__file__).parent / "fixtures" / "rq"
+
+
+@pytest.fixture
+def kg(tmp_path: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.open(tmp_path / "store")
+
+
+def test_load_fills_one_named_graph_per_source(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    sizes = kg.info()
+    assert set(sizes) == {
+        str(g)
+        for g in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, CONVENTIONS_GRAPH)
+    }
+    assert sizes[str(CONVENTIONS_GRAPH)] == len(Graph().parse(CONFORMING))
+
+
+def test_a_failed_load_leaves_the_store_as_it_was(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    before = kg.info()
+    with pytest.raises(InputError):
+        kg.load([CONVENTIONS / "conforming" / "rhone-2025.ttl", BAD / "unterminated-string.ttl"])
+    assert kg.info() == before
+
+
+def test_loading_again_adds_and_replace_empties_first(kg: KnowledgeGraph) -> None:
+    rhone = CONVENTIONS / "conforming" / "rhone-2025.ttl"
+    kg.load([CONFORMING])
+    kg.load([rhone])
+    both = kg.info()[str(CONVENTIONS_GRAPH)]
+    assert both == len(Graph().parse(CONFORMING) + Graph().parse(rhone))
+    kg.load([rhone], replace=True)
+    assert kg.info()[str(CONVENTIONS_GRAPH)] == len(Graph().parse(rhone))
+
+
+def test_managed_graphs_cannot_be_loaded_into(kg: KnowledgeGraph) -> None:
+    with pytest.raises(CphKgError, match="managed by cph-kg"):
+        kg.load([CONFORMING], graph=LEGAL_GRAPH)
+
+
+def test_validate_stores_the_report_with_provision_and_convention(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING, CONVENTIONS / "non-conforming" / "missing-object-meetings.ttl"])
+    outcome = kg.validate()
+    assert [v.conforms for v in outcome.conventions] == [True, False]
+    rows = kg.store.query(
+        f"""PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX cph: <https://w3id.org/cph-kg/ontology#>
+        SELECT ?convention ?provision ?severity WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{
+            ?result cph:concernsConvention ?convention ; cph:provision ?provision ;
+                    sh:resultSeverity ?severity }} }}"""
+    )
+    assert isinstance(rows, Solutions)
+    assert rows.rows == [
+        (
+            URIRef("https://w3id.org/cph-kg/convention/missing-object-meetings"),
+            URIRef("https://w3id.org/cph-kg/law/casf/R349-2/III/2"),
+            URIRef("http://www.w3.org/ns/shacl#Violation"),
+        )
+    ]
+
+
+def test_validating_an_empty_store_is_an_error(kg: KnowledgeGraph) -> None:
+    kg.load([], replace=True)
+    with pytest.raises(CphKgError, match="holds no convention"):
+        kg.validate()
+
+
+def test_export_round_trips(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    kg.load([CONFORMING])
+    dump = tmp_path / "dump.nq"
+    with dump.open("wb") as handle:
+        kg.store.dump(handle, "nquads")
+    quads = [line for line in dump.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(quads) == sum(kg.info().values())
+    one = tmp_path / "conventions.ttl"
+    with one.open("wb") as handle:
+        kg.store.dump(handle, "turtle", CONVENTIONS_GRAPH)
+    assert Graph().parse(one).isomorphic(Graph().parse(CONFORMING))
+
+
+def test_parameters_cannot_inject_sparql(kg: KnowledgeGraph) -> None:
+    """The value becomes one literal in a VALUES block; the query and the store are unchanged."""
+    kg.load([CONFORMING])
+    before = kg.info()
+    hostile = 'x" } ; DROP ALL ; #'
+    result = kg.query(str(RQ / "titles-equal.rq"), wanted=hostile)
+    assert result == Solutions(["convention", "title"], [])
+    assert kg.info() == before
+    title = next(Graph().parse(CONFORMING).objects(None, DCTERMS.title))
+
+    result = kg.query(str(RQ / "titles-equal.rq"), wanted=str(title))
+    assert result.rows == [(URIRef("https://w3id.org/cph-kg/convention/gironde-2019"), title)]
+
+
+def test_required_and_unknown_parameters(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    with pytest.raises(CphKgError, match="needs --param wanted"):
+        kg.query(str(RQ / "titles-equal.rq"))
+    with pytest.raises(CphKgError, match="has no parameter colour"):
+        kg.query(str(RQ / "titles-equal.rq"), wanted="x", colour="blue")
+
+
+def test_typed_parameters_are_checked(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    with pytest.raises(CphKgError, match="not a département INSEE code"):
+        kg.query(str(RQ / "conventions-in.rq"), departement="20")
+    assert kg.query(str(RQ / "conventions-in.rq"), departement="33").rows == [
+        (URIRef("https://w3id.org/cph-kg/convention/gironde-2019"),)
+    ]
+    assert kg.query(str(RQ / "conventions-in.rq"), departement="69").rows == []
+
+
+def test_ask_and_limit(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING, CONVENTIONS / "conforming" / "rhone-2025.ttl"])
+    assert kg.query(str(RQ / "any-convention.rq")) == Boolean(True)
+    assert len(kg.query(str(RQ / "conventions-in.rq")).rows) == 2
+    assert len(kg.query(str(RQ / "conventions-in.rq"), limit=1).rows) == 1
+
+
+def test_a_query_past_its_timeout_is_stopped(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    started = time.monotonic()
+    with pytest.raises(CphKgError, match="timed out after 1 s"):
+        kg.query(str(RQ / "cartesian.rq"), timeout=1)
+    assert time.monotonic() - started < 10
+
+
+def test_service_is_refused_on_the_embedded_store(kg: KnowledgeGraph) -> None:
+    kg.load([CONFORMING])
+    with pytest.raises(CphKgError, match="SERVICE is not allowed"):
+        kg.query(str(RQ / "service.rq"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
+        ("select * { service silent ?endpoint { ?s ?p ?o } }", True),
+        ('SELECT * { ?s ?p "SERVICE" } # SERVICE in a comment', False),
+        ("SELECT * { ?s <http://example.org/SERVICE> ?o }", False),
+        ("SELECT * { ?s ?p '''a\nSERVICE''' }", False),
+    ],
+)
+def test_service_detection_ignores_strings_iris_and_comments(text: str, expected: bool) -> None:
+    assert calls_service(text) is expected
+
+
+def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    KnowledgeGraph.open(location).load([CONFORMING])
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time, pyoxigraph
+            store = pyoxigraph.Store({str(location)!r})
+            print("ready", flush=True)
+            time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(CphKgError, match="is busy"):
+            KnowledgeGraph.open(location)
+        reader = KnowledgeGraph.open(location, read_only=True)  # readers keep working
+        assert isinstance(reader.query(str(RQ / "any-convention.rq")), Boolean)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

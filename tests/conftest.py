@@ -88,3 +88,4 @@ def oxigraph_server(location: Path, allow_update: bool = False) -> Iterator[str]
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()

@@ -13,7 +13,7 @@ This is the API the command line is a thin layer over::
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,13 +85,27 @@ class KnowledgeGraph:
         update_endpoint: str | None = None,
         user: str | None = None,
         password: str | None = None,
-        read_only: bool = False,
+        create: bool = True,
     ) -> KnowledgeGraph:
-        """Open the embedded store at ``path`` (default location if None), or an endpoint."""
+        """Open the embedded store at ``path`` (default location if None), or an endpoint.
+
+        With ``create=False`` a missing embedded store is an error rather than a new empty one
+        (what a query wants).
+        """
         endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
         if endpoint:
             return cls(RemoteStore(endpoint, update_endpoint, user, password))
-        return cls(EmbeddedStore(Path(path) if path else default_store_path(), read_only))
+        return cls(EmbeddedStore(Path(path) if path else default_store_path(), create))
+
+    def close(self) -> None:
+        """Close the store (for the embedded one: the database, then its lock)."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def validator(self) -> Validator:
@@ -104,7 +118,7 @@ class KnowledgeGraph:
 
     def load(
         self,
-        paths: Sequence[Path | str],
+        paths: Iterable[Path | str],
         *,
         graph: URIRef = CONVENTIONS_GRAPH,
         forced_format: str | None = None,

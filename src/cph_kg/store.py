@@ -9,6 +9,7 @@ request, which SPARQL 1.1 stores apply as a unit.
 from __future__ import annotations
 
 import base64
+import fcntl
 import io
 import multiprocessing
 import socket
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -56,6 +57,10 @@ class Store(Protocol):
 
     def clear(self) -> None:
         """Remove everything."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds (files, locks)."""
         ...
 
 
@@ -118,6 +123,28 @@ def _query_in_child(location: str, text: str, pipe) -> None:
         pipe.send(("error", str(error)))
 
 
+LOCK_FILE = "cph-kg.lock"
+
+
+def hold_lock(path: Path) -> IO[bytes]:
+    """Take the store's lock, or say who is in the way.
+
+    One process at a time opens a store: RocksDB forbids two writers, and a read-only reader
+    beside a writer is undefined behaviour. ``cph-kg serve`` keeps the lock for as long as the
+    server runs, so nobody writes under a running server.
+    """
+    handle = (path / LOCK_FILE).open("a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise CphKgError(
+            f"store {path} is busy: another cph-kg process (or cph-kg serve) is using it; "
+            "query a running server with --endpoint"
+        ) from None
+    return handle
+
+
 class EmbeddedStore:
     """A persistent Oxigraph store in a directory (RocksDB underneath).
 
@@ -125,24 +152,26 @@ class EmbeddedStore:
     faster than rdflib and answers the named queries in milliseconds where rdflib takes seconds.
     """
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.location = str(path)
         self.path = path
-        self.read_only = read_only
+        if not create and not (path / "CURRENT").exists():
+            raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
+        path.mkdir(parents=True, exist_ok=True)
+        self._lock = hold_lock(path)
         try:
-            if read_only:
-                if not (path / "CURRENT").exists():
-                    raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
-                self._store = ox.Store.read_only(str(path))
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
-        except OSError as error:
+            self._store = ox.Store(str(path))
+        except (OSError, RuntimeError) as error:
+            self._lock.close()
             if "lock" in str(error).lower():
-                raise CphKgError(
-                    f"store {path} is busy: another cph-kg process is writing to it"
-                ) from None
+                raise CphKgError(f"store {path} is busy: another process has it open") from None
             raise CphKgError(f"cannot open store {path}: {error}") from None
+
+    def close(self) -> None:
+        """Close the database, then release the lock (in that order: the next opener waits)."""
+        if self._store is not None:
+            self._store = None
+            self._lock.close()
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Run a query; with ``timeout``, in a child process stopped when time is up.
@@ -160,8 +189,7 @@ class EmbeddedStore:
                 raise CphKgError(f"SPARQL syntax error: {error}") from None
             except OSError as error:
                 raise CphKgError(f"query failed: {error}") from None
-        if not self.read_only:
-            self._store.flush()  # the child opens the store anew and must see every write
+        self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
         child = multiprocessing.get_context("spawn").Process(
             target=_query_in_child, args=(self.location, text, sender), daemon=True
@@ -268,8 +296,11 @@ class RemoteStore:
         client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
         for attempt in (1, 2):
             try:
-                response = client.query()
-                body = response.response.read()
+                response = client.query().response
+                try:
+                    body = response.read()
+                finally:
+                    response.close()
                 break
             except Exception as error:
                 message = _describe(error, self.location)
@@ -317,6 +348,9 @@ class RemoteStore:
         """DROP ALL on the endpoint."""
         self._update("DROP ALL")
 
+    def close(self) -> None:
+        """Nothing to release: every request is a connection of its own."""
+
     def _update(self, text: str) -> None:
         request = urllib.request.Request(
             self.update_endpoint,
@@ -330,6 +364,9 @@ class RemoteStore:
         try:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:
                 response.read()
+        except urllib.error.HTTPError as error:
+            error.close()
+            raise CphKgError(_describe(error, self.update_endpoint)) from None
         except Exception as error:
             raise CphKgError(_describe(error, self.update_endpoint)) from None
 
@@ -348,11 +385,25 @@ def _retryable(error: Exception) -> bool:
     )
 
 
+#: SPARQLWrapper turns some HTTP statuses into exceptions of its own.
+_SPARQLWRAPPER_CODES = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
+
+
 def _describe(error: Exception, url: str) -> str:
     """One line for a failed HTTP exchange, without credentials."""
-    code = getattr(error, "code", None) or getattr(getattr(error, "response", None), "status", None)
-    if code in (401, 403):
-        return f"endpoint {url} refused the request (HTTP {code}): check --user/--password"
+    code = getattr(error, "code", None) or _SPARQLWRAPPER_CODES.get(type(error).__name__)
+    if code == 400:
+        return f"endpoint {url} rejected the query as malformed (HTTP 400)"
+    if code == 401:
+        return f"endpoint {url} refused the request (HTTP 401): check --user/--password"
+    if code == 403:
+        return f"endpoint {url} refused the request (HTTP 403)"
     if code:
         return f"endpoint {url} answered HTTP {code}"
     reason = getattr(error, "reason", None) or error

@@ -79,7 +79,7 @@ def open_graph(
     update_endpoint: str | None,
     user: str | None,
     password: str | None,
-    read_only: bool = False,
+    create: bool = True,
 ) -> KnowledgeGraph:
     """The knowledge graph the store options designate."""
     return KnowledgeGraph.open(
@@ -88,5 +88,5 @@ def open_graph(
         update_endpoint=update_endpoint,
         user=user,
         password=password,
-        read_only=read_only,
+        create=create,
     )

@@ -58,8 +58,8 @@ def query_command(
     """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
     bound = _parse_params(params)
     resolve(query)  # an unknown name or a malformed header fails before the store is opened
-    kg = open_graph(**store, read_only=True)
-    result = kg.query(query, timeout=timeout, limit=limit, **bound)
+    with open_graph(**store, create=False) as kg:
+        result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
         click.echo(serialise(result, fmt), nl=False)

@@ -17,6 +17,7 @@ import click
 from cph_kg.cli.options import user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, default_store_path
+from cph_kg.store import hold_lock
 
 
 def oxigraph_executable() -> str:
@@ -74,6 +75,8 @@ def serve_command(
     if not (location / "CURRENT").exists():
         raise CphKgError(f"no store at {location} (load something first: cph-kg load)")
     argv = server_command_line(location, host, port, allow_update, timeout)
+    lock = hold_lock(location)  # kept by the server process: no cph-kg writes under it
+    os.set_inheritable(lock.fileno(), True)
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"serving {location} ({mode}) at http://{host}:{port}/query", err=True)
     os.execv(argv[0], argv)

@@ -47,17 +47,17 @@ def load_command(
     Every file is parsed before anything is written: if one is bad, nothing is loaded.
     """
     paths = [*files, *(example_conventions() if examples else [])]
-    kg = open_graph(**store)
-    with click.progressbar(
-        paths,
-        label="Parsing",
-        file=sys.stderr,
-        show_pos=True,
-        hidden=len(paths) < 10 or not sys.stderr.isatty(),
-    ) as bar:
-        sizes = kg.load(
-            list(bar), graph=URIRef(graph), forced_format=forced_format, replace=replace
-        )
+    with (
+        open_graph(**store) as kg,
+        click.progressbar(
+            paths,
+            label="Parsing",
+            file=sys.stderr,
+            show_pos=True,
+            hidden=len(paths) < 10 or not sys.stderr.isatty(),
+        ) as bar,
+    ):
+        sizes = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
     for name, size in sizes.items():
         click.echo(f"{size:>8} triples  <{name}>")
     click.echo(f"loaded {len(paths)} file(s) into {kg.store.location}")
@@ -73,8 +73,8 @@ def store_group() -> None:
 @user_errors
 def info_command(**store: str | None) -> None:
     """Triples per named graph."""
-    kg = open_graph(**store, read_only=True)
-    sizes = kg.info()
+    with open_graph(**store, create=False) as kg:
+        sizes = kg.info()
     for name, size in sizes.items():
         click.echo(f"{size:>8} triples  <{name}>")
     click.echo(f"{sum(sizes.values()):>8} triples in {len(sizes)} graph(s) at {kg.store.location}")
@@ -86,10 +86,10 @@ def info_command(**store: str | None) -> None:
 @user_errors
 def clear_command(yes: bool, **store: str | None) -> None:
     """Remove everything from the store."""
-    kg = open_graph(**store)
-    if not yes:
-        click.confirm(f"Remove every graph from {kg.store.location}?", abort=True)
-    kg.clear()
+    with open_graph(**store) as kg:
+        if not yes:
+            click.confirm(f"Remove every graph from {kg.store.location}?", abort=True)
+        kg.clear()
     click.echo(f"cleared {kg.store.location}")
 
 
@@ -113,17 +113,21 @@ def clear_command(yes: bool, **store: str | None) -> None:
 @user_errors
 def export_command(fmt: str, graph: str | None, output: Path | None, **store: str | None) -> None:
     """Write the store's content in a standard RDF syntax."""
-    kg = open_graph(**store, read_only=True)
-    if not isinstance(kg.store, EmbeddedStore):
-        raise CphKgError(
-            "export works on the embedded store; use the endpoint's own dump for a remote store"
-        )
+    target = URIRef(graph) if graph else None
     if graph and fmt in ("nquads", "trig"):
         fmt = "ntriples" if fmt == "nquads" else "turtle"
-    if output is None:
-        kg.store.dump(sys.stdout.buffer, fmt, URIRef(graph) if graph else None)
-        return
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("wb") as handle:
-        kg.store.dump(handle, fmt, URIRef(graph) if graph else None)
-    partial.replace(output)
+    with open_graph(**store, create=False) as kg:
+        if not isinstance(kg.store, EmbeddedStore):
+            raise CphKgError(
+                "export works on the embedded store; use the endpoint's own dump for a remote one"
+            )
+        if output is None:
+            kg.store.dump(sys.stdout.buffer, fmt, target)
+            return
+        partial = output.with_name(output.name + ".partial")
+        try:
+            with partial.open("wb") as handle:
+                kg.store.dump(handle, fmt, target)
+            partial.replace(output)  # the file appears whole, or not at all
+        finally:
+            partial.unlink(missing_ok=True)

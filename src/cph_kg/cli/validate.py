@@ -74,7 +74,8 @@ def validate_command(
     """
     paths = [*files, *(example_conventions() if examples else [])]
     if record:
-        outcome = open_graph(**store).validate(paths or None, forced_format)
+        with open_graph(**store) as kg:
+            outcome = kg.validate(paths or None, forced_format)
     elif paths:
         outcome = validate(paths, forced_format)
     else:

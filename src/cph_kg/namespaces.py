@@ -51,6 +51,7 @@ class CPH(DefinedNamespace):
     expresses: URIRef
     provision: URIRef
     concernsConvention: URIRef
+    validatedConvention: URIRef
     ruleKind: URIRef
     party: URIRef
     concludedBy: URIRef

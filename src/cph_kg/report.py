@@ -144,10 +144,15 @@ def annotate_report(report: Graph, shapes: Graph, data: Graph) -> None:
 
     Adds ``cph:provision`` (from the source shape) and ``cph:concernsConvention`` (the focus
     node itself, or the conventions it is a party to), so that a stored report can be queried
-    by provision and convention without the shapes or the data. pySHACL drops the language tags
+    by provision and convention without the shapes or the data; and, on the report itself,
+    ``cph:validatedConvention`` for every convention examined, since one that conforms leaves
+    no result behind. pySHACL drops the language tags
     of SPARQL-constraint messages; the shapes carry the tagged messages, so results get those.
     """
     conventions = set(data.subjects(RDF.type, CPH.ConventionDeCooperation))
+    for node in report.subjects(RDF.type, SH.ValidationReport):
+        for convention in conventions:
+            report.add((node, CPH.validatedConvention, convention))
     for result in list(report.objects(None, SH.result)):
         shape = report.value(result, SH.sourceShape)
         report.add((result, CPH.provision, shapes.value(shape, CPH.provision)))

@@ -57,11 +57,11 @@ def test_query_table_csv_tsv_json(cli) -> None:
     table = cli("query", RQ / "conventions-in.rq", "--param", "departement=69")
     assert table.exit_code == 0
     assert table.output.splitlines() == [
-        "+-------------------------------------------------+",
-        "| ?convention                                     |",
-        "+-------------------------------------------------+",
-        "| <https://w3id.org/cph-kg/convention/rhone-2025> |",
-        "+-------------------------------------------------+",
+        "+-----------------+",
+        "| ?convention     |",
+        "+-----------------+",
+        "| conv:rhone-2025 |",
+        "+-----------------+",
         "1 row",
     ]
     csv = cli("query", RQ / "conventions-in.rq", "-o", "csv")

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.sparql_text import bind_values, query_form
+from cph_kg.sparql_text import bind_values, mask_comments, query_form
 
 DEPARTEMENT = "https://w3id.org/cph-kg/departement/"
 TYPES = ("iri", "string", "date", "integer", "boolean", "departement")
@@ -60,6 +60,12 @@ class NamedQuery:
     description: str
     parameters: tuple[Parameter, ...]
     text: str
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The PREFIX declarations of the query, prefix -> namespace."""
+        code = mask_comments(self.text)
+        return dict(re.findall(r"(?i)\bPREFIX\s+([\w.-]*):\s*<([^>]*)>", code))
 
     @property
     def form(self) -> str:

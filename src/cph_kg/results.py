@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
@@ -64,8 +65,12 @@ def truncate(result: QueryResult, limit: int | None) -> QueryResult:
     return result
 
 
-def serialise(result: QueryResult, output: str) -> str:
-    """The result in a SPARQL 1.1 results format, an RDF syntax, or a table for a terminal."""
+def serialise(result: QueryResult, output: str, prefixes: dict[str, str] | None = None) -> str:
+    """The result in a SPARQL 1.1 results format, an RDF syntax, or a table for a terminal.
+
+    ``prefixes`` (prefix -> namespace) shorten IRIs in tables, as the query wrote them; the
+    standard formats always carry full IRIs.
+    """
     if isinstance(result, Triples):
         if output not in GRAPH_FORMATS:
             raise ValueError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}")
@@ -76,7 +81,7 @@ def serialise(result: QueryResult, output: str) -> str:
             f"a {type(result).__name__.lower()} result is written as table, csv, tsv or json"
         )
     if output == "table":
-        return _table(result)
+        return _table(result, prefixes or {})
     if isinstance(result, Boolean):
         if output == "json":
             return json.dumps({"head": {}, "boolean": result.value}) + "\n"
@@ -122,10 +127,11 @@ def _tsv(solutions: Solutions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(result: Solutions | Boolean) -> str:
+def _table(result: Solutions | Boolean, prefixes: dict[str, str]) -> str:
     if isinstance(result, Boolean):
         return ("true" if result.value else "false") + "\n"
-    cells = [[_cell(value) for value in row] for row in result.rows]
+    namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    cells = [[_cell(value, namespaces) for value in row] for row in result.rows]
     widths = [
         max([len(name) + 1] + [len(row[i]) for row in cells])
         for i, name in enumerate(result.variables)
@@ -144,20 +150,21 @@ def _table(result: Solutions | Boolean) -> str:
     return "\n".join([rule, header, rule, *body, rule, count]) + "\n"
 
 
-def _cell(value: Node | None) -> str:
+def _cell(value: Node | None, namespaces: list[tuple[str, str]]) -> str:
     if value is None:
         return ""
     if isinstance(value, URIRef):
+        for prefix, namespace in namespaces:
+            local = value[len(namespace) :]
+            if value.startswith(namespace) and re.fullmatch(r"[\w./-]*", local):
+                return f"{prefix}:{local}"
         return f"<{value}>"
     if isinstance(value, Literal):
         if value.language:
             return f"{value}@{value.language}"
         if value.datatype and value.datatype != XSD.string:
             short = str(value.datatype).replace(str(XSD), "xsd:")
-            return (
-                str(value)
-                if short in ("xsd:integer", "xsd:date", "xsd:decimal")
-                else f"{value}^^{short}"
-            )
+            plain = short in ("xsd:integer", "xsd:date", "xsd:decimal", "xsd:boolean")
+            return str(value) if plain else f"{value}^^{short}"
         return str(value)
     return f"_:{value}"

@@ -28,6 +28,14 @@ def mask(text: str) -> str:
     return _NOT_CODE.sub(lambda match: " " * len(match.group()), text)
 
 
+def mask_comments(text: str) -> str:
+    """``text`` with comments blanked out (strings and IRIs kept), offsets unchanged."""
+    return _NOT_CODE.sub(
+        lambda match: " " * len(match.group()) if match.group().startswith("#") else match.group(),
+        text,
+    )
+
+
 def query_form(text: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` if none is found)."""
     match = _FORM.search(mask(text))

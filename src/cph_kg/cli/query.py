@@ -9,6 +9,16 @@ from cph_kg.cli.options import open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
+#: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
+DISPLAY_PREFIXES = {
+    "conv": "https://w3id.org/cph-kg/convention/",
+    "dep": "https://w3id.org/cph-kg/departement/",
+    "r349": "https://w3id.org/cph-kg/law/casf/R349-2/",
+    "shape": "https://w3id.org/cph-kg/shapes/r349-2#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "cph": "https://w3id.org/cph-kg/ontology#",
+}
+
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     params = {}
@@ -57,12 +67,12 @@ def query_command(
 ) -> None:
     """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
     bound = _parse_params(params)
-    resolve(query)  # an unknown name or a malformed header fails before the store is opened
+    named = resolve(query)  # an unknown name or a bad header fails before the store is opened
     with open_graph(**store, create=False) as kg:
         result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
-        click.echo(serialise(result, fmt), nl=False)
+        click.echo(serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}), nl=False)
     except ValueError as error:
         raise CphKgError(str(error)) from None
 

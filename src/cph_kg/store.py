@@ -64,6 +64,21 @@ class Store(Protocol):
         ...
 
 
+def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str:
+    """One SPARQL Update: DROP the ``replace`` graphs, then INSERT DATA every graph.
+
+    A single request is applied as a unit by SPARQL 1.1 stores, Oxigraph included, which is
+    what makes a load atomic. The triples are written in N-Triples, valid inside INSERT DATA.
+    """
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
+    inserts = "\n".join(
+        f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}" for name, graph in graphs.items()
+    )
+    if inserts:
+        operations.append(f"INSERT DATA {{\n{inserts}\n}}")
+    return " ;\n".join(operations)
+
+
 # --- the embedded store -----------------------------------------------------------------------
 
 
@@ -214,14 +229,9 @@ class EmbeddedStore:
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
-        operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
-        inserts = "\n".join(
-            f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}" for name, graph in graphs.items()
-        )
-        if inserts:
-            operations.append(f"INSERT DATA {{\n{inserts}\n}}")
-        if operations:
-            self._store.update(" ;\n".join(operations))
+        update = write_request(graphs, replace)
+        if update:
+            self._store.update(update)
             self._store.flush()
 
     def graph_sizes(self) -> dict[str, int]:
@@ -327,14 +337,9 @@ class RemoteStore:
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
-        operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
-        inserts = "\n".join(
-            f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}" for name, graph in graphs.items()
-        )
-        if inserts:
-            operations.append(f"INSERT DATA {{\n{inserts}\n}}")
-        if operations:
-            self._update(" ;\n".join(operations))
+        update = write_request(graphs, replace)
+        if update:
+            self._update(update)
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, counted by the endpoint."""

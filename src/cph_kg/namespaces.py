@@ -61,3 +61,15 @@ class CPH(DefinedNamespace):
     hasObject: URIRef
     presentIn: URIRef
     inseeCode: URIRef
+    CodeLevel: URIRef
+    levelKind: URIRef
+    Citation: URIRef
+    citingArticle: URIRef
+    citedResource: URIRef
+    citationText: URIRef
+    citedProvision: URIRef
+    foundBy: URIRef
+    Hyperlink: URIRef
+    PlainText: URIRef
+    corpus: URIRef
+    renumberedAs: URIRef

@@ -1,0 +1,263 @@
+"""Find the citations of other articles in an article's plain text.
+
+The corpora without hyperlinks (etalab) only say "l'article L. 349-2", "au 2° du II de l'article
+L. 313-11 du code de l'entrée et du séjour…", "des articles R. 311-19 à R. 311-23". This module
+turns such phrases into :class:`~cph_kg.codes.model.Citation` records (``method="text"``).
+
+It is built for precision rather than recall, because a wrong edge in the graph is worse than a
+missing one:
+
+- an article number is attributed to the citing code only when nothing names another text after
+  it; a number followed by "de la loi…", "du décret…", "de l'ordonnance…" (a text that is not a
+  code) is skipped, and so is a bare number ("l'article 3") unless a code follows it
+  ("l'article 373-2 du code civil");
+- "du même code", "dudit code", "de ce code" and a bare "du code" take the code last named
+  before them, and are skipped when none was;
+- a range "R. 311-19 à R. 311-23" cites its two ends only: the articles in between are not
+  known from the text;
+- the provision ("II, 2°", outermost first) is kept when a single chain of I/II…, 1°/2°… and
+  a)/b)… precedes "de l'article"; alinéas are not provisions here, and a list of provisions
+  ("aux I et II de l'article…") gives the article without a provision;
+- a reference to a subdivision of the citing article itself ("au I", "mentionnés au 2° du II",
+  "au 3° du présent article") has ``number=None``; a bare item ("au 1°") is skipped, since it
+  may belong to any of the article's I, II…; so is one that a list carries on to another
+  article ("le 1° du I et le a du 3° du II de l'article…"), and, in an article that amends or
+  adapts another ("est ainsi modifié", "remplacés par"), any not followed by "du présent
+  article", since there "le II" is most often the amended article's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .identifiers import article_number, code_for_name
+from .model import Citation
+
+_APOS = "['’]"
+_SUFFIX = r"(?:\s(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies)\b)"
+
+#: An article number: "L. 349-2", "R.311-24", "D 338-23", "L. 553-14 bis"; bare "373-2" too
+#: (only kept when a code is named after it).
+_NUMBER = rf"(?:(?:[LRD]\s?\.?\s?\*?\s?)?\d+(?:-\d+)*(?![\d°-]){_SUFFIX}?)"
+#: Between two numbers of a list; "à" makes a range.
+_SEPARATOR = r"(?:\s*,\s*(?:et\s+|ou\s+)?|\s+et\s+|\s+ou\s+|\s+à\s+)"
+
+#: One part of a provision: a roman "II" (maybe "II bis"), an item "2°", a letter "a)".
+_ROMAN = rf"(?:X{{0,3}}(?:IX|IV|V?I{{1,3}}|V)|X{{1,3}}){_SUFFIX}?(?![\w°])"
+_ITEM = rf"\d+\s?°{_SUFFIX}?"
+_LETTER = r"[a-z]\)?"
+#: A chain, innermost first as French writes it: "a du 2° du II".
+_CHAIN = rf"(?:(?:{_LETTER}|{_ITEM})\s+du\s+)*(?:{_ROMAN}|{_ITEM})"
+
+#: Codes named in the corpora (and common ones), longest first so "code du travail applicable
+#: à Mayotte" wins over "code du travail".
+_CODE_NAMES = sorted(
+    (
+        "code de l'action sociale et des familles",
+        "code de l'entrée et du séjour des étrangers et du droit d'asile",
+        "code de la sécurité sociale",
+        "code du travail applicable à Mayotte",
+        "code du travail",
+        "code civil",
+        "code pénal",
+        "code de procédure pénale",
+        "code de procédure civile",
+        "code de la santé publique",
+        "code de l'éducation",
+        "code général des collectivités territoriales",
+        "code général des impôts",
+        "code de la construction et de l'habitation",
+        "code rural et de la pêche maritime",
+        "code rural",
+        "code des pensions militaires d'invalidité et des victimes de la guerre",
+        "code des pensions militaires d'invalidité et des victimes de guerre",
+        "code des pensions civiles et militaires de retraite",
+        "code des marchés publics",
+        "code monétaire et financier",
+        "code du sport",
+        "code du patrimoine",
+        "code du tourisme",
+        "code de la consommation",
+        "code de justice administrative",
+        "code de justice militaire",
+        "code de commerce",
+        "code électoral",
+        "code des juridictions financières",
+        "code des douanes",
+        "code de la sécurité intérieure",
+        "code de la défense",
+        "code de l'organisation judiciaire",
+        "code de l'urbanisme",
+        "code de l'environnement",
+        "code des transports",
+        "code de la route",
+        "code des assurances",
+        "code de la mutualité",
+        "code du service national",
+        "code de la recherche",
+        "code général de la propriété des personnes publiques",
+        "code des postes et des communications électroniques",
+        "code de l'aviation civile",
+        "code de la famille et de l'aide sociale",
+    ),
+    key=len,
+    reverse=True,
+)
+_KNOWN_CODE = "|".join(re.escape(n).replace("'", _APOS).replace(r"\ ", r"\s+") for n in _CODE_NAMES)
+#: A code cph-kg has no name for: "code" and the words of its complement, kept short.
+_OTHER_CODE = rf"code\s+(?:de\s+la|de\s+l{_APOS}|du|des|de)\s*[\wéèêàâîôûç-]+"
+
+#: What may follow a list of numbers to say whose articles they are.
+_QUALIFIER = re.compile(
+    rf"""
+    ,?\s*(?:
+        (?P<present>du\s+présent\s+code\b)
+      | (?P<same>(?:du\s+même|dudit|de\s+ce(?:\s+même)?)\s+code\b)
+      | du\s+(?P<name>{_KNOWN_CODE}|{_OTHER_CODE})\b
+      | (?P<bare>du\s+code\b)
+      | (?P<text>(?:de\s+la|de\s+l{_APOS}|du|des|de|de\s+cette|de\s+ce|dudit|de\s+ladite)\s*
+            (?:même\s+|présente?\s+)?
+            (?:loi|ordonnance|décret|règlement|directive|convention|traité|arrêté|accord
+              |protocole|annexe|constitution|charte|pacte|délibération|circulaire)\b)
+    )
+    """,
+    re.VERBOSE,
+)
+
+_ARTICLES = re.compile(
+    rf"""
+    (?:(?<!,\s)(?<!\bet\s)(?<!\bou\s)(?<!\bà\s)(?<![\w°])(?P<provision>{_CHAIN})\s+de\s+
+        (?=l{_APOS}))?
+    (?P<keyword>(?:(?<![\w])(?i:l){_APOS}\s?)?(?<![\w.])(?i:articles?))\s+
+    (?P<numbers>{_NUMBER}(?:{_SEPARATOR}{_NUMBER})*)(?:\s+et\s+suivants\b)?
+    """,
+    re.VERBOSE,
+)
+_ONE_NUMBER = re.compile(_NUMBER)
+
+#: A subdivision of the citing article: "au I", "mentionnés au 2° du II", "au 3° du présent
+#: article". Roman-rooted chains only, unless "du présent article" says so.
+_INTERNAL = re.compile(
+    rf"""
+    (?<![\w'’])(?i:au|aux|du|le|des|dans\s+le)\s+(?:présent\s+)?
+    (?>(?P<chains>{_CHAIN}(?:(?:\s*,\s*|\s+et\s+|\s+ou\s+)(?:(?i:au|du)\s+)?{_CHAIN})*)
+    (?P<here>\s+du\s+présent\s+article\b)?)
+    (?!\s*(?:de|du|des|d{_APOS}|à\s+l{_APOS}article)\b)
+    """,
+    re.VERBOSE,
+)
+_ONE_CHAIN = re.compile(_CHAIN)
+#: After an internal-looking reference, a list that ends on another article: "Le 1° du I et le
+#: a du 3° du II de l'article L. 511-1".
+_LIST_TO_ARTICLE = re.compile(
+    rf"(?:\s*,|\s+et|\s+ou)\s[^;:.]{{0,50}}?\b(?:de\s+l{_APOS}article|(?:du\s+même|dudit|de\s+cet)"
+    rf"\s+article)"
+)
+#: An article that amends or adapts another: its "le II", "au c du I" are the other's.
+_AMENDING = re.compile(r"\bainsi\s+(?:modifiée?s?|rédigée?s?)\b|\bremplacée?s?\s+par\b")
+_ROOTED_IN_ROMAN = re.compile(rf"(?:^|\s){_ROMAN}$")
+
+#: Every place a code is named, for "du même code" to find the last one.
+_CODE_MENTION = re.compile(rf"(?P<present>présent\s+code\b)|(?P<name>{_KNOWN_CODE}|{_OTHER_CODE})")
+
+
+@dataclass(frozen=True)
+class _CodeRef:
+    """Whose articles a phrase cites: a known code's short name, or an unknown code's words."""
+
+    code: str | None
+    code_name: str | None
+
+
+def extract(text: str, code: str) -> list[Citation]:
+    """The citations in ``text``, an article of ``code`` (short name), in the text's order."""
+    mentions = list(_code_mentions(text, code))
+    found: list[tuple[int, Citation]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _ARTICLES.finditer(text):
+        qualifier = _QUALIFIER.match(text, match.end())
+        end = qualifier.end() if qualifier else match.end()
+        taken.append((match.start(), end))
+        ref = _reference(qualifier, code, mentions, match.start())
+        if ref is None:
+            continue
+        words = text[match.start() : end]
+        provision = _provision(match["provision"]) if match["provision"] else None
+        for number in _numbers(match["numbers"]):
+            if ref.code_name is None and not number[:1].isalpha():
+                continue  # a bare number with no code named: an article of some other text
+            found.append(
+                (
+                    match.start(),
+                    Citation(
+                        number=number,
+                        code=ref.code,
+                        method="text",
+                        text=words,
+                        provision=provision,
+                        code_name=ref.code_name,
+                    ),
+                )
+            )
+    amending = _AMENDING.search(text) is not None
+    for match in _INTERNAL.finditer(text):
+        start = match.start("chains")
+        doubtful = amending or _LIST_TO_ARTICLE.match(text, match.end()) is not None
+        if any(a <= start < b for a, b in taken) or (doubtful and not match["here"]):
+            continue
+        chains = [c.group() for c in _ONE_CHAIN.finditer(match["chains"])]
+        if not match["here"] and not all(_ROOTED_IN_ROMAN.search(c) for c in chains):
+            continue
+        words = text[start : match.end()]
+        found.extend(
+            (
+                start,
+                Citation(
+                    number=None, code=code, method="text", text=words, provision=_provision(c)
+                ),
+            )
+            for c in chains
+        )
+    return [citation for _, citation in sorted(found, key=lambda pair: pair[0])]
+
+
+def _code_mentions(text: str, code: str) -> Iterator[tuple[int, _CodeRef]]:
+    """Each code named in ``text`` with its position, "le présent code" being ``code``."""
+    for match in _CODE_MENTION.finditer(text):
+        yield match.start(), _CodeRef(code, None) if match["present"] else _named(match["name"])
+
+
+def _named(name: str) -> _CodeRef:
+    """A code named in full: a known code's short name, or the words themselves."""
+    name = re.sub(r"\s+", " ", name).replace("’", "'")
+    known = code_for_name(name)
+    return _CodeRef(known.short, None) if known else _CodeRef(None, name)
+
+
+def _reference(
+    qualifier: re.Match[str] | None, code: str, mentions: list[tuple[int, _CodeRef]], at: int
+) -> _CodeRef | None:
+    """Whose articles the numbers are, from what follows them; ``None`` to skip them."""
+    if qualifier is None or qualifier["present"]:
+        return _CodeRef(code, None)
+    if qualifier["name"]:
+        return _named(qualifier["name"])
+    if qualifier["same"] or qualifier["bare"]:  # "du même code", "du code précité"…
+        before = bisect.bisect_left([pos for pos, _ in mentions], at)
+        return mentions[before - 1][1] if before else None
+    return None  # a law, decree, ordinance…: not a code article
+
+
+def _numbers(numbers: str) -> Iterator[str]:
+    """The normalised numbers of a list; a range gives its two ends, as the text does."""
+    for match in _ONE_NUMBER.finditer(numbers):
+        yield article_number(match.group())
+
+
+def _provision(chain: str) -> str:
+    """A provision chain outermost first: "2° du II" gives "II, 2°"."""
+    parts = re.split(r"\s+du\s+", chain.strip())
+    return ", ".join(re.sub(r"\s+(?=°)", "", p).rstrip(")") for p in reversed(parts))

@@ -10,7 +10,7 @@ independent path from the store the queries run on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,9 @@ from rdflib.term import Node
 from cph_kg import CphKgError, catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions, Triples
+from tests import test_codes_import  # noqa: F401  (records the code-graph queries it runs)
 from tests.conftest import oxigraph_server
+from tests.query_coverage import EXERCISED, exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "conventions.ttl"
@@ -49,19 +51,6 @@ TRUE, FALSE = Literal(True), Literal(False)
 V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
 INJECTION = 'x" } ; DROP ALL ; #'
 INJECTION_TERM = '"x\\" } ; DROP ALL ; #"'  # the value as one quoted, escaped literal
-
-#: Names of the queries some test below runs; compared with the files of queries/.
-EXERCISED: set[str] = set()
-
-
-def exercises(*names: str) -> Callable:
-    """Record that the decorated test runs these named queries."""
-
-    def mark(test: Callable) -> Callable:
-        EXERCISED.update(names)
-        return test
-
-    return mark
 
 
 def fr(text: str) -> Literal:

@@ -13,7 +13,7 @@ This is the API the command line is a thin layer over::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from rdflib.namespace import PROV
 
 from cph_kg import catalog, resources
 from cph_kg.catalog import NamedQuery
+from cph_kg.codes.importer import ImportSummary, build, stream
+from cph_kg.codes.model import Record
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
@@ -144,6 +146,20 @@ class KnowledgeGraph:
         graphs[graph] = loaded
         self.store.write(graphs, replace=replaced)
         return {name: len(g) for name, g in graphs.items()}
+
+    def import_codes(
+        self, folders: Sequence[Path], progress: Callable[[Record], None] | None = None
+    ) -> ImportSummary:
+        """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
+
+        The graphs of the codes found replace the stored ones, with the bundled law graphs, in
+        one atomic write, so the store can walk from R349-2 into the codes at once.
+        """
+        graphs, summary = build(stream(folders), progress)
+        if graphs:
+            graphs.update(bundled_graphs())
+            self.store.write(graphs, replace=list(graphs))
+        return summary
 
     def clear(self) -> None:
         """Empty the store."""

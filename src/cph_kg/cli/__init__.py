@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from cph_kg.cli.codes import codes_group
 from cph_kg.cli.query import queries_command, query_command
 from cph_kg.cli.serve import serve_command
 from cph_kg.cli.store import load_command, store_group
@@ -27,5 +28,6 @@ for command in (
     queries_command,
     store_group,
     serve_command,
+    codes_group,
 ):
     main.add_command(command)

@@ -17,6 +17,8 @@ DISPLAY_PREFIXES = {
     "shape": "https://w3id.org/cph-kg/shapes/r349-2#",
     "sh": "http://www.w3.org/ns/shacl#",
     "cph": "https://w3id.org/cph-kg/ontology#",
+    "casf": "https://w3id.org/cph-kg/law/casf/",
+    "ceseda": "https://w3id.org/cph-kg/law/ceseda/",
 }
 
 

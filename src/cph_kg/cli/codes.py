@@ -1,0 +1,72 @@
+"""``cph-kg codes import|check``: code graphs from Markdown corpora, and their broken references."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
+from cph_kg.cli.query import DISPLAY_PREFIXES
+from cph_kg.codes.model import Record
+from cph_kg.results import SOLUTION_FORMATS, serialise
+
+
+@click.group("codes")
+def codes_group() -> None:
+    """Import whole codes (CASF, CESEDA) as graphs, and check their references."""
+
+
+@codes_group.command("import")
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@store_options
+@user_errors
+def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
+    """Import corpus FOLDERS (linked or etalab format) into one named graph per code.
+
+    A file that cannot be read is reported with its reason and skipped; the rest is imported,
+    and the exit code is 1 when some files were skipped.
+    """
+    with (
+        open_graph(**store) as kg,
+        click.progressbar(
+            length=0, label="Reading", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar,
+    ):
+
+        def advance(_: Record) -> None:
+            bar.update(1)
+
+        summary = kg.import_codes(list(folders), advance)
+    for problem in summary.problems:
+        click.echo(f"cph-kg: skipped {problem.source}: {problem.reason}", err=True)
+    for code in sorted(summary.articles):
+        click.echo(f"{code}: {summary.articles[code]} articles, {summary.levels[code]} levels")
+    click.echo(
+        f"{sum(summary.citations.values())} citations ({summary.citations['link']} links, "
+        f"{summary.citations['text']} in plain text), {summary.unresolved} cited articles "
+        f"absent from the corpus; {summary.triples} triples; "
+        f"{len(summary.problems)} file(s) skipped"
+    )
+    sys.exit(EXIT_FAILED if summary.problems else EXIT_OK)
+
+
+@codes_group.command("check")
+@click.option("--code", metavar="IRI", help="Only references made by this code's articles.")
+@click.option(
+    "--output", "-o", type=click.Choice(SOLUTION_FORMATS), default="table", show_default=True
+)
+@store_options
+@user_errors
+def check_command(code: str | None, output: str, **store: str | None) -> None:
+    """List citations whose target is absent, or no longer in force at the citing version's date."""
+    params = {"code": code} if code else {}
+    with open_graph(**store, create=False) as kg:
+        result = kg.query("broken-references", **params)
+    click.echo(serialise(result, output, DISPLAY_PREFIXES), nl=False)

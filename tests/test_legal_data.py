@@ -178,3 +178,15 @@ def test_legal_data_is_in_the_project_namespace(legal_graph: Graph) -> None:
     for subject in legal_graph.subjects():
         if isinstance(subject, URIRef):
             assert str(subject).startswith("https://w3id.org/cph-kg/"), subject
+
+
+def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -> None:
+    """Every LEGITEXT / LEGIARTI in the legal data is one the sources README records."""
+    readme = SHARED_SOURCES / "README.md"
+    if not readme.is_file():
+        pytest.skip("the shared sources folder is not beside this checkout")
+    recorded = readme.read_text(encoding="utf-8")
+    identifiers = {str(value) for value in legal_graph.objects(None, ELI.id_local)}
+    assert {"LEGITEXT000006074069", "LEGITEXT000006070158", "LEGIARTI000030951456",
+            "LEGIARTI000042807434"} <= identifiers
+    assert all(identifier in recorded for identifier in identifiers)

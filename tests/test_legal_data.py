@@ -187,6 +187,10 @@ def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -
         pytest.skip("the shared sources folder is not beside this checkout")
     recorded = readme.read_text(encoding="utf-8")
     identifiers = {str(value) for value in legal_graph.objects(None, ELI.id_local)}
-    assert {"LEGITEXT000006074069", "LEGITEXT000006070158", "LEGIARTI000030951456",
-            "LEGIARTI000042807434"} <= identifiers
+    assert {
+        "LEGITEXT000006074069",
+        "LEGITEXT000006070158",
+        "LEGIARTI000030951456",
+        "LEGIARTI000042807434",
+    } <= identifiers
     assert all(identifier in recorded for identifier in identifiers)

@@ -55,6 +55,24 @@ def test_a_failed_load_leaves_the_store_as_it_was(kg: KnowledgeGraph) -> None:
     assert kg.info() == before
 
 
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("unbound-prefix.ttl", 3, "syntax error: The prefix cph: has not been declared"),
+        ("bad-term.nt", 3, "syntax error: The object of a triple must be an IRI"),
+        ("mismatched-tag.rdf", None, "syntax error: ill-formed document"),
+        ("trailing-comma.jsonld", 5, "JSON syntax error"),
+        ("only-prefixes.ttl", None, "contains no RDF triples"),
+    ],
+)
+def test_load_errors_name_the_file_and_line(kg: KnowledgeGraph, name: str, line, words) -> None:
+    with pytest.raises(InputError) as caught:
+        kg.load([BAD / name])
+    assert caught.value.line == line
+    assert words in caught.value.problem
+    assert "(line" not in caught.value.problem
+
+
 def test_loading_again_adds_and_replace_empties_first(kg: KnowledgeGraph) -> None:
     rhone = CONVENTIONS / "conforming" / "rhone-2025.ttl"
     kg.load([CONFORMING])

@@ -12,13 +12,14 @@ This is the API the command line is a thin layer over::
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import catalog, resources
 from cph_kg.catalog import NamedQuery
@@ -26,9 +27,9 @@ from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import parse_file
+from cph_kg.rdfio import read_document
 from cph_kg.report import ValidationOutcome
-from cph_kg.results import QueryResult, Triples, truncate
+from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
@@ -54,19 +55,37 @@ def default_store_path() -> Path:
     return Path(data_home) / "cph-kg" / "store"
 
 
-def bundled_graphs() -> dict[URIRef, Graph]:
-    """The law as cph-kg ships it, one named graph per source."""
-    sources = {
+def _bundled_sources() -> dict[URIRef, list[Path]]:
+    return {
         ONTOLOGY_GRAPH: resources.ontology_files(),
         SHAPES_GRAPH: resources.shapes_files(),
         LEGAL_GRAPH: sorted((resources.root() / "data" / "legal").glob("*.ttl")),
         REFERENCE_GRAPH: sorted((resources.root() / "data" / "reference").glob("*.ttl")),
     }
+
+
+def law_fingerprint() -> str:
+    """A digest of the bundled law files: a store holding it need not load them again."""
+    digest = hashlib.sha256()
+    for paths in _bundled_sources().values():
+        for path in paths:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def bundled_graphs() -> dict[URIRef, Graph]:
+    """The law as cph-kg ships it, one named graph per source.
+
+    Each graph states the fingerprint of the files it came from (``dct:hasVersion`` on the
+    graph's IRI), so a load can tell whether the store already holds this law.
+    """
+    fingerprint = Literal(law_fingerprint())
     graphs = {}
-    for name, paths in sources.items():
+    for name, paths in _bundled_sources().items():
         graph = Graph()
         for path in paths:
             graph.parse(path, format="turtle")
+        graph.add((name, DCTERMS.hasVersion, fingerprint))
         graphs[name] = graph
     return graphs
 
@@ -126,25 +145,40 @@ class KnowledgeGraph:
         forced_format: str | None = None,
         replace: bool = False,
     ) -> dict[URIRef, int]:
-        """Load files into ``graph``, with the bundled law graphs, in one atomic write.
+        """Load files into ``graph`` atomically, with the bundled law graphs.
 
-        Every file is parsed before anything is written; a bad file raises
-        :class:`~cph_kg.errors.InputError` and the store is left as it was. The bundled graphs
-        (ontology, shapes, legal and reference data) are replaced on every load, so a store
-        always holds the law of the installed cph-kg. With ``replace``, ``graph`` is emptied
-        first, in the same transaction.
+        Every file is read and parsed before anything is written; a bad file raises
+        :class:`~cph_kg.errors.InputError` and the conventions are left as they were. The
+        bundled graphs (ontology, shapes, legal and reference data) are written first when the
+        store does not hold this version of them (:meth:`refresh_law`), so a store always holds
+        the law of the installed cph-kg. With ``replace``, ``graph`` is emptied first, in the
+        same transaction as the new triples. Returns the triples written per graph.
         """
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
             raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
-        loaded = Graph()
-        for path in paths:
-            loaded += parse_file(Path(path), forced_format)
+        documents = [read_document(Path(path), forced_format) for path in paths]
+        written = self.refresh_law()
+        written[graph] = self.store.add_documents(documents, graph, replace)
+        return written
+
+    def refresh_law(self) -> dict[URIRef, int]:
+        """Write the bundled law graphs unless the store already holds this very law.
+
+        One atomic write of its own: if a crash follows it, the store holds the installed law
+        and the conventions it had, a consistent state.
+        """
+        answer = self.store.query(
+            "PREFIX dct: <http://purl.org/dc/terms/> ASK { "
+            + " ".join(
+                f"GRAPH <{name}> {{ <{name}> dct:hasVersion {Literal(law_fingerprint()).n3()} }}"
+                for name in _bundled_sources()
+            )
+            + " }"
+        )
+        if answer == Boolean(True):
+            return {}
         graphs = bundled_graphs()
-        replaced = list(graphs)
-        if replace:
-            replaced.append(graph)
-        graphs[graph] = loaded
-        self.store.write(graphs, replace=replaced)
+        self.store.write(graphs, replace=list(graphs))
         return {name: len(g) for name, g in graphs.items()}
 
     def import_codes(
@@ -152,12 +186,12 @@ class KnowledgeGraph:
     ) -> ImportSummary:
         """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
 
-        The graphs of the codes found replace the stored ones, with the bundled law graphs, in
-        one atomic write, so the store can walk from R349-2 into the codes at once.
+        The graphs of the codes found replace the stored ones in one atomic write; the bundled
+        law is written too when missing, so the store can walk from R349-2 into the codes.
         """
         graphs, summary = build(stream(folders), progress)
+        self.refresh_law()
         if graphs:
-            graphs.update(bundled_graphs())
             self.store.write(graphs, replace=list(graphs))
         return summary
 

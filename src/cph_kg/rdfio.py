@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
@@ -76,13 +77,33 @@ def read_text(path: Path) -> str:
     return text
 
 
-def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
-    """Parse one file into a new graph, or raise :class:`InputError` saying where and why."""
+@dataclass(frozen=True)
+class Document:
+    """A user's file, read and checked (UTF-8, not empty, no remote JSON-LD context)."""
+
+    path: Path
+    text: str
+    fmt: str  # an rdflib parser name: turtle, nt, json-ld, xml
+
+
+def read_document(path: Path | str, forced_format: str | None = None) -> Document:
+    """Read a file and make every check that does not need an RDF parser."""
     path = Path(path)
     fmt = parser_for(path, forced_format)
     text = read_text(path)
     if fmt == "json-ld":
         _check_json_ld(path, text)
+    return Document(path, text, fmt)
+
+
+def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
+    """Parse one file into a new graph, or raise :class:`InputError` saying where and why."""
+    return parse_document(read_document(path, forced_format))
+
+
+def parse_document(document: Document) -> Graph:
+    """Parse a read document with rdflib, or raise :class:`InputError` saying where and why."""
+    path, text, fmt = document.path, document.text, document.fmt
     graph = Graph()
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
@@ -102,11 +123,6 @@ def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
     if len(graph) == 0:
         raise InputError(path, "contains no RDF triples")
     return graph
-
-
-def parse_files(paths: Iterable[Path | str], forced_format: str | None = None) -> list[Graph]:
-    """Parse every file, all or nothing: the first bad file raises and nothing is returned."""
-    return [parse_file(path, forced_format) for path in paths]
 
 
 def _syntax_name(fmt: str) -> str:

@@ -19,7 +19,7 @@ from cph_kg.codes.importer import codes_graph
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.results import Solutions
-from tests.conftest import CONFORMING, ROOT
+from tests.conftest import CONFORMING, ROOT, oxigraph_server
 from tests.query_coverage import exercises
 
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
@@ -35,14 +35,25 @@ OUT, IN = Literal("out"), Literal("in")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
-@pytest.fixture(scope="module")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The example convention, the bundled law and the fixture corpus, in one store."""
-    with KnowledgeGraph.open(tmp_path_factory.mktemp("codes") / "store") as graph:
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def kg(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KnowledgeGraph]:
+    """The example convention, the bundled law and the fixture corpus, in one store.
+
+    ``server``: the same store served by a real Oxigraph server on 127.0.0.1.
+    """
+    location = tmp_path_factory.mktemp(f"codes-{request.param}") / "store"
+    with KnowledgeGraph.open(location) as graph:
         graph.load([CONFORMING])
         summary = graph.import_codes([LINKED])
         assert summary.problems == []
-        yield graph
+    if request.param == "embedded":
+        with KnowledgeGraph.open(location, create=False) as graph:
+            yield graph
+    else:
+        with oxigraph_server(location) as url, KnowledgeGraph.open(endpoint=url) as graph:
+            yield graph
 
 
 def rows(kg: KnowledgeGraph, name: str, **params: str) -> list[tuple]:

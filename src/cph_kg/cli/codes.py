@@ -9,7 +9,7 @@ import click
 
 from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
 from cph_kg.cli.query import DISPLAY_PREFIXES
-from cph_kg.codes.model import Record
+from cph_kg.codes.model import Article, Record
 from cph_kg.results import SOLUTION_FORMATS, serialise
 
 
@@ -33,15 +33,22 @@ def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
     A file that cannot be read is reported with its reason and skipped; the rest is imported,
     and the exit code is 1 when some files were skipped.
     """
+    files = sum(1 for folder in folders for _ in folder.rglob("*.md"))
     with (
         open_graph(**store) as kg,
         click.progressbar(
-            length=0, label="Reading", file=sys.stderr, hidden=not sys.stderr.isatty()
+            length=files,
+            label="Reading",
+            file=sys.stderr,
+            show_pos=True,
+            hidden=not sys.stderr.isatty(),
         ) as bar,
     ):
 
-        def advance(_: Record) -> None:
-            bar.update(1)
+        def advance(record: Record) -> None:
+            # one step per file read: articles, and levels that have a README of their own
+            if isinstance(record, Article) or record.source.name == "README.md":
+                bar.update(1)
 
         summary = kg.import_codes(list(folders), advance)
     for problem in summary.problems:

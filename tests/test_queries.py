@@ -958,6 +958,9 @@ def test_construct_convention(kg: KnowledgeGraph, source: Graph) -> None:
     for subject in described:
         assert (subject, None, None) in source, subject
         expected += source.triples((subject, None, None))
+    # The stored report says on which day it was judged and which version of R349-2 applied.
+    expected.add((convention, CPH.evaluatedOn, Literal("2016-09-20", datatype=XSD.date)))
+    expected.add((convention, CPH.appliedVersion, V2016))
     # Its one finding, as the stored report holds it.
     finding = BNode()
     shape = SHAPE["Convention-object-meetings"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
@@ -234,7 +234,10 @@ class KnowledgeGraph:
     # --- validating ------------------------------------------------------------------------
 
     def validate(
-        self, paths: Sequence[Path | str] | None = None, forced_format: str | None = None
+        self,
+        paths: Sequence[Path | str] | None = None,
+        forced_format: str | None = None,
+        as_of: date | None = None,
     ) -> ValidationOutcome:
         """Validate files, or every stored convention, and store the report.
 
@@ -242,12 +245,12 @@ class KnowledgeGraph:
         the latest run.
         """
         if paths:
-            outcome = self.validator.validate_files(paths, forced_format)
+            outcome = self.validator.validate_files(paths, forced_format, as_of)
         else:
             conventions = self.conventions_graph()
             if not any(conventions.subjects(RDF.type, CPH.ConventionDeCooperation)):
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-            outcome = self.validator.validate_graph(conventions)
+            outcome = self.validator.validate_graph(conventions, as_of=as_of)
         report = Graph() + outcome.report_graph
         for node in report.subjects(RDF.type, SH.ValidationReport):
             report.add(

@@ -52,6 +52,8 @@ class CPH(DefinedNamespace):
     provision: URIRef
     concernsConvention: URIRef
     validatedConvention: URIRef
+    evaluatedOn: URIRef
+    appliedVersion: URIRef
     ruleKind: URIRef
     party: URIRef
     concludedBy: URIRef

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from cph_kg.point_in_time import Assessment
 from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
 
 HEADINGS = {
@@ -20,9 +21,18 @@ HEADINGS = {
         ),
         "conforms": "conforme",
         "not_conforms": "non conforme",
+        "not_judged": "non appréciée",
+        "basis_signature": "date de conclusion",
+        "basis_as_of": "date choisie",
+        "basis_today": "aujourd'hui, la convention n'ayant pas de date de conclusion valide",
+        "version": "R. 349-2 au {day} ({basis}) : version en vigueur depuis le {start}",
+        "no_version": "R. 349-2 n'était pas en vigueur le {day} ({basis}) : rien à appliquer",
         "summary": (
             "{ok} convention(s) conforme(s) sur {total} ; "
             "{v} violation(s), {w} avertissement(s), {i} information(s)."
+        ),
+        "not_judged_count": (
+            " {n} convention(s) non appréciée(s) : R. 349-2 n'était pas en vigueur."
         ),
         "data_quality": "qualité des données",
         "value": " (valeur : {})",
@@ -34,9 +44,16 @@ HEADINGS = {
         "title": "Conformity with article R. 349-2 of the Code de l'action sociale et des familles",
         "conforms": "conforms",
         "not_conforms": "does not conform",
+        "not_judged": "not judged",
+        "basis_signature": "date of conclusion",
+        "basis_as_of": "chosen date",
+        "basis_today": "today, the agreement having no valid date of conclusion",
+        "version": "R. 349-2 on {day} ({basis}): version in force since {start}",
+        "no_version": "R. 349-2 was not in force on {day} ({basis}): nothing to apply",
         "summary": (
             "{ok} of {total} convention(s) conform; {v} violation(s), {w} warning(s), {i} info(s)."
         ),
+        "not_judged_count": " {n} convention(s) not judged: R. 349-2 was not in force.",
         "data_quality": "data quality",
         "value": " (value: {})",
         Severity.VIOLATION: "VIOLATION",
@@ -63,13 +80,18 @@ def as_text(outcome: ValidationOutcome, lang: str = "fr") -> str:
             i=outcome.count(Severity.INFO),
         )
     )
+    not_judged = sum(1 for verdict in outcome.conventions if not verdict.judged)
+    if not_judged:
+        lines[-1] += words["not_judged_count"].format(n=not_judged)
     return "\n".join(lines)
 
 
 def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
     words = HEADINGS[lang]
-    mark = "✔" if verdict.conforms else "✘"
+    mark = "✔" if verdict.conforms else ("✘" if verdict.judged else "–")
     status = words["conforms"] if verdict.conforms else words["not_conforms"]
+    if not verdict.judged:
+        status = words["not_judged"]
     name = verdict.identifier or str(verdict.iri)
     details = ", ".join(part for part in (verdict.departement, verdict.date) if part)
     lines = [f"{mark} {name} — {status}" + (f" ({details})" if details else "")]
@@ -77,10 +99,23 @@ def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
         lines.append(f"  « {verdict.title} »" if lang == "fr" else f'  "{verdict.title}"')
     if verdict.source:
         lines.append(f"  {verdict.source}")
+    if verdict.assessment is not None:
+        lines.append("  " + _assessment_line(verdict.assessment, lang))
     for provision, findings in groupby(verdict.findings, key=lambda f: f.provision):
         lines.append(f"  {provision.label(lang)}")
         lines.extend(_finding_line(finding, lang) for finding in findings)
     return lines
+
+
+def _assessment_line(assessment: Assessment, lang: str) -> str:
+    """Which day the convention is judged on, why, and which version of R349-2 applied."""
+    words = HEADINGS[lang]
+    day = assessment.day.isoformat()
+    basis = words[f"basis_{assessment.basis.name.lower()}"]
+    if assessment.version is None:
+        return words["no_version"].format(day=day, basis=basis)
+    start = assessment.version.start.isoformat()
+    return words["version"].format(day=day, basis=basis, start=start)
 
 
 def _finding_line(finding: Finding, lang: str) -> str:
@@ -109,7 +144,14 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
                 "date": verdict.date,
                 "departement": verdict.departement,
                 "source": str(verdict.source) if verdict.source else None,
-                "conforms": verdict.conforms,
+                "conforms": verdict.conforms if verdict.judged else None,
+                "judged_on": verdict.assessment.day.isoformat() if verdict.assessment else None,
+                "judged_on_basis": verdict.assessment.basis.value if verdict.assessment else None,
+                "applied_version": (
+                    str(verdict.assessment.version.iri)
+                    if verdict.assessment and verdict.assessment.version
+                    else None
+                ),
                 "findings": [_finding_json(finding, lang) for finding in verdict.findings],
             }
             for verdict in outcome.conventions

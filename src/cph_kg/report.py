@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from cph_kg.namespaces import CPH
+from cph_kg.point_in_time import Assessment
 
 
 class Severity(Enum):
@@ -102,15 +103,21 @@ class ConventionVerdict:
     departement: str | None
     source: Path | None
     findings: list[Finding] = field(default_factory=list)
+    assessment: Assessment | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings of ``severity`` this convention has."""
         return sum(1 for finding in self.findings if finding.severity is severity)
 
     @property
+    def judged(self) -> bool:
+        """False when R349-2 was not in force on the day the convention is judged on."""
+        return self.assessment is None or self.assessment.version is not None
+
+    @property
     def conforms(self) -> bool:
-        """True when no finding is a violation (warnings and infos do not break conformity)."""
-        return self.count(Severity.VIOLATION) == 0
+        """True when judged with no violation (warnings and infos do not break conformity)."""
+        return self.judged and self.count(Severity.VIOLATION) == 0
 
 
 @dataclass
@@ -131,8 +138,8 @@ class ValidationOutcome:
 
     @property
     def conforms(self) -> bool:
-        """True when no convention has a violation."""
-        return all(verdict.conforms for verdict in self.conventions)
+        """True when no judged convention has a violation."""
+        return all(verdict.conforms for verdict in self.conventions if verdict.judged)
 
     def fails(self, fail_on: Severity) -> bool:
         """Whether a finding at ``fail_on`` or worse exists (what the exit code reports)."""
@@ -172,8 +179,20 @@ def annotate_report(report: Graph, shapes: Graph, data: Graph) -> None:
                 report.add((result, SH.resultMessage, message))
 
 
+def record_assessments(report: Graph, assessments: dict[URIRef, Assessment]) -> None:
+    """Say in the report the day each convention was judged on and the version applied."""
+    for convention, assessment in assessments.items():
+        report.add((convention, CPH.evaluatedOn, Literal(assessment.day)))
+        if assessment.version is not None:
+            report.add((convention, CPH.appliedVersion, assessment.version.iri))
+
+
 def read_outcome(
-    report: Graph, data: Graph, shapes: Graph, sources: dict[URIRef, Path]
+    report: Graph,
+    data: Graph,
+    shapes: Graph,
+    sources: dict[URIRef, Path],
+    assessments: dict[URIRef, Assessment] | None = None,
 ) -> ValidationOutcome:
     """Turn an annotated SHACL report (see :func:`annotate_report`) into verdicts by convention.
 
@@ -181,8 +200,9 @@ def read_outcome(
     the shapes (for the provision, rule kind and obligation each names), ``sources`` the file
     each convention came from.
     """
+    assessments = assessments or {}
     verdicts = {
-        iri: _verdict(iri, data, sources.get(iri))
+        iri: _verdict(iri, data, sources.get(iri), assessments.get(iri))
         for iri in sorted(data.subjects(RDF.type, CPH.ConventionDeCooperation), key=str)
         if isinstance(iri, URIRef)
     }
@@ -211,7 +231,9 @@ def read_outcome(
     return ValidationOutcome(conventions=list(verdicts.values()), report_graph=report)
 
 
-def _verdict(iri: URIRef, data: Graph, source: Path | None) -> ConventionVerdict:
+def _verdict(
+    iri: URIRef, data: Graph, source: Path | None, assessment: Assessment | None
+) -> ConventionVerdict:
     departement = data.value(iri, CPH.departement)
     return ConventionVerdict(
         iri=iri,
@@ -220,6 +242,7 @@ def _verdict(iri: URIRef, data: Graph, source: Path | None) -> ConventionVerdict
         date=_text(data.value(iri, CPH.dateOfConclusion)),
         departement=_text(data.value(departement, RDFS.label)) if departement else None,
         source=source,
+        assessment=assessment,
     )
 
 

@@ -9,17 +9,19 @@ département each body is present in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from cph_kg import resources
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
+from cph_kg.point_in_time import assess, versions
 from cph_kg.rdfio import parse_file
-from cph_kg.report import ValidationOutcome, annotate_report, read_outcome
+from cph_kg.report import ValidationOutcome, annotate_report, read_outcome, record_assessments
 
 
 def _load(paths: Iterable[Path]) -> Graph:
@@ -48,7 +50,10 @@ class Validator:
         return _load(resources.shapes_files())
 
     def validate_files(
-        self, paths: Sequence[Path | str], forced_format: str | None = None
+        self,
+        paths: Sequence[Path | str],
+        forced_format: str | None = None,
+        as_of: date | None = None,
     ) -> ValidationOutcome:
         """Parse every file (all or nothing) and validate the conventions they hold.
 
@@ -71,13 +76,34 @@ class Validator:
                     )
                 sources[convention] = path
             conventions += graph
-        return self.validate_graph(conventions, sources)
+        return self.validate_graph(conventions, sources, as_of)
 
     def validate_graph(
-        self, conventions: Graph, sources: dict[URIRef, Path] | None = None
+        self,
+        conventions: Graph,
+        sources: dict[URIRef, Path] | None = None,
+        as_of: date | None = None,
+        today: date | None = None,
     ) -> ValidationOutcome:
-        """Validate the conventions in ``conventions`` (the graph is not modified)."""
+        """Validate the conventions in ``conventions`` (the graph is not modified).
+
+        Each convention is judged on its own date of conclusion, or on ``as_of``
+        (:mod:`cph_kg.point_in_time`): the day goes into the data as ``cph:evaluatedOn`` for the
+        shapes that depend on it, and a convention dated before R349-2 existed is left out of
+        the validation and reported as not judged.
+        """
+        law = versions(self.legal_data)
+        assessments = {
+            convention: assess(conventions, convention, law, as_of, today)
+            for convention in conventions.subjects(RDF.type, CPH.ConventionDeCooperation)
+            if isinstance(convention, URIRef)
+        }
         data = conventions + self.legal_data
+        for convention, assessment in assessments.items():
+            if assessment.version is None:
+                data.remove((convention, None, None))
+            else:
+                data.add((convention, CPH.evaluatedOn, Literal(assessment.day)))
         _, report, _ = shacl_validate(
             data,
             shacl_graph=self.shapes,
@@ -87,15 +113,20 @@ class Validator:
             allow_warnings=True,
         )
         annotate_report(report, self.shapes, data)
-        return read_outcome(report, data, self.shapes, sources or {})
+        record_assessments(report, assessments)
+        return read_outcome(
+            report, conventions + self.legal_data, self.shapes, sources or {}, assessments
+        )
 
 
 _default: Validator | None = None
 
 
-def validate(paths: Sequence[Path | str], forced_format: str | None = None) -> ValidationOutcome:
+def validate(
+    paths: Sequence[Path | str], forced_format: str | None = None, as_of: date | None = None
+) -> ValidationOutcome:
     """Validate convention files against R349-2 CASF; see :class:`Validator`."""
     global _default
     if _default is None:
         _default = Validator()
-    return _default.validate_files(paths, forced_format)
+    return _default.validate_files(paths, forced_format, as_of)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
-from cph_kg.catalog import named_queries, resolve
+from cph_kg.catalog import NamedQuery, named_queries, resolve
 from cph_kg.cli.options import open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
@@ -20,6 +22,14 @@ DISPLAY_PREFIXES = {
     "casf": "https://w3id.org/cph-kg/law/casf/",
     "ceseda": "https://w3id.org/cph-kg/law/ceseda/",
 }
+
+
+def _date_parameter(named: NamedQuery) -> str:
+    """The parameter --as-of sets: the query's date parameter called on, date or asOf."""
+    for parameter in named.parameters:
+        if parameter.type == "date" and parameter.name in ("on", "date", "asOf"):
+            return parameter.name
+    raise CphKgError(f"query {named.name} has no date parameter (on, date or asOf) for --as-of")
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -52,6 +62,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
 @click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the query asks about: binds its date parameter (on, date or asOf).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
@@ -64,12 +79,15 @@ def query_command(
     params: tuple[str, ...],
     output: str | None,
     limit: int | None,
+    as_of: datetime | None,
     timeout: float | None,
     **store: str | None,
 ) -> None:
     """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
     bound = _parse_params(params)
     named = resolve(query)  # an unknown name or a bad header fails before the store is opened
+    if as_of is not None:
+        bound[_date_parameter(named)] = as_of.date().isoformat()
     with open_graph(**store, create=False) as kg:
         result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")

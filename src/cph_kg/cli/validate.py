@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -50,6 +51,12 @@ from cph_kg.validation import validate
     help="Exit with 1 on violations only, or on warnings too.",
 )
 @click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge every convention against the law in force on this day (YYYY-MM-DD) "
+    "instead of its own date of conclusion.",
+)
+@click.option(
     "--store",
     "record",
     is_flag=True,
@@ -64,6 +71,7 @@ def validate_command(
     output: str,
     lang: str,
     fail_on: str,
+    as_of: datetime | None,
     record: bool,
     **store: str | None,
 ) -> None:
@@ -73,11 +81,12 @@ def validate_command(
     cph:ConventionDeCooperation. The report is grouped by convention, then by provision.
     """
     paths = [*files, *(example_conventions() if examples else [])]
+    day = as_of.date() if as_of else None
     if record:
         with open_graph(**store) as kg:
-            outcome = kg.validate(paths or None, forced_format)
+            outcome = kg.validate(paths or None, forced_format, day)
     elif paths:
-        outcome = validate(paths, forced_format)
+        outcome = validate(paths, forced_format, day)
     else:
         raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":

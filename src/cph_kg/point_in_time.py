@@ -1,0 +1,81 @@
+"""On which day a convention is judged, and which version of R349-2 applied that day.
+
+A convention is judged against the law in force on the day it was concluded (its
+``cph:dateOfConclusion``), or on a day the user names (``--as-of``). A convention without a
+valid date is judged against the version in force today, and the report says so. Before R349-2
+existed (décret n° 2016-253, JO 4 March 2016) there is nothing to judge it against: it is
+reported as such, not validated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from rdflib import XSD, Graph, Literal, URIRef
+
+from cph_kg.namespaces import CPH, ELI, R349_2
+
+
+class DayBasis(Enum):
+    """Why a convention is judged on the day it is."""
+
+    AS_OF = "as-of"  # the user named the day
+    SIGNATURE = "signature"  # the convention's date of conclusion
+    TODAY = "today"  # the convention has no valid date of conclusion
+
+
+@dataclass(frozen=True)
+class Version:
+    """A dated version of an article: its IRI, first day in force and last day (None: open)."""
+
+    iri: URIRef
+    start: date
+    end: date | None
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether ``day`` falls within the version's days in force (both ends included)."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The day a convention is judged on, why, and the version of R349-2 in force that day."""
+
+    day: date
+    basis: DayBasis
+    version: Version | None  # None: R349-2 was not in force on that day
+
+
+def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
+    """The dated versions of ``article``, oldest first (ELI: members of the stable article)."""
+    found = []
+    for member in legal.objects(article, ELI.has_member):
+        start = legal.value(member, ELI.first_date_entry_in_force)
+        if start is None:
+            continue
+        end = legal.value(member, ELI.date_no_longer_in_force)
+        found.append(Version(member, start.toPython(), end.toPython() if end else None))
+    return sorted(found, key=lambda version: version.start)
+
+
+def assess(
+    conventions: Graph,
+    convention: URIRef,
+    law: list[Version],
+    as_of: date | None = None,
+    today: date | None = None,
+) -> Assessment:
+    """The day ``convention`` is judged on and the version of the law in force that day."""
+    if as_of is not None:
+        day, basis = as_of, DayBasis.AS_OF
+    else:
+        signed = conventions.value(convention, CPH.dateOfConclusion)
+        value = signed.toPython() if isinstance(signed, Literal) else None
+        if signed is not None and signed.datatype == XSD.date and isinstance(value, date):
+            day, basis = value, DayBasis.SIGNATURE
+        else:
+            day, basis = today or date.today(), DayBasis.TODAY
+    in_force = next((version for version in law if version.in_force_on(day)), None)
+    return Assessment(day, basis, in_force)

@@ -23,6 +23,9 @@ V2016 = URIRef(f"{R349_2}/version/2016-03-04")
 V2021 = URIRef(f"{R349_2}/version/2021-05-01")
 R311_24_2020 = CONVENTIONS / "conforming" / "language-training-r311-24-2020.ttl"
 REFERENCES = URIRef("https://w3id.org/cph-kg/shapes/r349-2#ReferencesInForce")
+BODIES = URIRef("https://w3id.org/cph-kg/shapes/r349-2#BodiesStillExisting")
+PE_33 = URIRef("https://w3id.org/cph-kg/org/pole-emploi/33")
+FT_33 = URIRef("https://w3id.org/cph-kg/org/france-travail/33")
 
 
 def test_the_versions_of_r349_2(legal_graph: Graph) -> None:
@@ -33,16 +36,20 @@ def test_the_versions_of_r349_2(legal_graph: Graph) -> None:
 
 
 @pytest.mark.parametrize(
-    ("day", "version"),
+    ("day", "version", "findings"),
     [
-        (date(2016, 3, 3), None),  # the day before R349-2: nothing to judge against
-        (date(2016, 3, 4), V2016),
-        (date(2021, 4, 30), V2016),
-        (date(2021, 5, 1), V2021),
-        (date(2024, 1, 1), V2021),  # France Travail's first day: R349-2 itself unchanged
+        (date(2016, 3, 3), None, []),  # the day before R349-2: nothing to judge against
+        (date(2016, 3, 4), V2016, []),
+        (date(2021, 4, 30), V2016, []),
+        (date(2021, 5, 1), V2021, []),
+        (date(2023, 12, 31), V2021, []),
+        # France Travail's first day: R349-2 is unchanged, but the convention names Pôle emploi
+        (date(2024, 1, 1), V2021, [(BODIES, Severity.WARNING, str(PE_33))]),
     ],
 )
-def test_the_version_applied_on_each_boundary(validator: Validator, day: date, version) -> None:
+def test_the_version_applied_on_each_boundary(
+    validator: Validator, day: date, version, findings
+) -> None:
     outcome = validator.validate_files([CONFORMING], as_of=day)
     [verdict] = outcome.conventions
     assert verdict.assessment.day == day
@@ -51,7 +58,30 @@ def test_the_version_applied_on_each_boundary(validator: Validator, day: date, v
     assert (applied.iri if applied else None) == version
     assert verdict.judged is (version is not None)
     assert verdict.conforms is (version is not None)
-    assert verdict.findings == []
+    assert [(f.shape, f.severity, str(f.value)) for f in verdict.findings] == findings
+
+
+@pytest.mark.parametrize(
+    ("year", "body", "warned"),
+    [(2019, PE_33, False), (2025, PE_33, True), (2025, FT_33, False)],
+)
+def test_pole_emploi_and_france_travail_over_time(
+    validator: Validator, year: int, body: URIRef, warned: bool
+) -> None:
+    """Pôle emploi in 2019 and France Travail in 2025 both satisfy R349-2 I.
+
+    Pôle emploi in 2025 is told the body is now France Travail; both count as the public
+    employment service, so the convention still conforms.
+    """
+    convention = Graph().parse(CONFORMING)
+    subject = URIRef("https://w3id.org/cph-kg/convention/gironde-2019")
+    convention.remove((subject, CPH.party, PE_33))
+    convention.add((subject, CPH.party, body))
+    convention.set((subject, CPH.dateOfConclusion, Literal(date(year, 6, 1))))
+    outcome = validator.validate_graph(convention)
+    found = [(f.shape, str(f.value)) for f in outcome.findings]
+    assert found == ([(BODIES, str(PE_33))] if warned else [])
+    assert outcome.conforms
 
 
 def test_a_convention_before_r349_2_is_not_validated(validator: Validator) -> None:

@@ -22,7 +22,10 @@ from rdflib.term import Node
 from cph_kg import CphKgError, catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions, Triples
-from tests import test_codes_import  # noqa: F401  (records the code-graph queries it runs)
+from tests import (
+    test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
+    test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)
+)
 from tests.conftest import oxigraph_server
 from tests.query_coverage import EXERCISED, exercises
 
@@ -37,6 +40,7 @@ DEP = Namespace("https://w3id.org/cph-kg/departement/")
 CAF = Namespace("https://w3id.org/cph-kg/org/caf/")
 CPAM = Namespace("https://w3id.org/cph-kg/org/cpam/")
 FT = Namespace("https://w3id.org/cph-kg/org/france-travail/")
+PE = Namespace("https://w3id.org/cph-kg/org/pole-emploi/")
 MISSION = Namespace("https://w3id.org/cph-kg/concept/mission/")
 OBJECT = Namespace("https://w3id.org/cph-kg/concept/object/")
 R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
@@ -536,6 +540,8 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
             CPH.CentreProvisoireHebergement,
         ),
         (FT["33"], fr("France Travail (Gironde)"), CPH.PublicEmploymentService),
+        # Pôle emploi's unit, which France Travail replaced on 1 January 2024, stays present
+        (PE["33"], fr("Pôle emploi (Gironde)"), CPH.PublicEmploymentService),
     ]
     assert rows(kg, "actors-in-departement", departement="33") == [
         (org, label, kind, KIND_FR[kind]) for org, label, kind in gironde
@@ -563,6 +569,7 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
             CPH.CentreProvisoireHebergement,
         ),
         (FT["44"], fr("France Travail (Loire-Atlantique)"), CPH.PublicEmploymentService),
+        (PE["44"], fr("Pôle emploi (Loire-Atlantique)"), CPH.PublicEmploymentService),
     ]
     assert rows(kg, "actors-in-departement", departement="44", lang="en") == [
         (org, label, kind, KIND_EN[kind]) for org, label, kind in loire_atlantique
@@ -572,6 +579,7 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
         CAF["69"],
         CPAM["69"],
         FT["69"],
+        PE["69"],
     ]
 
 

@@ -51,8 +51,11 @@ def shapes_graph() -> Graph:
 
 @pytest.fixture(scope="session")
 def ontology_graph() -> Graph:
-    """The cph-kg ontology alone (without the vendored vocabularies)."""
-    return Graph().parse(ROOT / "ontology" / "cph.ttl")
+    """The cph-kg ontology alone (``ontology/*.ttl``, without the vendored vocabularies)."""
+    graph = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    return graph
 
 
 def free_port() -> int:

@@ -7,9 +7,12 @@ of the provision it cites, in every version.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from itertools import pairwise
+
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from cph_kg.namespaces import CPH, ELI, LAW, R349_2
 from tests.conftest import ROOT
@@ -194,3 +197,182 @@ def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -
         "LEGIARTI000042807434",
     } <= identifiers
     assert all(identifier in recorded for identifier in identifiers)
+
+
+# --- Point in time: the versions of old CESEDA R311-24, R413-8, R413-13 and the drift ----------
+
+CESEDA_LAW = "https://w3id.org/cph-kg/law/ceseda"
+R311_24 = URIRef(f"{CESEDA_LAW}/R311-24")
+R413_8 = URIRef(f"{CESEDA_LAW}/R413-8")
+R413_13 = URIRef(f"{CESEDA_LAW}/R413-13")
+R311_24_VERSIONS = {
+    URIRef(f"{R311_24}/version/2006-12-31"): "ceseda-r311-24@2006-12-31.md",
+    URIRef(f"{R311_24}/version/2009-03-28"): "ceseda-r311-24@2009-03-28.md",
+    URIRef(f"{R311_24}/version/2016-07-03"): "ceseda-r311-24@2016-07-03.md",
+}
+R413_13_CURRENT = URIRef(f"{R413_13}/version/asof-2026-02")
+POINT_IN_TIME_VERSIONS = {**R311_24_VERSIONS, R413_13_CURRENT: "ceseda-r413-13@current.md"}
+DRIFT = URIRef(f"{R349_2}/drift/formation-linguistique-R413-8")
+DRIFT_TERMS = "https://w3id.org/cph-kg/ontology#"
+
+
+def front_matter(name: str) -> dict[str, str]:
+    """The YAML front matter of a source file, as ``key: value`` lines (values as written)."""
+    header = (SOURCES / name).read_text(encoding="utf-8").split("---\n", 2)[1]
+    fields = {}
+    for line in header.splitlines():
+        key, _, value = line.partition(": ")
+        fields[key] = value
+    return fields
+
+
+def source_date(name: str, key: str) -> date | None:
+    """The date a front-matter field starts with, or None when the source says it is unknown."""
+    value = front_matter(name)[key]
+    return None if value.startswith("unknown") else date.fromisoformat(value.split()[0])
+
+
+def dated(value: date | None) -> Literal | None:
+    return None if value is None else Literal(value.isoformat(), datatype=XSD.date)
+
+
+@pytest.mark.parametrize("version", POINT_IN_TIME_VERSIONS, ids=lambda v: v.split("/law/")[-1])
+def test_point_in_time_version_text_is_its_source_text(legal_graph: Graph, version: URIRef) -> None:
+    name = POINT_IN_TIME_VERSIONS[version]
+    assert legal_graph.value(version, CPH.text) == Literal(source_body(name), lang="fr")
+    assert legal_graph.value(version, DCTERMS.source) == Literal(f"data/sources/{name}")
+    assert (version, RDF.type, CPH.ArticleVersion) in legal_graph
+    work = legal_graph.value(version, ELI.is_member_of)
+    assert (work, ELI.has_member, version) in legal_graph
+    assert (work, RDF.type, ELI.ComplexWork) in legal_graph
+    assert legal_graph.value(version, ELI.number) == legal_graph.value(work, ELI.number)
+    assert legal_graph.value(version, ELI.is_part_of) == URIRef(CESEDA_LAW)
+    assert {lit.language for lit in legal_graph.objects(version, RDFS.label)} == {"fr", "en"}
+    assert {lit.language for lit in legal_graph.objects(version, CPH.dateBasis)} == {"fr", "en"}
+
+
+def test_r311_24_has_exactly_its_three_versions(legal_graph: Graph) -> None:
+    assert set(legal_graph.objects(R311_24, ELI.has_member)) == set(R311_24_VERSIONS)
+    assert set(legal_graph.subjects(ELI.is_member_of, R311_24)) == set(R311_24_VERSIONS)
+    # No citation is modelled on them: the code graphs give the article's citations.
+    for version in R311_24_VERSIONS:
+        assert legal_graph.value(version, ELI.cites) is None
+
+
+@pytest.mark.parametrize("version", R311_24_VERSIONS, ids=lambda v: v.rsplit("/", 1)[-1])
+def test_r311_24_dates_are_those_of_the_front_matter(legal_graph: Graph, version: URIRef) -> None:
+    """valid_from is the first day in force; valid_to the first day no longer in force.
+
+    ELI's eli:date_no_longer_in_force is the last day in force: the day before valid_to.
+    Dates the front matter gives are attested; the 2016 version's end, which it does not give,
+    is the stable article's inferred end (the day before the 2021 recodification).
+    """
+    name = R311_24_VERSIONS[version]
+    start, end = source_date(name, "valid_from"), source_date(name, "valid_to")
+    assert start is not None
+    assert legal_graph.value(version, ELI.first_date_entry_in_force) == dated(start)
+    assert legal_graph.value(version, CPH.entryIntoForceCertainty) == CPH.Attested
+    if end is not None:
+        assert legal_graph.value(version, ELI.date_no_longer_in_force) == dated(
+            end - timedelta(days=1)
+        )
+        assert legal_graph.value(version, CPH.endOfForceCertainty) == CPH.Attested
+    else:
+        assert legal_graph.value(version, ELI.date_no_longer_in_force) == legal_graph.value(
+            R311_24, ELI.date_no_longer_in_force
+        )
+        assert legal_graph.value(version, ELI.date_no_longer_in_force) == dated(date(2021, 4, 30))
+        assert legal_graph.value(version, CPH.endOfForceCertainty) == CPH.Inferred
+        assert legal_graph.value(R311_24, CPH.endOfForceCertainty) == CPH.Inferred
+
+
+def test_r311_24_versions_follow_each_other(legal_graph: Graph) -> None:
+    """Each source's valid_to is the next one's valid_from: one version ends the day before.
+
+    In ELI terms (eli:date_no_longer_in_force is the last day in force), the end of one version
+    is the day before the start of the next.
+    """
+    versions = sorted(
+        R311_24_VERSIONS,
+        key=lambda v: legal_graph.value(v, ELI.first_date_entry_in_force).toPython(),
+    )
+    assert versions == list(R311_24_VERSIONS)
+    for old, new in pairwise(versions):
+        assert source_date(R311_24_VERSIONS[old], "valid_to") == source_date(
+            R311_24_VERSIONS[new], "valid_from"
+        )
+        end = legal_graph.value(old, ELI.date_no_longer_in_force).toPython()
+        start = legal_graph.value(new, ELI.first_date_entry_in_force).toPython()
+        assert start - end == timedelta(days=1)
+
+
+def test_r413_8_came_into_force_with_the_recodification_inferred(legal_graph: Graph) -> None:
+    assert front_matter("ceseda-r413-8@current.md")["valid_from"] == "unknown"
+    assert legal_graph.value(R413_8, ELI.first_date_entry_in_force) == dated(date(2021, 5, 1))
+    assert legal_graph.value(R413_8, CPH.entryIntoForceCertainty) == CPH.Inferred
+    bases = {lit.language: str(lit) for lit in legal_graph.objects(R413_8, CPH.dateBasis)}
+    assert set(bases) == {"fr", "en"}
+    assert "2020-1734" in bases["fr"] and "2020-1734" in bases["en"]
+    assert legal_graph.value(R413_8, ELI.date_no_longer_in_force) is None
+
+
+def test_r413_13_dates_are_those_of_its_sources(legal_graph: Graph) -> None:
+    """The article starts on the 2021 version's valid_from; the current version is undated."""
+    partial = "ceseda-r413-13@2021-05-01-PARTIAL.md"
+    assert legal_graph.value(R413_13, ELI.first_date_entry_in_force) == dated(
+        source_date(partial, "valid_from")
+    )
+    assert legal_graph.value(R413_13, CPH.entryIntoForceCertainty) == CPH.Attested
+    assert set(legal_graph.objects(R413_13, ELI.has_member)) == {R413_13_CURRENT}
+    current = front_matter("ceseda-r413-13@current.md")
+    assert current["valid_from"] == current["valid_to"] == "unknown"
+    for prop in (
+        ELI.first_date_entry_in_force,
+        ELI.date_no_longer_in_force,
+        CPH.entryIntoForceCertainty,
+        CPH.endOfForceCertainty,
+    ):
+        assert legal_graph.value(R413_13_CURRENT, prop) is None
+    # The current text is not the 2021 one, whose legible part differs from it.
+    legible = source_body(partial).split("[... TRUNCATED", 1)[0].rsplit(".", 1)[0]
+    assert legible.replace("\n", "") not in source_body("ceseda-r413-13@current.md")
+    # The LEGIARTI of the 2021 version is not given to the current one.
+    assert legal_graph.value(R413_13_CURRENT, ELI.id_local) is None
+
+
+def test_the_reference_drift_of_r349_2_ii_2(legal_graph: Graph) -> None:
+    def term(name: str) -> URIRef:
+        return URIRef(DRIFT_TERMS + name)
+
+    assert (DRIFT, RDF.type, term("ReferenceDrift")) in legal_graph
+    provision = legal_graph.value(DRIFT, term("citingProvision"))
+    cited = legal_graph.value(DRIFT, term("citedArticle"))
+    assert (provision, cited) == (URIRef(f"{R349_2}/II/2"), R413_8)
+    assert legal_graph.value(DRIFT, term("betterTarget")) == R413_13
+    # The citing words: a wording of the provision cites the article and names the subject.
+    expected = legal_graph.value(DRIFT, term("expectedSubject"))
+    assert expected == Literal("formation linguistique", lang="fr")
+    citing = [
+        wording
+        for wording in legal_graph.objects(provision, ELI.has_member)
+        if (wording, ELI.cites, cited) in legal_graph
+    ]
+    assert citing == [URIRef(f"{R349_2}/version/2021-05-01/II/2")]
+    assert f"{expected} prévue à l'article R. 413-8" in str(legal_graph.value(citing[0], CPH.text))
+    # The actual subject is what the current text of R413-8 says; the better target trains.
+    actual = {lit.language: str(lit) for lit in legal_graph.objects(DRIFT, term("actualSubject"))}
+    assert set(actual) == {"fr", "en"}
+    r413_8 = source_body("ceseda-r413-8@current.md")
+    assert r413_8.startswith("L'entretien personnalisé")
+    assert "entretien personnalisé" in actual["fr"] and "R. 413-9" in actual["fr"]
+    assert "formation linguistique" not in r413_8
+    assert "formation linguistique" in source_body("ceseda-r413-13@current.md")
+    sources = sorted(str(s) for s in legal_graph.objects(DRIFT, DCTERMS.source))
+    assert sources == [
+        "data/sources/casf-r349-2@2021-05-01.md",
+        "data/sources/ceseda-r413-13@current.md",
+        "data/sources/ceseda-r413-8@current.md",
+    ]
+    assert all((ROOT / s).is_file() for s in sources)
+    for prop in (RDFS.label, RDFS.comment):
+        assert {lit.language for lit in legal_graph.objects(DRIFT, prop)} == {"fr", "en"}

@@ -28,7 +28,7 @@ from rdflib.term import Node
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.rdfio import Document, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_text import calls_service
+from cph_kg.sparql_text import calls_service, query_form
 
 GRAPH = "https://w3id.org/cph-kg/graph/"
 #: Named graphs of the store, one per source.
@@ -359,6 +359,9 @@ class RemoteStore:
 
         client = SPARQLWrapper(self.location)
         client.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and can take a comment's word ("added")
+        # for an update keyword; the form read from the code alone is the reliable one.
+        client.queryType = query_form(text)
         client.setMethod("POST")
         client.setTimeout(int(timeout or self._timeout))
         if self._auth:

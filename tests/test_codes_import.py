@@ -18,9 +18,8 @@ from cph_kg.cli import main
 from cph_kg.codes.importer import codes_graph
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from cph_kg.results import Solutions
-from tests.conftest import CONFORMING, ROOT, oxigraph_server
-from tests.query_coverage import exercises
+from tests.conftest import CONFORMING, ROOT
+from tests.querying import STORE_KINDS, exercises, opened, rows
 
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
 BROKEN = Path(__file__).parent / "fixtures" / "corpus-linked-broken"
@@ -35,7 +34,7 @@ OUT, IN = Literal("out"), Literal("in")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
-@pytest.fixture(scope="module", params=["embedded", "server"])
+@pytest.fixture(scope="module", params=STORE_KINDS)
 def kg(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[KnowledgeGraph]:
@@ -48,18 +47,8 @@ def kg(
         graph.load([CONFORMING])
         summary = graph.import_codes([LINKED])
         assert summary.problems == []
-    if request.param == "embedded":
-        with KnowledgeGraph.open(location, create=False) as graph:
-            yield graph
-    else:
-        with oxigraph_server(location) as url, KnowledgeGraph.open(endpoint=url) as graph:
-            yield graph
-
-
-def rows(kg: KnowledgeGraph, name: str, **params: str) -> list[tuple]:
-    result = kg.query(name, **params)
-    assert isinstance(result, Solutions)
-    return result.rows
+    with opened(location, request.param) as graph:
+        yield graph
 
 
 def test_one_graph_per_code(kg: KnowledgeGraph) -> None:

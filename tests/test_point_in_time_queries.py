@@ -16,9 +16,8 @@ import pytest
 from rdflib import RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Solutions
-from tests.conftest import ROOT, oxigraph_server
-from tests.query_coverage import exercises
+from tests.conftest import ROOT
+from tests.querying import STORE_KINDS, columns, exercises, opened, rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "point-in-time.ttl"
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
@@ -53,7 +52,7 @@ def body(name: str) -> Literal:
     return Literal(text, lang="fr")
 
 
-@pytest.fixture(scope="module", params=["embedded", "server"])
+@pytest.fixture(scope="module", params=STORE_KINDS)
 def kg(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[KnowledgeGraph]:
@@ -66,24 +65,8 @@ def kg(
     with KnowledgeGraph.open(location) as store:
         store.load([FIXTURE])
         assert store.import_codes([LINKED]).problems == []
-    if request.param == "embedded":
-        with KnowledgeGraph.open(location, create=False) as store:
-            yield store
-    else:
-        with oxigraph_server(location) as url, KnowledgeGraph.open(endpoint=url) as store:
-            yield store
-
-
-def rows(kg: KnowledgeGraph, name: str, **params: str) -> list[tuple]:
-    result = kg.query(name, **params)
-    assert isinstance(result, Solutions), result
-    return result.rows
-
-
-def columns(kg: KnowledgeGraph, name: str, **params: str) -> list[str]:
-    result = kg.query(name, **params)
-    assert isinstance(result, Solutions), result
-    return result.variables
+    with opened(location, request.param) as store:
+        yield store
 
 
 # --- article-version-at ------------------------------------------------------------------------

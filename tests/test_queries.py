@@ -21,13 +21,12 @@ from rdflib.term import Node
 
 from cph_kg import CphKgError, catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, Solutions, Triples
+from cph_kg.results import Boolean, Triples
 from tests import (
     test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
     test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)
 )
-from tests.conftest import oxigraph_server
-from tests.query_coverage import EXERCISED, exercises
+from tests.querying import EXERCISED, STORE_KINDS, columns, exercises, opened, rows
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "conventions.ttl"
@@ -73,7 +72,7 @@ def count(value: int) -> Literal:
     return Literal(value)
 
 
-@pytest.fixture(scope="module", params=["embedded", "server"])
+@pytest.fixture(scope="module", params=STORE_KINDS)
 def kg(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[KnowledgeGraph]:
@@ -86,12 +85,8 @@ def kg(
     with KnowledgeGraph.open(location) as store:
         store.load([FIXTURE])
         store.validate()
-    if request.param == "embedded":
-        with KnowledgeGraph.open(location, create=False) as store:
-            yield store
-    else:
-        with oxigraph_server(location) as url, KnowledgeGraph.open(endpoint=url) as store:
-            yield store
+    with opened(location, request.param) as store:
+        yield store
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +113,6 @@ def text(graph: Graph, subject: Node, predicate: Node, lang: str) -> Literal:
     ]
     assert len(values) == 1, (subject, predicate, lang, values)
     return values[0]
-
-
-def rows(kg: KnowledgeGraph, name: str, **params: str) -> list[tuple]:
-    result = kg.query(name, **params)
-    assert isinstance(result, Solutions), result
-    return result.rows
-
-
-def columns(kg: KnowledgeGraph, name: str, **params: str) -> list[str]:
-    result = kg.query(name, **params)
-    assert isinstance(result, Solutions), result
-    return result.variables
 
 
 # --- conventions per département and their conformity ------------------------------------------

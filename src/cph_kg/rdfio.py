@@ -17,6 +17,7 @@ from rdflib import Graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
 
 #: File extensions and the rdflib parser each one selects.
@@ -29,6 +30,8 @@ FORMATS_BY_SUFFIX: dict[str, str] = {
     ".rdf": "xml",
     ".owl": "xml",
     ".xml": "xml",
+    ".yaml": "yaml",
+    ".yml": "yaml",
 }
 
 #: Names accepted by ``--format``, mapped to rdflib parser names.
@@ -37,6 +40,7 @@ FORMAT_NAMES: dict[str, str] = {
     "ntriples": "nt",
     "json-ld": "json-ld",
     "rdfxml": "xml",
+    "yaml": "yaml",
 }
 
 
@@ -104,6 +108,10 @@ def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
 def parse_document(document: Document) -> Graph:
     """Parse a read document with rdflib, or raise :class:`InputError` saying where and why."""
     path, text, fmt = document.path, document.text, document.fmt
+    if fmt == "yaml":
+        return read_yaml(path, text)
+    if fmt == "json-ld" and CONTEXT_IRI in text:
+        return read_json(path, text)
     graph = Graph()
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
@@ -149,9 +157,9 @@ def _check_json_ld(path: Path, text: str) -> None:
         raise InputError(path, f"JSON syntax error: {error.msg}", error.lineno) from None
     except RecursionError:
         raise InputError(path, "JSON nested too deeply") from None
-    for context in _contexts(document):
-        for reference in context if isinstance(context, list) else [context]:
-            if isinstance(reference, str):
+    for found in _contexts(document):
+        for reference in found if isinstance(found, list) else [found]:
+            if isinstance(reference, str) and reference != CONTEXT_IRI:
                 raise InputError(
                     path,
                     f"remote JSON-LD @context {reference!r} is not fetched; "

@@ -25,6 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.rdfio import Document, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
@@ -267,6 +268,13 @@ class EmbeddedStore:
         target = ox.NamedNode(str(graph))
         quads: list[ox.Quad] = []
         for document in documents:
+            if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
+                # the authoring format (YAML, JSON-LD with cph-kg's context) is read by rdflib
+                quads.extend(
+                    ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), target)
+                    for s, p, o in parse_document(document)
+                )
+                continue
             try:
                 parsed = ox.parse(
                     document.text.encode("utf-8"),

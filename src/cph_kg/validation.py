@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from cph_kg import resources
 from cph_kg.errors import InputError
@@ -62,6 +63,7 @@ class Validator:
         """
         conventions = Graph()
         sources: dict[URIRef, Path] = {}
+        identifiers: dict[str, Path] = {}
         for raw in paths:
             path = Path(raw)
             graph = parse_file(path, forced_format)
@@ -75,6 +77,14 @@ class Validator:
                         f"convention <{convention}> is also described in {sources[convention]}",
                     )
                 sources[convention] = path
+                for identifier in graph.objects(convention, DCTERMS.identifier):
+                    if str(identifier) in identifiers:
+                        raise InputError(
+                            path,
+                            f"identifier {str(identifier)!r} is also used in "
+                            f"{identifiers[str(identifier)]}",
+                        )
+                    identifiers[str(identifier)] = path
             conventions += graph
         return self.validate_graph(conventions, sources, as_of)
 

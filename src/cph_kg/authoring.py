@@ -1,0 +1,253 @@
+"""The authoring format: one convention as YAML (or JSON), which is JSON-LD with cph-kg's context.
+
+A person who knows the law and a spreadsheet writes field names (``signatories``, ``missions``)
+and short codes (``caf:33``, ``dep:33``, ``II-1``); the bundled context
+(``data/context/convention.jsonld``) maps them to the ontology, so the JSON form *is* JSON-LD
+and the YAML form is the same document. Mistakes are reported before anything is loaded, with
+the file, the line and a suggestion; YAML is read with the safe loader only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph
+
+from cph_kg import resources
+from cph_kg.errors import InputError
+
+#: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
+CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
+
+CONVENTION_FIELDS = (
+    "id",
+    "type",
+    "identifier",
+    "title",
+    "date",
+    "departement",
+    "centre",
+    "signatories",
+    "missions",
+    "objects",
+    "references",
+    "source",
+)
+ORGANISATION_FIELDS = ("id", "type", "name", "presentIn", "manager")
+ORGANISATION_TYPES = (
+    "Centre",
+    "Association",
+    "InstitutionalActor",
+    "CAF",
+    "CPAM",
+    "PublicEmploymentService",
+)
+MISSIONS = ("II-1", "II-2")
+OBJECTS = ("III-1", "III-2", "III-3", "III-4")
+
+
+@cache
+def context() -> dict[str, Any]:
+    """The bundled JSON-LD context (the value of its ``@context``)."""
+    path = resources.root() / "data" / "context" / "convention.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+
+
+@cache
+def departement_codes() -> frozenset[str]:
+    """The INSEE codes of the reference data (``data/reference/departements.ttl``)."""
+    text = (resources.root() / "data" / "reference" / "departements.ttl").read_text("utf-8")
+    return frozenset(re.findall(r'cph:inseeCode "([0-9AB]+)"', text))
+
+
+def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
+    """A YAML convention as RDF, after every check; :class:`InputError` on the first mistake."""
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
+    except yaml.YAMLError as error:
+        raise InputError(path, f"YAML error: {error}") from None
+    if not isinstance(document, dict):
+        raise InputError(path, "a convention is a mapping of fields (identifier, date, …)")
+    lines = _Lines(tree)
+    check(path, document, lines, today or date.today())
+    return to_graph(path, document)
+
+
+def read_json(path: Path, text: str, today: date | None = None) -> Graph:
+    """A JSON convention naming cph-kg's context, as RDF, after the same checks as YAML."""
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        raise InputError(path, "a convention is a JSON object of fields (identifier, date, …)")
+    document = {key: value for key, value in document.items() if key != "@context"}
+    if isinstance(document.get("date"), str):
+        with contextlib.suppress(ValueError):  # check() then reports it as not a date
+            document["date"] = date.fromisoformat(document["date"])
+    check(path, document, _Lines(None), today or date.today())
+    return to_graph(path, document)
+
+
+def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
+    """Every check a person can act on, in the order of the document."""
+    _fields(path, document, CONVENTION_FIELDS, lines, ())
+    for key in ("identifier", "date", "departement", "centre"):
+        if key not in document:
+            raise InputError(path, f"missing field {key!r}", lines.of(()))
+    signed = document["date"]
+    if not isinstance(signed, date):
+        raise InputError(
+            path, f"date {signed!r} is not a date written YYYY-MM-DD", lines.of(("date",))
+        )
+    if signed > today:
+        raise InputError(path, f"date {signed.isoformat()} is in the future", lines.of(("date",)))
+    _departement(path, document["departement"], lines, ("departement",))
+    for key, known in (("missions", MISSIONS), ("objects", OBJECTS)):
+        for index, value in enumerate(document.get(key) or []):
+            if value not in known:
+                raise InputError(
+                    path,
+                    f"unknown provision {value!r} in {key}{_suggest(str(value), known)}"
+                    f" (one of {', '.join(known)})",
+                    lines.of((key, index)),
+                )
+    organisations = [("centre",)] if isinstance(document["centre"], dict) else []
+    organisations += [
+        ("signatories", i)
+        for i, s in enumerate(document.get("signatories") or [])
+        if isinstance(s, dict)
+    ]
+    for where in organisations:
+        organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]
+        _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
+        if "type" not in organisation:
+            raise InputError(
+                path,
+                f"signatory {organisation.get('name') or organisation.get('id')!r} has no type"
+                f" (one of {', '.join(ORGANISATION_TYPES)})",
+                lines.of(where),
+            )
+        if organisation["type"] not in ORGANISATION_TYPES:
+            raise InputError(
+                path,
+                f"unknown type {organisation['type']!r}"
+                f"{_suggest(str(organisation['type']), ORGANISATION_TYPES)}",
+                lines.of((*where, "type")),
+            )
+        if "presentIn" in organisation:
+            _departement(path, organisation["presentIn"], lines, (*where, "presentIn"))
+
+
+def to_graph(path: Path, document: dict[str, Any]) -> Graph:
+    """The RDF of a checked document: JSON-LD with the bundled context."""
+    data = dict(document)
+    data.setdefault("type", "Convention")
+    data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
+    data["date"] = document["date"].isoformat()
+    data["@context"] = context()
+    graph = Graph()
+    graph.parse(data=json.dumps(data, default=str), format="json-ld")
+    if len(graph) == 0:
+        raise InputError(path, "the document describes nothing")
+    return graph
+
+
+def to_document(graph: Graph) -> dict[str, Any]:
+    """The authoring document of the one convention in ``graph`` (RDF -> YAML round trip).
+
+    Compacted with the bundled context; the organisations the graph describes are embedded
+    where the convention names them, as a person writes them.
+    """
+    compacted = json.loads(graph.serialize(format="json-ld", context=context(), auto_compact=True))
+    nodes = compacted.get("@graph", [compacted])
+    for node in nodes:
+        node.pop("@context", None)
+    by_id = {node["id"]: node for node in nodes if "id" in node}
+    [convention] = [node for node in nodes if node.get("type") == "Convention"]
+    for key in ("centre",):
+        if isinstance(convention.get(key), str) and convention[key] in by_id:
+            convention[key] = by_id[convention[key]]
+    if "signatories" in convention:
+        convention["signatories"] = [
+            by_id.get(s, s) if isinstance(s, str) else s for s in convention["signatories"]
+        ]
+    if "date" in convention:
+        convention["date"] = date.fromisoformat(convention["date"])
+    order = {key: index for index, key in enumerate(CONVENTION_FIELDS)}
+    return dict(sorted(convention.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def to_yaml(graph: Graph) -> str:
+    """The authoring document of ``graph`` in YAML."""
+    return yaml.safe_dump(to_document(graph), allow_unicode=True, sort_keys=False)
+
+
+class _Lines:
+    """Line numbers of the fields of a YAML document, by path (keys and list indexes)."""
+
+    def __init__(self, tree: yaml.Node | None) -> None:
+        self.tree = tree
+
+    def _node(self, where: tuple[str | int, ...]) -> yaml.Node | None:
+        node = self.tree
+        for step in where:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == step), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                node = node.value[step] if step < len(node.value) else None
+            else:
+                return None
+        return node
+
+    def of(self, where: tuple[str | int, ...]) -> int | None:
+        """The line of the value at ``where``."""
+        node = self._node(where)
+        return node.start_mark.line + 1 if node is not None else None
+
+    def key(self, where: tuple[str | int, ...], key: str) -> int | None:
+        """The line of ``key`` in the mapping at ``where``."""
+        node = self._node(where)
+        if isinstance(node, yaml.MappingNode):
+            for k, _ in node.value:
+                if k.value == key:
+                    return k.start_mark.line + 1
+        return None
+
+
+def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, where) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise InputError(
+                path,
+                f"unknown field {key!r}{_suggest(str(key), allowed)}",
+                lines.key(where, key),
+            )
+
+
+def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
+    code = str(value).removeprefix("dep:")
+    if not str(value).startswith("dep:") or code not in departement_codes():
+        raise InputError(
+            path,
+            f"unknown département {value!r} (write dep: and the INSEE code, e.g. dep:33)",
+            lines.of(where),
+        )
+
+
+def _suggest(word: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,127 @@
+"""The authoring format: YAML and JSON conventions that are JSON-LD with cph-kg's context.
+
+Each mistake a person can make is one fixture in tests/fixtures/authoring/, reported with the
+file, the line and, where one is close, a suggestion, before anything is loaded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import Graph, URIRef
+
+from cph_kg import InputError, Validator
+from cph_kg.authoring import read_yaml, to_document, to_yaml
+from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.namespaces import CPH
+from cph_kg.rdfio import parse_file
+from tests.conftest import CONVENTIONS
+
+AUTHORING = CONVENTIONS / "authoring"
+EXAMPLE = AUTHORING / "gironde-2019.yaml"
+BAD = Path(__file__).parent / "fixtures" / "authoring"
+TURTLE_TWIN = CONVENTIONS / "conforming" / "gironde-2019.ttl"
+
+
+def test_the_readme_example_validates_end_to_end(validator: Validator) -> None:
+    outcome = validator.validate_files([EXAMPLE])
+    [verdict] = outcome.conventions
+    assert verdict.identifier == "EX-yaml-gironde-2019"
+    assert verdict.conforms and verdict.findings == []
+
+
+def test_yaml_says_what_the_turtle_says() -> None:
+    """The YAML example and the Turtle example describe the same convention."""
+    from_yaml = parse_file(EXAMPLE)
+    convention = URIRef("https://w3id.org/cph-kg/convention/ex-yaml-gironde-2019")
+    turtle = Graph().parse(TURTLE_TWIN)
+    twin = URIRef("https://w3id.org/cph-kg/convention/gironde-2019")
+    for prop in (CPH.recallsMission, CPH.hasObject, CPH.departement, CPH.dateOfConclusion):
+        assert set(from_yaml.objects(convention, prop)) == set(turtle.objects(twin, prop))
+    assert {*from_yaml.objects(convention, CPH.party)} == {
+        URIRef("https://w3id.org/cph-kg/org/pole-emploi/33"),
+        URIRef("https://w3id.org/cph-kg/org/caf/33"),
+        URIRef("https://w3id.org/cph-kg/org/cpam/33"),
+    }
+
+
+def test_the_json_form_is_json_ld_with_the_bundled_context(validator: Validator) -> None:
+    outcome = validator.validate_files([AUTHORING / "gironde-2019.jsonld"])
+    [verdict] = outcome.conventions
+    assert verdict.identifier == "EX-json-gironde-2019" and verdict.conforms
+
+
+def test_yaml_to_rdf_to_yaml_gives_the_same_document() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    original = yaml.safe_load(text)
+    again = yaml.safe_load(to_yaml(read_yaml(EXAMPLE, text)))
+    expected = {
+        "id": "conv:ex-yaml-gironde-2019",
+        "type": "Convention",
+        **original,
+    }
+    assert again == expected
+
+
+def test_the_round_trip_keeps_lists_and_embedded_organisations() -> None:
+    document = to_document(parse_file(EXAMPLE))
+    assert document["centre"]["type"] == "Centre"
+    assert sorted(document["signatories"]) == ["caf:33", "cpam:33", "pe:33"]
+    assert document["date"] == date(2019, 3, 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("field-typo.yaml", 11, "unknown field 'signatorys' (did you mean 'signatories'?)"),
+        ("unknown-departement.yaml", 5, "unknown département 'dep:20'"),
+        (
+            "unknown-provision.yaml",
+            12,
+            "unknown provision 'II-3' in missions (did you mean 'II-2'?)",
+        ),
+        ("future-date.yaml", 4, "date 2031-01-01 is in the future"),
+        ("french-date.yaml", 4, "date '12/03/2019' is not a date written YYYY-MM-DD"),
+        ("signatory-without-type.yaml", 7, "has no type (one of Centre, Association"),
+        ("python-tag.yaml", 2, "could not determine a constructor for the tag"),
+        ("syntax-error.yaml", 2, "YAML syntax error"),
+    ],
+)
+def test_each_mistake_names_file_line_and_problem(name: str, line: int, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_file(BAD / name)
+    assert caught.value.line == line
+    assert words in caught.value.problem
+
+
+def test_safe_loading_never_constructs_objects(tmp_path: Path) -> None:
+    """A python/object tag is refused, and the command it names is never run."""
+    witness = tmp_path / "ran"
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        f'identifier: X\ndate: !!python/object/apply:os.system ["touch {witness}"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError):
+        parse_file(hostile)
+    assert not witness.exists()
+
+
+def test_a_duplicated_identifier_is_refused_before_anything_is_validated(
+    validator: Validator,
+) -> None:
+    with pytest.raises(InputError, match="identifier 'EX-yaml-gironde-2019' is also used in"):
+        validator.validate_files([EXAMPLE, BAD / "same-identifier.yaml"])
+
+
+def test_yaml_and_json_load_into_the_store(tmp_path: Path) -> None:
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        kg.load([EXAMPLE, AUTHORING / "gironde-2019.jsonld"])
+        outcome = kg.validate()
+    assert [v.identifier for v in outcome.conventions if v.conforms] == [
+        "EX-json-gironde-2019",
+        "EX-yaml-gironde-2019",
+    ]

@@ -84,7 +84,7 @@ def test_the_round_trip_keeps_lists_and_embedded_organisations() -> None:
             "unknown provision 'II-3' in missions (did you mean 'II-2'?)",
         ),
         ("future-date.yaml", 4, "date 2031-01-01 is in the future"),
-        ("french-date.yaml", 4, "date '12/03/2019' is not a date written YYYY-MM-DD"),
+        ("french-date.yaml", 4, "date '12/03/2019' is not a valid date written YYYY-MM-DD"),
         ("signatory-without-type.yaml", 7, "has no type (one of Centre, Association"),
         ("python-tag.yaml", 2, "could not determine a constructor for the tag"),
         ("syntax-error.yaml", 2, "YAML syntax error"),

@@ -67,8 +67,8 @@ def test_endpoint_info_matches(stores) -> None:
 def test_load_and_validate_through_sparql_update(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path / "empty", allow_update=True) as url:
         remote = KnowledgeGraph.open(endpoint=url)
-        sizes = remote.load([CONFORMING])
-        assert remote.info()[str(CONVENTIONS_GRAPH)] == sizes[CONVENTIONS_GRAPH]
+        report = remote.load([CONFORMING])
+        assert remote.info()[str(CONVENTIONS_GRAPH)] == report.written[CONVENTIONS_GRAPH]
         outcome = remote.validate()
         assert outcome.conforms
         assert remote.query(str(RQ / "any-convention.rq")) == Boolean(True)

@@ -31,7 +31,8 @@ CASES = [
     ("blank.ttl", None, "the file is empty"),
     ("latin1.ttl", 2, "is not UTF-8 text"),
     ("only-prefixes.ttl", None, "contains no RDF triples"),
-    ("convention.csv", None, "cannot tell the RDF syntax from the extension"),
+    ("convention.csv", 1, "missing column 'date'"),
+    ("notes.txt", None, "cannot tell the RDF syntax from the extension"),
     ("missing.ttl", None, "no such file"),
 ]
 

@@ -107,7 +107,9 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     signed = document["date"]
     if not isinstance(signed, date):
         raise InputError(
-            path, f"date {signed!r} is not a date written YYYY-MM-DD", lines.of(("date",))
+            path,
+            f"date {signed!r} is not a valid date written YYYY-MM-DD (DD/MM/YYYY in a CSV file)",
+            lines.of(("date",)),
         )
     if signed > today:
         raise InputError(path, f"date {signed.isoformat()} is in the future", lines.of(("date",)))
@@ -117,7 +119,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
             if value not in known:
                 raise InputError(
                     path,
-                    f"unknown provision {value!r} in {key}{_suggest(str(value), known)}"
+                    f"unknown provision {value!r} in {key}{suggest(str(value), known)}"
                     f" (one of {', '.join(known)})",
                     lines.of((key, index)),
                 )
@@ -141,7 +143,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
             raise InputError(
                 path,
                 f"unknown type {organisation['type']!r}"
-                f"{_suggest(str(organisation['type']), ORGANISATION_TYPES)}",
+                f"{suggest(str(organisation['type']), ORGANISATION_TYPES)}",
                 lines.of((*where, "type")),
             )
         if "presentIn" in organisation:
@@ -229,7 +231,7 @@ def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, 
         if key not in allowed:
             raise InputError(
                 path,
-                f"unknown field {key!r}{_suggest(str(key), allowed)}",
+                f"unknown field {key!r}{suggest(str(key), allowed)}",
                 lines.key(where, key),
             )
 
@@ -244,7 +246,8 @@ def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
         )
 
 
-def _suggest(word: str, known: tuple[str, ...]) -> str:
+def suggest(word: str, known: tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest known word, or nothing."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,9 +26,9 @@ from cph_kg import catalog, resources
 from cph_kg.catalog import NamedQuery
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
-from cph_kg.errors import CphKgError
+from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import read_document
+from cph_kg.rdfio import Document, read_document, read_rows
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
@@ -90,6 +91,14 @@ def bundled_graphs() -> dict[URIRef, Graph]:
     return graphs
 
 
+@dataclass
+class LoadReport:
+    """What a load wrote (triples per named graph) and the bulk-file rows it left out."""
+
+    written: dict[URIRef, int]
+    skipped: list[InputError] = field(default_factory=list)
+
+
 class KnowledgeGraph:
     """A store holding the law, conventions and validation reports, and the named queries."""
 
@@ -144,7 +153,7 @@ class KnowledgeGraph:
         graph: URIRef = CONVENTIONS_GRAPH,
         forced_format: str | None = None,
         replace: bool = False,
-    ) -> dict[URIRef, int]:
+    ) -> LoadReport:
         """Load files into ``graph`` atomically, with the bundled law graphs.
 
         Every file is read and parsed before anything is written; a bad file raises
@@ -152,14 +161,22 @@ class KnowledgeGraph:
         bundled graphs (ontology, shapes, legal and reference data) are written first when the
         store does not hold this version of them (:meth:`refresh_law`), so a store always holds
         the law of the installed cph-kg. With ``replace``, ``graph`` is emptied first, in the
-        same transaction as the new triples. Returns the triples written per graph.
+        same transaction as the new triples. A CSV bulk file is the exception to all or
+        nothing: its good rows load and its bad rows come back in the report's ``skipped``.
         """
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
             raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
-        documents = [read_document(Path(path), forced_format) for path in paths]
+        documents, skipped = [], []
+        for path in paths:
+            document = read_document(Path(path), forced_format)
+            if document.fmt == "csv":  # the good rows load; the bad ones are reported
+                rows, left_out = read_rows(document)
+                skipped += left_out
+                document = Document(document.path, rows.serialize(format="nt"), "nt")
+            documents.append(document)
         written = self.refresh_law()
         written[graph] = self.store.add_documents(documents, graph, replace)
-        return written
+        return LoadReport(written, skipped)
 
     def refresh_law(self) -> dict[URIRef, int]:
         """Write the bundled law graphs unless the store already holds this very law.
@@ -238,6 +255,7 @@ class KnowledgeGraph:
         paths: Sequence[Path | str] | None = None,
         forced_format: str | None = None,
         as_of: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
         """Validate files, or every stored convention, and store the report.
 
@@ -245,12 +263,12 @@ class KnowledgeGraph:
         the latest run.
         """
         if paths:
-            outcome = self.validator.validate_files(paths, forced_format, as_of)
+            outcome = self.validator.validate_files(paths, forced_format, as_of, progress)
         else:
             conventions = self.conventions_graph()
             if not any(conventions.subjects(RDF.type, CPH.ConventionDeCooperation)):
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-            outcome = self.validator.validate_graph(conventions, as_of=as_of)
+            outcome = self.validator.validate_graph(conventions, as_of=as_of, progress=progress)
         report = Graph() + outcome.report_graph
         for node in report.subjects(RDF.type, SH.ValidationReport):
             report.add(

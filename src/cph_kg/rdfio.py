@@ -19,6 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
+from cph_kg.spreadsheet import read_csv
 
 #: File extensions and the rdflib parser each one selects.
 FORMATS_BY_SUFFIX: dict[str, str] = {
@@ -32,6 +33,7 @@ FORMATS_BY_SUFFIX: dict[str, str] = {
     ".xml": "xml",
     ".yaml": "yaml",
     ".yml": "yaml",
+    ".csv": "csv",
 }
 
 #: Names accepted by ``--format``, mapped to rdflib parser names.
@@ -41,6 +43,7 @@ FORMAT_NAMES: dict[str, str] = {
     "json-ld": "json-ld",
     "rdfxml": "xml",
     "yaml": "yaml",
+    "csv": "csv",
 }
 
 
@@ -110,6 +113,11 @@ def parse_document(document: Document) -> Graph:
     path, text, fmt = document.path, document.text, document.fmt
     if fmt == "yaml":
         return read_yaml(path, text)
+    if fmt == "csv":  # strict here; read_rows() keeps the good rows of a bulk file
+        graph, problems = read_csv(path, text)
+        if problems:
+            raise problems[0]
+        return graph
     if fmt == "json-ld" and CONTEXT_IRI in text:
         return read_json(path, text)
     graph = Graph()
@@ -131,6 +139,17 @@ def parse_document(document: Document) -> Graph:
     if len(graph) == 0:
         raise InputError(path, "contains no RDF triples")
     return graph
+
+
+def read_rows(document: Document) -> tuple[Graph, list[InputError]]:
+    """A document's graph and the rows left out.
+
+    Only the CSV bulk format can leave rows out (its good rows are kept); every other format is
+    all or nothing.
+    """
+    if document.fmt == "csv":
+        return read_csv(document.path, document.text)
+    return parse_document(document), []
 
 
 def _syntax_name(fmt: str) -> str:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
 from cph_kg.point_in_time import Assessment
 
@@ -126,6 +127,8 @@ class ValidationOutcome:
 
     conventions: list[ConventionVerdict]
     report_graph: Graph
+    #: Rows of a bulk (CSV) file left out, each with its line and problem.
+    skipped: list[InputError] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -177,6 +180,26 @@ def annotate_report(report: Graph, shapes: Graph, data: Graph) -> None:
             report.remove((result, SH.resultMessage, None))
             for message in tagged:
                 report.add((result, SH.resultMessage, message))
+
+
+def merge(outcomes: list[ValidationOutcome]) -> ValidationOutcome:
+    """One outcome, and one ``sh:ValidationReport``, from the outcomes of several runs."""
+    merged = Graph()
+    report = BNode()
+    conforms = True
+    for outcome in outcomes:
+        for node in outcome.report_graph.subjects(RDF.type, SH.ValidationReport):
+            conforms = conforms and bool(outcome.report_graph.value(node, SH.conforms).toPython())
+        for s, p, o in outcome.report_graph:
+            if (s, RDF.type, SH.ValidationReport) in outcome.report_graph:
+                if p in (SH.result, CPH.validatedConvention):
+                    merged.add((report, p, o))
+            else:
+                merged.add((s, p, o))
+    merged.add((report, RDF.type, SH.ValidationReport))
+    merged.add((report, SH.conforms, Literal(conforms)))
+    verdicts = sorted((v for o in outcomes for v in o.conventions), key=lambda v: str(v.iri))
+    return ValidationOutcome(conventions=verdicts, report_graph=merged)
 
 
 def record_assessments(report: Graph, assessments: dict[URIRef, Assessment]) -> None:

@@ -8,7 +8,7 @@ département each body is present in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +21,14 @@ from cph_kg import resources
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
 from cph_kg.point_in_time import assess, versions
-from cph_kg.rdfio import parse_file
-from cph_kg.report import ValidationOutcome, annotate_report, read_outcome, record_assessments
+from cph_kg.rdfio import read_document, read_rows
+from cph_kg.report import (
+    ValidationOutcome,
+    annotate_report,
+    merge,
+    read_outcome,
+    record_assessments,
+)
 
 
 def _load(paths: Iterable[Path]) -> Graph:
@@ -55,6 +61,7 @@ class Validator:
         paths: Sequence[Path | str],
         forced_format: str | None = None,
         as_of: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
         """Parse every file (all or nothing) and validate the conventions they hold.
 
@@ -64,9 +71,11 @@ class Validator:
         conventions = Graph()
         sources: dict[URIRef, Path] = {}
         identifiers: dict[str, Path] = {}
+        skipped: list[InputError] = []
         for raw in paths:
             path = Path(raw)
-            graph = parse_file(path, forced_format)
+            graph, left_out = read_rows(read_document(path, forced_format))
+            skipped += left_out
             found = [c for c in graph.subjects(RDF.type, CPH.ConventionDeCooperation)]
             if not found:
                 raise InputError(path, "holds no cph:ConventionDeCooperation to validate")
@@ -86,7 +95,9 @@ class Validator:
                         )
                     identifiers[str(identifier)] = path
             conventions += graph
-        return self.validate_graph(conventions, sources, as_of)
+        outcome = self.validate_graph(conventions, sources, as_of, progress=progress)
+        outcome.skipped = skipped
+        return outcome
 
     def validate_graph(
         self,
@@ -94,6 +105,7 @@ class Validator:
         sources: dict[URIRef, Path] | None = None,
         as_of: date | None = None,
         today: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
         """Validate the conventions in ``conventions`` (the graph is not modified).
 
@@ -102,6 +114,8 @@ class Validator:
         shapes that depend on it, and a convention dated before R349-2 existed is left out of
         the validation and reported as not judged.
         """
+        if progress is not None:
+            return self._validate_in_chunks(conventions, sources, as_of, today, progress)
         law = versions(self.legal_data)
         assessments = {
             convention: assess(conventions, convention, law, as_of, today)
@@ -128,15 +142,66 @@ class Validator:
             report, conventions + self.legal_data, self.shapes, sources or {}, assessments
         )
 
+    def _validate_in_chunks(
+        self,
+        conventions: Graph,
+        sources: dict[URIRef, Path] | None,
+        as_of: date | None,
+        today: date | None,
+        progress: Callable[[int, int], None],
+    ) -> ValidationOutcome:
+        """Validate CHUNK conventions at a time, telling ``progress`` (done, total) as it goes.
+
+        Each convention is validated with what it describes (its centre, its associations),
+        so the verdicts are those of one run over the whole graph (tests check it).
+        """
+        roots = sorted(
+            (
+                c
+                for c in conventions.subjects(RDF.type, CPH.ConventionDeCooperation)
+                if isinstance(c, URIRef)
+            ),
+            key=str,
+        )
+        outcomes = []
+        for start in range(0, len(roots), CHUNK):
+            chunk = Graph()
+            for root in roots[start : start + CHUNK]:
+                chunk += _described(conventions, root)
+            outcomes.append(self.validate_graph(chunk, sources, as_of, today))
+            progress(len(roots[start : start + CHUNK]), len(roots))
+        return merge(outcomes)
+
+
+#: Conventions per pySHACL run when progress is shown.
+CHUNK = 100
+
+
+def _described(graph: Graph, root: URIRef) -> Graph:
+    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
+    found, todo, seen = Graph(), [root], {root}
+    while todo:
+        node = todo.pop()
+        for triple in graph.triples((node, None, None)):
+            found.add(triple)
+            value = triple[2]
+            if value not in seen and (value, None, None) in graph:
+                seen.add(value)
+                todo.append(value)
+    return found
+
 
 _default: Validator | None = None
 
 
 def validate(
-    paths: Sequence[Path | str], forced_format: str | None = None, as_of: date | None = None
+    paths: Sequence[Path | str],
+    forced_format: str | None = None,
+    as_of: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationOutcome:
     """Validate convention files against R349-2 CASF; see :class:`Validator`."""
     global _default
     if _default is None:
         _default = Validator()
-    return _default.validate_files(paths, forced_format, as_of)
+    return _default.validate_files(paths, forced_format, as_of, progress)

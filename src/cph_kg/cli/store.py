@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rdflib import URIRef
 
-from cph_kg.cli.options import open_graph, store_options, user_errors
+from cph_kg.cli.options import EXIT_BAD_INPUT, open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.resources import example_conventions
@@ -57,10 +57,15 @@ def load_command(
             hidden=len(paths) < 10 or not sys.stderr.isatty(),
         ) as bar,
     ):
-        sizes = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
-    for name, size in sizes.items():
+        report = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
+    for name, size in report.written.items():
         click.echo(f"{size:>8} triples  <{name}>")
     click.echo(f"loaded {len(paths)} file(s) into {kg.store.location}")
+    for problem in report.skipped:
+        click.echo(f"cph-kg: skipped {problem}", err=True)
+    if report.skipped:
+        click.echo(f"{len(report.skipped)} row(s) left out", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group("store")

@@ -5,15 +5,38 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cph_kg import render
-from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
+from cph_kg.cli.options import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    open_graph,
+    store_options,
+    user_errors,
+)
 from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import validate
+
+
+class _ProgressBar:
+    """A progress bar on standard error, created when the number of conventions is known."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Validating", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done)
+        if self.bar.pos >= total:
+            self.bar.__exit__(None, None, None)
 
 
 @click.command("validate")
@@ -82,11 +105,12 @@ def validate_command(
     """
     paths = [*files, *(example_conventions() if examples else [])]
     day = as_of.date() if as_of else None
+    bar = _ProgressBar() if sys.stderr.isatty() else None
     if record:
         with open_graph(**store) as kg:
-            outcome = kg.validate(paths or None, forced_format, day)
+            outcome = kg.validate(paths or None, forced_format, day, bar)
     elif paths:
-        outcome = validate(paths, forced_format, day)
+        outcome = validate(paths, forced_format, day, bar)
     else:
         raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":
@@ -95,5 +119,9 @@ def validate_command(
         click.echo(render.as_turtle(outcome), nl=False)
     else:
         click.echo(render.as_text(outcome, lang))
+    for problem in outcome.skipped:
+        click.echo(f"cph-kg: skipped {problem}", err=True)
+    if outcome.skipped:
+        sys.exit(EXIT_BAD_INPUT)
     threshold = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
     sys.exit(EXIT_FAILED if outcome.fails(threshold) else EXIT_OK)

@@ -1,0 +1,128 @@
+"""The bulk format: one convention per row of a CSV file, as a spreadsheet exports it.
+
+UTF-8 with or without a byte-order mark, ``;`` or ``,`` between fields, dates ``2019-03-12`` or
+``12/03/2019``. Each row becomes an authoring document (:mod:`cph_kg.authoring`) and goes
+through the same checks; a bad row is reported with its line and left out, the good rows are
+kept, and the caller says that some failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from cph_kg.authoring import check, suggest, to_graph
+from cph_kg.errors import InputError
+
+#: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
+COLUMNS = (
+    "identifier",
+    "title",
+    "date",
+    "departement",
+    "centre",
+    "centre_name",
+    "signatories",
+    "missions",
+    "objects",
+    "references",
+    "source",
+)
+REQUIRED = ("identifier", "date", "departement", "centre")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class _Row:
+    """Locates every field of a row on its line (what :func:`authoring.check` asks for)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+    def of(self, where: tuple) -> int:
+        """The row's line, whatever the field."""
+        return self.line
+
+    def key(self, where: tuple, key: str) -> int:
+        """The row's line, whatever the key."""
+        return self.line
+
+
+def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, list[InputError]]:
+    """The conventions of the good rows, and one error per bad row (with its line)."""
+    header = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = reader.fieldnames or []
+    for column in columns:
+        if column not in COLUMNS:
+            raise InputError(path, f"unknown column {column!r}{suggest(column, COLUMNS)}", 1)
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        raise InputError(path, f"missing column {missing[0]!r} (columns: {', '.join(COLUMNS)})", 1)
+    graph, problems, seen = Graph(), [], {}
+    for row in reader:
+        line = reader.line_num
+        try:
+            document = _document(row)
+            identifier = str(document["identifier"])
+            if identifier in seen:
+                raise InputError(
+                    path, f"identifier {identifier!r} is also on line {seen[identifier]}", line
+                )
+            check(path, document, _Row(line), today or date.today())
+            graph += to_graph(path, document)
+            seen[identifier] = line
+        except InputError as error:
+            problems.append(error)
+    if len(graph) == 0 and problems:
+        raise problems[0]
+    if len(graph) == 0:
+        raise InputError(path, "holds no row")
+    return graph, problems
+
+
+def _document(row: dict[str, str | None]) -> dict[str, Any]:
+    """An authoring document from a row: lists split on spaces or |, codes completed."""
+    cells = {key: (value or "").strip() for key, value in row.items() if key}
+    document: dict[str, Any] = {}
+    for key in ("identifier", "title", "source"):
+        if cells.get(key):
+            document[key] = cells[key]
+    if cells.get("date"):
+        document["date"] = _date(cells["date"])
+    if cells.get("departement"):
+        code = cells["departement"].removeprefix("dep:")
+        document["departement"] = f"dep:{code}"
+    if cells.get("centre"):
+        centre = cells["centre"] if ":" in cells["centre"] else f"centres:{cells['centre']}"
+        if cells.get("centre_name"):
+            document["centre"] = {
+                "id": centre,
+                "type": "Centre",
+                "name": cells["centre_name"],
+                "presentIn": document.get("departement"),
+            }
+        else:
+            document["centre"] = centre
+    for key in ("signatories", "missions", "objects", "references"):
+        if cells.get(key):
+            document[key] = [item for item in re.split(r"[\s|]+", cells[key]) if item]
+    return document
+
+
+def _date(text: str) -> date | str:
+    """ISO or French (day/month/year) dates; anything else is left for the check to report."""
+    french = _FRENCH_DATE.match(text)
+    try:
+        if french:
+            day, month, year = (int(part) for part in french.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        return text

@@ -1,0 +1,106 @@
+"""The CSV bulk format: rows as a spreadsheet exports them, good rows kept, bad rows listed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from benchmarks.generate import generate
+from cph_kg import InputError, Validator
+from cph_kg.cli import main
+from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.rdfio import parse_file, read_document, read_rows
+from tests.conftest import ROOT
+
+BULK = Path(__file__).parent / "fixtures" / "bulk"
+MIXED = BULK / "mixed.csv"
+
+
+def test_good_rows_are_kept_and_bad_rows_listed_with_their_line() -> None:
+    graph, problems = read_rows(read_document(MIXED))
+    assert [(p.line, p.problem.split(" (")[0]) for p in problems] == [
+        (3, "unknown département 'dep:20'"),
+        (5, "identifier 'CSV-1' is also on line 2"),
+        (6, "date '31/02/2020' is not a valid date written YYYY-MM-DD"),
+        (7, "unknown provision 'III-9' in objects"),
+    ]
+    identifiers = sorted(str(o) for o in graph.objects(None, None) if str(o).startswith("CSV-"))
+    assert identifiers == ["CSV-1", "CSV-3"]
+
+
+def test_a_byte_order_mark_semicolons_and_french_dates(validator: Validator) -> None:
+    outcome = validator.validate_files([MIXED])
+    assert [(v.identifier, v.date) for v in outcome.conventions] == [
+        ("CSV-1", "2019-03-12"),
+        ("CSV-3", "2021-06-15"),
+    ]
+    assert len(outcome.skipped) == 4
+
+
+def test_commas_and_pipes_as_a_spreadsheet_may_write_them(validator: Validator) -> None:
+    outcome = validator.validate_files([BULK / "comma.csv"])
+    [verdict] = outcome.conventions
+    assert verdict.identifier == "CSV-10" and verdict.conforms
+
+
+def test_parse_file_is_strict_on_a_bad_row() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_file(MIXED)
+    assert caught.value.line == 3
+
+
+def test_an_unknown_column_is_named_with_a_suggestion() -> None:
+    with pytest.raises(InputError, match=r"unknown column 'titel' \(did you mean 'title'\?\)"):
+        parse_file(BULK / "bad-column.csv")
+
+
+def test_cli_validate_and_load_keep_good_rows_and_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner(env={"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""})
+    validated = runner.invoke(main, ["validate", "--lang", "en", str(MIXED)])
+    assert validated.exit_code == 2
+    assert "✔ CSV-1 — conforms" in validated.stdout
+    assert validated.stderr.count("cph-kg: skipped ") == 4
+    loaded = runner.invoke(main, ["load", str(MIXED)])
+    assert loaded.exit_code == 2
+    assert "4 row(s) left out" in loaded.stderr
+    with KnowledgeGraph.open(tmp_path / "store", create=False) as kg:
+        assert sorted(v.identifier for v in kg.validate().conventions) == ["CSV-1", "CSV-3"]
+
+
+def test_validating_in_chunks_gives_the_verdicts_of_one_run(validator: Validator) -> None:
+    """The progress bar validates 100 conventions at a time: same verdicts as one run."""
+    conventions = Graph().parse(data=generate(150, seed=3), format="nt")
+    whole = validator.validate_graph(conventions)
+    steps: list[tuple[int, int]] = []
+    chunked = validator.validate_graph(conventions, progress=lambda d, t: steps.append((d, t)))
+    assert steps == [(100, 150), (50, 150)]
+
+    def verdicts(outcome):
+        return [
+            (str(v.iri), v.conforms, sorted((str(f.shape), str(f.value)) for f in v.findings))
+            for v in outcome.conventions
+        ]
+
+    assert verdicts(chunked) == verdicts(whole)
+    assert any(not v.conforms for v in whole.conventions)
+
+
+def test_cli_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """With a terminal on standard error, validating many conventions shows a progress bar."""
+    data = tmp_path / "conventions.nt"
+    data.write_text(generate(120, seed=4), encoding="utf-8")
+    run = subprocess.run(
+        ["script", "-qec", f"{sys.executable} -m cph_kg validate {data}", "/dev/null"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert "Validating" in run.stdout
+    assert "120/120" in run.stdout or "100%" in run.stdout

@@ -168,7 +168,8 @@ def to_document(graph: Graph) -> dict[str, Any]:
     """The authoring document of the one convention in ``graph`` (RDF -> YAML round trip).
 
     Compacted with the bundled context; the organisations the graph describes are embedded
-    where the convention names them, as a person writes them.
+    where the convention names them, as a person writes them. RDF keeps no order, so lists
+    come back sorted.
     """
     compacted = json.loads(graph.serialize(format="json-ld", context=context(), auto_compact=True))
     nodes = compacted.get("@graph", [compacted])
@@ -183,6 +184,11 @@ def to_document(graph: Graph) -> dict[str, Any]:
         convention["signatories"] = [
             by_id.get(s, s) if isinstance(s, str) else s for s in convention["signatories"]
         ]
+    for key in ("signatories", "missions", "objects", "references"):
+        if isinstance(convention.get(key), list):  # RDF keeps no order: a stable one
+            convention[key] = sorted(
+                convention[key], key=lambda v: v["id"] if isinstance(v, dict) else v
+            )
     if "date" in convention:
         convention["date"] = date.fromisoformat(convention["date"])
     order = {key: index for index, key in enumerate(CONVENTION_FIELDS)}

@@ -63,6 +63,7 @@ class CPH(DefinedNamespace):
     hasObject: URIRef
     presentIn: URIRef
     inseeCode: URIRef
+    nameWithPreposition: URIRef
     CodeLevel: URIRef
     levelKind: URIRef
     Citation: URIRef

@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from cph_kg import resources
+from cph_kg.convert import conventions_of, described
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
 from cph_kg.point_in_time import assess, versions
@@ -155,19 +156,12 @@ class Validator:
         Each convention is validated with what it describes (its centre, its associations),
         so the verdicts are those of one run over the whole graph (tests check it).
         """
-        roots = sorted(
-            (
-                c
-                for c in conventions.subjects(RDF.type, CPH.ConventionDeCooperation)
-                if isinstance(c, URIRef)
-            ),
-            key=str,
-        )
+        roots = conventions_of(conventions)
         outcomes = []
         for start in range(0, len(roots), CHUNK):
             chunk = Graph()
             for root in roots[start : start + CHUNK]:
-                chunk += _described(conventions, root)
+                chunk += described(conventions, root)
             outcomes.append(self.validate_graph(chunk, sources, as_of, today))
             progress(len(roots[start : start + CHUNK]), len(roots))
         return merge(outcomes)
@@ -175,20 +169,6 @@ class Validator:
 
 #: Conventions per pySHACL run when progress is shown.
 CHUNK = 100
-
-
-def _described(graph: Graph, root: URIRef) -> Graph:
-    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
-    found, todo, seen = Graph(), [root], {root}
-    while todo:
-        node = todo.pop()
-        for triple in graph.triples((node, None, None)):
-            found.add(triple)
-            value = triple[2]
-            if value not in seen and (value, None, None) in graph:
-                seen.add(value)
-                todo.append(value)
-    return found
 
 
 _default: Validator | None = None

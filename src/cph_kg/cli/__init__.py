@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from cph_kg.cli.authoring import convention_group, convert_command
 from cph_kg.cli.codes import codes_group
 from cph_kg.cli.query import queries_command, query_command
 from cph_kg.cli.serve import serve_command
@@ -29,5 +30,7 @@ for command in (
     store_group,
     serve_command,
     codes_group,
+    convert_command,
+    convention_group,
 ):
     main.add_command(command)

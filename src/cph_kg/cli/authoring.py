@@ -1,0 +1,75 @@
+"""``cph-kg convert`` and ``cph-kg convention new``: the authoring formats at the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from cph_kg.cli.options import user_errors
+from cph_kg.convert import FORMATS, convert, template
+from cph_kg.rdfio import FORMAT_NAMES, parse_file
+
+
+def _write(text: str, output: Path | None) -> None:
+    """To a file that appears whole (written aside, then renamed), or to standard output."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("convert")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option(
+    "--format",
+    "forced_format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="Input format (default: from the extension).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@user_errors
+def convert_command(source: Path, fmt: str, forced_format: str | None, output: Path | None) -> None:
+    """Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.
+
+    The input is read and checked like any file cph-kg validates; YAML and JSON-LD hold one
+    convention, CSV one per row.
+    """
+    _write(convert(parse_file(source, forced_format), fmt), output)
+
+
+@click.group("convention")
+def convention_group() -> None:
+    """Write conventions in the authoring format."""
+
+
+@convention_group.command("new")
+@click.option(
+    "--departement",
+    default="33",
+    show_default=True,
+    metavar="CODE",
+    help="INSEE code of the centre's département: pre-fills its CAF, CPAM, France Travail.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@user_errors
+def new_command(departement: str, output: Path | None) -> None:
+    """A commented YAML template of a convention de coopération."""
+    _write(template(departement.upper(), date.today()), output)

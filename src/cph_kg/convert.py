@@ -1,0 +1,118 @@
+"""Conventions converted between authoring formats and RDF syntaxes; a new convention's template.
+
+Every conversion goes through RDF: the input is read as any other file (all its checks apply),
+and the output is written from the graph, so a conversion never says more or less than the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+import yaml
+from rdflib import RDF, RDFS, Graph, URIRef
+
+from cph_kg import resources
+from cph_kg.authoring import CONTEXT_IRI, to_document
+from cph_kg.errors import CphKgError
+from cph_kg.namespaces import CPH
+from cph_kg.spreadsheet import COLUMNS
+
+FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
+
+
+def described(graph: Graph, root: URIRef) -> Graph:
+    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
+    found, todo, seen = Graph(), [root], {root}
+    while todo:
+        node = todo.pop()
+        for triple in graph.triples((node, None, None)):
+            found.add(triple)
+            value = triple[2]
+            if value not in seen and (value, None, None) in graph:
+                seen.add(value)
+                todo.append(value)
+    return found
+
+
+def conventions_of(graph: Graph) -> list[URIRef]:
+    """The conventions a graph describes, in IRI order."""
+    return sorted(
+        (c for c in graph.subjects(RDF.type, CPH.ConventionDeCooperation) if isinstance(c, URIRef)),
+        key=str,
+    )
+
+
+def convert(graph: Graph, fmt: str) -> str:
+    """The conventions of ``graph`` written in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "turtle":
+        return graph.serialize(format="turtle")
+    if fmt == "ntriples":
+        return graph.serialize(format="nt")
+    documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
+    if fmt == "csv":
+        return _csv(documents)
+    if len(documents) != 1:
+        raise CphKgError(
+            f"{fmt} holds one convention and the input has {len(documents)}: write csv or turtle"
+        )
+    [document] = documents
+    if fmt == "yaml":
+        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    as_json = {"@context": CONTEXT_IRI, **document, "date": document["date"].isoformat()}
+    return json.dumps(as_json, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(documents: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    for document in documents:
+        centre = document.get("centre")
+        row = {
+            "identifier": document.get("identifier", ""),
+            "title": document.get("title", ""),
+            "date": document["date"].isoformat() if isinstance(document.get("date"), date) else "",
+            "departement": document.get("departement", ""),
+            "centre": centre.get("id", "") if isinstance(centre, dict) else centre or "",
+            "centre_name": centre.get("name", "") if isinstance(centre, dict) else "",
+            "source": document.get("source", ""),
+        }
+        for key in ("signatories", "missions", "objects", "references"):
+            values = document.get(key) or []
+            if any(isinstance(value, dict) for value in values):
+                raise CphKgError(
+                    f"{document.get('identifier')}: an organisation described in {key} has no "
+                    "place in a CSV row; write yaml or turtle"
+                )
+            row[key] = " ".join(sorted(values))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def template(departement: str, today: date) -> str:
+    """A commented YAML convention, pre-filled for ``departement`` (an INSEE code)."""
+    bodies = Graph()
+    bodies.parse(resources.root() / "data" / "reference" / "bodies.ttl")
+    departements = Graph()
+    departements.parse(resources.root() / "data" / "reference" / "departements.ttl")
+    departement_iri = URIRef(f"https://w3id.org/cph-kg/departement/{departement}")
+    preposition = departements.value(departement_iri, CPH.nameWithPreposition)
+    if preposition is None:
+        raise CphKgError(f"unknown département {departement!r} (an INSEE code, e.g. 33)")
+    codes = [
+        f"{prefix}:{departement}"
+        for prefix, kind in (("caf", "caf"), ("cpam", "cpam"), ("ft", "france-travail"))
+        if (URIRef(f"https://w3id.org/cph-kg/org/{kind}/{departement}"), RDFS.label, None) in bodies
+    ]
+    signatories = f"[{', '.join(codes)}]" if codes else "[]  # no reference bodies yet: add them"
+    text = (resources.root() / "data" / "templates" / "convention.yaml").read_text("utf-8")
+    return text.format(
+        departement=departement,
+        departement_name=str(preposition),
+        today=today.isoformat(),
+        signatories=signatories,
+    )

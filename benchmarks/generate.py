@@ -212,6 +212,54 @@ def generate(n: int, seed: int = 1) -> str:
     return "".join(lines)
 
 
+#: Départements whose bodies the bundled reference data declares: a CSV names bodies by code,
+#: so generated CSV conventions stay within them.
+REFERENCE_DEPARTEMENTS = ("13", "33", "44", "67", "69")
+MISSIONS = ("II-1", "II-2")
+OBJECTS = ("III-1", "III-2", "III-3", "III-4")
+
+
+def generate_csv(n: int, seed: int = 1) -> str:
+    """N conventions in the CSV bulk format (``;``, French dates), about 30 % of them faulty.
+
+    A faulty row lacks one named body, one mission or one object, as :func:`generate` does.
+    """
+    rng = random.Random(seed)
+    header = (
+        "identifier;title;date;departement;centre;centre_name;signatories;missions;"
+        "objects;references;source"
+    )
+    rows = [header]
+    first, span = date(2016, 3, 5), (date(2026, 11, 1) - date(2016, 3, 5)).days
+    for index in range(1, n + 1):
+        code = rng.choice(REFERENCE_DEPARTEMENTS)
+        day = first + timedelta(days=rng.randrange(span))
+        employment = "ft" if day >= date(2024, 1, 1) else "pe"
+        bodies = [f"{employment}:{code}", f"caf:{code}", f"cpam:{code}"]
+        missions, objects = list(MISSIONS), list(OBJECTS)
+        if rng.random() < 0.3:
+            faulty = rng.choice((bodies, missions, objects))
+            faulty.remove(rng.choice(faulty))
+        rows.append(
+            ";".join(
+                (
+                    f"CSV-{index:06d}",
+                    f"Convention de coopération n° {index}",
+                    day.strftime("%d/%m/%Y"),
+                    code,
+                    f"csv-centre-{index:06d}",
+                    f"Centre provisoire d'hébergement n° {index}",
+                    " ".join(bodies),
+                    " ".join(missions),
+                    " ".join(objects),
+                    "casf:R349-2",
+                    f"convention-{index:06d}.pdf, p. 1",
+                )
+            )
+        )
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write ``N`` conventions as N-Triples on standard output."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -42,8 +42,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,20000", help="generated corpus sizes (articles)")
     parser.add_argument("--etalab", type=Path, default=ETALAB, help="the etalab-2015 folder")
     args = parser.parse_args()
-    print("| corpus | articles | records | triples | read (s) | import (s) | articles/s "
-          "| triples/s | import / read |")
+    print(
+        "| corpus | articles | records | triples | read (s) | import (s) | articles/s "
+        "| triples/s | import / read |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

@@ -104,3 +104,28 @@ def test_cli_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     )
     assert "Validating" in run.stdout
     assert "120/120" in run.stdout or "100%" in run.stdout
+
+
+def test_a_thousand_generated_conventions_load_and_validate_from_the_cli(tmp_path: Path) -> None:
+    """The bulk case of the issue: 1,000 rows, loaded, then validated with a progress bar."""
+    from benchmarks.generate import generate_csv
+
+    bulk = tmp_path / "thousand.csv"
+    bulk.write_text(generate_csv(1000, seed=7), encoding="utf-8")
+    runner = CliRunner(env={"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""})
+    loaded = runner.invoke(main, ["load", str(bulk)])
+    assert loaded.exit_code == 0, loaded.output
+    run = subprocess.run(
+        ["script", "-qec", f"{sys.executable} -m cph_kg validate --lang en {bulk}", "/dev/null"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    screen = run.stdout.replace("\r", "\n")
+    assert "Validating" in screen
+    summary = [line for line in screen.splitlines() if "of 1000 convention(s) conform" in line]
+    assert summary, screen[-500:]
+    conforming = int(summary[0].split(" of ")[0])
+    assert 600 < conforming < 800  # about 30 % of the rows are faulty by construction

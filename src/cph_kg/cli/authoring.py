@@ -7,39 +7,21 @@ from pathlib import Path
 
 import click
 
-from cph_kg.cli.options import user_errors
+from cph_kg.cli.options import input_format_option, output_option, user_errors, whole_file
 from cph_kg.convert import FORMATS, convert, template
-from cph_kg.rdfio import FORMAT_NAMES, parse_file
+from cph_kg.rdfio import parse_file
 
 
 def _write(text: str, output: Path | None) -> None:
-    """To a file that appears whole (written aside, then renamed), or to standard output."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    partial = output.with_name(output.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+    with whole_file(output) as handle:
+        handle.write(text.encode("utf-8"))
 
 
 @click.command("convert")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
-@click.option(
-    "--format",
-    "forced_format",
-    type=click.Choice(sorted(FORMAT_NAMES)),
-    help="Input format (default: from the extension).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
+@input_format_option
+@output_option
 @user_errors
 def convert_command(source: Path, fmt: str, forced_format: str | None, output: Path | None) -> None:
     """Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.
@@ -63,12 +45,7 @@ def convention_group() -> None:
     metavar="CODE",
     help="INSEE code of the centre's département: pre-fills its CAF, CPAM, France Travail.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
+@output_option
 @user_errors
 def new_command(departement: str, output: Path | None) -> None:
     """A commented YAML template of a convention de coopération."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
+from cph_kg.rdfio import FORMAT_NAMES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -90,3 +92,35 @@ def open_graph(
         password=password,
         create=create,
     )
+
+
+#: ``--format`` of the commands that read convention files.
+input_format_option = click.option(
+    "--format",
+    "forced_format",
+    type=click.Choice(sorted(FORMAT_NAMES)),
+    help="Syntax of the files (default: from each file's extension).",
+)
+
+#: ``--output`` of the commands that write a file.
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+
+
+@contextlib.contextmanager
+def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
+    """Standard output, or a file that appears whole: written aside, then renamed."""
+    if output is None:
+        yield sys.stdout.buffer
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            yield handle
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -8,9 +8,16 @@ from pathlib import Path
 import click
 from rdflib import URIRef
 
-from cph_kg.cli.options import EXIT_BAD_INPUT, open_graph, store_options, user_errors
+from cph_kg.cli.options import (
+    EXIT_BAD_INPUT,
+    input_format_option,
+    open_graph,
+    output_option,
+    store_options,
+    user_errors,
+    whole_file,
+)
 from cph_kg.errors import CphKgError
-from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.resources import example_conventions
 from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
 
@@ -26,12 +33,7 @@ from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
     help="The named graph to load into.",
 )
 @click.option("--replace", is_flag=True, help="Empty the graph first (in the same transaction).")
-@click.option(
-    "--format",
-    "forced_format",
-    type=click.Choice(sorted(FORMAT_NAMES)),
-    help="RDF syntax of the files (default: from each file's extension).",
-)
+@input_format_option
 @store_options
 @user_errors
 def load_command(
@@ -108,12 +110,7 @@ def clear_command(yes: bool, **store: str | None) -> None:
     help="nquads or trig for the whole dataset; turtle or ntriples with --graph.",
 )
 @click.option("--graph", metavar="IRI", help="Export only this named graph.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
+@output_option
 @store_options
 @user_errors
 def export_command(fmt: str, graph: str | None, output: Path | None, **store: str | None) -> None:
@@ -126,13 +123,5 @@ def export_command(fmt: str, graph: str | None, output: Path | None, **store: st
             raise CphKgError(
                 "export works on the embedded store; use the endpoint's own dump for a remote one"
             )
-        if output is None:
-            kg.store.dump(sys.stdout.buffer, fmt, target)
-            return
-        partial = output.with_name(output.name + ".partial")
-        try:
-            with partial.open("wb") as handle:
-                kg.store.dump(handle, fmt, target)
-            partial.replace(output)  # the file appears whole, or not at all
-        finally:
-            partial.unlink(missing_ok=True)
+        with whole_file(output) as handle:
+            kg.store.dump(handle, fmt, target)

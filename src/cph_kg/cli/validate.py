@@ -14,11 +14,11 @@ from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
+    input_format_option,
     open_graph,
     store_options,
     user_errors,
 )
-from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import validate
@@ -46,12 +46,7 @@ class _ProgressBar:
     is_flag=True,
     help="Validate the example conventions shipped with cph-kg (in addition to FILES).",
 )
-@click.option(
-    "--format",
-    "forced_format",
-    type=click.Choice(sorted(FORMAT_NAMES)),
-    help="RDF syntax of the files (default: from each file's extension).",
-)
+@input_format_option
 @click.option(
     "--output",
     type=click.Choice(["text", "json", "turtle"]),

@@ -33,6 +33,8 @@ CASES = [
     ("only-prefixes.ttl", None, "contains no RDF triples"),
     ("convention.csv", 1, "missing column 'date'"),
     ("notes.txt", None, "cannot tell the RDF syntax from the extension"),
+    ("billion-laughs.rdf", 4, "XML entity 'b' refers to other entities: expansion refused"),
+    ("external-entity.rdf", 2, "external XML entity 'secret' refused"),
     ("missing.ttl", None, "no such file"),
 ]
 
@@ -87,3 +89,18 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     copy = tmp_path / "bom.ttl"
     copy.write_bytes(b"\xef\xbb\xbf" + CONFORMING.read_bytes())
     assert len(parse_file(copy)) == len(parse_file(CONFORMING))
+
+
+def test_entities_that_only_abbreviate_iris_are_accepted() -> None:
+    """Ontology editors write <!ENTITY owl "http://…#">: harmless, and still read."""
+    graph = parse_file(Path(__file__).parent / "fixtures" / "good-input" / "namespace-entities.rdf")
+    assert len(graph) == 2
+
+
+def test_the_store_refuses_a_billion_laughs_before_parsing(tmp_path: Path) -> None:
+    """Oxigraph's parser would expand it to a gigabyte: the check runs first, on every path."""
+    from cph_kg.knowledge_graph import KnowledgeGraph
+
+    with KnowledgeGraph.open(tmp_path / "store") as kg, pytest.raises(InputError) as caught:
+        kg.load([BAD / "billion-laughs.rdf"])
+    assert "expansion refused" in caught.value.problem

@@ -100,6 +100,8 @@ def read_document(path: Path | str, forced_format: str | None = None) -> Documen
     text = read_text(path)
     if fmt == "json-ld":
         _check_json_ld(path, text)
+    if fmt == "xml":
+        _check_xml_entities(path, text)
     return Document(path, text, fmt)
 
 
@@ -185,6 +187,27 @@ def _check_json_ld(path: Path, text: str) -> None:
                     "inline the context in the document",
                     _line_of(text, reference),
                 )
+
+
+_ENTITY = re.compile(r"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(.*?)>", re.DOTALL)
+
+
+def _check_xml_entities(path: Path, text: str) -> None:
+    """Refuse the DTD entities that make XML dangerous, before any parser sees them.
+
+    External entities (SYSTEM, PUBLIC) would read files or URLs, and entities that refer to
+    other entities can expand exponentially ("billion laughs"); both parsers cph-kg uses would
+    try. Plain entities abbreviating namespace IRIs, as ontology editors write them, stay.
+    """
+    for match in _ENTITY.finditer(text):
+        parameter, name, definition = match.groups()
+        line = text.count("\n", 0, match.start()) + 1
+        if parameter or re.match(r"(SYSTEM|PUBLIC)\b", definition.strip()):
+            raise InputError(path, f"external XML entity {name!r} refused", line)
+        if "&" in definition or "%" in definition:
+            raise InputError(
+                path, f"XML entity {name!r} refers to other entities: expansion refused", line
+            )
 
 
 def _contexts(node: object) -> Iterator[object]:

@@ -93,6 +93,7 @@ def test_the_round_trip_keeps_lists_and_embedded_organisations() -> None:
         ("signatory-without-type.yaml", 7, "has no type (one of Centre, Association"),
         ("python-tag.yaml", 2, "could not determine a constructor for the tag"),
         ("syntax-error.yaml", 2, "YAML syntax error"),
+        ("nested-too-deeply.yaml", None, "YAML nested too deeply"),
     ],
 )
 def test_each_mistake_names_file_line_and_problem(name: str, line: int, words: str) -> None:

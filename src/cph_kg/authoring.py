@@ -78,6 +78,8 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
         raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
     except yaml.YAMLError as error:
         raise InputError(path, f"YAML error: {error}") from None
+    except RecursionError:
+        raise InputError(path, "YAML nested too deeply") from None
     if not isinstance(document, dict):
         raise InputError(path, "a convention is a mapping of fields (identifier, date, …)")
     lines = _Lines(tree)

@@ -1,0 +1,79 @@
+"""A load killed with SIGKILL at any moment leaves the store as it was before, or as after.
+
+Each round starts ``cph-kg load`` in a subprocess on a copy of a store, kills it after a random
+delay (seeded), then opens the store and compares its graphs with the two states a load may
+leave: all of the load, or none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from cph_kg.knowledge_graph import KnowledgeGraph
+from tests.conftest import CONFORMING, ROOT
+
+ROUNDS = 8
+
+
+def load_command(store: Path, data: Path) -> tuple[list[str], dict[str, str]]:
+    """The ``cph-kg load`` a user runs, as a subprocess command and its environment."""
+    env = {**os.environ, "CPH_KG_STORE": str(store), "CPH_KG_ENDPOINT": ""}
+    return [sys.executable, "-m", "cph_kg", "load", str(data)], env
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, dict, float]:
+    """A store before the load, the file, the sizes before and after, and the load's duration.
+
+    The duration is measured on this machine, so the kills spread over the whole load.
+    """
+    work = tmp_path_factory.mktemp("crash")
+    data = work / "conventions.nt"
+    data.write_text(generate(6000, seed=11), encoding="utf-8")
+    before = work / "before"
+    with KnowledgeGraph.open(before) as kg:
+        kg.load([CONFORMING])
+        sizes_before = kg.info()
+    after = work / "after"
+    shutil.copytree(before, after)
+    command, env = load_command(after, data)
+    started = time.monotonic()
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
+    duration = time.monotonic() - started
+    with KnowledgeGraph.open(after, create=False) as kg:
+        sizes_after = kg.info()
+    assert sizes_before != sizes_after
+    return before, data, sizes_before, sizes_after, duration
+
+
+def test_sigkill_during_load_leaves_before_or_after(states, tmp_path: Path) -> None:
+    before, data, sizes_before, sizes_after, duration = states
+    rng = random.Random(2026)
+    seen = set()
+    for round_ in range(ROUNDS):
+        store = tmp_path / f"store-{round_}"
+        shutil.copytree(before, store)
+        command, env = load_command(store, data)
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # from start-up to past the end of the load: every moment of it can be hit
+        time.sleep(duration * (0.15 + 1.1 * round_ / (ROUNDS - 1)) * rng.uniform(0.9, 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        with KnowledgeGraph.open(store, create=False) as kg:
+            sizes = kg.info()
+        assert sizes in (sizes_before, sizes_after), (round_, sizes)
+        seen.add("after" if sizes == sizes_after else "before")
+    # The delays cover both outcomes, so the test saw the kill land before and after the commit.
+    assert seen == {"before", "after"}, seen

@@ -11,9 +11,53 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rdflib import XSD, Literal, Namespace
+
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Solutions
 from tests.conftest import oxigraph_server
+
+#: The project's namespaces, as the expected rows name things.
+CPH = Namespace("https://w3id.org/cph-kg/ontology#")
+CONV = Namespace("https://w3id.org/cph-kg/convention/")
+CENTRE = Namespace("https://w3id.org/cph-kg/org/cph/")
+ASSOC = Namespace("https://w3id.org/cph-kg/org/association/")
+DEP = Namespace("https://w3id.org/cph-kg/departement/")
+CAF = Namespace("https://w3id.org/cph-kg/org/caf/")
+CPAM = Namespace("https://w3id.org/cph-kg/org/cpam/")
+FT = Namespace("https://w3id.org/cph-kg/org/france-travail/")
+PE = Namespace("https://w3id.org/cph-kg/org/pole-emploi/")
+MISSION = Namespace("https://w3id.org/cph-kg/concept/mission/")
+OBJECT = Namespace("https://w3id.org/cph-kg/concept/object/")
+R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
+OBL = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/obligation/")
+CASF = Namespace("https://w3id.org/cph-kg/law/casf/")
+CESEDA = Namespace("https://w3id.org/cph-kg/law/ceseda/")
+SHAPE = Namespace("https://w3id.org/cph-kg/shapes/r349-2#")
+EDUCATION = Namespace("https://w3id.org/cph-kg/law/other/code-de-l-education/")
+
+V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
+
+
+def fr(text: str) -> Literal:
+    """A French literal."""
+    return Literal(text, lang="fr")
+
+
+def en(text: str) -> Literal:
+    """An English literal."""
+    return Literal(text, lang="en")
+
+
+def day(text: str) -> Literal:
+    """An xsd:date literal."""
+    return Literal(text, datatype=XSD.date)
+
+
+def count(value: int) -> Literal:
+    """An xsd:integer literal, as COUNT gives it."""
+    return Literal(value)
+
 
 #: The two ways a store is queried: in process, and through the SPARQL 1.1 Protocol.
 STORE_KINDS = ["embedded", "server"]

@@ -12,24 +12,30 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 
 from cph_kg.cli import main
 from cph_kg.codes.importer import codes_graph
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from tests.conftest import CONFORMING, ROOT
-from tests.querying import STORE_KINDS, exercises, opened, rows
+from tests.querying import (
+    CASF,
+    CESEDA,
+    EDUCATION,
+    R349,
+    STORE_KINDS,
+    V2016,
+    V2021,
+    exercises,
+    opened,
+    rows,
+)
 
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
 BROKEN = Path(__file__).parent / "fixtures" / "corpus-linked-broken"
 ETALAB = ROOT.parent / "shared" / "corpora" / "etalab-2015"
-CASF = Namespace("https://w3id.org/cph-kg/law/casf/")
-CESEDA = Namespace("https://w3id.org/cph-kg/law/ceseda/")
-R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
-EDUCATION = Namespace("https://w3id.org/cph-kg/law/other/code-de-l-education/")
 CHAPTER_IX = CASF["partie-legislative/livre-iii/titre-iv/chapitre-ix"]
-V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
 OUT, IN = Literal("out"), Literal("in")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 

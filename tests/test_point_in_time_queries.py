@@ -13,25 +13,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.conftest import ROOT
-from tests.querying import STORE_KINDS, columns, exercises, opened, rows
+from tests.querying import (
+    CASF,
+    CESEDA,
+    CONV,
+    CPH,
+    EDUCATION,
+    R349,
+    STORE_KINDS,
+    V2016,
+    V2021,
+    columns,
+    day,
+    exercises,
+    opened,
+    rows,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "point-in-time.ttl"
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
 SOURCES = ROOT / "data" / "sources"
 
-CPH = Namespace("https://w3id.org/cph-kg/ontology#")
-CONV = Namespace("https://w3id.org/cph-kg/convention/")
-CASF = Namespace("https://w3id.org/cph-kg/law/casf/")
-CESEDA = Namespace("https://w3id.org/cph-kg/law/ceseda/")
-R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
 R311 = Namespace("https://w3id.org/cph-kg/law/ceseda/R311-24/")
-EDUCATION = Namespace("https://w3id.org/cph-kg/law/other/code-de-l-education/")
 
-V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
 R311_2006, R311_2009, R311_2016 = (
     R311["version/2006-12-31"],
     R311["version/2009-03-28"],
@@ -40,10 +48,6 @@ R311_2006, R311_2009, R311_2016 = (
 R413_13_CURRENT = CESEDA["R413-13/version/asof-2026-02"]
 DRIFT = R349["drift/formation-linguistique-R413-8"]
 ATTESTED, INFERRED = CPH.Attested, CPH.Inferred
-
-
-def day(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
 
 
 def body(name: str) -> Literal:

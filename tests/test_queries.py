@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -26,50 +26,46 @@ from tests import (
     test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
     test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)
 )
-from tests.querying import EXERCISED, STORE_KINDS, columns, exercises, opened, rows
+from tests.querying import (
+    ASSOC,
+    CAF,
+    CASF,
+    CENTRE,
+    CESEDA,
+    CONV,
+    CPAM,
+    CPH,
+    DEP,
+    EXERCISED,
+    FT,
+    MISSION,
+    OBJECT,
+    OBL,
+    PE,
+    R349,
+    SHAPE,
+    STORE_KINDS,
+    V2016,
+    V2021,
+    columns,
+    count,
+    day,
+    en,
+    exercises,
+    fr,
+    opened,
+    rows,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "conventions.ttl"
 
-CPH = Namespace("https://w3id.org/cph-kg/ontology#")
-CONV = Namespace("https://w3id.org/cph-kg/convention/")
-CENTRE = Namespace("https://w3id.org/cph-kg/org/cph/")
-ASSOC = Namespace("https://w3id.org/cph-kg/org/association/")
-DEP = Namespace("https://w3id.org/cph-kg/departement/")
-CAF = Namespace("https://w3id.org/cph-kg/org/caf/")
-CPAM = Namespace("https://w3id.org/cph-kg/org/cpam/")
-FT = Namespace("https://w3id.org/cph-kg/org/france-travail/")
-PE = Namespace("https://w3id.org/cph-kg/org/pole-emploi/")
-MISSION = Namespace("https://w3id.org/cph-kg/concept/mission/")
-OBJECT = Namespace("https://w3id.org/cph-kg/concept/object/")
-R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
-OBL = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/obligation/")
-CASF = Namespace("https://w3id.org/cph-kg/law/casf/")
-CESEDA = Namespace("https://w3id.org/cph-kg/law/ceseda/")
-SHAPE = Namespace("https://w3id.org/cph-kg/shapes/r349-2#")
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS_PREF = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 TRUE, FALSE = Literal(True), Literal(False)
-V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
 INJECTION = 'x" } ; DROP ALL ; #'
 INJECTION_TERM = '"x\\" } ; DROP ALL ; #"'  # the value as one quoted, escaped literal
-
-
-def fr(text: str) -> Literal:
-    return Literal(text, lang="fr")
-
-
-def en(text: str) -> Literal:
-    return Literal(text, lang="en")
-
-
-def day(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
-
-
-def count(value: int) -> Literal:
-    return Literal(value)
 
 
 @pytest.fixture(scope="module", params=STORE_KINDS)

@@ -12,7 +12,6 @@ import base64
 import fcntl
 import io
 import multiprocessing
-import re
 import socket
 import urllib.error
 import urllib.request
@@ -21,12 +20,12 @@ from pathlib import Path
 from typing import IO, Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.query import Result
-from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
+from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
 from cph_kg.sparql_text import calls_service, query_form
@@ -91,43 +90,7 @@ def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str
 
 
 #: Oxigraph's parser for each rdflib parser name that cph-kg reads.
-OXIGRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-
-
 # --- the embedded store -----------------------------------------------------------------------
-
-
-def _to_rdflib(term: object) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return normalise(Literal(term.value, datatype=URIRef(term.datatype.value)))
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")
 
 
 def _answer(answer: object) -> QueryResult:
@@ -135,12 +98,12 @@ def _answer(answer: object) -> QueryResult:
         return Boolean(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(_to_rdflib(s[v]) for v in variables) for s in answer]
+        rows = [tuple(to_rdflib(s[v]) for v in variables) for s in answer]
         return Solutions(variables, rows)
     graph = Graph()
     for triple in answer:
         graph.add(
-            (_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object))
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )
     return Triples(graph)
 
@@ -271,7 +234,7 @@ class EmbeddedStore:
             if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
                 # the authoring format (YAML, JSON-LD with cph-kg's context) is read by rdflib
                 quads.extend(
-                    ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), target)
+                    ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
                     for s, p, o in parse_document(document)
                 )
                 continue
@@ -284,10 +247,7 @@ class EmbeddedStore:
                 before = len(quads)
                 quads.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed)
             except SyntaxError as error:
-                # "Parser error at line 3 column 1: The prefix … (line 3)" -> "The prefix …"
-                message = str(error).split(": ", 1)[-1] if "Parser error" in str(error) else error
-                message = re.sub(r"\s*\(line \d+\)$", "", str(message))
-                raise InputError(document.path, f"syntax error: {message}", error.lineno) from None
+                raise syntax_error(document.path, error) from None
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
         if replace:

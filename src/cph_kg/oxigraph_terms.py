@@ -1,0 +1,66 @@
+"""Crossing between rdflib and Oxigraph: terms one way and the other, and parse errors.
+
+cph-kg parses and queries with Oxigraph (fast, native) but hands rdflib terms to its users and
+to pySHACL; the conversions live here so the store and the validator agree on them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from cph_kg.errors import InputError
+from cph_kg.results import normalise
+
+#: rdflib parser names (:mod:`cph_kg.rdfio`) that Oxigraph parses itself.
+OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def to_rdflib(term: object) -> Node | None:
+    """The rdflib term for an Oxigraph term (None stays None: an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return normalise(Literal(term.value, datatype=URIRef(term.datatype.value)))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The Oxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def syntax_error(path: Path, error: SyntaxError) -> InputError:
+    """Oxigraph's parse error as one line naming the file and line.
+
+    "Parser error at line 3 column 1: The prefix … (line 3)" becomes "syntax error: The
+    prefix …" at line 3.
+    """
+    message = str(error).split(": ", 1)[-1] if "Parser error" in str(error) else str(error)
+    message = re.sub(r"\s*\(line \d+\)$", "", message)
+    return InputError(path, f"syntax error: {message}", error.lineno)

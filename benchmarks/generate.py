@@ -1,21 +1,28 @@
-"""Synthetic conventions de coopération, as N-Triples, for benchmarking stores and validators.
+"""Synthetic conventions de coopération for benchmarks and differential tests.
 
 Each convention is modelled like ``data/conventions/conforming/gironde-2019.ttl``: a
 ``cph:ConventionDeCooperation`` with an identifier, a French title, a date of conclusion, a
 département, the centre provisoire d'hébergement (CPH) that concludes it, the CAF, the CPAM and
-the France Travail unit of its département as parties, both missions of R349-2 II and the four
-objects of R349-2 III. About 30 % of the conventions are faulty: each of those lacks exactly one
-element (one named body, one mission, one object, or the link to its centre), so the named
-queries and the SHACL shapes find something to report at every size.
+the public employment service of its département as parties (Pôle emploi before 1 January
+2024, France Travail from that day, as a real convention names the body of its day), both
+missions of R349-2 II, the four objects of R349-2 III, and the articles it cites (R. 311-24 of
+the CESEDA before 1 May 2021, R. 413-8 from that day).
 
-The bundled reference data declares the named bodies of five départements only, so the bodies of
-every département the conventions use are declared here too (same classes and IRIs as
-``data/reference/bodies.ttl``); a convention thus names bodies that exist, as a real one would.
+A share of the conventions (30 % by default) is faulty: each of those has exactly one fault,
+drawn uniformly from :data:`FAULTS`, so that every clause of R349-2 is broken somewhere and
+every shape has something to report at every size.
 
-The output depends only on ``n`` and ``seed`` (one ``random.Random(seed)``, drawn in a fixed
-order), so two runs of a benchmark load the same triples::
+Bodies: the five départements of ``data/reference/bodies.ttl`` use its real bodies (same IRIs,
+not redeclared); for the others the generator declares bodies with the same classes and IRI
+patterns (a CAF, a CPAM, a Pôle emploi unit replaced by a France Travail unit on 1 January 2024),
+since no official directory of the 101 départements' bodies ships with cph-kg.
+
+The output depends only on ``n``, ``seed`` and ``faulty_share`` (one ``random.Random(seed)``,
+drawn in a fixed order), so two runs of a benchmark read the same triples::
 
     python benchmarks/generate.py 1000 --seed 1 > conventions.nt
+    python benchmarks/generate.py 1000 --format turtle --output conventions.ttl
+    python benchmarks/generate.py 100 --format yaml --output conventions/
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import argparse
 import random
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 BASE = "https://w3id.org/cph-kg/"
 CPH = BASE + "ontology#"
@@ -32,6 +40,7 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 DCT = "http://purl.org/dc/terms/"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ORG = "http://www.w3.org/ns/org#"
+POLE_EMPLOI = BASE + "org/pole-emploi"
 FRANCE_TRAVAIL = BASE + "org/france-travail"
 
 #: The 101 départements by INSEE code (Corsica is 2A and 2B; there is no 20 and no 975).
@@ -46,10 +55,15 @@ DEPARTEMENTS: tuple[str, ...] = (
     "974",
     "976",
 )
+#: Départements whose bodies the bundled reference data declares (data/reference/bodies.ttl).
+REFERENCE_DEPARTEMENTS = ("13", "33", "44", "67", "69")
 
 #: R349-2 applies from 5 March 2016 (décret n° 2016-253); the last date is the data's horizon.
 FIRST_DATE = date(2016, 3, 5)
 LAST_DATE = date(2026, 11, 1)
+#: CESEDA R. 311-24 became R. 413-8 on 1 May 2021; Pôle emploi became France Travail in 2024.
+RECODIFIED = date(2021, 5, 1)
+FRANCE_TRAVAIL_DAY = date(2024, 1, 1)
 
 MISSIONS = ("information-sensibilisation", "acces-formation-linguistique")
 OBJECTS = (
@@ -58,15 +72,38 @@ OBJECTS = (
     "mission-de-conseil",
     "accompagnement-ponctuel",
 )
-BODIES = ("france-travail", "caf", "cpam")
-#: What a faulty convention may lack: one of these, chosen uniformly.
-DROPPABLE: tuple[str, ...] = (
-    "centre",
-    *(f"body:{body}" for body in BODIES),
-    *(f"mission:{mission}" for mission in MISSIONS),
-    *(f"object:{name}" for name in OBJECTS),
-)
+BODIES = ("employment", "caf", "cpam")
+
+#: The faults a faulty convention may have, each with the provision (or check) it breaks.
+FAULTS: dict[str, str] = {
+    "no-centre": "R349-2 I: concluded by a CPH",
+    "party-outside-departement": "R349-2 I: actors present in the département",
+    "without-employment-service": "R349-2 I: notamment Pôle emploi (warning)",
+    "without-caf": "R349-2 I: notamment la CAF (warning)",
+    "without-cpam": "R349-2 I: notamment la CPAM (warning)",
+    "superseded-body": "R349-2 I: Pôle emploi named after 1 January 2024 (warning)",
+    "without-mission-information": "R349-2 II 1°",
+    "without-mission-language-training": "R349-2 II 2°",
+    "outdated-reference": "R349-2 II 2°: R. 311-24 cited after 1 May 2021 (warning)",
+    "without-object-roles": "R349-2 III 1°",
+    "without-object-meetings": "R349-2 III 2°",
+    "without-object-advice": "R349-2 III 3°",
+    "without-object-support": "R349-2 III 4°",
+    "no-identifier": "data quality: identifier",
+    "ill-formed-date": "data quality: date of conclusion",
+}
 FAULTY_SHARE = 0.3
+_DROPPED = {
+    "without-employment-service": "employment",
+    "without-caf": "caf",
+    "without-cpam": "cpam",
+    "without-mission-information": "information-sensibilisation",
+    "without-mission-language-training": "acces-formation-linguistique",
+    "without-object-roles": "role-des-acteurs",
+    "without-object-meetings": "rencontres-regulieres",
+    "without-object-advice": "mission-de-conseil",
+    "without-object-support": "accompagnement-ponctuel",
+}
 
 CENTRE_NAMES = (
     "Les Tilleuls",
@@ -81,11 +118,13 @@ CENTRE_NAMES = (
 _BODY_CLASSES = {
     "caf": "CaisseAllocationsFamiliales",
     "cpam": "CaissePrimaireAssuranceMaladie",
+    "pole-emploi": "PublicEmploymentService",
     "france-travail": "PublicEmploymentService",
 }
 _BODY_NAMES = {
     "caf": "Caisse d'allocations familiales",
     "cpam": "Caisse primaire d'assurance maladie",
+    "pole-emploi": "Pôle emploi",
     "france-travail": "France Travail",
 }
 
@@ -106,7 +145,7 @@ def departement_iri(code: str) -> str:
 
 
 def body_iri(body: str, code: str) -> str:
-    """The IRI of a named body (``caf``, ``cpam``, ``france-travail``) of a département."""
+    """The IRI of a body (``caf``, ``cpam``, ``pole-emploi``, ``france-travail``) in ``code``."""
     return f"{BASE}org/{body}/{code}"
 
 
@@ -123,106 +162,147 @@ def _triple(subject: str, predicate: str, obj: str) -> str:
     return f"<{subject}> <{predicate}> {rendered} .\n"
 
 
-def _convention(index: int, rng: random.Random) -> tuple[str, list[str]]:
-    """The département and the triples of one convention and of its centre."""
-    code = rng.choice(DEPARTEMENTS)
-    concluded = FIRST_DATE + timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days + 1))
+def _day(rng: random.Random, first: date = FIRST_DATE) -> date:
+    return first + timedelta(days=rng.randrange((LAST_DATE - first).days + 1))
+
+
+def _convention(
+    index: int, rng: random.Random, faulty_share: float, departements: tuple[str, ...]
+) -> tuple[set[str], list[str]]:
+    """The départements whose bodies it names, and the triples of a convention and its centre."""
+    code = rng.choice(departements)
+    fault = rng.choice(tuple(FAULTS)) if rng.random() < faulty_share else None
+    # the faults that depend on the day draw it from the days they can happen on
+    first = {"outdated-reference": RECODIFIED, "superseded-body": FRANCE_TRAVAIL_DAY}
+    concluded = _day(rng, first.get(fault or "", FIRST_DATE))
     centre_name = f"{rng.choice(CENTRE_NAMES)} n° {index + 1}"
-    dropped = rng.choice(DROPPABLE) if rng.random() < FAULTY_SHARE else None
+    elsewhere = rng.choice([c for c in departements if c != code])
 
     convention, centre = convention_iri(index), centre_iri(index)
     departement = departement_iri(code)
-    concluded_on = f"{_literal(concluded.isoformat())}^^<{XSD_DATE}>"
-    centre_label = _literal(f"Centre provisoire d'hébergement {centre_name}") + "@fr"
+    lexical = concluded.isoformat()
+    if fault == "ill-formed-date":
+        lexical = f"{concluded.year}-02-30"
     title = (
         f"Convention de coopération entre le centre provisoire d'hébergement {centre_name} "
         f"et les acteurs de l'intégration du département {code}"
     )
     triples = [
         _triple(convention, RDF_TYPE, CPH + "ConventionDeCooperation"),
-        _triple(convention, DCT + "identifier", _literal(f"SYN-{index + 1:06d}")),
         _triple(convention, DCT + "title", _literal(title) + "@fr"),
-        _triple(convention, CPH + "dateOfConclusion", concluded_on),
+        _triple(convention, CPH + "dateOfConclusion", f"{_literal(lexical)}^^<{XSD_DATE}>"),
         _triple(convention, CPH + "departement", departement),
     ]
-    if dropped != "centre":
+    if fault != "no-identifier":
+        triples.append(_triple(convention, DCT + "identifier", _literal(f"SYN-{index + 1:06d}")))
+    if fault != "no-centre":
         triples.append(_triple(convention, CPH + "concludedBy", centre))
+    employment = "pole-emploi" if concluded < FRANCE_TRAVAIL_DAY else "france-travail"
+    if fault == "superseded-body":
+        employment = "pole-emploi"
+    parties = {
+        "employment": body_iri(employment, code),
+        "caf": body_iri("caf", code),
+        "cpam": body_iri("cpam", code),
+    }
+    if fault == "party-outside-departement":
+        parties["caf"] = body_iri("caf", elsewhere)
+    dropped = _DROPPED.get(fault or "")
     triples += [
-        _triple(convention, CPH + "party", body_iri(body, code))
-        for body in BODIES
-        if dropped != f"body:{body}"
+        _triple(convention, CPH + "party", iri) for body, iri in parties.items() if body != dropped
     ]
     triples += [
         _triple(convention, CPH + "recallsMission", f"{BASE}concept/mission/{mission}")
         for mission in MISSIONS
-        if dropped != f"mission:{mission}"
+        if mission != dropped
     ]
     triples += [
         _triple(convention, CPH + "hasObject", f"{BASE}concept/object/{name}")
         for name in OBJECTS
-        if dropped != f"object:{name}"
+        if name != dropped
     ]
+    language = "R311-24" if concluded < RECODIFIED or fault == "outdated-reference" else "R413-8"
     triples += [
-        _triple(convention, CPH + "refersTo", f"{BASE}law/casf/{article}")
-        for article in ("R349-2", "L349-2")
+        _triple(convention, CPH + "refersTo", f"{BASE}law/{article}")
+        for article in ("casf/R349-2", "casf/L349-2", f"ceseda/{language}")
     ]
     # A convention that lacks its centre still has one in the data: a centre that concludes no
     # convention, which is what ``centres-without-convention`` looks for.
+    centre_label = _literal(f"Centre provisoire d'hébergement {centre_name}") + "@fr"
     triples += [
         _triple(centre, RDF_TYPE, CPH + "CentreProvisoireHebergement"),
         _triple(centre, SKOS_PREF_LABEL, centre_label),
         _triple(centre, CPH + "presentIn", departement),
     ]
-    return code, triples
+    named = {code, elsewhere} if fault == "party-outside-departement" else {code}
+    return named, triples
 
 
 def _bodies(code: str) -> list[str]:
-    """The CAF, CPAM and France Travail unit of a département, declared like bodies.ttl does."""
+    """The bodies of a département the reference data lacks, declared like bodies.ttl does."""
     triples = []
-    for body in BODIES:
+    for body in ("caf", "cpam", "pole-emploi", "france-travail"):
         iri = body_iri(body, code)
         triples.append(_triple(iri, RDF_TYPE, CPH + _BODY_CLASSES[body]))
-        if body == "france-travail":
-            triples += [
-                _triple(iri, RDF_TYPE, ORG + "OrganizationalUnit"),
-                _triple(iri, ORG + "unitOf", FRANCE_TRAVAIL),
-            ]
         label = f"{_BODY_NAMES[body]} (département {code})"
         triples += [
             _triple(iri, SKOS_PREF_LABEL, _literal(label) + "@fr"),
             _triple(iri, CPH + "presentIn", departement_iri(code)),
         ]
+    event = f"{BASE}org/event/france-travail-2024/{code}"
+    for unit, parent in (("pole-emploi", POLE_EMPLOI), ("france-travail", FRANCE_TRAVAIL)):
+        triples += [
+            _triple(body_iri(unit, code), RDF_TYPE, ORG + "OrganizationalUnit"),
+            _triple(body_iri(unit, code), ORG + "unitOf", parent),
+        ]
+    triples += [
+        _triple(body_iri("pole-emploi", code), ORG + "changedBy", event),
+        _triple(event, RDF_TYPE, ORG + "ChangeEvent"),
+        _triple(event, ORG + "originalOrganization", body_iri("pole-emploi", code)),
+        _triple(event, ORG + "resultingOrganization", body_iri("france-travail", code)),
+        _triple(event, DCT + "date", f"{_literal(FRANCE_TRAVAIL_DAY.isoformat())}^^<{XSD_DATE}>"),
+    ]
     return triples
 
 
-def generate(n: int, seed: int = 1) -> str:
-    """``n`` synthetic conventions, their centres and the bodies they name, as N-Triples."""
+def generate(
+    n: int,
+    seed: int = 1,
+    faulty_share: float = FAULTY_SHARE,
+    departements: tuple[str, ...] = DEPARTEMENTS,
+) -> str:
+    """``n`` synthetic conventions, their centres and the bodies they name, as N-Triples.
+
+    ``departements`` are those the conventions are drawn in (all 101 by default).
+    """
     if n < 0:
         raise ValueError("n must be zero or more")
+    if not 0 <= faulty_share <= 1:
+        raise ValueError("the faulty share is between 0 and 1")
     rng = random.Random(seed)
     lines: list[str] = []
     used: set[str] = set()
     for index in range(n):
-        code, triples = _convention(index, rng)
-        used.add(code)
+        named, triples = _convention(index, rng, faulty_share, departements)
+        used |= named
         lines += triples
     for code in DEPARTEMENTS:
-        if code in used:
+        if code in used and code not in REFERENCE_DEPARTEMENTS:
             lines += _bodies(code)
     return "".join(lines)
 
 
-#: Départements whose bodies the bundled reference data declares: a CSV names bodies by code,
-#: so generated CSV conventions stay within them.
-REFERENCE_DEPARTEMENTS = ("13", "33", "44", "67", "69")
-MISSIONS = ("II-1", "II-2")
-OBJECTS = ("III-1", "III-2", "III-3", "III-4")
+#: How the CSV bulk format names missions and objects (by provision).
+CSV_MISSIONS = ("II-1", "II-2")
+CSV_OBJECTS = ("III-1", "III-2", "III-3", "III-4")
 
 
 def generate_csv(n: int, seed: int = 1) -> str:
     """N conventions in the CSV bulk format (``;``, French dates), about 30 % of them faulty.
 
-    A faulty row lacks one named body, one mission or one object, as :func:`generate` does.
+    A CSV names bodies by département code, so the conventions stay within the five
+    départements whose bodies the reference data declares; a faulty row lacks one named body,
+    one mission or one object.
     """
     rng = random.Random(seed)
     header = (
@@ -236,7 +316,7 @@ def generate_csv(n: int, seed: int = 1) -> str:
         day = first + timedelta(days=rng.randrange(span))
         employment = "ft" if day >= date(2024, 1, 1) else "pe"
         bodies = [f"{employment}:{code}", f"caf:{code}", f"cpam:{code}"]
-        missions, objects = list(MISSIONS), list(OBJECTS)
+        missions, objects = list(CSV_MISSIONS), list(CSV_OBJECTS)
         if rng.random() < 0.3:
             faulty = rng.choice((bodies, missions, objects))
             faulty.remove(rng.choice(faulty))
@@ -260,13 +340,82 @@ def generate_csv(n: int, seed: int = 1) -> str:
     return "\n".join(rows) + "\n"
 
 
+#: Prefixes of the Turtle output.
+PREFIXES = {
+    "cph": CPH,
+    "dct": DCT,
+    "org": ORG,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "convention": BASE + "convention/",
+    "mission": BASE + "concept/mission/",
+    "object": BASE + "concept/object/",
+    "dep": BASE + "departement/",
+}
+OUTPUT_FORMATS = ("ntriples", "turtle", "csv", "yaml")
+
+
+def to_turtle(ntriples: str) -> str:
+    """The same triples as Turtle, grouped by subject, with the prefixes above."""
+    import pyoxigraph as ox  # only the Turtle output needs it
+
+    parsed = ox.parse(ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+
+
+def write_yaml(n: int, seed: int, faulty_share: float, directory: Path) -> int:
+    """One YAML authoring document per convention in ``directory``; returns how many.
+
+    The authoring format names bodies the reference data declares, so these conventions are
+    drawn in its five départements (:data:`REFERENCE_DEPARTEMENTS`) and the faults it can
+    express (a fault that needs a body of another département becomes a missing CAF).
+    """
+    from rdflib import Graph  # the authoring format is cph-kg's, read through rdflib
+
+    from cph_kg.authoring import to_yaml
+    from cph_kg.convert import conventions_of, described
+
+    graph = Graph().parse(data=generate(n, seed, faulty_share, REFERENCE_DEPARTEMENTS), format="nt")
+    directory.mkdir(parents=True, exist_ok=True)
+    conventions = conventions_of(graph)
+    for convention in conventions:
+        name = convention.rsplit("/", 1)[-1]
+        (directory / f"{name}.yaml").write_text(to_yaml(described(graph, convention)), "utf-8")
+    return len(conventions)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Write ``N`` conventions as N-Triples on standard output."""
+    """Write ``N`` conventions in the chosen format, to standard output or ``--output``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of conventions")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--faulty-share",
+        type=float,
+        default=FAULTY_SHARE,
+        help=f"share of conventions with one fault (default {FAULTY_SHARE})",
+    )
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="ntriples")
+    parser.add_argument(
+        "--output", type=Path, help="file to write (a directory for yaml); default: stdout"
+    )
     arguments = parser.parse_args(argv)
-    sys.stdout.write(generate(arguments.n, arguments.seed))
+    n, seed, share = arguments.n, arguments.seed, arguments.faulty_share
+    if arguments.format == "yaml":
+        if arguments.output is None:
+            parser.error("--format yaml writes one file per convention: give --output DIR")
+        write_yaml(n, seed, share, arguments.output)
+        return
+    if arguments.format == "csv":
+        text = generate_csv(n, seed)
+    elif arguments.format == "turtle":
+        text = to_turtle(generate(n, seed, share))
+    else:
+        text = generate(n, seed, share)
+    if arguments.output is None:
+        sys.stdout.write(text)
+    else:
+        arguments.output.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

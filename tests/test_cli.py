@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -100,3 +102,31 @@ def test_format_option(run, tmp_path) -> None:
     copy.write_bytes(CONFORMING.read_bytes())
     assert run("validate", copy).exit_code == 2
     assert run("validate", "--format", "turtle", copy).exit_code == 0
+
+
+def test_an_ill_formed_date_is_a_finding_not_a_traceback(run, tmp_path) -> None:
+    """An ill-formed literal is a finding; rdflib would also log it with a traceback."""
+    source = (CONVENTIONS / "conforming" / "gironde-2019.ttl").read_text(encoding="utf-8")
+    broken = tmp_path / "bad-date.ttl"
+    broken.write_text(source.replace('"2019-03-12"^^xsd:date', '"2019-02-30"^^xsd:date'), "utf-8")
+    assert "2019-02-30" in broken.read_text(encoding="utf-8")
+    # a subprocess: pytest's log capture would hide what Python prints on a real stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "cph_kg", "validate", "--lang", "en", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert "exactly one date of conclusion" in result.stdout
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_the_reference_engine_prints_the_same_report(run, output: str) -> None:
+    """``--engine pyshacl`` runs the reference implementation: same report, word for word."""
+    files = sorted((CONVENTIONS / "non-conforming").glob("*.ttl"))[:6]
+    fast = run("validate", "--output", output, *files)
+    reference = run("validate", "--engine", "pyshacl", "--output", output, *files)
+    assert fast.exit_code == reference.exit_code == 1
+    assert fast.stdout == reference.stdout

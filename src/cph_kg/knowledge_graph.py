@@ -13,6 +13,7 @@ This is the API the command line is a thin layer over::
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ from cph_kg import catalog, resources
 from cph_kg.catalog import NamedQuery
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
+from cph_kg.collection import Collection
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.namespaces import CPH
 from cph_kg.rdfio import Document, read_document, read_rows
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
@@ -144,6 +145,11 @@ class KnowledgeGraph:
             self._validator = Validator()
         return self._validator
 
+    @validator.setter
+    def validator(self, validator: Validator) -> None:
+        """Validate with another validator (another engine, say)."""
+        self._validator = validator
+
     # --- writing ---------------------------------------------------------------------------
 
     def load(
@@ -240,6 +246,14 @@ class KnowledgeGraph:
         text = named.bind({key: str(value) for key, value in params.items()})
         return truncate(self.store.query(text, timeout=timeout), limit)
 
+    def _stored_conventions(self) -> Collection:
+        """The stored conventions, ready to validate: dumped by Oxigraph when it holds them."""
+        if isinstance(self.store, EmbeddedStore):
+            dump = io.BytesIO()
+            self.store.dump(dump, "ntriples", CONVENTIONS_GRAPH)
+            return Collection.from_ntriples(dump.getvalue())
+        return Collection.from_graph(self.conventions_graph())
+
     def conventions_graph(self) -> Graph:
         """Everything stored in the conventions graph."""
         answer = self.store.query(
@@ -265,10 +279,10 @@ class KnowledgeGraph:
         if paths:
             outcome = self.validator.validate_files(paths, forced_format, as_of, progress)
         else:
-            conventions = self.conventions_graph()
-            if not any(conventions.subjects(RDF.type, CPH.ConventionDeCooperation)):
+            collection = self._stored_conventions()
+            if not collection.holds_conventions():
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-            outcome = self.validator.validate_graph(conventions, as_of=as_of, progress=progress)
+            outcome = self.validator.validate_collection(collection, as_of, progress=progress)
         report = Graph() + outcome.report_graph
         for node in report.subjects(RDF.type, SH.ValidationReport):
             report.add(

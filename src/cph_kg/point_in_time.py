@@ -14,8 +14,9 @@ from datetime import date
 from enum import Enum
 
 from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.term import Node
 
-from cph_kg.namespaces import CPH, ELI, R349_2
+from cph_kg.namespaces import ELI, R349_2
 
 
 class DayBasis(Enum):
@@ -61,19 +62,21 @@ def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
 
 
 def assess(
-    conventions: Graph,
-    convention: URIRef,
+    signed: Node | None,
     law: list[Version],
     as_of: date | None = None,
     today: date | None = None,
 ) -> Assessment:
-    """The day ``convention`` is judged on and the version of the law in force that day."""
+    """The day a convention signed on ``signed`` is judged on, and the version in force then.
+
+    ``signed`` is the convention's ``cph:dateOfConclusion`` (None when it has none); it counts
+    only when it is a valid ``xsd:date``.
+    """
     if as_of is not None:
         day, basis = as_of, DayBasis.AS_OF
     else:
-        signed = conventions.value(convention, CPH.dateOfConclusion)
         value = signed.toPython() if isinstance(signed, Literal) else None
-        if signed is not None and signed.datatype == XSD.date and isinstance(value, date):
+        if isinstance(signed, Literal) and signed.datatype == XSD.date and isinstance(value, date):
             day, basis = value, DayBasis.SIGNATURE
         else:
             day, basis = today or date.today(), DayBasis.TODAY

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from cph_kg.errors import InputError
@@ -78,11 +78,14 @@ class Finding:
     provision: Provision
     severity: Severity
     rule_kind: RuleKind
-    shape: URIRef
-    obligation: URIRef | None
+    shape: Node
+    component: URIRef
+    obligation: Node | None
     path: Node | None
     value: Node | None
     messages: dict[str, str]
+    #: The conventions the result concerns: the focus node itself, or those it is a party to.
+    conventions: tuple[URIRef, ...] = ()
 
     def message(self, lang: str) -> str:
         """The message in ``lang``, else in French (the source language)."""
@@ -123,10 +126,13 @@ class ConventionVerdict:
 
 @dataclass
 class ValidationOutcome:
-    """The result of one validation run: a verdict per convention and the SHACL report."""
+    """The result of one validation run: a verdict per convention, and every SHACL result."""
 
     conventions: list[ConventionVerdict]
-    report_graph: Graph
+    #: Every result once (a finding about a party shared by two conventions is in both verdicts).
+    results: list[Finding]
+    #: The shapes the results come from (a report copies their paths).
+    shapes: Graph
     #: Rows of a bulk (CSV) file left out, each with its line and problem.
     skipped: list[InputError] = field(default_factory=list)
 
@@ -144,129 +150,138 @@ class ValidationOutcome:
         """True when no judged convention has a violation."""
         return all(verdict.conforms for verdict in self.conventions if verdict.judged)
 
+    @property
+    def conforms_to_shacl(self) -> bool:
+        """``sh:conforms`` of the report: no result of severity ``sh:Violation`` at all."""
+        return not any(finding.severity is Severity.VIOLATION for finding in self.results)
+
     def fails(self, fail_on: Severity) -> bool:
         """Whether a finding at ``fail_on`` or worse exists (what the exit code reports)."""
         return any(finding.severity.rank <= fail_on.rank for finding in self.findings)
 
+    @cached_property
+    def report_graph(self) -> Graph:
+        """The standard ``sh:ValidationReport``, built on first use (see :func:`build_report`)."""
+        return build_report(self)
 
-def annotate_report(report: Graph, shapes: Graph, data: Graph) -> None:
-    """Make each result of ``report`` name its provision and convention, in French and English.
 
-    Adds ``cph:provision`` (from the source shape) and ``cph:concernsConvention`` (the focus
-    node itself, or the conventions it is a party to), so that a stored report can be queried
-    by provision and convention without the shapes or the data; and, on the report itself,
-    ``cph:validatedConvention`` for every convention examined, since one that conforms leaves
-    no result behind. pySHACL drops the language tags
-    of SPARQL-constraint messages; the shapes carry the tagged messages, so results get those.
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result as an engine gives it, before it is read in legal terms.
+
+    ``messages`` are the engine's own, used only when the shape has none.
     """
-    conventions = set(data.subjects(RDF.type, CPH.ConventionDeCooperation))
-    for node in report.subjects(RDF.type, SH.ValidationReport):
-        for convention in conventions:
-            report.add((node, CPH.validatedConvention, convention))
-    for result in list(report.objects(None, SH.result)):
-        shape = report.value(result, SH.sourceShape)
-        report.add((result, CPH.provision, shapes.value(shape, CPH.provision)))
-        focus = report.value(result, SH.focusNode)
-        linked = (
-            {focus}
-            if focus in conventions
-            else {c for p in (CPH.party, CPH.concludedBy) for c in data.subjects(p, focus)}
-            & conventions
-        )
-        for convention in linked:
-            report.add((result, CPH.concernsConvention, convention))
-        tagged = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)]
-        if tagged:
-            report.remove((result, SH.resultMessage, None))
-            for message in tagged:
-                report.add((result, SH.resultMessage, message))
+
+    focus: Node
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    path: Node | None
+    value: Node | None
+    messages: dict[str, str] = field(default_factory=dict)
 
 
-def merge(outcomes: list[ValidationOutcome]) -> ValidationOutcome:
-    """One outcome, and one ``sh:ValidationReport``, from the outcomes of several runs."""
-    merged = Graph()
-    report = BNode()
-    conforms = True
-    for outcome in outcomes:
-        for node in outcome.report_graph.subjects(RDF.type, SH.ValidationReport):
-            conforms = conforms and bool(outcome.report_graph.value(node, SH.conforms).toPython())
-        for s, p, o in outcome.report_graph:
-            if (s, RDF.type, SH.ValidationReport) in outcome.report_graph:
-                if p in (SH.result, CPH.validatedConvention):
-                    merged.add((report, p, o))
-            else:
-                merged.add((s, p, o))
-    merged.add((report, RDF.type, SH.ValidationReport))
-    merged.add((report, SH.conforms, Literal(conforms)))
-    verdicts = sorted((v for o in outcomes for v in o.conventions), key=lambda v: str(v.iri))
-    return ValidationOutcome(conventions=verdicts, report_graph=merged)
-
-
-def record_assessments(report: Graph, assessments: dict[URIRef, Assessment]) -> None:
-    """Say in the report the day each convention was judged on and the version applied."""
-    for convention, assessment in assessments.items():
-        report.add((convention, CPH.evaluatedOn, Literal(assessment.day)))
-        if assessment.version is not None:
-            report.add((convention, CPH.appliedVersion, assessment.version.iri))
-
-
-def read_outcome(
-    report: Graph,
-    data: Graph,
+def read_results(
+    results: Iterable[Result],
+    verdicts: list[ConventionVerdict],
+    links: dict[Node, set[URIRef]],
     shapes: Graph,
-    sources: dict[URIRef, Path],
-    assessments: dict[URIRef, Assessment] | None = None,
+    legal: Graph,
 ) -> ValidationOutcome:
-    """Turn an annotated SHACL report (see :func:`annotate_report`) into verdicts by convention.
+    """Turn an engine's results into findings, attached to the verdicts of their conventions.
 
-    ``data`` must hold the conventions and the legal data (for provision labels), ``shapes``
-    the shapes (for the provision, rule kind and obligation each names), ``sources`` the file
-    each convention came from.
+    ``links`` gives, for each focus node that is not a convention (a party, a centre), the
+    conventions it concerns; ``shapes`` names the provision, rule kind, obligation and messages
+    of each shape; ``legal`` the labels of the provisions.
     """
-    assessments = assessments or {}
-    verdicts = {
-        iri: _verdict(iri, data, sources.get(iri), assessments.get(iri))
-        for iri in sorted(data.subjects(RDF.type, CPH.ConventionDeCooperation), key=str)
-        if isinstance(iri, URIRef)
-    }
-    provisions: dict[URIRef, Provision] = {}
-    for result in report.objects(None, SH.result):
-        shape = report.value(result, SH.sourceShape)
-        provision_iri = shapes.value(shape, CPH.provision)
+    by_iri = {verdict.iri: verdict for verdict in verdicts}
+    provisions: dict[Node, Provision] = {}
+    findings: list[Finding] = []
+    for result in results:
+        provision_iri = shapes.value(result.shape, CPH.provision)
         if provision_iri not in provisions:
-            provisions[provision_iri] = _provision(provision_iri, data)
-        focus = report.value(result, SH.focusNode)
+            provisions[provision_iri] = _provision(provision_iri, legal)
+        concerned = {result.focus} if result.focus in by_iri else links.get(result.focus, set())
         finding = Finding(
-            focus=focus,
+            focus=result.focus,
             provision=provisions[provision_iri],
-            severity=Severity(report.value(result, SH.resultSeverity)),
-            rule_kind=RuleKind(shapes.value(shape, CPH.ruleKind)),
-            shape=shape,
-            obligation=shapes.value(shape, CPH.expresses),
-            path=report.value(result, SH.resultPath),
-            value=report.value(result, SH.value),
-            messages=_by_language(report.objects(result, SH.resultMessage)),
+            severity=Severity(result.severity),
+            rule_kind=RuleKind(shapes.value(result.shape, CPH.ruleKind)),
+            shape=result.shape,
+            component=result.component,
+            obligation=shapes.value(result.shape, CPH.expresses),
+            path=result.path,
+            value=result.value,
+            messages=_by_language(shapes.objects(result.shape, SH.message)) or result.messages,
+            conventions=tuple(sorted((c for c in concerned if c in by_iri), key=str)),
         )
-        for convention in sorted(report.objects(result, CPH.concernsConvention), key=str):
-            verdicts[convention].findings.append(finding)
-    for verdict in verdicts.values():
-        verdict.findings.sort(key=lambda f: (f.provision.order, f.severity.rank, str(f.shape)))
-    return ValidationOutcome(conventions=list(verdicts.values()), report_graph=report)
+        findings.append(finding)
+        for convention in finding.conventions:
+            by_iri[convention].findings.append(finding)
+    for verdict in verdicts:
+        verdict.findings.sort(key=_finding_order)
+    findings.sort(key=lambda f: (f.conventions, _finding_order(f)))
+    return ValidationOutcome(conventions=verdicts, results=findings, shapes=shapes)
 
 
-def _verdict(
-    iri: URIRef, data: Graph, source: Path | None, assessment: Assessment | None
-) -> ConventionVerdict:
-    departement = data.value(iri, CPH.departement)
-    return ConventionVerdict(
-        iri=iri,
-        identifier=_text(data.value(iri, DCTERMS.identifier)),
-        title=_text(_preferred(data.objects(iri, DCTERMS.title))),
-        date=_text(data.value(iri, CPH.dateOfConclusion)),
-        departement=_text(data.value(departement, RDFS.label)) if departement else None,
-        source=source,
-        assessment=assessment,
+def _finding_order(finding: Finding) -> tuple:
+    return (
+        finding.provision.order,
+        finding.severity.rank,
+        str(finding.shape),
+        str(finding.focus),
+        str(finding.value),
     )
+
+
+def build_report(outcome: ValidationOutcome) -> Graph:
+    """The standard ``sh:ValidationReport`` of an outcome, with cph-kg's annotations.
+
+    Each result also names its provision (``cph:provision``) and the conventions it concerns
+    (``cph:concernsConvention``), and the report lists every convention judged
+    (``cph:validatedConvention``, since one that conforms leaves no result) with the day it was
+    judged on and the version of R349-2 applied, so a stored report can be queried by provision
+    and convention without the shapes or the data. Messages keep their language tags.
+    """
+    graph = Graph()
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(outcome.conforms_to_shacl)))
+    for verdict in outcome.conventions:
+        if verdict.assessment is not None:
+            graph.add((verdict.iri, CPH.evaluatedOn, Literal(verdict.assessment.day)))
+            if verdict.assessment.version is not None:
+                graph.add((verdict.iri, CPH.appliedVersion, verdict.assessment.version.iri))
+        if verdict.judged:
+            graph.add((report, CPH.validatedConvention, verdict.iri))
+    for finding in outcome.results:
+        result = BNode()
+        graph.add((report, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.focusNode, finding.focus))
+        graph.add((result, SH.resultSeverity, finding.severity.value))
+        graph.add((result, SH.sourceShape, finding.shape))
+        graph.add((result, SH.sourceConstraintComponent, finding.component))
+        graph.add((result, CPH.provision, finding.provision.iri))
+        if finding.path is not None:
+            graph.add((result, SH.resultPath, finding.path))
+            _copy_structure(outcome.shapes, finding.path, graph)
+        if finding.value is not None:
+            graph.add((result, SH.value, finding.value))
+        for lang, message in sorted(finding.messages.items()):
+            graph.add((result, SH.resultMessage, Literal(message, lang=lang)))
+        for convention in finding.conventions:
+            graph.add((result, CPH.concernsConvention, convention))
+    return graph
+
+
+def _copy_structure(source: Graph, node: Node, target: Graph) -> None:
+    """Copy a blank-node structure (a SHACL path such as an alternative path) and its lists."""
+    if not isinstance(node, BNode):
+        return
+    for predicate, obj in source.predicate_objects(node):
+        target.add((node, predicate, obj))
+        _copy_structure(source, obj, target)
 
 
 def _provision(iri: URIRef, data: Graph) -> Provision:
@@ -284,15 +299,6 @@ def _by_language(literals: Iterable[Node]) -> dict[str, str]:
         for literal in literals
         if isinstance(literal, Literal)
     }
-
-
-def _preferred(literals: Iterable[Node]) -> Node | None:
-    by_language = {getattr(lit, "language", None): lit for lit in literals}
-    return by_language.get("fr") or next(iter(by_language.values()), None)
-
-
-def _text(node: Node | None) -> str | None:
-    return str(node) if node is not None else None
 
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}

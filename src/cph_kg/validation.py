@@ -1,38 +1,45 @@
-"""Validating conventions against article R349-2 with pySHACL.
+"""Validating conventions against article R349-2 CASF.
 
-The law graph (ontology, legal data, reference data) and the shapes are parsed once per
-:class:`Validator`; each run validates the given conventions together with the law graph, so
-that SHACL can see the class of each party, the missions and objects as SKOS concepts and the
-département each body is present in.
+A run parses the conventions into an Oxigraph store (:mod:`cph_kg.collection`), adds the law
+graph (ontology, legal and reference data), decides on which day each convention is judged
+(:mod:`cph_kg.point_in_time`), asks an engine (:mod:`cph_kg.engines`) for the SHACL results and
+reads them as findings per convention and provision (:mod:`cph_kg.report`).
+
+The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
+pySHACL, the reference, on the same data. If the shapes ever use a SHACL feature the compiler
+does not translate, the validator says so once and uses pySHACL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.convert import conventions_of, described
-from cph_kg.errors import InputError
+from cph_kg.collection import Collection
+from cph_kg.engines import CompiledEngine, Engine, PyShaclEngine
+from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
+from cph_kg.oxigraph_terms import to_oxigraph, to_rdflib
 from cph_kg.point_in_time import assess, versions
-from cph_kg.rdfio import read_document, read_rows
-from cph_kg.report import (
-    ValidationOutcome,
-    annotate_report,
-    merge,
-    read_outcome,
-    record_assessments,
-)
+from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
+from cph_kg.shape_compiler import Unsupported
+
+#: Names accepted for ``engine``.
+ENGINES = ("compiled", "pyshacl")
+
+_LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
+_RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
 
 
-def _load(paths: Iterable[Path]) -> Graph:
+def _load(paths: Sequence[Path]) -> Graph:
     graph = Graph()
     for path in paths:
         graph.parse(path, format="turtle")
@@ -40,7 +47,16 @@ def _load(paths: Iterable[Path]) -> Graph:
 
 
 class Validator:
-    """Validates conventions against the bundled ontology, legal data and shapes."""
+    """Validates conventions against the bundled ontology, legal data and shapes.
+
+    The law and the shapes are read once per validator, so a program that validates many
+    times (a server, a test suite) keeps one.
+    """
+
+    def __init__(self, engine: str = "compiled") -> None:
+        if engine not in ENGINES:
+            raise CphKgError(f"unknown validation engine {engine!r} (use one of {ENGINES})")
+        self.engine_name = engine
 
     @cached_property
     def ontology(self) -> Graph:
@@ -57,6 +73,27 @@ class Validator:
         """The SHACL shapes of R349-2."""
         return _load(resources.shapes_files())
 
+    @cached_property
+    def engine(self) -> Engine:
+        """The engine runs use: the compiled one unless asked otherwise or unable."""
+        if self.engine_name == "compiled":
+            try:
+                return CompiledEngine(self.shapes)
+            except Unsupported as reason:
+                warnings.warn(f"validating with pySHACL: {reason}", stacklevel=2)
+        return PyShaclEngine(self.shapes)
+
+    @cached_property
+    def _law_quads(self) -> list[ox.Quad]:
+        """The ontology, legal and reference data, parsed by Oxigraph once."""
+        quads = []
+        for path in [*resources.ontology_files(), *resources.legal_data_files()]:
+            quads += [
+                ox.Quad(t.subject, t.predicate, t.object, _LAW_GRAPH)
+                for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            ]
+        return quads
+
     def validate_files(
         self,
         paths: Sequence[Path | str],
@@ -64,40 +101,10 @@ class Validator:
         as_of: date | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
-        """Parse every file (all or nothing) and validate the conventions they hold.
-
-        A file that holds no convention is an input error: validating the ontology or a list
-        of bodies by mistake would otherwise "conform" without checking anything.
-        """
-        conventions = Graph()
-        sources: dict[URIRef, Path] = {}
-        identifiers: dict[str, Path] = {}
-        skipped: list[InputError] = []
-        for raw in paths:
-            path = Path(raw)
-            graph, left_out = read_rows(read_document(path, forced_format))
-            skipped += left_out
-            found = [c for c in graph.subjects(RDF.type, CPH.ConventionDeCooperation)]
-            if not found:
-                raise InputError(path, "holds no cph:ConventionDeCooperation to validate")
-            for convention in found:
-                if convention in sources:
-                    raise InputError(
-                        path,
-                        f"convention <{convention}> is also described in {sources[convention]}",
-                    )
-                sources[convention] = path
-                for identifier in graph.objects(convention, DCTERMS.identifier):
-                    if str(identifier) in identifiers:
-                        raise InputError(
-                            path,
-                            f"identifier {str(identifier)!r} is also used in "
-                            f"{identifiers[str(identifier)]}",
-                        )
-                    identifiers[str(identifier)] = path
-            conventions += graph
-        outcome = self.validate_graph(conventions, sources, as_of, progress=progress)
-        outcome.skipped = skipped
+        """Parse every file (all or nothing) and validate the conventions they hold."""
+        collection = Collection.from_files(paths, forced_format)
+        outcome = self.validate_collection(collection, as_of, progress=progress)
+        outcome.skipped = collection.skipped
         return outcome
 
     def validate_graph(
@@ -108,67 +115,108 @@ class Validator:
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
-        """Validate the conventions in ``conventions`` (the graph is not modified).
+        """Validate the conventions in an rdflib graph (the graph is not modified)."""
+        collection = Collection.from_graph(conventions)
+        collection.sources = dict(sources or {})
+        return self.validate_collection(collection, as_of, today, progress)
 
-        Each convention is judged on its own date of conclusion, or on ``as_of``
-        (:mod:`cph_kg.point_in_time`): the day goes into the data as ``cph:evaluatedOn`` for the
-        shapes that depend on it, and a convention dated before R349-2 existed is left out of
-        the validation and reported as not judged.
-        """
-        if progress is not None:
-            return self._validate_in_chunks(conventions, sources, as_of, today, progress)
-        law = versions(self.legal_data)
-        assessments = {
-            convention: assess(conventions, convention, law, as_of, today)
-            for convention in conventions.subjects(RDF.type, CPH.ConventionDeCooperation)
-            if isinstance(convention, URIRef)
-        }
-        data = conventions + self.legal_data
-        for convention, assessment in assessments.items():
-            if assessment.version is None:
-                data.remove((convention, None, None))
-            else:
-                data.add((convention, CPH.evaluatedOn, Literal(assessment.day)))
-        _, report, _ = shacl_validate(
-            data,
-            shacl_graph=self.shapes,
-            ont_graph=self.ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-        )
-        annotate_report(report, self.shapes, data)
-        record_assessments(report, assessments)
-        return read_outcome(
-            report, conventions + self.legal_data, self.shapes, sources or {}, assessments
-        )
-
-    def _validate_in_chunks(
+    def validate_collection(
         self,
-        conventions: Graph,
-        sources: dict[URIRef, Path] | None,
-        as_of: date | None,
-        today: date | None,
-        progress: Callable[[int, int], None],
+        collection: Collection,
+        as_of: date | None = None,
+        today: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ValidationOutcome:
-        """Validate CHUNK conventions at a time, telling ``progress`` (done, total) as it goes.
+        """Validate parsed conventions (the collection's store receives the law and the days).
 
-        Each convention is validated with what it describes (its centre, its associations),
-        so the verdicts are those of one run over the whole graph (tests check it).
+        Each convention is judged on its own date of conclusion, or on ``as_of``: the day goes
+        into the data as ``cph:evaluatedOn`` for the shapes that depend on it, and a convention
+        dated before R349-2 existed is left out of the validation and reported as not judged.
         """
-        roots = conventions_of(conventions)
-        outcomes = []
-        for start in range(0, len(roots), CHUNK):
-            chunk = Graph()
-            for root in roots[start : start + CHUNK]:
-                chunk += described(conventions, root)
-            outcomes.append(self.validate_graph(chunk, sources, as_of, today))
-            progress(len(roots[start : start + CHUNK]), len(roots))
-        return merge(outcomes)
+        store = collection.store
+        store.extend(self._law_quads)
+        verdicts = self._verdicts(collection, as_of, today)
+        for verdict in verdicts:
+            subject = to_oxigraph(verdict.iri)
+            if verdict.judged:
+                day = to_oxigraph(Literal(verdict.assessment.day))  # type: ignore[union-attr]
+                store.add(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+            else:
+                for quad in list(store.quads_for_pattern(subject, None, None)):
+                    store.remove(quad)
+        results = self.engine.results(store, progress)
+        links = _links(store, {r.focus for r in results} - {v.iri for v in verdicts})
+        return read_results(results, verdicts, links, self.shapes, self.legal_data)
+
+    def _verdicts(
+        self, collection: Collection, as_of: date | None, today: date | None
+    ) -> list[ConventionVerdict]:
+        """A verdict (no finding yet) for each convention, with the day it is judged on."""
+        law = versions(self.legal_data)
+        fields: dict[str, dict[str, Node]] = {}
+        for row in collection.store.query(_VERDICT_FIELDS, use_default_graph_as_union=True):
+            found = fields.setdefault(row["c"].value, {})
+            for name in ("id", "title", "date", "dep"):
+                term = to_rdflib(row[name])
+                # several values: keep one, the same every run (the shapes report the excess)
+                if term is not None and (name not in found or str(term) < str(found[name])):
+                    found[name] = term
+        verdicts = []
+        for iri in sorted(fields):
+            found = fields[iri]
+            convention = URIRef(iri)
+            verdicts.append(
+                ConventionVerdict(
+                    iri=convention,
+                    identifier=_text(found.get("id")),
+                    title=_text(found.get("title")),
+                    date=_text(found.get("date")),
+                    departement=_text(found.get("dep")),
+                    source=collection.sources.get(convention),
+                    assessment=assess(found.get("date"), law, as_of, today),
+                )
+            )
+        return verdicts
 
 
-#: Conventions per pySHACL run when progress is shown.
-CHUNK = 100
+_EVALUATED_ON = ox.NamedNode(str(CPH.evaluatedOn))
+
+#: Identifier, title (French preferred), date and département label of every convention.
+_VERDICT_FIELDS = f"""
+SELECT ?c ?id ?title ?date ?dep WHERE {{
+    ?c a <{CPH.ConventionDeCooperation}> .
+    FILTER (isIRI(?c))
+    OPTIONAL {{ ?c <http://purl.org/dc/terms/identifier> ?id }}
+    OPTIONAL {{
+        ?c <http://purl.org/dc/terms/title> ?title
+        FILTER (LANG(?title) = "fr" || NOT EXISTS {{
+            ?c <http://purl.org/dc/terms/title> ?fr FILTER (LANG(?fr) = "fr") }})
+    }}
+    OPTIONAL {{ ?c <{CPH.dateOfConclusion}> ?date }}
+    OPTIONAL {{ ?c <{CPH.departement}> ?d . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?dep }}
+}}
+"""
+
+
+def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
+    """For focus nodes that are not conventions (parties, centres), the conventions they concern."""
+    links: dict[Node, set[URIRef]] = {}
+    for focus in foci:
+        for quad in store.quads_for_pattern(None, None, to_oxigraph(focus)):
+            if quad.predicate.value in _PARTY_PREDICATES and isinstance(quad.subject, ox.NamedNode):
+                convention = URIRef(quad.subject.value)
+                if next(store.quads_for_pattern(quad.subject, _TYPE, _CONVENTION), None):
+                    links.setdefault(focus, set()).add(convention)
+    return links
+
+
+_PARTY_PREDICATES = {str(CPH.party), str(CPH.concludedBy)}
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
+
+
+def _text(node: Node | None) -> str | None:
+    return str(node) if node is not None else None
 
 
 _default: Validator | None = None

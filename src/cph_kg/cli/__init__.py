@@ -6,6 +6,8 @@ A user mistake is printed as one line on standard error, never as a traceback.
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from cph_kg.cli.authoring import convention_group, convert_command
@@ -20,6 +22,9 @@ from cph_kg.cli.validate import validate_command
 @click.version_option(package_name="cph-kg")
 def main() -> None:
     """cph-kg: the legal knowledge graph of article R349-2 CASF and its cooperation agreements."""
+    # An ill-formed typed literal (a date "2019-02-30") is a finding the validation reports in
+    # legal terms; rdflib would also log it, with a traceback, each time it meets the literal.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 for command in (

@@ -21,7 +21,7 @@ from cph_kg.cli.options import (
 )
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
-from cph_kg.validation import validate
+from cph_kg.validation import ENGINES, Validator
 
 
 class _ProgressBar:
@@ -75,6 +75,14 @@ class _ProgressBar:
     "instead of its own date of conclusion.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="compiled",
+    show_default=True,
+    help="compiled: the shapes as SPARQL on Oxigraph (fast); pyshacl: the reference "
+    "implementation (slow, same results).",
+)
+@click.option(
     "--store",
     "record",
     is_flag=True,
@@ -90,6 +98,7 @@ def validate_command(
     lang: str,
     fail_on: str,
     as_of: datetime | None,
+    engine: str,
     record: bool,
     **store: str | None,
 ) -> None:
@@ -103,9 +112,10 @@ def validate_command(
     bar = _ProgressBar() if sys.stderr.isatty() else None
     if record:
         with open_graph(**store) as kg:
+            kg.validator = Validator(engine)
             outcome = kg.validate(paths or None, forced_format, day, bar)
     elif paths:
-        outcome = validate(paths, forced_format, day, bar)
+        outcome = Validator(engine).validate_files(paths, forced_format, day, bar)
     else:
         raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":

@@ -1,0 +1,128 @@
+"""The conventions of one validation run, parsed into an in-memory Oxigraph store.
+
+Every file goes into a named graph of its own, so the checks that span files (a convention or
+an identifier described twice) are queries, and a bad file is refused before anything is
+validated. Turtle, N-Triples, JSON-LD and RDF/XML are parsed by Oxigraph straight into the
+store (no Python object per triple); the authoring formats (YAML, JSON with cph-kg's context,
+CSV) are read by :mod:`cph_kg.rdfio` and copied in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.errors import InputError
+from cph_kg.namespaces import CPH
+from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
+from cph_kg.rdfio import Document, read_document, read_rows
+
+_FILE_GRAPH = "urn:cph-kg:validation:file:"
+_CONVENTION = f"<{CPH.ConventionDeCooperation}>"
+
+
+@dataclass
+class Collection:
+    """Conventions to validate: an Oxigraph store, the file of each convention, skipped rows."""
+
+    store: ox.Store = field(default_factory=ox.Store)
+    sources: dict[URIRef, Path] = field(default_factory=dict)
+    skipped: list[InputError] = field(default_factory=list)
+
+    @classmethod
+    def from_files(
+        cls, paths: Sequence[Path | str], forced_format: str | None = None
+    ) -> Collection:
+        """Parse every file (all or nothing) and check what spans files.
+
+        A file that holds no convention is an input error: validating the ontology or a list
+        of bodies by mistake would otherwise "conform" without checking anything.
+        """
+        collection = cls()
+        files = [Path(path) for path in paths]
+        for index, path in enumerate(files):
+            collection._add(
+                read_document(path, forced_format), ox.NamedNode(_FILE_GRAPH + str(index))
+            )
+        collection._check_files(files)
+        return collection
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> Collection:
+        """The conventions of an rdflib graph (the graph is not modified)."""
+        collection = cls()
+        target = ox.NamedNode(_FILE_GRAPH + "0")
+        collection.store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph
+        )
+        return collection
+
+    @classmethod
+    def from_ntriples(cls, data: bytes) -> Collection:
+        """The conventions of an N-Triples dump (a stored conventions graph)."""
+        collection = cls()
+        collection.store.load(
+            data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(_FILE_GRAPH + "0")
+        )
+        return collection
+
+    def holds_conventions(self) -> bool:
+        """Whether any graph of the collection describes a convention."""
+        ask = f"ASK {{ ?c a {_CONVENTION} }}"
+        return bool(self.store.query(ask, use_default_graph_as_union=True))
+
+    def _add(self, document: Document, graph: ox.NamedNode) -> None:
+        if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
+            try:
+                self.store.load(
+                    document.text.encode("utf-8"),
+                    OXIGRAPH_FORMATS[document.fmt],
+                    base_iri=document.path.resolve().as_uri(),
+                    to_graph=graph,
+                )
+            except SyntaxError as error:
+                raise syntax_error(document.path, error) from None
+            return
+        parsed, skipped = read_rows(document)
+        self.skipped += skipped
+        self.store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
+        )
+
+    def _check_files(self, files: list[Path]) -> None:
+        """Each file holds a convention; no convention nor identifier is described twice."""
+        found: dict[int, list[tuple[URIRef, list[str]]]] = {}
+        for row in self.store.query(
+            f"SELECT ?g ?c (GROUP_CONCAT(?id; separator='\\u0000') AS ?ids) "
+            f"WHERE {{ GRAPH ?g {{ ?c a {_CONVENTION} OPTIONAL {{ ?c <{_IDENTIFIER}> ?id }} }} }} "
+            "GROUP BY ?g ?c ORDER BY ?c"
+        ):
+            index = int(row["g"].value.removeprefix(_FILE_GRAPH))
+            ids = row["ids"].value.split("\0") if row["ids"] and row["ids"].value else []
+            found.setdefault(index, []).append((to_rdflib(row["c"]), ids))  # type: ignore[arg-type]
+        identifiers: dict[str, Path] = {}
+        for index, path in enumerate(files):
+            if index not in found:
+                raise InputError(path, "holds no cph:ConventionDeCooperation to validate")
+            for convention, ids in found[index]:
+                if convention in self.sources:
+                    first = self.sources[convention]
+                    raise InputError(
+                        path, f"convention <{convention}> is also described in {first}"
+                    )
+                self.sources[convention] = path
+                for identifier in sorted(ids):
+                    if identifier in identifiers:
+                        raise InputError(
+                            path,
+                            f"identifier {identifier!r} is also used in {identifiers[identifier]}",
+                        )
+                    identifiers[identifier] = path
+
+
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"

@@ -1,0 +1,117 @@
+"""The compiled engine against pySHACL, the reference: the same results, result for result.
+
+Speed must never change a verdict. Every example and golden-case convention, every authoring
+example, and generated collections (a fault on every clause, several days of judgement) are
+validated by both engines; the results are compared as multisets of (focus node, shape,
+constraint component, path, severity, value), and the verdicts (judged, day, version,
+conformity) as well.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph
+from rdflib.collection import Collection
+from rdflib.term import BNode, Node
+
+from benchmarks.generate import FAULTS, generate
+from cph_kg import ValidationOutcome, Validator
+from cph_kg.shape_compiler import compile_shapes
+from tests.conftest import CONVENTIONS
+
+EXAMPLES = sorted(
+    path
+    for path in CONVENTIONS.rglob("*")
+    if path.suffix in {".ttl", ".yaml", ".jsonld"} and path.name != "manifest.ttl"
+)
+
+
+@pytest.fixture(scope="module")
+def reference() -> Validator:
+    """pySHACL, on the same data."""
+    return Validator(engine="pyshacl")
+
+
+def path_key(graph: Graph, node: Node | None) -> Hashable:
+    """A comparable form of a SHACL path: its IRI, or the structure of a blank-node path."""
+    if not isinstance(node, BNode):
+        return node
+    if graph.value(node, RDF.first) is not None:
+        return tuple(path_key(graph, item) for item in Collection(graph, node))
+    return tuple(sorted((str(p), path_key(graph, o)) for p, o in graph.predicate_objects(node)))
+
+
+def results(outcome: ValidationOutcome) -> Counter:
+    """The outcome's results as a multiset of comparable tuples."""
+    return Counter(
+        (
+            finding.focus,
+            finding.shape,
+            finding.component,
+            path_key(outcome.shapes, finding.path),
+            finding.severity,
+            finding.value,
+            finding.conventions,
+        )
+        for finding in outcome.results
+    )
+
+
+def verdicts(outcome: ValidationOutcome) -> list[tuple]:
+    """Each convention's verdict, without its findings (compared through the results)."""
+    return [
+        (v.iri, v.identifier, v.judged, v.conforms, v.assessment, len(v.findings))
+        for v in outcome.conventions
+    ]
+
+
+def assert_same(fast: ValidationOutcome, slow: ValidationOutcome) -> None:
+    """Same results and same verdicts; and the multiset is not trivially empty on both sides."""
+    assert results(fast) == results(slow)
+    assert verdicts(fast) == verdicts(slow)
+
+
+def test_the_bundled_shapes_compile(shapes_graph: Graph) -> None:
+    """Every constraint of the bundled shapes has a query, so the fast path is always taken."""
+    checks = compile_shapes(shapes_graph)
+    assert Validator().engine.name == "compiled"
+    shapes = {check.shape for check in checks}
+    assert len(checks) >= 30 and len(shapes) >= 25
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_example_gives_pyshacls_results(
+    path: Path, validator: Validator, reference: Validator
+) -> None:
+    assert_same(validator.validate_files([path]), reference.validate_files([path]))
+
+
+@pytest.mark.parametrize(
+    "as_of", [None, date(2015, 12, 31), date(2021, 5, 1), date(2024, 1, 1)], ids=str
+)
+def test_every_example_together_on_several_days(
+    as_of: date | None, validator: Validator, reference: Validator
+) -> None:
+    """All examples in one run (shared parties), on their own dates or on chosen days."""
+    paths = [p for p in EXAMPLES if p.parent.name != "authoring"]  # same IRIs as gironde-2019
+    fast = validator.validate_files(paths, as_of=as_of)
+    assert_same(fast, reference.validate_files(paths, as_of=as_of))
+    assert fast.results or as_of == date(2015, 12, 31)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_generated_collections_give_pyshacls_results(
+    seed: int, validator: Validator, reference: Validator
+) -> None:
+    """150 conventions, 80 % faulty: every fault of the generator occurs, every shape reports."""
+    conventions = Graph().parse(data=generate(150, seed=seed, faulty_share=0.8), format="nt")
+    fast = validator.validate_graph(conventions)
+    assert_same(fast, reference.validate_graph(conventions))
+    reported = {finding.shape for finding in fast.results}
+    assert len(reported) >= 15, reported
+    assert len(FAULTS) == 15

@@ -29,19 +29,14 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing
-import os
-import platform
 import re
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import version
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -49,6 +44,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from generate import centre_iri, convention_iri, generate
+from measure import machine, peak_rss_kib, rss_kib
 from rdflib import Dataset
 from rdflib.query import Result
 
@@ -67,35 +63,6 @@ LAW = "https://w3id.org/cph-kg/law/"
 VALIDATION_SECONDS = 60.0
 
 # --- measuring -------------------------------------------------------------------------------
-
-
-def _status_kib(field_name: str) -> int | None:
-    """A memory figure of this process from ``/proc/self/status`` (Linux), in KiB."""
-    status = Path("/proc/self/status")
-    if not status.exists():
-        return None
-    for line in status.read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    return None
-
-
-def peak_rss_kib() -> int:
-    """Peak resident set size of the calling process, in KiB.
-
-    ``VmHWM`` rather than ``getrusage().ru_maxrss``: a spawned child is forked from the
-    benchmark's parent before it execs, and ``ru_maxrss`` keeps the parent's pages counted from
-    that instant, while ``VmHWM`` starts afresh with the new program. Both count native memory
-    (Oxigraph's RocksDB, rdflib's C dependencies), which ``tracemalloc`` would not see.
-    """
-    peak = _status_kib("VmHWM")
-    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def rss_kib() -> int:
-    """Current resident set size of the calling process, in KiB (the baseline before a load)."""
-    current = _status_kib("VmRSS")
-    return current if current is not None else peak_rss_kib()
 
 
 @dataclass
@@ -517,40 +484,6 @@ def summary(result: SizeResult, budget: float) -> str:
         f"{statistics.median(values):,.0f}× (range {min(values):.1f}× to {max(values):,.0f}×, "
         f"with {over} over budget counted as taking exactly the budget); "
         f"{differing} queries gave a different number of rows."
-    )
-
-
-def machine() -> str:
-    """The machine and versions, for the report's header."""
-    memory = "?"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        total = next(line for line in meminfo.read_text().splitlines() if "MemTotal" in line)
-        memory = f"{int(total.split()[1]) / 1024**2:.1f} GiB"
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    try:
-        commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "?"
-    return (
-        f"{os.cpu_count()} CPU ({cpu}), {memory} RAM, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}, rdflib {version('rdflib')}, "
-        f"pyoxigraph {version('pyoxigraph')}, pySHACL {version('pyshacl')}; "
-        f"cph-kg {version('cph-kg')} at {commit}"
     )
 
 

@@ -9,12 +9,12 @@ reported as such, not validated.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from cph_kg.namespaces import ELI, R349_2
 
@@ -61,24 +61,36 @@ def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
     return sorted(found, key=lambda version: version.start)
 
 
+def xsd_date(lexical: str) -> date | None:
+    """The day an ``xsd:date`` lexical form names (a time zone is allowed), or None if invalid."""
+    match = _XSD_DATE.fullmatch(lexical)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:  # 30 February, year 0
+        return None
+
+
+_XSD_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:Z|[+-]\d\d:\d\d)?")
+
+
 def assess(
-    signed: Node | None,
+    signed: date | None,
     law: list[Version],
     as_of: date | None = None,
     today: date | None = None,
 ) -> Assessment:
     """The day a convention signed on ``signed`` is judged on, and the version in force then.
 
-    ``signed`` is the convention's ``cph:dateOfConclusion`` (None when it has none); it counts
-    only when it is a valid ``xsd:date``.
+    ``signed`` is the day of the convention's ``cph:dateOfConclusion`` when it is a valid
+    ``xsd:date`` (see :func:`xsd_date`), else None: the convention is then judged today.
     """
     if as_of is not None:
         day, basis = as_of, DayBasis.AS_OF
+    elif signed is not None:
+        day, basis = signed, DayBasis.SIGNATURE
     else:
-        value = signed.toPython() if isinstance(signed, Literal) else None
-        if isinstance(signed, Literal) and signed.datatype == XSD.date and isinstance(value, date):
-            day, basis = value, DayBasis.SIGNATURE
-        else:
-            day, basis = today or date.today(), DayBasis.TODAY
+        day, basis = today or date.today(), DayBasis.TODAY
     in_force = next((version for version in law if version.in_force_on(day)), None)
     return Assessment(day, basis, in_force)

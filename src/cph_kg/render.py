@@ -157,7 +157,8 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
             for verdict in outcome.conventions
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    # one line: the C encoder (indented JSON goes through a pure-Python one, 5x slower)
+    return json.dumps(document, ensure_ascii=False)
 
 
 def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:

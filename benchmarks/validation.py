@@ -1,0 +1,301 @@
+"""Validation at scale: cph-kg's compiled engine against pySHACL, measured in the same run.
+
+For each size N the generator (``generate.py``, 30 % faulty conventions, a fault on every
+clause) writes N conventions to an N-Triples file; then, each in a fresh process so that peak
+memory is its own:
+
+- **cph-kg**: the file parsed into Oxigraph with the law (``Collection.from_files``), the
+  compiled shapes run (``Validator.validate_collection``), the report rendered as JSON
+  (``render.as_json``, what ``cph-kg validate --output json`` prints);
+- **pySHACL** (the baseline): the same file and the same law parsed by rdflib, each convention's
+  ``cph:evaluatedOn`` day added (the point-in-time shapes need it; computed as cph-kg does), then
+  ``pyshacl.validate`` on the whole graph without inference, and its report serialised as
+  Turtle. It runs at every size up to ``--baseline-up-to`` (10,000), however long it takes;
+  above, only when the rate measured at the previous size predicts less than five minutes, and
+  the table says when it was skipped.
+
+Both processes print their results as (focus, shape, severity, value) tuples; the benchmark
+checks they are the same multiset ("identical" column). Separately it times the whole command
+a user runs (``cph-kg validate FILE --output json``, interpreter start included), one convention
+validated by a warm validator, and ``cph-kg --help``.
+
+Run from the repository root::
+
+    python benchmarks/validation.py                       # N = 100, 1,000, 10,000, 50,000
+    python benchmarks/validation.py --sizes 100,1000 --seed 2
+
+The Markdown report goes to standard output, progress to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from generate import generate
+from measure import machine, peak_rss_kib
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFORMING = ROOT / "data" / "conventions" / "conforming" / "gironde-2019.ttl"
+#: The baseline is skipped at a size when it would take longer than this.
+BASELINE_BUDGET = 300.0
+#: A child process that takes longer than this is stopped.
+CHILD_TIMEOUT = 3600.0
+
+
+# --- the two engines, each run in a child process -----------------------------------------
+
+
+def run_cph_kg(path: Path) -> dict:
+    """cph-kg's own path: parse into Oxigraph, compiled shapes, JSON report."""
+    started = time.perf_counter()
+    from cph_kg import render
+    from cph_kg.collection import Collection
+    from cph_kg.validation import Validator
+
+    validator = Validator()
+    validator.engine  # noqa: B018 - the shapes are compiled once per validator, timed here
+    validator._law_quads  # noqa: B018
+    ready = time.perf_counter()
+    collection = Collection.from_files([path])
+    parsed = time.perf_counter()
+    outcome = validator.validate_collection(collection)
+    validated = time.perf_counter()
+    report = render.as_json(outcome, "fr")
+    reported = time.perf_counter()
+    return {
+        "setup": ready - started,
+        "parse": parsed - ready,
+        "validate": validated - parsed,
+        "report": reported - validated,
+        "report_bytes": len(report),
+        "conventions": len(outcome.conventions),
+        "results": _keys((f.focus, f.shape, f.severity.value, f.value) for f in outcome.results),
+    }
+
+
+def run_pyshacl(path: Path) -> dict:
+    """The baseline: pySHACL on the whole graph, no inference."""
+    started = time.perf_counter()
+    from pyshacl import validate
+    from rdflib import RDF, SH, Graph, Literal
+
+    from cph_kg import resources
+    from cph_kg.namespaces import CPH
+    from cph_kg.point_in_time import assess, versions
+
+    shapes, ontology, law = Graph(), Graph(), Graph()
+    for graph, files in (
+        (shapes, resources.shapes_files()),
+        (ontology, resources.ontology_files()),
+        (law, resources.legal_data_files()),
+    ):
+        for file in files:
+            graph.parse(file, format="turtle")
+    ready = time.perf_counter()
+    data = Graph()
+    data.parse(path, format="nt")
+    data += law
+    in_force = versions(law)
+    for convention in list(data.subjects(RDF.type, CPH.ConventionDeCooperation)):
+        day = assess(data.value(convention, CPH.dateOfConclusion), in_force).day
+        data.add((convention, CPH.evaluatedOn, Literal(day)))
+    parsed = time.perf_counter()
+    _, report, _ = validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    validated = time.perf_counter()
+    text = report.serialize(format="turtle")
+    reported = time.perf_counter()
+    results = [
+        (
+            report.value(r, SH.focusNode),
+            report.value(r, SH.sourceShape),
+            report.value(r, SH.resultSeverity),
+            report.value(r, SH.value),
+        )
+        for r in report.objects(None, SH.result)
+    ]
+    return {
+        "setup": ready - started,
+        "parse": parsed - ready,
+        "validate": validated - parsed,
+        "report": reported - validated,
+        "report_bytes": len(text),
+        "conventions": len(set(data.subjects(RDF.type, CPH.ConventionDeCooperation))),
+        "results": _keys(results),
+    }
+
+
+def _keys(results) -> list[str]:
+    return sorted(" ".join(str(term) for term in result) for result in results)
+
+
+def child(engine: str, path: Path) -> None:
+    """Run one engine on one file and print its figures as JSON (the parent reads them)."""
+    figures = (run_cph_kg if engine == "cph-kg" else run_pyshacl)(path)
+    figures["peak_kib"] = peak_rss_kib()
+    print(json.dumps(figures))
+
+
+def measure(engine: str, path: Path, timeout: float = CHILD_TIMEOUT) -> dict | None:
+    """An engine's figures on ``path``, from a fresh process; None when it overran."""
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", engine, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+# --- what a user waits for ------------------------------------------------------------------
+
+
+def command_seconds(arguments: list[str], repeat: int = 1) -> float:
+    """Median wall time of a ``cph-kg`` command, interpreter start included."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "cph_kg", *arguments],
+            capture_output=True,
+            check=False,
+            cwd=ROOT,
+        )
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def single_convention_ms(repeat: int = 30) -> tuple[float, float]:
+    """p50 and p95 (nearest rank) of validating one convention with a warm validator."""
+    from cph_kg.validation import Validator
+
+    validator = Validator()
+    validator.validate_files([CONFORMING])  # warm: law parsed, shapes compiled
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        validator.validate_files([CONFORMING])
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def row(n: int, engine: str, figures: dict | None, note: str = "") -> str:
+    """One line of the table."""
+    if figures is None:
+        return f"| {n:,} | {engine} | — | — | — | — | — | {note} |"
+    total = figures["parse"] + figures["validate"] + figures["report"]
+    return (
+        f"| {n:,} | {engine} | {figures['parse']:.2f} | {figures['validate']:.2f} "
+        f"| {figures['report']:.2f} | **{total:.2f}** | {figures['peak_kib'] / 1024:,.0f} "
+        f"| {n / total:,.0f} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure every size, then print the Markdown report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000,50000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--baseline-up-to",
+        type=int,
+        default=10_000,
+        help="run pySHACL at every size up to this one (default 10000)",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
+    if arguments.child:
+        child(arguments.child[0], Path(arguments.child[1]))
+        return
+    sizes = [int(size) for size in arguments.sizes.split(",")]
+
+    lines = [
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
+        "",
+        "| N | engine | parse (s) | validate (s) | report (s) | total (s) | peak (MiB) "
+        "| conventions/s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    summary = []
+    baseline_rate: float | None = None  # seconds per convention of pySHACL, once measured
+    with tempfile.TemporaryDirectory() as work:
+        for n in sizes:
+            path = Path(work) / f"conventions-{n}.nt"
+            path.write_text(generate(n, arguments.seed), encoding="utf-8")
+            print(f"N={n:,}: cph-kg…", file=sys.stderr)
+            fast = measure("cph-kg", path)
+            assert fast is not None
+            print(f"N={n:,}: cph-kg validate (command)…", file=sys.stderr)
+            command = command_seconds(["validate", str(path), "--output", "json"])
+            slow, note = None, ""
+            if n > arguments.baseline_up_to and (
+                baseline_rate is None or baseline_rate * n > BASELINE_BUDGET
+            ):
+                expected = f"{baseline_rate * n / 60:.0f} min expected" if baseline_rate else ""
+                note = f"skipped ({expected or 'not asked'})"
+            else:
+                print(f"N={n:,}: pySHACL…", file=sys.stderr)
+                slow = measure("pyshacl", path)
+                if slow is None:
+                    note = f"stopped after {CHILD_TIMEOUT:.0f} s"
+                else:
+                    baseline_rate = (slow["parse"] + slow["validate"] + slow["report"]) / n
+            lines.append(row(n, "cph-kg", fast))
+            lines.append(row(n, "pySHACL", slow, note))
+            fast_total = fast["parse"] + fast["validate"] + fast["report"]
+            same = "—" if slow is None else ("yes" if slow["results"] == fast["results"] else "NO")
+            ratio = (
+                "—"
+                if slow is None
+                else f"{(slow['parse'] + slow['validate'] + slow['report']) / fast_total:.0f}×"
+            )
+            summary.append(
+                f"| {n:,} | {len(fast['results']):,} | {same} | {ratio} | {command:.2f} "
+                f"| {1000 * fast_total / n:.3f} |"
+            )
+    lines += [
+        "",
+        "| N | results | identical results | pySHACL ÷ cph-kg | `cph-kg validate` command (s) "
+        "| cph-kg ms per convention |",
+        "|---:|---:|---|---:|---:|---:|",
+        *summary,
+    ]
+    p50, p95 = single_convention_ms()
+    help_seconds = command_seconds(["--help"], repeat=5)
+    lines += [
+        "",
+        f"One convention, warm validator: p50 {p50:.1f} ms, p95 {p95:.1f} ms. "
+        f"`cph-kg --help`: {help_seconds:.2f} s (median of 5). Not in the table: each "
+        f"process's setup (imports, reading the law and the shapes, compiling them), "
+        f"{fast['setup']:.2f} s for cph-kg"
+        + (f", {slow['setup']:.2f} s for pySHACL" if slow else "")
+        + " at the last size; the command column includes it.",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import catalog, resources
@@ -29,6 +30,7 @@ from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.collection import Collection
 from cph_kg.errors import CphKgError, InputError
+from cph_kg.oxigraph_terms import to_oxigraph
 from cph_kg.rdfio import Document, read_document, read_rows
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
@@ -44,6 +46,9 @@ from cph_kg.store import (
     Store,
 )
 from cph_kg.validation import Validator
+
+_VALIDATION_REPORT = ox.NamedNode(str(SH.ValidationReport))
+_GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
 
 ENV_STORE = "CPH_KG_STORE"
 ENV_ENDPOINT = "CPH_KG_ENDPOINT"
@@ -283,10 +288,9 @@ class KnowledgeGraph:
             if not collection.holds_conventions():
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
             outcome = self.validator.validate_collection(collection, as_of, progress=progress)
-        report = Graph() + outcome.report_graph
-        for node in report.subjects(RDF.type, SH.ValidationReport):
-            report.add(
-                (node, PROV.generatedAtTime, Literal(datetime.now(UTC), datatype=XSD.dateTime))
-            )
-        self.store.write({VALIDATION_GRAPH: report}, replace=[VALIDATION_GRAPH])
+        triples = list(outcome.report_triples)
+        report = next(t.subject for t in triples if t.object == _VALIDATION_REPORT)
+        generated = Literal(datetime.now(UTC), datatype=XSD.dateTime)
+        triples.append(ox.Triple(report, _GENERATED_AT, to_oxigraph(generated)))
+        self.store.replace_graph(VALIDATION_GRAPH, triples)
         return outcome

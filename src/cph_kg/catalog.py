@@ -180,12 +180,16 @@ def resolve(name_or_file: str) -> NamedQuery:
     """
     if name_or_file.endswith(".rq"):
         return load(Path(name_or_file))
-    if not _NAME.fullmatch(name_or_file):
-        raise CphKgError(f"unknown query {shown(name_or_file)} (see cph-kg queries)")
+    unknown = CphKgError(f"unknown query {shown(name_or_file)} (see cph-kg queries)")
+    if len(name_or_file) > 200 or not _NAME.fullmatch(name_or_file):
+        raise unknown
     folder = resources.root() / "queries"
     path = folder / f"{name_or_file}.rq"
-    if not path.is_file():
-        raise CphKgError(f"unknown query {shown(name_or_file)} (see cph-kg queries)")
+    try:
+        if not path.is_file():
+            raise unknown
+    except OSError:
+        raise unknown from None
     if not _inside(path, folder):
         raise CphKgError(f"query {name_or_file!r} is a link out of queries/: refused")
     return load(path)

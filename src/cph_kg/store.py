@@ -13,6 +13,7 @@ import fcntl
 import http.client
 import io
 import multiprocessing
+import re
 import socket
 import time
 import urllib.error

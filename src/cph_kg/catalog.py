@@ -28,8 +28,12 @@ _PARAM = re.compile(
     r"^#\s*Param:\s+(?P<name>\w+)\s+(?P<type>\w+)\s+"
     r"(?P<req>required|optional|default=\S+)\s+[—–-]+\s+(?P<text>.+)$"
 )
-_INSEE = re.compile(r"^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-46])$")
-_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
+_INSEE = re.compile(r"0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46]")
+#: What an IRI may not contain (SPARQL's IRIREF): controls, spaces, <>"{}|^` and backslash.
+_IRI_FORBIDDEN = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]|\s")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -95,14 +99,25 @@ class NamedQuery:
             raise CphKgError(f"query {self.name}: {error}") from None
 
 
+def shown(value: str, width: int = 60) -> str:
+    """``value`` quoted on one line for a message, cut if it is long."""
+    if len(value) <= width:
+        return repr(value)
+    return f"{value[:width]!r}… ({len(value)} characters)"
+
+
 def load(path: Path) -> NamedQuery:
     """Read a query file and its header; a malformed header names the file and line."""
+    if "\0" in str(path):
+        raise CphKgError(f"query file {shown(str(path))}: a file name cannot contain a NUL byte")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such query file") from None
     except (UnicodeDecodeError, IsADirectoryError):
         raise InputError(path, "is not a UTF-8 text file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read: {error.strerror or error}") from None
     title, description, parameters = path.stem, [], []
     in_description = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -145,43 +160,73 @@ def _parameter(path: Path, number: int, line: str, text: str) -> Parameter:
     return Parameter(name, kind, req == "required", default, match["text"].strip())
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, is a file of ``folder``."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def named_queries() -> dict[str, NamedQuery]:
-    """Every query of ``queries/``, by name."""
+    """Every query of ``queries/``, by name; a link that leads out of the folder is left out."""
     folder = resources.root() / "queries"
-    return {path.stem: load(path) for path in sorted(folder.glob("*.rq"))}
+    return {path.stem: load(path) for path in sorted(folder.glob("*.rq")) if _inside(path, folder)}
 
 
 def resolve(name_or_file: str) -> NamedQuery:
     """A named query, or a ``.rq`` file given by path.
 
-    Names are looked up only among the files of ``queries/``; a name is never joined to a path,
-    so ``../../etc/passwd`` is simply an unknown name.
+    A name is a lower-case word with hyphens, looked up only among the files of ``queries/``:
+    ``../../etc/passwd`` or a name with a NUL byte is simply an unknown name, and a link in
+    ``queries/`` that leads out of it is refused before anything is read.
     """
     if name_or_file.endswith(".rq"):
         return load(Path(name_or_file))
-    if not _NAME.match(name_or_file):
-        raise CphKgError(f"unknown query {name_or_file!r} (see cph-kg queries)")
-    catalog = named_queries()
-    if name_or_file not in catalog:
-        raise CphKgError(f"unknown query {name_or_file!r} (see cph-kg queries)")
-    return catalog[name_or_file]
+    unknown = CphKgError(f"unknown query {shown(name_or_file)} (see cph-kg queries)")
+    if len(name_or_file) > 200 or not _NAME.fullmatch(name_or_file):
+        raise unknown
+    folder = resources.root() / "queries"
+    path = folder / f"{name_or_file}.rq"
+    try:
+        if not path.is_file():
+            raise unknown
+    except OSError:
+        raise unknown from None
+    if not _inside(path, folder):
+        raise CphKgError(f"query {name_or_file!r} is a link out of queries/: refused")
+    return load(path)
 
 
 def _convert(kind: str, raw: str) -> Node:
+    """The RDF term of ``kind`` that ``raw`` stands for; ValueError if it stands for none.
+
+    Every check is on the whole value (a trailing newline is not forgiven), in ASCII where the
+    type is ASCII, so what reaches the query is exactly one well-formed term.
+    """
     if kind == "iri":
-        if _IRI_FORBIDDEN.search(raw) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
-            raise ValueError(f"{raw!r} is not an absolute IRI")
+        if _IRI_FORBIDDEN.search(raw) or not _SCHEME.match(raw):
+            raise ValueError(f"{shown(raw)} is not an absolute IRI")
         return URIRef(raw)
     if kind == "departement":
-        if not _INSEE.match(raw.upper()):
-            raise ValueError(f"{raw!r} is not a département INSEE code (01–95, 2A, 2B, 971–976)")
+        if not _INSEE.fullmatch(raw.upper()):
+            raise ValueError(
+                f"{shown(raw)} is not a département INSEE code (01–95, 2A, 2B, 971–976)"
+            )
         return URIRef(DEPARTEMENT + raw.upper())
     if kind == "date":
-        return Literal(date.fromisoformat(raw), datatype=XSD.date)
+        try:
+            if not _DATE.fullmatch(raw):
+                raise ValueError
+            return Literal(date.fromisoformat(raw), datatype=XSD.date)
+        except ValueError:
+            raise ValueError(f"{shown(raw)} is not a date (YYYY-MM-DD)") from None
     if kind == "integer":
-        return Literal(int(raw), datatype=XSD.integer)
+        try:
+            if not _INTEGER.fullmatch(raw):
+                raise ValueError
+            return Literal(int(raw), datatype=XSD.integer)
+        except ValueError:  # not digits, or more digits than Python converts
+            raise ValueError(f"{shown(raw)} is not an integer") from None
     if kind == "boolean":
         if raw.lower() not in ("true", "false"):
-            raise ValueError(f"{raw!r} is not true or false")
+            raise ValueError(f"{shown(raw)} is not true or false")
         return Literal(raw.lower() == "true", datatype=XSD.boolean)
     return Literal(raw)

@@ -123,8 +123,22 @@ def _tsv(solutions: Solutions) -> str:
     """SPARQL 1.1 TSV: ``?var`` headers, terms in Turtle syntax, tabs and newlines escaped."""
     lines = ["\t".join(f"?{name}" for name in solutions.variables)]
     for row in solutions.rows:
-        lines.append("\t".join("" if v is None else v.n3().replace("\t", "\\t") for v in row))
+        lines.append("\t".join("" if v is None else _tsv_term(v) for v in row))
     return "\n".join(lines) + "\n"
+
+
+#: What a TSV literal escapes, so that a row is one line and a cell one field.
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _tsv_term(term: Node) -> str:
+    """A term in Turtle syntax; a literal always short-quoted, its newlines and tabs escaped."""
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = f'"{str(term).translate(_TSV_ESCAPES)}"'
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
 def _table(result: Solutions | Boolean, prefixes: dict[str, str]) -> str:

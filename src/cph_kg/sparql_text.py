@@ -1,7 +1,12 @@
-"""Reading a SPARQL text without a full parser: its form, its WHERE group, SERVICE calls.
+r"""Reading a SPARQL text without a full parser: its form, its WHERE group, SERVICE calls.
 
 Strings, IRIs and comments are masked first (replaced by spaces of the same length), so a
 keyword or a brace inside a literal, an IRI or a comment is never mistaken for code.
+
+The checks that guard a store (:func:`calls_service`, :func:`operation`) would rather refuse
+than miss: they also read the text with its codepoint escapes (``\u0041``) decoded, which
+SPARQL 1.1 lets an engine do before parsing, and :func:`calls_service` reads it once more with
+only strings and comments masked, since a ``<`` that is a less-than can pass for an IRI's start.
 """
 
 from __future__ import annotations
@@ -10,30 +15,58 @@ import re
 
 from rdflib.term import Node
 
-#: What is not SPARQL code: long and short strings, IRIs and comments.
-_NOT_CODE = re.compile(
+_STRINGS = (
     r'"""(?:[^\\]|\\.)*?"""'
     r"|'''(?:[^\\]|\\.)*?'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
 )
+#: What is not SPARQL code: long and short strings, IRIs and comments.
+_NOT_CODE = re.compile(_STRINGS + r'|<[^<>"{}|^`\\\s]*>' + r"|#[^\n]*", re.DOTALL)
+#: Strings and comments only: IRIs left as they are.
+_STRINGS_AND_COMMENTS = re.compile(_STRINGS + r"|#[^\n]*", re.DOTALL)
 _FORM = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: The keyword SERVICE: not a variable (?service), a prefixed name (ex:service) or a part of one.
+_SERVICE = re.compile(r"(?i)(?<![\w?$:@/#-])SERVICE(?=[\s<?$]|\Z)")
+#: A BASE or PREFIX declaration, its IRI masked.
+_PROLOGUE = re.compile(r"(?i)\s*(?:BASE\b|PREFIX\s+[^\s:]*:)")
+#: The words that open a SPARQL 1.1 Update operation.
+UPDATE_KEYWORDS = frozenset(
+    ("INSERT", "DELETE", "DROP", "CLEAR", "CREATE", "COPY", "MOVE", "ADD", "LOAD", "WITH")
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 def mask(text: str) -> str:
     """``text`` with strings, IRIs and comments blanked out, offsets unchanged."""
-    return _NOT_CODE.sub(lambda match: " " * len(match.group()), text)
+    return _NOT_CODE.sub(_blank, text)
 
 
 def mask_comments(text: str) -> str:
     """``text`` with comments blanked out (strings and IRIs kept), offsets unchanged."""
     return _NOT_CODE.sub(
-        lambda match: " " * len(match.group()) if match.group().startswith("#") else match.group(),
-        text,
+        lambda match: _blank(match) if match.group().startswith("#") else match.group(), text
     )
+
+
+def unescape_codepoints(text: str) -> str:
+    r"""``text`` with its ``\uXXXX`` and ``\UXXXXXXXX`` escapes decoded (SPARQL 1.1, 19.2)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _CODEPOINT.sub(decode, text)
+
+
+def _readings(text: str) -> list[str]:
+    """The text as written, and with its codepoint escapes decoded if that changes it."""
+    decoded = unescape_codepoints(text)
+    return [text] if decoded == text else [text, decoded]
 
 
 def query_form(text: str) -> str:
@@ -42,9 +75,33 @@ def query_form(text: str) -> str:
     return match.group(1).upper() if match else "SELECT"
 
 
+def operation(text: str) -> str:
+    """The first keyword after the prologue, in capitals: ``SELECT``…, or ``INSERT``… for an update.
+
+    A SPARQL request is a query or an update from its first keyword on; an update keyword found
+    in either reading of the text wins. An empty string if there is no keyword.
+    """
+    words = []
+    for reading in _readings(text):
+        code, position = mask(reading), 0
+        while (declaration := _PROLOGUE.match(code, position)) is not None:
+            position = declaration.end()
+        word = re.match(r"\s*([A-Za-z]+)", code[position:])
+        words.append(word.group(1).upper() if word else "")
+    return next((word for word in words if word in UPDATE_KEYWORDS), words[0])
+
+
 def calls_service(text: str) -> bool:
-    """Whether the query uses SERVICE (which would make the store reach the network)."""
-    return re.search(r"(?i)\bSERVICE\b", mask(text)) is not None
+    """Whether the query may use SERVICE (which would make the store reach the network).
+
+    The keyword is looked for in the code (strings, IRIs and comments masked) and again with
+    only strings and comments masked, in the text as written and with its escapes decoded.
+    """
+    return any(
+        _SERVICE.search(masked) is not None
+        for reading in _readings(text)
+        for masked in (mask(reading), _STRINGS_AND_COMMENTS.sub(_blank, reading))
+    )
 
 
 def where_group_start(text: str) -> int:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import http.client
 import io
 import multiprocessing
+import re
 import socket
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +32,7 @@ from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_text import calls_service, query_form
+from cph_kg.sparql_text import UPDATE_KEYWORDS, calls_service, operation, query_form
 
 GRAPH = "https://w3id.org/cph-kg/graph/"
 #: Named graphs of the store, one per source.
@@ -112,17 +116,49 @@ def _answer(answer: object) -> QueryResult:
     return Triples(graph)
 
 
-def _query_in_child(location: str, text: str, pipe) -> None:
-    """Run one query in a child process, so that a timeout can stop it for good."""
+def _one_line(error: Exception) -> str:
+    """An engine's message on one line (Oxigraph's can span several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _run_query(store: ox.Store, text: str) -> QueryResult:
+    """Run a query on an open Oxigraph store, its errors as :class:`CphKgError`."""
     try:
-        pipe.send(
-            (
-                "ok",
-                _answer(ox.Store.read_only(location).query(text, use_default_graph_as_union=True)),
-            )
-        )
-    except Exception as error:  # sent back and reported by the parent
+        return _answer(store.query(text, use_default_graph_as_union=True))
+    except SyntaxError as error:
+        raise CphKgError(f"SPARQL syntax error: {_one_line(error)}") from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise CphKgError(f"query failed: {_one_line(error)}") from None
+
+
+def _query_in_child(location: str, text: str, pipe) -> None:
+    """Run one query in a child process, so that a timeout can stop it for good.
+
+    The child says ``ready`` once it has started and opened the store, so that the parent
+    counts the timeout from then on: starting a Python process is not the query's time.
+    """
+    try:
+        store = ox.Store.read_only(location)
+        pipe.send(("ready", None))
+        pipe.send(("ok", _run_query(store, text)))
+    except CphKgError as error:
         pipe.send(("error", str(error)))
+    except Exception as error:  # sent back and reported by the parent
+        pipe.send(("error", f"query failed: {_one_line(error)}"))
+
+
+#: The longest a query's child process may take to start and open the store.
+CHILD_START_LIMIT = 60.0
+
+
+def refuse_updates(text: str) -> None:
+    """A store's ``query`` only reads: a SPARQL Update is refused before anything runs."""
+    keyword = operation(text)
+    if keyword in UPDATE_KEYWORDS:
+        raise CphKgError(
+            f"{keyword} is a SPARQL update; a query only reads (SELECT, ASK, CONSTRUCT, "
+            "DESCRIBE): write with cph-kg load"
+        )
 
 
 LOCK_FILE = "cph-kg.lock"
@@ -183,18 +219,16 @@ class EmbeddedStore:
         """Run a query; with ``timeout``, in a child process stopped when time is up.
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
+        Updates are refused too (``query`` only reads). The timeout counts from the moment the
+        child has opened the store; when it is up, the child is killed and reaped.
         """
+        refuse_updates(text)
         if calls_service(text):
             raise CphKgError(
                 "SERVICE is not allowed on the embedded store (it would reach the network)"
             )
         if timeout is None:
-            try:
-                return _answer(self._store.query(text, use_default_graph_as_union=True))
-            except SyntaxError as error:
-                raise CphKgError(f"SPARQL syntax error: {error}") from None
-            except OSError as error:
-                raise CphKgError(f"query failed: {error}") from None
+            return _run_query(self._store, text)
         self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
         child = multiprocessing.get_context("spawn").Process(
@@ -202,11 +236,14 @@ class EmbeddedStore:
         )
         child.start()
         sender.close()
+        status, payload = "error", "the query process did not start"
         try:
-            ready = receiver.poll(timeout)
-            status, payload = receiver.recv() if ready else ("timeout", None)
+            if receiver.poll(CHILD_START_LIMIT):
+                status, payload = receiver.recv()
+            if status == "ready":
+                status, payload = receiver.recv() if receiver.poll(timeout) else ("timeout", None)
         except EOFError:  # the child died without answering
-            status, payload = "error", f"the query process ended with code {child.exitcode}"
+            status, payload = "error", "query failed: the query process ended without an answer"
         finally:
             if child.is_alive():
                 child.kill()
@@ -215,7 +252,7 @@ class EmbeddedStore:
         if status == "timeout":
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
-            raise CphKgError(f"query failed: {payload}")
+            raise CphKgError(payload)
         return payload
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
@@ -318,11 +355,42 @@ class EmbeddedStore:
 # --- a remote SPARQL 1.1 endpoint -------------------------------------------------------------
 
 
+class _Refused(Exception):
+    """An answer that is not what was asked for; ``message`` says how, on one line."""
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are errors, never followed.
+
+    Followed, one could send the query and the credentials to another host: urllib keeps the
+    ``Authorization`` header across hosts.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+#: Answers worth a second try of a read: the endpoint may be restarting or behind a proxy.
+_TRANSIENT_STATUSES = (502, 503, 504)
+_RESULTS_TYPES = ("application/sparql-results+json", "application/json")
+_GRAPH_TYPES = ("text/turtle", "application/x-turtle", "application/n-triples", "text/plain")
+
+
 class RemoteStore:
     """Any SPARQL 1.1 endpoint, read with the SPARQL Protocol and written with SPARQL Update.
 
-    Reads are retried once on a connection failure (they are safe to repeat); writes never are.
-    Credentials are sent with HTTP basic authentication and never appear in an error message.
+    Every request is one HTTP POST with a deadline (``timeout`` seconds for the whole exchange,
+    body included), and a redirect is refused, never followed. A read is tried a second time
+    when the first failed in a way worth retrying (connection refused or dropped, answer cut
+    off, HTTP 502/503/504), within the same deadline; a timeout, an HTTP error and a wrong
+    answer are not retried, and writes never are. Credentials, from ``user``/``password`` or
+    from the URL (``http://user:password@host/…``, taken out of it), are sent with HTTP basic
+    authentication and never appear in a message, a log or a ``repr``.
     """
 
     def __init__(
@@ -333,58 +401,51 @@ class RemoteStore:
         password: str | None = None,
         timeout: float = 30.0,
     ) -> None:
-        if not endpoint.startswith(("http://", "https://")):
-            raise CphKgError(f"endpoint must be an http(s) URL, not {endpoint!r}")
+        endpoint, in_url = _split_credentials(endpoint, "endpoint")
+        if update_endpoint:
+            update_endpoint, in_update_url = _split_credentials(update_endpoint, "update endpoint")
+        else:
+            update_endpoint, in_update_url = _update_url(endpoint), None
         self.location = endpoint
-        self.update_endpoint = update_endpoint or _update_url(endpoint)
-        self._auth = (user, password) if user is not None else None
+        self.update_endpoint = update_endpoint
+        if user is not None:
+            self._auth: tuple[str, str] | None = (user, password or "")
+        else:
+            self._auth = in_url or in_update_url
         self._timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.location!r})"
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
-        from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
-
-        client = SPARQLWrapper(self.location)
-        client.setQuery(text)
-        # SPARQLWrapper guesses the form from the text and can take a comment's word ("added")
-        # for an update keyword; the form read from the code alone is the reliable one.
-        client.queryType = query_form(text)
-        client.setMethod("POST")
-        client.setTimeout(int(timeout or self._timeout))
-        if self._auth:
-            client.setCredentials(*self._auth)
-        form = client.queryType
-        client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
+        refuse_updates(text)
+        form = query_form(text)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        accept = (
+            "text/turtle, application/n-triples;q=0.9"
+            if graph
+            else "application/sparql-results+json"
+        )
+        data = urllib.parse.urlencode({"query": text}).encode("ascii")
+        budget = timeout or self._timeout
+        deadline = time.monotonic() + budget
+        failure = None
         for attempt in (1, 2):
             try:
-                response = client.query().response
-                try:
-                    body = response.read()
-                finally:
-                    response.close()
+                kind, body = self._exchange(
+                    self.location, data, "application/x-www-form-urlencoded", accept, deadline
+                )
+                failure = None
                 break
             except Exception as error:
-                message = _describe(error, self.location)
-                if attempt == 2 or not _retryable(error):
-                    raise CphKgError(message) from None
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            try:
-                return Triples(Graph().parse(data=body.decode("utf-8"), format="turtle"))
-            except Exception:
-                raise CphKgError(f"endpoint {self.location} did not answer with Turtle") from None
-        try:
-            parsed = Result.parse(source=io.BytesIO(body), format="json")
-        except Exception:
-            raise CphKgError(
-                f"endpoint {self.location} did not answer with SPARQL JSON results"
-            ) from None
-        if parsed.type == "ASK":
-            return Boolean(bool(parsed.askAnswer))
-        variables = [str(v) for v in parsed.vars]
-        rows = [
-            tuple(normalise(binding.get(v)) for v in parsed.vars) for binding in parsed.bindings
-        ]
-        return Solutions(variables, rows)
+                failure = _failure(error, self.location, budget)
+            if not failure.retry or attempt == 2 or time.monotonic() >= deadline:
+                break
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        if failure is not None:  # raised here, not in the except: no traceback chain to leak
+            raise CphKgError(self._scrub(str(failure)))
+        return _parse_answer(self.location, graph, kind, body)
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
@@ -424,23 +485,79 @@ class RemoteStore:
         """Nothing to release: every request is a connection of its own."""
 
     def _update(self, text: str) -> None:
+        """Send one update, once: a write is never retried (it may have been applied)."""
+        failure = None
+        try:
+            self._exchange(
+                self.update_endpoint,
+                text.encode("utf-8"),
+                "application/sparql-update; charset=utf-8",
+                "*/*",
+                time.monotonic() + self._timeout,
+            )
+        except Exception as error:
+            failure = _failure(error, self.update_endpoint, self._timeout)
+        if failure is not None:
+            raise CphKgError(self._scrub(str(failure)))
+
+    def _exchange(
+        self, url: str, data: bytes, content_type: str, accept: str, deadline: float
+    ) -> tuple[str | None, bytes]:
+        """POST ``data`` and read the whole answer before ``deadline``: its type and its body."""
         request = urllib.request.Request(
-            self.update_endpoint,
-            data=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            url,
+            data=data,
             method="POST",
+            headers={"Content-Type": content_type, "Accept": accept, "User-Agent": "cph-kg"},
         )
         if self._auth:
-            token = base64.b64encode(f"{self._auth[0]}:{self._auth[1]}".encode()).decode()
-            request.add_header("Authorization", f"Basic {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            error.close()
-            raise CphKgError(_describe(error, self.update_endpoint)) from None
-        except Exception as error:
-            raise CphKgError(_describe(error, self.update_endpoint)) from None
+            request.add_header("Authorization", f"Basic {self._token()}")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        with _OPENER.open(request, timeout=remaining) as response:
+            kind = response.headers.get_content_type() if response.headers["Content-Type"] else None
+            chunks = []
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+            if response.length:  # the connection closed before the announced length
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        return kind, b"".join(chunks)
+
+    def _token(self) -> str:
+        assert self._auth is not None
+        return base64.b64encode(f"{self._auth[0]}:{self._auth[1]}".encode()).decode()
+
+    def _scrub(self, message: str) -> str:
+        """The message without the password or the basic-auth token, should a server echo one."""
+        if self._auth:
+            for secret in (self._auth[1], self._token()):
+                if len(secret) >= 3:
+                    message = message.replace(secret, "***")
+        return message
+
+
+def _split_credentials(url: str, what: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL without ``user:password@``, and those credentials if it had them."""
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        raise CphKgError(f"{what} URL contains a space or a control character")
+    parts = urllib.parse.urlsplit(url)
+    try:
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        valid = False
+    if not valid:
+        shown = re.sub(r"//[^/?#]*@", "//", url)
+        raise CphKgError(f"{what} must be an http(s) URL, not {shown!r}")
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    credentials = (urllib.parse.unquote(user), urllib.parse.unquote(password))
+    return urllib.parse.urlunsplit(parts._replace(netloc=host)), credentials
 
 
 def _update_url(endpoint: str) -> str:
@@ -448,42 +565,70 @@ def _update_url(endpoint: str) -> str:
     return endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
 
 
-def _retryable(error: Exception) -> bool:
-    reason = getattr(error, "reason", error)
+def _failure(error: Exception, url: str, budget: float) -> _Refused:
+    """One line for a failed HTTP exchange (never with credentials), and whether to retry it."""
+    if isinstance(error, _Refused):
+        return error
     if isinstance(error, urllib.error.HTTPError):
-        return False
-    return isinstance(reason, ConnectionError | TimeoutError) or isinstance(
-        error, urllib.error.URLError
-    )
-
-
-#: SPARQLWrapper turns some HTTP statuses into exceptions of its own.
-_SPARQLWRAPPER_CODES = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
-
-
-def _describe(error: Exception, url: str) -> str:
-    """One line for a failed HTTP exchange, without credentials."""
-    code = getattr(error, "code", None) or _SPARQLWRAPPER_CODES.get(type(error).__name__)
-    if code == 400:
-        return f"endpoint {url} rejected the query as malformed (HTTP 400)"
-    if code == 401:
-        return f"endpoint {url} refused the request (HTTP 401): check --user/--password"
-    if code == 403:
-        return f"endpoint {url} refused the request (HTTP 403)"
-    if code:
-        return f"endpoint {url} answered HTTP {code}"
-    reason = getattr(error, "reason", None) or error
-    if isinstance(reason, TimeoutError | socket.timeout) or "timed out" in str(reason):
-        return f"endpoint {url} did not answer in time"
-    if isinstance(reason, ConnectionRefusedError) or "refused" in str(reason).lower():
-        return f"endpoint {url} is unreachable (connection refused)"
+        code = error.code
+        location = error.headers.get("Location", "") if error.headers else ""
+        error.close()
+        if 300 <= code < 400:
+            target = re.sub(r"//[^/?#]*@", "//", urllib.parse.urljoin(url, location))
+            target = "".join(c for c in target if c.isprintable())[:200]
+            return _Refused(
+                f"endpoint {url} redirects to {target or 'nowhere'} (HTTP {code}); cph-kg does "
+                "not follow redirects: give the final URL with --endpoint"
+            )
+        if code == 400:
+            return _Refused(f"endpoint {url} rejected the query as malformed (HTTP 400)")
+        if code == 401:
+            return _Refused(
+                f"endpoint {url} refused the request (HTTP 401): check --user/--password"
+            )
+        if code == 403:
+            return _Refused(f"endpoint {url} refused the request (HTTP 403)")
+        return _Refused(f"endpoint {url} answered HTTP {code}", code in _TRANSIENT_STATUSES)
+    reason = getattr(error, "reason", error) if isinstance(error, urllib.error.URLError) else error
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return _Refused(f"endpoint {url} did not answer in time ({budget:g} s)")
+    if isinstance(reason, ConnectionRefusedError):
+        return _Refused(f"endpoint {url} is unreachable (connection refused)", retry=True)
     if isinstance(reason, socket.gaierror):
-        return f"endpoint {url} is unreachable (unknown host)"
-    text = str(reason).splitlines()[0] if str(reason) else type(error).__name__
-    return f"endpoint {url} failed: {text}"
+        return _Refused(f"endpoint {url} is unreachable (unknown host)")
+    if isinstance(reason, http.client.IncompleteRead):
+        return _Refused(
+            f"endpoint {url} closed the connection before the end of its answer", retry=True
+        )
+    if isinstance(reason, ConnectionError | http.client.RemoteDisconnected):
+        return _Refused(f"endpoint {url} closed the connection without answering", retry=True)
+    text = " ".join(str(reason).split()) or type(reason).__name__
+    return _Refused(f"endpoint {url} failed: {text}")
+
+
+def _parse_answer(url: str, graph: bool, kind: str | None, body: bytes) -> QueryResult:
+    """The endpoint's answer as a result, or a one-line error if it is not the expected kind."""
+    if graph:
+        if kind is not None and kind not in _GRAPH_TYPES:
+            raise CphKgError(f"endpoint {url} did not answer with Turtle (it sent {kind})")
+        try:
+            return Triples(Graph().parse(data=body.decode("utf-8"), format="turtle"))
+        except Exception:
+            raise CphKgError(
+                f"endpoint {url} did not answer with Turtle (malformed or cut off)"
+            ) from None
+    if kind is not None and kind not in _RESULTS_TYPES:
+        raise CphKgError(f"endpoint {url} did not answer with SPARQL JSON results (it sent {kind})")
+    try:
+        parsed = Result.parse(source=io.BytesIO(body), format="json")
+        if parsed.type == "ASK":
+            return Boolean(bool(parsed.askAnswer))
+        variables = [str(v) for v in parsed.vars]
+        rows = [
+            tuple(normalise(binding.get(v)) for v in parsed.vars) for binding in parsed.bindings
+        ]
+    except Exception:
+        raise CphKgError(
+            f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"
+        ) from None
+    return Solutions(variables, rows)

@@ -2,40 +2,94 @@
 
 Exit codes follow pySHACL: 0 success (or conforms), 1 does not conform, 2 bad input or usage.
 A user mistake is printed as one line on standard error, never as a traceback.
+
+Commands are imported when they run, not when ``cph-kg`` starts: their modules pull in rdflib,
+Oxigraph and pySHACL (0.3 s), which ``cph-kg --help`` does not need. The summaries ``--help``
+lists are kept here; a test checks each is its command's own.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
 
-from cph_kg.cli.authoring import convention_group, convert_command
-from cph_kg.cli.codes import codes_group
-from cph_kg.cli.query import queries_command, query_command
-from cph_kg.cli.serve import serve_command
-from cph_kg.cli.store import load_command, store_group
-from cph_kg.cli.validate import validate_command
+#: Each command: the module and attribute that define it, and its one-line summary.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "codes": (
+        "cph_kg.cli.codes",
+        "codes_group",
+        "Import whole codes (CASF, CESEDA) as graphs, and check their references.",
+    ),
+    "convention": (
+        "cph_kg.cli.authoring",
+        "convention_group",
+        "Write conventions in the authoring format.",
+    ),
+    "convert": (
+        "cph_kg.cli.authoring",
+        "convert_command",
+        "Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.",
+    ),
+    "load": (
+        "cph_kg.cli.store",
+        "load_command",
+        "Load FILES into the store, atomically, with the bundled law graphs.",
+    ),
+    "queries": (
+        "cph_kg.cli.query",
+        "queries_command",
+        "List the named queries with their descriptions and parameters.",
+    ),
+    "query": (
+        "cph_kg.cli.query",
+        "query_command",
+        "Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file.",
+    ),
+    "serve": (
+        "cph_kg.cli.serve",
+        "serve_command",
+        "Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update).",
+    ),
+    "store": ("cph_kg.cli.store", "store_group", "Inspect, export or empty the store."),
+    "validate": (
+        "cph_kg.cli.validate",
+        "validate_command",
+        "Validate cooperation agreements (conventions de coopération) against R349-2 CASF.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when one of them is run (or asked for help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The command names, sorted as click sorts them."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module now, and return the command."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands with their summaries, as click would, without importing them."""
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=summary).get_short_help_str(width))
+            for name, (_, _, summary) in sorted(COMMANDS.items())
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cph-kg")
 def main() -> None:
     """cph-kg: the legal knowledge graph of article R349-2 CASF and its cooperation agreements."""
     # An ill-formed typed literal (a date "2019-02-30") is a finding the validation reports in
     # legal terms; rdflib would also log it, with a traceback, each time it meets the literal.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-
-
-for command in (
-    validate_command,
-    load_command,
-    query_command,
-    queries_command,
-    store_group,
-    serve_command,
-    codes_group,
-    convert_command,
-    convention_group,
-):
-    main.add_command(command)

@@ -42,6 +42,7 @@ from cph_kg.store import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
     EmbeddedStore,
+    ReadOnlyEmbeddedStore,
     RemoteStore,
     Store,
 )
@@ -122,19 +123,26 @@ class KnowledgeGraph:
         user: str | None = None,
         password: str | None = None,
         create: bool = True,
+        read_only: bool = False,
     ) -> KnowledgeGraph:
         """Open the embedded store at ``path`` (default location if None), or an endpoint.
 
         With ``create=False`` a missing embedded store is an error rather than a new empty one
-        (what a query wants).
+        (what a query wants). With ``read_only=True`` the embedded store is opened for reading
+        only: it opens while another process writes (a long ``cph-kg load``), sees the last
+        committed state, and refuses writes; opened for writing, a store already being written
+        is an error saying it is busy. ``read_only`` implies ``create=False``.
         """
         endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
         if endpoint:
             return cls(RemoteStore(endpoint, update_endpoint, user, password))
-        return cls(EmbeddedStore(Path(path) if path else default_store_path(), create))
+        location = Path(path) if path else default_store_path()
+        if read_only:
+            return cls(ReadOnlyEmbeddedStore(location))
+        return cls(EmbeddedStore(location, create))
 
     def close(self) -> None:
-        """Close the store (for the embedded one: the database, then its lock)."""
+        """Close the store (for the embedded one: the database, then its writer lock)."""
         self.store.close()
 
     def __enter__(self) -> KnowledgeGraph:

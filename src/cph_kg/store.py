@@ -163,13 +163,17 @@ def refuse_updates(text: str) -> None:
 
 LOCK_FILE = "cph-kg.lock"
 
+#: How often a read-only open is tried when the writer beside it removes a file it was reading.
+READ_ONLY_ATTEMPTS = 5
+
 
 def hold_lock(path: Path) -> IO[bytes]:
-    """Take the store's lock, or say who is in the way.
+    """Take the store's writer lock, or say who is in the way.
 
-    One process at a time opens a store: RocksDB forbids two writers, and a read-only reader
-    beside a writer is undefined behaviour. ``cph-kg serve`` keeps the lock for as long as the
-    server runs, so nobody writes under a running server.
+    One writer at a time: RocksDB forbids two, and a second ``cph-kg load`` is told the store is
+    busy rather than queued behind the first. Readers do not take this lock (they open the store
+    read-only, see :class:`ReadOnlyEmbeddedStore`), so they keep working during a write.
+    ``cph-kg serve`` keeps the lock for as long as the server runs, so nobody writes under it.
     """
     handle = (path / LOCK_FILE).open("a+b")
     try:
@@ -177,14 +181,14 @@ def hold_lock(path: Path) -> IO[bytes]:
     except BlockingIOError:
         handle.close()
         raise CphKgError(
-            f"store {path} is busy: another cph-kg process (or cph-kg serve) is using it; "
-            "query a running server with --endpoint"
+            f"store {path} is busy: another cph-kg process is writing to it (or cph-kg serve "
+            "holds it); reading still works, and a running server is queried with --endpoint"
         ) from None
     return handle
 
 
 class EmbeddedStore:
-    """A persistent Oxigraph store in a directory (RocksDB underneath).
+    """A persistent Oxigraph store in a directory (RocksDB underneath), opened for writing.
 
     Chosen on measurements (README, "Choosing the embedded store";
     ``benchmarks/store_comparison.py``): it answered every named query faster than an rdflib
@@ -194,13 +198,16 @@ class EmbeddedStore:
     (rdflib parsing for precise errors, then one INSERT DATA) does not yet benefit from it.
     """
 
+    #: False for :class:`ReadOnlyEmbeddedStore`, which refuses every write.
+    writable = True
+
     def __init__(self, path: Path, create: bool = True) -> None:
         self.location = str(path)
         self.path = path
         if not create and not (path / "CURRENT").exists():
             raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
         path.mkdir(parents=True, exist_ok=True)
-        self._lock = hold_lock(path)
+        self._lock: IO[bytes] | None = hold_lock(path)
         try:
             self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as error:
@@ -213,7 +220,8 @@ class EmbeddedStore:
         """Close the database, then release the lock (in that order: the next opener waits)."""
         if self._store is not None:
             self._store = None
-            self._lock.close()
+            if self._lock is not None:
+                self._lock.close()
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Run a query; with ``timeout``, in a child process stopped when time is up.
@@ -229,7 +237,8 @@ class EmbeddedStore:
             )
         if timeout is None:
             return _run_query(self._store, text)
-        self._store.flush()  # the child opens the store anew and must see every write
+        if self.writable:
+            self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
         child = multiprocessing.get_context("spawn").Process(
             target=_query_in_child, args=(self.location, text, sender), daemon=True
@@ -350,6 +359,41 @@ class EmbeddedStore:
             self._store.dump(output, formats[fmt])
         else:
             self._store.dump(output, formats[fmt], from_graph=ox.NamedNode(str(graph)))
+
+
+class ReadOnlyEmbeddedStore(EmbeddedStore):
+    """The embedded store opened for reading only: it works while another process writes.
+
+    It takes no lock and opens RocksDB read-only, which reads the last committed state when it
+    opens (a load in progress is one transaction, so a reader sees the store before the load or
+    after it, never between) and keeps that snapshot until it is closed. Oxigraph calls a
+    read-only instance beside a writer "undefined"; what can go wrong is a file the writer
+    removes (a compacted table, an old log) while the reader is opening, so the open is retried,
+    and ``tests/robustness/test_concurrency.py`` reads in a loop during loads to show every read
+    succeeds and sees before or after. Every write is refused with a one-line error.
+    """
+
+    writable = False
+
+    def __init__(self, path: Path) -> None:
+        self.location = str(path)
+        self.path = path
+        self._lock = None
+        for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+            if not (path / "CURRENT").exists():
+                raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
+            try:
+                self._store = ox.Store.read_only(str(path))
+                return
+            except (OSError, RuntimeError) as error:
+                if attempt == READ_ONLY_ATTEMPTS:
+                    raise CphKgError(f"cannot open store {path}: {error}") from None
+                time.sleep(0.05 * attempt)  # a writer is changing its files: read them again
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise CphKgError(f"store {self.path} is open read-only: nothing is written through it")
+
+    write = replace_graph = add_documents = clear = _refuse
 
 
 # --- a remote SPARQL 1.1 endpoint -------------------------------------------------------------

@@ -82,8 +82,9 @@ def open_graph(
     user: str | None,
     password: str | None,
     create: bool = True,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
-    """The knowledge graph the store options designate."""
+    """The knowledge graph the store options designate (``read_only`` for reading commands)."""
     return KnowledgeGraph.open(
         location,
         endpoint=endpoint,
@@ -91,6 +92,7 @@ def open_graph(
         user=user,
         password=password,
         create=create,
+        read_only=read_only,
     )
 
 

@@ -88,7 +88,7 @@ def query_command(
     named = resolve(query)  # an unknown name or a bad header fails before the store is opened
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
-    with open_graph(**store, create=False) as kg:
+    with open_graph(**store, read_only=True) as kg:
         result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:

@@ -80,7 +80,7 @@ def store_group() -> None:
 @user_errors
 def info_command(**store: str | None) -> None:
     """Triples per named graph."""
-    with open_graph(**store, create=False) as kg:
+    with open_graph(**store, read_only=True) as kg:
         sizes = kg.info()
     for name, size in sizes.items():
         click.echo(f"{size:>8} triples  <{name}>")
@@ -118,7 +118,7 @@ def export_command(fmt: str, graph: str | None, output: Path | None, **store: st
     target = URIRef(graph) if graph else None
     if graph and fmt in ("nquads", "trig"):
         fmt = "ntriples" if fmt == "nquads" else "turtle"
-    with open_graph(**store, create=False) as kg:
+    with open_graph(**store, read_only=True) as kg:
         if not isinstance(kg.store, EmbeddedStore):
             raise CphKgError(
                 "export works on the embedded store; use the endpoint's own dump for a remote one"

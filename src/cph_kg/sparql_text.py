@@ -143,3 +143,16 @@ def bind_values(text: str, bound: dict[str, Node]) -> str:
     terms = " ".join(term.n3() for term in bound.values())
     start = where_group_start(text)
     return f"{text[:start]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[start:]}"
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply groups, lists and expressions nest (``{``, ``(``, ``[``) in the code."""
+    depth = deepest = 0
+    for character in mask(text):
+        if character in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "})]":
+            depth -= 1
+    return deepest
+

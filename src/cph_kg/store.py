@@ -32,7 +32,13 @@ from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_text import UPDATE_KEYWORDS, calls_service, operation, query_form
+from cph_kg.sparql_text import (
+    UPDATE_KEYWORDS,
+    calls_service,
+    nesting_depth,
+    operation,
+    query_form,
+)
 
 GRAPH = "https://w3id.org/cph-kg/graph/"
 #: Named graphs of the store, one per source.
@@ -151,8 +157,22 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 CHILD_START_LIMIT = 60.0
 
 
+#: Nesting a query may have. Oxigraph's parser recurses: about 3,000 nested groups overflow its
+#: stack and end the process (a segmentation fault, in-process); real queries nest a dozen deep.
+MAX_NESTING = 256
+
+
 def refuse_updates(text: str) -> None:
-    """A store's ``query`` only reads: a SPARQL Update is refused before anything runs."""
+    """A store's ``query`` only reads: a SPARQL Update is refused before anything runs.
+
+    A query nested deeper than :data:`MAX_NESTING` is refused too: it would crash the engine.
+    """
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise CphKgError(
+            f"the query nests {depth} levels deep; more than {MAX_NESTING} is refused "
+            "(the SPARQL parser would run out of stack)"
+        )
     keyword = operation(text)
     if keyword in UPDATE_KEYWORDS:
         raise CphKgError(

@@ -310,10 +310,18 @@ REFUSED_QUERIES = {
         "SELECT * { SERVIC\\u0045 <{url}/s> { ?s ?p ?o } }",
         "SERVICE is not allowed",
     ),
+    # Oxigraph's parser recurses: 3,000 nested groups crash the process (segmentation fault)
+    "nested-5000-deep": ("ASK " + "{" * 5000 + "}" * 5000, "nests 5000 levels deep"),
+    "nested-in-expressions": (
+        "ASK { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }",
+        "nests 302 levels deep",
+    ),
 }
 
 #: User queries whose keywords are only words: they run.
 HARMLESS_QUERIES = {
+    "nested-as-deep-as-allowed": "ASK " + "{" * 256 + "}" * 256,
+    "brackets-in-strings": "ASK { FILTER('" + "{" * 5000 + "' != '') }",
     "in-a-string": (
         "SELECT ?t { ?c <http://purl.org/dc/terms/title> ?t "
         'FILTER(?t != "INSERT DATA { } ; DROP ALL") } LIMIT 1'
@@ -567,3 +575,20 @@ def test_a_runaway_query_in_a_real_process_is_stopped_and_leaves_nothing(store: 
     assert _gone(seen, within=2)  # the query child and multiprocessing's tracker
     after = cli(store, "query", RQ / "any-convention.rq", "-o", "csv")
     assert after.exit_code == 0 and "true" in after.output
+
+
+def test_a_query_nested_too_deep_is_refused_in_a_real_process(store: Path, tmp_path: Path) -> None:
+    """Without the check, Oxigraph's parser overflows its stack and the process dies (SIGSEGV)."""
+    path = tmp_path / "deep.rq"
+    path.write_text("ASK " + "{" * 5000 + "}" * 5000, encoding="utf-8")
+    env = {**os.environ, "CPH_KG_STORE": str(store), "CPH_KG_ENDPOINT": ""}
+    run = subprocess.run(
+        [sys.executable, "-m", "cph_kg", "query", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "nests 5000 levels deep" in run.stderr

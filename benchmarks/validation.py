@@ -85,11 +85,11 @@ def run_pyshacl(path: Path) -> dict:
     """The baseline: pySHACL on the whole graph, no inference."""
     started = time.perf_counter()
     from pyshacl import validate
-    from rdflib import RDF, SH, Graph, Literal
+    from rdflib import RDF, SH, XSD, Graph, Literal
 
     from cph_kg import resources
     from cph_kg.namespaces import CPH
-    from cph_kg.point_in_time import assess, versions
+    from cph_kg.point_in_time import assess, versions, xsd_date
 
     shapes, ontology, law = Graph(), Graph(), Graph()
     for graph, files in (
@@ -105,7 +105,9 @@ def run_pyshacl(path: Path) -> dict:
     data += law
     in_force = versions(law)
     for convention in list(data.subjects(RDF.type, CPH.ConventionDeCooperation)):
-        day = assess(data.value(convention, CPH.dateOfConclusion), in_force).day
+        signed = data.value(convention, CPH.dateOfConclusion)
+        valid = isinstance(signed, Literal) and signed.datatype == XSD.date
+        day = assess(xsd_date(str(signed)) if valid else None, in_force).day
         data.add((convention, CPH.evaluatedOn, Literal(day)))
     parsed = time.perf_counter()
     _, report, _ = validate(

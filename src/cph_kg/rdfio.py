@@ -71,10 +71,12 @@ OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "xml": ox.RdfFormat.RDF_XML,
 }
 
-#: The longest literal or IRI read, in bytes of UTF-8: Oxigraph's parsers hold a whole term in a
-#: buffer of 16 MiB, and the same limit applies whichever parser reads the file. A larger term is
-#: one line of error (``a literal or IRI is longer than 16 MiB``), never a crash.
-MAX_TERM_BYTES = 16 * 1024 * 1024
+#: No literal or IRI may reach this many bytes of UTF-8, whatever the syntax and the command.
+#: Oxigraph's parsers hold a term in a buffer of 16 MiB (less the JSON around it in JSON-LD) and
+#: stop with a MemoryError past it; rdflib's N-Triples parser took minutes over a 50 MB line.
+#: Half the buffer is a limit every parser keeps, and still far beyond any legal text. Only a
+#: file at least this large can break it, so only such files are checked.
+MAX_TERM_BYTES = 8 * 1024 * 1024
 
 #: The deepest nesting read: brackets, parentheses and braces of Turtle and TriG (blank nodes,
 #: collections, graphs), arrays and objects of JSON, sequences and mappings of YAML. rdflib's
@@ -156,7 +158,7 @@ def parse_document(document: Document) -> Graph:
     The authoring formats are read by :mod:`cph_kg.authoring` and :mod:`cph_kg.spreadsheet`;
     N-Triples, N-Quads and TriG by Oxigraph (their named graphs merged); Turtle, JSON-LD and
     RDF/XML by rdflib, after Oxigraph has checked a file large enough to hold a term beyond
-    :data:`MAX_TERM_BYTES` (rdflib would take minutes over it, Oxigraph refuses it at once).
+    :data:`MAX_TERM_BYTES` (Oxigraph refuses it at once, where rdflib could take minutes).
     """
     path, text, fmt = document.path, document.text, document.fmt
     if fmt == "yaml":
@@ -175,7 +177,7 @@ def parse_document(document: Document) -> Graph:
             graph.add(tuple(_rdflib_term(path, term) for term in terms))
     else:
         if len(text) >= MAX_TERM_BYTES // 4 and len(text.encode("utf-8")) >= MAX_TERM_BYTES:
-            for _ in oxigraph_statements(document):
+            for _ in oxigraph_statements(document):  # refuses a term beyond the limit
                 pass
         _parse_with_rdflib(graph, document)
     if len(graph) == 0:
@@ -207,12 +209,19 @@ def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
     A syntax error, or a term of :data:`MAX_TERM_BYTES` or more, is an :class:`InputError` with
     the file and, for a syntax error, the line.
     """
+    data = document.text.encode("utf-8")
+    large = len(data) >= MAX_TERM_BYTES
     try:
-        yield from ox.parse(
-            document.text.encode("utf-8"),
-            OXIGRAPH_FORMATS[document.fmt],
-            base_iri=document.path.resolve().as_uri(),
-        )
+        for statement in ox.parse(
+            data, OXIGRAPH_FORMATS[document.fmt], base_iri=document.path.resolve().as_uri()
+        ):
+            if large and any(
+                len(getattr(term, "value", "")) >= MAX_TERM_BYTES // 4
+                and len(term.value.encode("utf-8")) >= MAX_TERM_BYTES
+                for term in (statement.subject, statement.predicate, statement.object)
+            ):
+                raise _term_too_long(document.path)
+            yield statement
     except SyntaxError as error:
         # "Parser error at line 3 column 1: The prefix … (line 3)" -> "The prefix …"
         message = str(error).split(": ", 1)[-1] if "Parser error" in str(error) else str(error)
@@ -221,10 +230,14 @@ def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
     except MemoryError as error:
         if "buffer maximal size" not in str(error):
             raise
-        raise InputError(
-            document.path,
-            f"a literal or IRI is longer than {MAX_TERM_BYTES // 2**20} MiB, the most cph-kg reads",
-        ) from None
+        raise _term_too_long(document.path) from None
+
+
+def _term_too_long(path: Path) -> InputError:
+    return InputError(
+        path,
+        f"holds a literal or IRI of {MAX_TERM_BYTES // 2**20} MiB or more, the most cph-kg reads",
+    )
 
 
 def _rdflib_term(path: Path, term: object) -> URIRef | BNode | Literal:
@@ -235,8 +248,13 @@ def _rdflib_term(path: Path, term: object) -> URIRef | BNode | Literal:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib's parsers give it
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def read_rows(document: Document) -> tuple[Graph, list[InputError]]:

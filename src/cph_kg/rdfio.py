@@ -7,8 +7,10 @@ so is an RDF/XML document with an external DTD or entity, or entities that expan
 
 N-Quads (``.nq``) and TriG (``.trig``) are read as the other syntaxes are: the statements of
 every graph of the file, default and named, are merged into the document's triples, since
-cph-kg puts each source in a named graph of its own. N-Triples, N-Quads and TriG are parsed with
-Oxigraph (fast, strict, with the line of each error); Turtle, JSON-LD and RDF/XML with rdflib.
+cph-kg puts each source in a named graph of its own. ``validate`` and ``load`` parse every RDF
+syntax with Oxigraph (:func:`load_document`, :func:`oxigraph_statements`); :func:`parse_file`,
+which ``convert`` and the API use, parses Turtle, JSON-LD and RDF/XML with rdflib, after the
+same checks.
 
 Limits, the same for ``validate`` and ``load`` (each is a constant below): no literal or IRI of
 :data:`MAX_TERM_BYTES` or more, no nesting deeper than :data:`MAX_NESTING`, no XML entity
@@ -24,11 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
+from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, QUAD_FORMATS, syntax_error, to_rdflib
 from cph_kg.spreadsheet import read_csv
 
 #: File extensions and the rdflib parser each one selects.
@@ -60,16 +64,6 @@ FORMAT_NAMES: dict[str, str] = {
     "csv": "csv",
 }
 
-
-#: Oxigraph's parser for each format name above that names an RDF syntax.
-OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 
 #: No literal or IRI may reach this many bytes of UTF-8, whatever the syntax and the command.
 #: Oxigraph's parsers hold a term in a buffer of 16 MiB (less the JSON around it in JSON-LD) and
@@ -171,7 +165,7 @@ def parse_document(document: Document) -> Graph:
     if fmt == "json-ld" and CONTEXT_IRI in text:
         return read_json(path, text)
     graph = Graph()
-    if fmt in ("nt", "nquads", "trig"):
+    if fmt in ("nt", *QUAD_FORMATS):
         for statement in oxigraph_statements(document):
             terms = (statement.subject, statement.predicate, statement.object)
             graph.add(tuple(_rdflib_term(path, term) for term in terms))
@@ -223,14 +217,34 @@ def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
                 raise _term_too_long(document.path)
             yield statement
     except SyntaxError as error:
-        # "Parser error at line 3 column 1: The prefix … (line 3)" -> "The prefix …"
-        message = str(error).split(": ", 1)[-1] if "Parser error" in str(error) else str(error)
-        message = re.sub(r"\s*\(line \d+\)$", "", message)
-        raise InputError(document.path, f"syntax error: {message}", error.lineno) from None
+        raise syntax_error(document.path, error) from None
     except MemoryError as error:
         if "buffer maximal size" not in str(error):
             raise
         raise _term_too_long(document.path) from None
+
+
+def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> None:
+    """Parse an RDF document straight into ``graph`` of an Oxigraph store.
+
+    Oxigraph's own loader is used where it can be (no Python object per triple); a file with
+    named graphs (N-Quads, TriG), whose every graph goes to ``graph``, and a file large enough
+    to hold a term beyond :data:`MAX_TERM_BYTES` go through :func:`oxigraph_statements`.
+    """
+    if document.fmt in QUAD_FORMATS or len(document.text) >= MAX_TERM_BYTES // 4:
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, graph) for t in oxigraph_statements(document)
+        )
+        return
+    try:
+        store.load(
+            document.text.encode("utf-8"),
+            OXIGRAPH_FORMATS[document.fmt],
+            base_iri=document.path.resolve().as_uri(),
+            to_graph=graph,
+        )
+    except SyntaxError as error:
+        raise syntax_error(document.path, error) from None
 
 
 def _term_too_long(path: Path) -> InputError:
@@ -240,21 +254,10 @@ def _term_too_long(path: Path) -> InputError:
     )
 
 
-def _rdflib_term(path: Path, term: object) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib's parsers give it
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+def _rdflib_term(path: Path, term: object) -> Node:
+    if isinstance(term, ox.Triple):
+        raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
+    return to_rdflib(term)  # type: ignore[return-value]
 
 
 def read_rows(document: Document) -> tuple[Graph, list[InputError]]:

@@ -65,6 +65,10 @@ FORMAT_NAMES: dict[str, str] = {
 }
 
 
+#: Syntaxes in which a raw NUL character is never valid (Turtle and N-Triples allow one in a
+#: string): a file of these holding one is binary, not text.
+BINARY_IF_NUL = ("json-ld", "xml", "yaml", "csv")
+
 #: No literal or IRI may reach this many bytes of UTF-8, whatever the syntax and the command.
 #: Oxigraph's parsers hold a term in a buffer of 16 MiB (less the JSON around it in JSON-LD) and
 #: stop with a MemoryError past it; rdflib's N-Triples parser took minutes over a 50 MB line.
@@ -112,9 +116,6 @@ def read_text(path: Path) -> str:
         raise InputError(path, "is not UTF-8 text", line) from None
     if not text.strip():
         raise InputError(path, "the file is empty")
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError(path, "holds NUL bytes: a binary file, not text", line)
     return text
 
 
@@ -132,6 +133,9 @@ def read_document(path: Path | str, forced_format: str | None = None) -> Documen
     path = Path(path)
     fmt = parser_for(path, forced_format)
     text = read_text(path)
+    if fmt in BINARY_IF_NUL and "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(path, "holds NUL bytes: a binary file, not text", line)
     if fmt == "json-ld":
         _check_json_ld(path, text)
     if fmt == "xml":

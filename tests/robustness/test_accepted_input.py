@@ -133,8 +133,9 @@ def test_the_format_option_names_nquads_and_trig(forced: str, tmp_path: Path) ->
         + " .\n",
         "<http://a> <http://b> " + "( " * MAX_NESTING + ")" * MAX_NESTING + " .\n",
         '<http://a> <http://b> "[ ( { not nesting: a string" .\n' * (MAX_NESTING + 1),
+        '<http://a> <http://b> "a NUL \0 is allowed in a Turtle string" .\n',
     ],
-    ids=["blank-nodes", "collections", "brackets-in-strings"],
+    ids=["blank-nodes", "collections", "brackets-in-strings", "nul-in-a-string"],
 )
 def test_nesting_up_to_the_limit_is_read_by_both_parsers(
     text: str, law_store: Loaded, tmp_path: Path

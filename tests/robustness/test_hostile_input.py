@@ -198,11 +198,18 @@ ENCODING = [
         1,
     ),
     Case(
-        "nul-byte",
-        ".ttl",
-        '<http://a> <http://b> "c" .\n<http://a> <http://b> "\0" .\n',
+        "nul-byte-in-xml",  # never valid in XML, JSON, YAML, CSV (Turtle allows it in a string)
+        ".rdf",
+        XML_HEAD + XML_BODY.replace("VALUE", "\0"),
         "holds NUL bytes: a binary file, not text",
-        2,
+        3,
+    ),
+    Case(
+        "nul-byte-in-yaml",
+        ".yaml",
+        YAML.replace("title: ", "title: \0"),
+        "holds NUL bytes: a binary file, not text",
+        3,
     ),
     *(Case(f"empty{s.replace('.', '-')}", s, b"", "the file is empty") for s in SUFFIXES),
     *(

@@ -32,7 +32,7 @@ from tests.robustness.hostile import (
 FIFTY_MB = 50 * 1000 * 1000
 TOO_LONG = f"holds a literal or IRI of {MAX_TERM_BYTES // 2**20} MiB or more"
 #: What the 50 MB literal may cost a load, as measured in a process of its own (README).
-BUDGET_SECONDS, BUDGET_MIB = 30, 1024
+BUDGET_SECONDS, BUDGET_MIB = 30, 512
 
 
 def with_literal(path: Path, size: int) -> Path:
@@ -94,26 +94,40 @@ def test_just_under_the_limit_is_validated_and_loaded(loaded_store: Loaded, tmp_
     assert sizes[conventions] == loaded_store.snapshot[0][conventions] + 1
 
 
+#: Runs cph-kg and writes the process's peak resident memory (VmHWM, in kB) to the file named by
+#: the first argument. VmHWM belongs to the process's own memory map: unlike ``ru_maxrss`` it
+#: does not count the test process a child is forked from.
+PEAK = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    status = open("/proc/self/status").read()
+    open(out, "w").write(status.split("VmHWM:")[1].split()[0])
+atexit.register(peak)
+sys.argv[0] = "cph-kg"
+runpy.run_module("cph_kg", run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_a_50_mb_literal_costs_little_time_and_memory(loaded_store: Loaded, tmp_path: Path) -> None:
     """``cph-kg load`` in a process of its own: its peak memory and time, within the budget."""
     path = with_literal(tmp_path / "fifty-mb.nt", FIFTY_MB)
     store = loaded_store.copy(tmp_path)
+    peak = tmp_path / "peak"
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cph_kg", "load", "--location", str(store), str(path)],
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, peak, "load", "--location", store, path],
         cwd=ROOT,
         env={**os.environ, **ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        timeout=120,
+        check=False,
     )
-    with process.stdout, process.stderr:  # the outputs are small: read, then reap the child
-        stdout, stderr = process.stdout.read(), process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds, peak_mib = time.monotonic() - started, usage.ru_maxrss / 1024
+    seconds, peak_mib = time.monotonic() - started, int(peak.read_text()) / 1024
     print(f"50 MB literal: load refused in {seconds:.1f} s, peak {peak_mib:.0f} MiB")
-    assert_one_line_error(process.returncode, stdout, stderr, path, None, TOO_LONG)
+    assert_one_line_error(done.returncode, done.stdout, done.stderr, path, None, TOO_LONG)
     assert seconds < BUDGET_SECONDS
     assert peak_mib < BUDGET_MIB
     assert snapshot(store) == loaded_store.snapshot

@@ -270,6 +270,31 @@ NESTING = [
 
 XML_ENTITIES = [
     Case(
+        "rdfxml-100000-elements",
+        ".rdf",
+        XML_HEAD
+        + XML_BODY.replace(
+            "<p:p>VALUE</p:p>", "<p:p>" + "<p:q>" * 100_000 + "</p:q>" * 100_000 + "</p:p>"
+        ),
+        f"XML nested too deeply (more than {MAX_NESTING} elements)",
+        3,
+    ),
+    Case(
+        "rdfxml-nested-descriptions",
+        ".rdf",
+        XML_HEAD
+        + XML_BODY.replace(
+            "<p:p>VALUE</p:p>",
+            "<p:p>\n"
+            + "<rdf:Description><p:p>\n" * 40
+            + "1"
+            + "</p:p></rdf:Description>" * 40
+            + "</p:p>",
+        ),
+        f"XML nested too deeply (more than {MAX_NESTING} elements)",
+        MAX_NESTING // 2 + 2,
+    ),
+    Case(
         "xml-external-file-entity",
         ".rdf",
         lambda w: xml(f'<!ENTITY secret SYSTEM "{w.secret_uri}">', "&secret;"),

@@ -13,7 +13,7 @@ import contextlib
 import difflib
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,14 @@ ORGANISATION_TYPES = (
 )
 MISSIONS = ("II-1", "II-2")
 OBJECTS = ("III-1", "III-2", "III-3", "III-4")
+LIST_FIELDS = ("signatories", "missions", "objects", "references")
+
+#: The most nodes a YAML document may hold once its aliases are expanded: a convention has about
+#: fifty, and a "billion laughs" of nested aliases is refused before anything expands it.
+MAX_YAML_NODES = 10_000
+
+#: The deepest nesting of sequences and mappings in a YAML document (as rdfio.MAX_NESTING).
+MAX_YAML_DEPTH = 64
 
 
 @cache
@@ -69,9 +77,15 @@ def departement_codes() -> frozenset[str]:
 
 
 def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
-    """A YAML convention as RDF, after every check; :class:`InputError` on the first mistake."""
+    """A YAML convention as RDF, after every check; :class:`InputError` on the first mistake.
+
+    The document is composed first (no object is built), and refused when it nests deeper than
+    :data:`MAX_YAML_DEPTH`, when its aliases would expand it beyond :data:`MAX_YAML_NODES` nodes
+    or when an alias refers to the node that holds it; only then is it loaded, safely.
+    """
     try:
         tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_tree(path, tree)
         document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
@@ -85,6 +99,54 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     lines = _Lines(tree)
     check(path, document, lines, today or date.today())
     return to_graph(path, document)
+
+
+def _check_tree(path: Path, root: yaml.Node | None) -> None:
+    """Size once aliases are expanded, depth, and cycles of a composed YAML document."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (nodes, depth), aliases expanded
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:
+        node, children_done = stack.pop()
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(id(node))
+            counted = [sizes[id(child)] for child in children]
+            size = 1 + sum(nodes for nodes, _ in counted)
+            depth = 1 + max((deepest for _, deepest in counted), default=0)
+            line = node.start_mark.line + 1
+            if size > MAX_YAML_NODES:
+                raise InputError(
+                    path,
+                    f"YAML aliases expand to more than {MAX_YAML_NODES} nodes: refused",
+                    line,
+                )
+            if depth > MAX_YAML_DEPTH:
+                raise InputError(
+                    path, f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", line
+                )
+            sizes[id(node)] = (size, depth)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise InputError(path, "a YAML alias refers to a node that holds it", None)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                line = child.start_mark.line + 1
+                raise InputError(path, "a YAML alias refers to a node that holds it", line)
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def read_json(path: Path, text: str, today: date | None = None) -> Graph:
@@ -104,13 +166,42 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     """Every check a person can act on, in the order of the document."""
     _fields(path, document, CONVENTION_FIELDS, lines, ())
     for key in ("identifier", "date", "departement", "centre"):
-        if key not in document:
+        if document.get(key) is None:
             raise InputError(path, f"missing field {key!r}", lines.of(()))
-    signed = document["date"]
-    if not isinstance(signed, date):
+    for key in ("identifier", "title", "source", "departement"):
+        value = document.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+            raise InputError(
+                path, f"{key} is {shown(value)}, not a piece of text", lines.of((key,))
+            )
+    if not isinstance(document["centre"], str | dict):
         raise InputError(
             path,
-            f"date {signed!r} is not a valid date written YYYY-MM-DD (DD/MM/YYYY in a CSV file)",
+            f"centre is {shown(document['centre'])}: write an IRI (centres:…) or an organisation",
+            lines.of(("centre",)),
+        )
+    for key in LIST_FIELDS:
+        values = document.get(key)
+        if values is not None and not isinstance(values, list):
+            raise InputError(
+                path, f"{key} is {shown(values)}, not a list ([a, b, …])", lines.of((key,))
+            )
+        for index, value in enumerate(values or []):
+            if not isinstance(value, str) and not (
+                key == "signatories" and isinstance(value, dict)
+            ):
+                raise InputError(
+                    path,
+                    f"{shown(value)} in {key} is not "
+                    + ("a code or an organisation" if key == "signatories" else "a code"),
+                    lines.of((key, index)),
+                )
+    signed = document["date"]
+    if not isinstance(signed, date) or isinstance(signed, datetime):
+        raise InputError(
+            path,
+            f"date {shown(signed)} is not a valid date written YYYY-MM-DD"
+            " (DD/MM/YYYY in a CSV file)",
             lines.of(("date",)),
         )
     if signed > today:
@@ -121,7 +212,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
             if value not in known:
                 raise InputError(
                     path,
-                    f"unknown provision {value!r} in {key}{suggest(str(value), known)}"
+                    f"unknown provision {shown(value)} in {key}{suggest(str(value), known)}"
                     f" (one of {', '.join(known)})",
                     lines.of((key, index)),
                 )
@@ -160,7 +251,10 @@ def to_graph(path: Path, document: dict[str, Any]) -> Graph:
     data["date"] = document["date"].isoformat()
     data["@context"] = context()
     graph = Graph()
-    graph.parse(data=json.dumps(data, default=str), format="json-ld")
+    try:
+        graph.parse(data=json.dumps(data, default=str), format="json-ld")
+    except Exception as error:  # a value the checks let through and JSON-LD cannot read
+        raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
     if len(graph) == 0:
         raise InputError(path, "the document describes nothing")
     return graph
@@ -252,6 +346,12 @@ def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
             f"unknown département {value!r} (write dep: and the INSEE code, e.g. dep:33)",
             lines.of(where),
         )
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """``repr(value)``, cut to ``width`` characters: an error line quotes a value, not a file."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def suggest(word: str, known: tuple[str, ...]) -> str:

@@ -2,8 +2,8 @@
 
 Every file goes into a named graph of its own, so the checks that span files (a convention or
 an identifier described twice) are queries, and a bad file is refused before anything is
-validated. Turtle, N-Triples, JSON-LD and RDF/XML are parsed by Oxigraph straight into the
-store (no Python object per triple); the authoring formats (YAML, JSON with cph-kg's context,
+validated. Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML are parsed by Oxigraph into the
+store (:func:`cph_kg.rdfio.load_document`); the authoring formats (YAML, JSON with cph-kg's context,
 CSV) are read by :mod:`cph_kg.rdfio` and copied in.
 """
 
@@ -19,8 +19,8 @@ from rdflib import Graph, URIRef
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, read_document, read_rows
+from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
+from cph_kg.rdfio import Document, load_document, read_document, read_rows
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
@@ -78,15 +78,7 @@ class Collection:
 
     def _add(self, document: Document, graph: ox.NamedNode) -> None:
         if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
-            try:
-                self.store.load(
-                    document.text.encode("utf-8"),
-                    OXIGRAPH_FORMATS[document.fmt],
-                    base_iri=document.path.resolve().as_uri(),
-                    to_graph=graph,
-                )
-            except SyntaxError as error:
-                raise syntax_error(document.path, error) from None
+            load_document(self.store, document, graph)  # the same checks as cph-kg load
             return
         parsed, skipped = read_rows(document)
         self.skipped += skipped

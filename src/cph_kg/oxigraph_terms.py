@@ -20,9 +20,14 @@ from cph_kg.results import normalise
 OXIGRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
     "json-ld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
+
+#: The syntaxes with named graphs; cph-kg merges them into the document's triples.
+QUAD_FORMATS = ("nquads", "trig")
 
 
 def to_rdflib(term: object) -> Node | None:

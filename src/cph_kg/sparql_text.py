@@ -155,4 +155,3 @@ def nesting_depth(text: str) -> int:
         elif character in "})]":
             depth -= 1
     return deepest
-

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from cph_kg.authoring import check, suggest, to_graph
+from cph_kg.authoring import check, shown, suggest, to_graph
 from cph_kg.errors import InputError
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
@@ -54,19 +55,32 @@ class _Row:
 
 
 def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, list[InputError]]:
-    """The conventions of the good rows, and one error per bad row (with its line)."""
+    """The conventions of the good rows, and one error per bad row (with its line).
+
+    A file whose structure is broken (a quote never closed, a field past the csv module's
+    limit, a header that is not the bulk format's) is refused whole: no row of it can be
+    trusted.
+    """
     header = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
+    columns = _csv_step(path, reader, lambda: reader.fieldnames, 1) or []
+    if len(columns) == 1 and columns[0] not in COLUMNS:
+        raise InputError(
+            path, f"the header {shown(columns[0])} is one column: separate fields with ; or ,", 1
+        )
     for column in columns:
         if column not in COLUMNS:
-            raise InputError(path, f"unknown column {column!r}{suggest(column, COLUMNS)}", 1)
+            raise InputError(path, f"unknown column {shown(column)}{suggest(column, COLUMNS)}", 1)
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise InputError(path, f"missing column {missing[0]!r} (columns: {', '.join(COLUMNS)})", 1)
     graph, problems, seen = Graph(), [], {}
-    for row in reader:
+    while True:
+        start = reader.line_num + 1
+        row = _csv_step(path, reader, lambda: next(reader, None), start)
+        if row is None:
+            break
         line = reader.line_num
         try:
             document = _document(row)
@@ -85,6 +99,19 @@ def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, l
     if len(graph) == 0:
         raise InputError(path, "holds no row")
     return graph, problems
+
+
+def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line: int) -> Any:
+    """One step of the csv reader; its errors become the file's, on the row's first line."""
+    try:
+        return step()
+    except csv.Error as error:
+        reason = {
+            "unexpected end of data": "a quoted field is never closed",
+        }.get(str(error), str(error))
+        if str(error).startswith("field larger than field limit"):
+            reason = f"a field is longer than {csv.field_size_limit()} characters"
+        raise InputError(path, f"CSV syntax error: {reason}", line) from None
 
 
 def _document(row: dict[str, str | None]) -> dict[str, Any]:

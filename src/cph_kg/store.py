@@ -29,8 +29,8 @@ from rdflib.query import Result
 
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, syntax_error, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, parse_document
+from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
+from cph_kg.rdfio import Document, oxigraph_statements, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
 from cph_kg.sparql_text import (
     UPDATE_KEYWORDS,
@@ -103,7 +103,6 @@ def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str
     return " ;\n".join(operations)
 
 
-#: Oxigraph's parser for each rdflib parser name that cph-kg reads.
 # --- the embedded store -----------------------------------------------------------------------
 
 
@@ -310,7 +309,9 @@ class EmbeddedStore:
         """Parse with Oxigraph's own parsers, then add in one transaction.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
-        syntax error); every document is parsed before anything is written. A plain load is one
+        syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
+        anything is written. The named graphs of an N-Quads or TriG file are merged into
+        ``graph``, as every other document's triples are. A plain load is one
         ``extend`` (transactional); ``replace`` is one update that drops and inserts.
         """
         target = ox.NamedNode(str(graph))
@@ -323,16 +324,12 @@ class EmbeddedStore:
                     for s, p, o in parse_document(document)
                 )
                 continue
-            try:
-                parsed = ox.parse(
-                    document.text.encode("utf-8"),
-                    OXIGRAPH_FORMATS[document.fmt],
-                    base_iri=document.path.resolve().as_uri(),
-                )
-                before = len(quads)
-                quads.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in parsed)
-            except SyntaxError as error:
-                raise syntax_error(document.path, error) from None
+            before = len(quads)
+            # N-Quads and TriG: the statements of every graph of the file go to ``graph``
+            quads.extend(
+                ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in oxigraph_statements(document)
+            )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
         if replace:

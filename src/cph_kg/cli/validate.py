@@ -104,8 +104,9 @@ def validate_command(
 ) -> None:
     """Validate cooperation agreements (conventions de coopération) against R349-2 CASF.
 
-    FILES are Turtle, N-Triples, JSON-LD or RDF/XML documents, each describing one or more
-    cph:ConventionDeCooperation. The report is grouped by convention, then by provision.
+    FILES are Turtle, N-Triples, N-Quads, TriG (their named graphs merged), JSON-LD or RDF/XML
+    documents, each describing one or more cph:ConventionDeCooperation, or conventions in YAML
+    or CSV. The report is grouped by convention, then by provision.
     """
     paths = [*files, *(example_conventions() if examples else [])]
     day = as_of.date() if as_of else None

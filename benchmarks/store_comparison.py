@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing
-import re
 import statistics
 import sys
 import tempfile
@@ -45,10 +44,11 @@ from typing import Any
 import pyoxigraph as ox
 from generate import centre_iri, convention_iri, generate
 from measure import machine, peak_rss_kib, rss_kib
+from query_parameters import bound_queries
 from rdflib import Dataset
 from rdflib.query import Result
 
-from cph_kg.catalog import NamedQuery, Parameter, named_queries
+from cph_kg.catalog import named_queries
 from cph_kg.knowledge_graph import KnowledgeGraph, bundled_graphs
 from cph_kg.results import Boolean, QueryResult, Solutions
 from cph_kg.store import CONVENTIONS_GRAPH, VALIDATION_GRAPH
@@ -57,7 +57,6 @@ from cph_kg.store import CONVENTIONS_GRAPH, VALIDATION_GRAPH
 STARTUP_SECONDS = 120.0
 #: Slack for the pipe between a child finishing a run and the parent hearing of it.
 GRACE_SECONDS = 1.0
-LAW = "https://w3id.org/cph-kg/law/"
 #: ``kg.validate()`` (pySHACL on rdflib) fills the report graph that two queries read; it is
 #: worth waiting for up to this long, and skipped (queries then read an empty report) beyond.
 VALIDATION_SECONDS = 60.0
@@ -274,44 +273,6 @@ def finish(child: BaseProcess, pipe: Connection) -> None:
     """Wait for a session process and close its pipe."""
     child.join()
     pipe.close()
-
-
-def sample_value(parameter: Parameter) -> str:
-    """A sensible value for a required parameter, chosen from its type, name and description.
-
-    IRIs: the first generated convention or its centre when the name says so, else the example
-    the description gives (``e.g. https://…``), else R349-2 or the CASF for ``article``/``code``.
-    """
-    name = parameter.name.lower()
-    if parameter.type == "iri":
-        example = re.search(r"e\.g\. (https?://\S+)", parameter.description)
-        if "convention" in name:
-            return convention_iri(0)
-        if "centre" in name:
-            return centre_iri(0)
-        if example:
-            return example.group(1).rstrip(".,;)")
-        if "code" in name:
-            return LAW + "casf"
-        return LAW + "casf/R349-2" if "article" in name else convention_iri(0)
-    return {
-        "departement": "33",
-        "date": "2021-05-01",
-        "integer": "10",
-        "boolean": "true",
-    }.get(parameter.type, "fr" if "lang" in name else "R349-2")
-
-
-def bound_queries(catalog: dict[str, NamedQuery]) -> tuple[dict[str, str], dict[str, str]]:
-    """Every named query's text with its required parameters bound, and those that cannot be."""
-    texts, errors = {}, {}
-    for name, named in catalog.items():
-        values = {p.name: sample_value(p) for p in named.parameters if p.required}
-        try:
-            texts[name] = named.bind(values)
-        except Exception as error:
-            errors[name] = str(error)
-    return texts, errors
 
 
 @dataclass
@@ -576,7 +537,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(size) for size in arguments.sizes.split(",")]
     started = time.perf_counter()
     # Read once, so every size runs the same queries even while someone edits queries/.
-    queries = bound_queries(named_queries())
+    queries = bound_queries(named_queries(), convention_iri(0), centre_iri(0))
     results = [
         measure(
             size,

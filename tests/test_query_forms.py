@@ -1,0 +1,90 @@
+"""Queries rewritten for speed on Oxigraph keep their answers on the cases the rewrite touches.
+
+``conventions-without-*`` and ``named-bodies-by-convention`` find the bodies of a class once, in a
+sub-select (``?class rdfs:subClassOf* cph:… . ?body a ?class``), instead of following
+``a/rdfs:subClassOf*`` from every party (see ``benchmarks/query_latency.py``). What such a
+rewrite could get wrong: a body typed only with a subclass declared in the data, two levels
+down; a body typed with a class and its subclass, or with two of the named classes; a
+convention with two parties of one kind (no duplicate rows); a convention with no party at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rdflib import Literal
+
+from cph_kg.knowledge_graph import KnowledgeGraph
+from tests.querying import CONV, DEP, rows
+
+DATA = """
+@prefix cph:  <https://w3id.org/cph-kg/ontology#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex:   <https://example.org/forms/> .
+@prefix conv: <https://w3id.org/cph-kg/convention/> .
+@prefix dep:  <https://w3id.org/cph-kg/departement/> .
+
+ex:LocalFund rdfs:subClassOf cph:CaissePrimaireAssuranceMaladie .
+ex:BranchOffice rdfs:subClassOf ex:LocalFund .
+
+ex:cpam-deep a ex:BranchOffice .                                         # two levels down
+ex:cpam-both a cph:CaissePrimaireAssuranceMaladie , ex:LocalFund .       # class and subclass
+ex:caf-and-cpam a cph:CaisseAllocationsFamiliales , cph:CaissePrimaireAssuranceMaladie .
+ex:employment a cph:PublicEmploymentService .
+ex:other a cph:AssociativeActor .
+
+conv:f-deep a cph:ConventionDeCooperation ; dct:identifier "F-deep" ;
+    cph:departement dep:33 ; cph:dateOfConclusion "2020-01-01"^^xsd:date ;
+    cph:party ex:cpam-deep , ex:employment .
+conv:f-twice a cph:ConventionDeCooperation ; dct:identifier "F-twice" ;
+    cph:departement dep:33 ; cph:dateOfConclusion "2020-01-02"^^xsd:date ;
+    cph:party ex:cpam-both , ex:cpam-deep , ex:caf-and-cpam .
+conv:f-none a cph:ConventionDeCooperation ; dct:identifier "F-none" ;
+    cph:departement dep:33 ; cph:dateOfConclusion "2020-01-03"^^xsd:date .
+conv:f-other a cph:ConventionDeCooperation ; dct:identifier "F-other" ;
+    cph:departement dep:33 ; cph:dateOfConclusion "2020-01-04"^^xsd:date ;
+    cph:party ex:other , ex:employment .
+"""
+
+TRUE, FALSE = Literal(True), Literal(False)
+
+
+@pytest.fixture(scope="module")
+def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The conventions above, with the bundled law (which declares the named classes)."""
+    folder = tmp_path_factory.mktemp("query-forms")
+    data = folder / "forms.ttl"
+    data.write_text(DATA, encoding="utf-8")
+    with KnowledgeGraph.open(folder / "store") as graph:
+        graph.load([data])
+        yield graph
+
+
+def without(kg: KnowledgeGraph, name: str) -> list[str]:
+    """The identifiers a conventions-without-* query lists, in its order."""
+    return [str(row[1]) for row in rows(kg, name)]
+
+
+def test_conventions_without_a_body_follow_subclasses_and_keep_bare_conventions(
+    kg: KnowledgeGraph,
+) -> None:
+    assert without(kg, "conventions-without-cpam") == ["F-none", "F-other"]
+    assert without(kg, "conventions-without-caf") == ["F-deep", "F-none", "F-other"]
+    assert without(kg, "conventions-without-france-travail") == ["F-twice", "F-none"]
+    first = rows(kg, "conventions-without-cpam")[0]
+    assert first[0] == CONV["f-none"]
+    assert first[2:4] == (DEP["33"], Literal("33"))
+
+
+def test_named_bodies_one_row_per_convention_with_subclasses(kg: KnowledgeGraph) -> None:
+    assert [
+        (str(row[1]), row[4], row[5], row[6]) for row in rows(kg, "named-bodies-by-convention")
+    ] == [
+        ("F-deep", TRUE, FALSE, TRUE),
+        ("F-none", FALSE, FALSE, FALSE),
+        ("F-other", TRUE, FALSE, FALSE),
+        ("F-twice", FALSE, TRUE, TRUE),
+    ]

@@ -166,6 +166,31 @@ def test_ask_and_limit(kg: KnowledgeGraph) -> None:
     assert len(kg.query(str(RQ / "conventions-in.rq"), limit=1).rows) == 1
 
 
+def test_answers_convert_each_distinct_term_once_and_keep_every_term(
+    kg: KnowledgeGraph,
+) -> None:
+    """The conversion to rdflib terms is memoised per answer: only equal RDF terms share it."""
+    answer = kg.store.query(
+        'SELECT ?x WHERE { VALUES ?x { 1 "01"^^<urn:x:number> "1"^^<urn:x:number> '
+        '"1" "1"@fr "1"@en <urn:x:1> "2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date> '
+        "1 <urn:x:1> UNDEF } }"
+    )
+    assert isinstance(answer, Solutions)
+    assert [row[0].n3() if row[0] is not None else None for row in answer.rows] == [
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        '"01"^^<urn:x:number>',
+        '"1"^^<urn:x:number>',
+        '"1"',
+        '"1"@fr',
+        '"1"@en',
+        "<urn:x:1>",
+        '"2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date>',
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        "<urn:x:1>",
+        None,
+    ]
+
+
 def test_a_query_past_its_timeout_is_stopped(kg: KnowledgeGraph) -> None:
     kg.load([CONFORMING])
     started = time.monotonic()

@@ -26,6 +26,7 @@ from typing import IO, Protocol
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.query import Result
+from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
@@ -111,7 +112,17 @@ def _answer(answer: object) -> QueryResult:
         return Boolean(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(s[v]) for v in variables) for s in answer]
+        # Rows repeat terms (départements, dates, booleans), and building an rdflib Literal is
+        # what costs most here: each distinct Oxigraph term (equal only if the same RDF term)
+        # is converted once per answer.
+        converted: dict[object, Node | None] = {}
+
+        def term(value: object) -> Node | None:
+            if value not in converted:
+                converted[value] = to_rdflib(value)
+            return converted[value]
+
+        rows = [tuple(term(s[v]) for v in variables) for s in answer]
         return Solutions(variables, rows)
     graph = Graph()
     for triple in answer:

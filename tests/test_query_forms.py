@@ -6,6 +6,9 @@ sub-select (``?class rdfs:subClassOf* cph:… . ?body a ?class``), instead of fo
 rewrite could get wrong: a body typed only with a subclass declared in the data, two levels
 down; a body typed with a class and its subclass, or with two of the named classes; a
 convention with two parties of one kind (no duplicate rows); a convention with no party at all.
+``conventions-by-departement`` counts per département before it looks up the département's
+code and names: a département with two names still gets one row per name, each with all its
+conventions.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.querying import CONV, DEP, rows
@@ -47,6 +50,11 @@ conv:f-none a cph:ConventionDeCooperation ; dct:identifier "F-none" ;
 conv:f-other a cph:ConventionDeCooperation ; dct:identifier "F-other" ;
     cph:departement dep:33 ; cph:dateOfConclusion "2020-01-04"^^xsd:date ;
     cph:party ex:other , ex:employment .
+
+# a département with two names and no INSEE code
+ex:elsewhere rdfs:label "Ailleurs"@fr , "Elsewhere"@en .
+conv:f-elsewhere a cph:ConventionDeCooperation ; dct:identifier "F-elsewhere" ;
+    cph:departement ex:elsewhere ; cph:party ex:employment .
 """
 
 TRUE, FALSE = Literal(True), Literal(False)
@@ -71,20 +79,36 @@ def without(kg: KnowledgeGraph, name: str) -> list[str]:
 def test_conventions_without_a_body_follow_subclasses_and_keep_bare_conventions(
     kg: KnowledgeGraph,
 ) -> None:
-    assert without(kg, "conventions-without-cpam") == ["F-none", "F-other"]
-    assert without(kg, "conventions-without-caf") == ["F-deep", "F-none", "F-other"]
+    # ordered by INSEE code (none first), date, identifier
+    assert without(kg, "conventions-without-cpam") == ["F-elsewhere", "F-none", "F-other"]
+    assert without(kg, "conventions-without-caf") == ["F-elsewhere", "F-deep", "F-none", "F-other"]
     assert without(kg, "conventions-without-france-travail") == ["F-twice", "F-none"]
-    first = rows(kg, "conventions-without-cpam")[0]
-    assert first[0] == CONV["f-none"]
-    assert first[2:4] == (DEP["33"], Literal("33"))
+    none = rows(kg, "conventions-without-cpam")[1]
+    assert none[0] == CONV["f-none"]
+    assert none[2:4] == (DEP["33"], Literal("33"))
 
 
 def test_named_bodies_one_row_per_convention_with_subclasses(kg: KnowledgeGraph) -> None:
     assert [
         (str(row[1]), row[4], row[5], row[6]) for row in rows(kg, "named-bodies-by-convention")
     ] == [
+        ("F-elsewhere", TRUE, FALSE, FALSE),
         ("F-deep", TRUE, FALSE, TRUE),
         ("F-none", FALSE, FALSE, FALSE),
         ("F-other", TRUE, FALSE, FALSE),
         ("F-twice", FALSE, TRUE, TRUE),
+    ]
+
+
+def test_conventions_by_departement_counts_once_per_name(kg: KnowledgeGraph) -> None:
+    elsewhere = URIRef("https://example.org/forms/elsewhere")
+    one, four, zero = Literal(1), Literal(4), Literal(0)
+    found = rows(kg, "conventions-by-departement")
+    # no INSEE code comes first; the two names of one département in either order
+    assert sorted(found[:2], key=lambda row: str(row[2])) == [
+        (elsewhere, None, Literal("Ailleurs", lang="fr"), one, zero, zero, one),
+        (elsewhere, None, Literal("Elsewhere", lang="en"), one, zero, zero, one),
+    ]
+    assert found[2:] == [
+        (DEP["33"], Literal("33"), Literal("Gironde", lang="fr"), four, zero, zero, four),
     ]

@@ -19,6 +19,7 @@ expansion beyond the document's own size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -211,7 +212,7 @@ def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
     """
     data = document.text.encode("utf-8")
     large = len(data) >= MAX_TERM_BYTES
-    try:
+    with _parse_errors(document.path):
         for statement in ox.parse(
             data, OXIGRAPH_FORMATS[document.fmt], base_iri=document.path.resolve().as_uri()
         ):
@@ -222,12 +223,6 @@ def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
             ):
                 raise _term_too_long(document.path)
             yield statement
-    except SyntaxError as error:
-        raise syntax_error(document.path, error) from None
-    except MemoryError as error:
-        if "buffer maximal size" not in str(error):
-            raise
-        raise _term_too_long(document.path) from None
 
 
 def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> None:
@@ -245,19 +240,13 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
             ox.Quad(t.subject, t.predicate, t.object, graph) for t in oxigraph_statements(document)
         )
         return
-    try:
+    with _parse_errors(document.path):
         store.load(
             document.text.encode("utf-8"),
             OXIGRAPH_FORMATS[document.fmt],
             base_iri=document.path.resolve().as_uri(),
             to_graph=graph,
         )
-    except SyntaxError as error:
-        raise syntax_error(document.path, error) from None
-    except MemoryError as error:
-        if "buffer maximal size" not in str(error):
-            raise
-        raise _term_too_long(document.path) from None
     if len(document.text) >= MAX_TERM_BYTES // 4 and _holds_long_term(store, graph):
         raise _term_too_long(document.path)
 
@@ -281,6 +270,23 @@ def _holds_long_term(store: ox.Store, graph: ox.NamedNode) -> bool:
         for term in row
         if not isinstance(term, ox.BlankNode)
     )
+
+
+@contextlib.contextmanager
+def _parse_errors(path: Path) -> Iterator[None]:
+    """Oxigraph's parse errors as one-line input errors.
+
+    A syntax error names its line; a term past Oxigraph's parse buffer (16 MiB) is a term too
+    long. Any other memory error is not the document's fault and goes on.
+    """
+    try:
+        yield
+    except SyntaxError as error:
+        raise syntax_error(path, error) from None
+    except MemoryError as error:
+        if "buffer maximal size" not in str(error):
+            raise
+        raise _term_too_long(path) from None
 
 
 def _term_too_long(path: Path) -> InputError:

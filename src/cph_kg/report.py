@@ -1,8 +1,10 @@
-"""The typed result of validating conventions against R349-2, read out of a SHACL report.
+"""The typed result of validating conventions against R349-2, read from a SHACL engine's results.
 
-A pySHACL report speaks of focus nodes and shapes; a lawyer asks which convention fails which
-provision. This module does that translation once, so renderers and API users only see
-conventions, provisions, severities and messages in French and English.
+A SHACL result speaks of focus nodes and shapes; a lawyer asks which convention fails which
+provision. This module does that translation once (:func:`read_results`), for either engine, so
+renderers and API users only see conventions, provisions, severities and messages in French and
+English; and it writes the standard ``sh:ValidationReport`` back from the findings
+(:func:`report_triples`), so the report is the same whichever engine found them.
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import LOCK_FILE
 from tests.conftest import CONFORMING, CONVENTIONS, ROOT, free_port
+from tests.robustness.stores import before_a_large_load
 
 RHONE = CONVENTIONS / "conforming" / "rhone-2025.ttl"
 
@@ -91,15 +91,9 @@ def wait_for_lock(process: subprocess.Popen[str], store: Path) -> None:
 @pytest.fixture(scope="module")
 def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, dict]:
     """A store holding one convention, a large file to load, and the sizes before and after."""
-    work = tmp_path_factory.mktemp("concurrency")
-    data = work / "conventions.nt"
-    data.write_text(generate(6000, seed=7), encoding="utf-8")
-    before = work / "before"
-    with KnowledgeGraph.open(before) as kg:
-        kg.load([CONFORMING])
-        sizes_before = kg.info()
-    after = work / "after"
-    shutil.copytree(before, after)
+    before, after, data, sizes_before = before_a_large_load(
+        tmp_path_factory.mktemp("concurrency"), seed=7
+    )
     assert run(after, "load", data).returncode == 0
     with KnowledgeGraph.open(after, read_only=True) as kg:
         sizes_after = kg.info()

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT
+from tests.conftest import ROOT
+from tests.robustness.stores import before_a_large_load
 
 ROUNDS = 8
 
@@ -37,15 +37,9 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, 
 
     The duration is measured on this machine, so the kills spread over the whole load.
     """
-    work = tmp_path_factory.mktemp("crash")
-    data = work / "conventions.nt"
-    data.write_text(generate(6000, seed=11), encoding="utf-8")
-    before = work / "before"
-    with KnowledgeGraph.open(before) as kg:
-        kg.load([CONFORMING])
-        sizes_before = kg.info()
-    after = work / "after"
-    shutil.copytree(before, after)
+    before, after, data, sizes_before = before_a_large_load(
+        tmp_path_factory.mktemp("crash"), seed=11
+    )
     command, env = load_command(after, data)
     started = time.monotonic()
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)

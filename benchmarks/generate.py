@@ -93,6 +93,11 @@ FAULTS: dict[str, str] = {
     "ill-formed-date": "data quality: date of conclusion",
 }
 FAULTY_SHARE = 0.3
+#: The faults a YAML authoring document can hold: reading one refuses a document without
+#: identifier, date or centre (an input error, before any validation).
+YAML_FAULTS = tuple(
+    fault for fault in FAULTS if fault not in ("no-identifier", "ill-formed-date", "no-centre")
+)
 _DROPPED = {
     "without-employment-service": "employment",
     "without-caf": "caf",
@@ -167,11 +172,15 @@ def _day(rng: random.Random, first: date = FIRST_DATE) -> date:
 
 
 def _convention(
-    index: int, rng: random.Random, faulty_share: float, departements: tuple[str, ...]
+    index: int,
+    rng: random.Random,
+    faulty_share: float,
+    departements: tuple[str, ...],
+    faults: tuple[str, ...],
 ) -> tuple[set[str], list[str]]:
     """The départements whose bodies it names, and the triples of a convention and its centre."""
     code = rng.choice(departements)
-    fault = rng.choice(tuple(FAULTS)) if rng.random() < faulty_share else None
+    fault = rng.choice(faults) if rng.random() < faulty_share else None
     # the faults that depend on the day draw it from the days they can happen on
     first = {"outdated-reference": RECODIFIED, "superseded-body": FRANCE_TRAVAIL_DAY}
     concluded = _day(rng, first.get(fault or "", FIRST_DATE))
@@ -270,10 +279,12 @@ def generate(
     seed: int = 1,
     faulty_share: float = FAULTY_SHARE,
     departements: tuple[str, ...] = DEPARTEMENTS,
+    faults: tuple[str, ...] = tuple(FAULTS),
 ) -> str:
     """``n`` synthetic conventions, their centres and the bodies they name, as N-Triples.
 
-    ``departements`` are those the conventions are drawn in (all 101 by default).
+    ``departements`` are those the conventions are drawn in (all 101 by default), ``faults``
+    those a faulty convention draws its fault from (all of :data:`FAULTS` by default).
     """
     if n < 0:
         raise ValueError("n must be zero or more")
@@ -283,7 +294,7 @@ def generate(
     lines: list[str] = []
     used: set[str] = set()
     for index in range(n):
-        named, triples = _convention(index, rng, faulty_share, departements)
+        named, triples = _convention(index, rng, faulty_share, departements, faults)
         used |= named
         lines += triples
     for code in DEPARTEMENTS:
@@ -367,15 +378,17 @@ def write_yaml(n: int, seed: int, faulty_share: float, directory: Path) -> int:
     """One YAML authoring document per convention in ``directory``; returns how many.
 
     The authoring format names bodies the reference data declares, so these conventions are
-    drawn in its five départements (:data:`REFERENCE_DEPARTEMENTS`) and the faults it can
-    express (a fault that needs a body of another département becomes a missing CAF).
+    drawn in its five départements (:data:`REFERENCE_DEPARTEMENTS`); and it refuses, when it is
+    read, a document without identifier, date or centre, so the faults are drawn from
+    :data:`YAML_FAULTS`.
     """
     from rdflib import Graph  # the authoring format is cph-kg's, read through rdflib
 
     from cph_kg.authoring import to_yaml
     from cph_kg.convert import conventions_of, described
 
-    graph = Graph().parse(data=generate(n, seed, faulty_share, REFERENCE_DEPARTEMENTS), format="nt")
+    triples = generate(n, seed, faulty_share, REFERENCE_DEPARTEMENTS, YAML_FAULTS)
+    graph = Graph().parse(data=triples, format="nt")
     directory.mkdir(parents=True, exist_ok=True)
     conventions = conventions_of(graph)
     for convention in conventions:

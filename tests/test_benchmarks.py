@@ -26,3 +26,29 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     assert len(rows) == 3, run.stdout  # cph-kg, pySHACL, summary
     assert "| yes |" in rows[2], run.stdout
     assert "One convention, warm validator" in run.stdout
+
+
+def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> None:
+    """Turtle holds the N-Triples' triples; YAML documents validate like the same conventions."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from benchmarks.generate import REFERENCE_DEPARTEMENTS, YAML_FAULTS, generate, main
+    from cph_kg.validation import Validator
+
+    main(["12", "--seed", "3", "--format", "turtle", "--output", str(tmp_path / "c.ttl")])
+    main(["12", "--seed", "3", "--output", str(tmp_path / "c.nt")])
+    turtle = Graph().parse(tmp_path / "c.ttl", format="turtle")
+    assert isomorphic(turtle, Graph().parse(tmp_path / "c.nt", format="nt"))
+
+    main(["8", "--seed", "4", "--faulty-share", "1", "--format", "yaml", "--output", str(tmp_path)])
+    documents = sorted(tmp_path.glob("*.yaml"))
+    assert len(documents) == 8
+    validator = Validator()
+    from_yaml = validator.validate_files(documents)
+    same = Graph().parse(data=generate(8, 4, 1, REFERENCE_DEPARTEMENTS, YAML_FAULTS), format="nt")
+    from_triples = validator.validate_graph(same)
+    assert [(v.iri, v.conforms, len(v.findings)) for v in from_yaml.conventions] == [
+        (v.iri, v.conforms, len(v.findings)) for v in from_triples.conventions
+    ]
+    assert not from_yaml.conforms  # every one of them has a fault

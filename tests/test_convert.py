@@ -85,3 +85,19 @@ def test_the_template_for_a_departement_without_reference_bodies() -> None:
     result = run("convention", "new", "--departement", "20")
     assert result.exit_code == 2
     assert "unknown département '20'" in result.stderr
+
+
+def test_an_ill_formed_date_is_converted_as_written_and_refused_when_read(tmp_path: Path) -> None:
+    """"2019-02-30"^^xsd:date has no YAML date: it is kept as its text, and reading says why."""
+    source = parse_file(EXAMPLE).serialize(format="nt")
+    turtle = tmp_path / "bad-date.nt"
+    assert '"2019-03-12"^^' in source
+    turtle.write_text(source.replace('"2019-03-12"^^', '"2019-02-30"^^'), encoding="utf-8")
+    converted = CliRunner().invoke(main, ["convert", "--to", "yaml", str(turtle)])
+    assert converted.exit_code == 0, converted.output
+    assert yaml.safe_load(converted.stdout)["date"] == "2019-02-30"
+    document = tmp_path / "bad-date.yaml"
+    document.write_text(converted.stdout, encoding="utf-8")
+    read = CliRunner().invoke(main, ["validate", str(document)])
+    assert read.exit_code == 2
+    assert "date '2019-02-30' is not a valid date" in read.stderr

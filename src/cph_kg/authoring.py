@@ -286,7 +286,10 @@ def to_document(graph: Graph) -> dict[str, Any]:
                 convention[key], key=lambda v: v["id"] if isinstance(v, dict) else v
             )
     if "date" in convention:
-        convention["date"] = date.fromisoformat(convention["date"])
+        # a valid date becomes a YAML date; an ill-formed one ("2019-02-30") stays the text it
+        # was, for the reader of the document to see (reading it back says what is wrong)
+        with contextlib.suppress(TypeError, ValueError):
+            convention["date"] = date.fromisoformat(convention["date"])
     order = {key: index for index, key in enumerate(CONVENTION_FIELDS)}
     return dict(sorted(convention.items(), key=lambda item: order.get(item[0], len(order))))
 

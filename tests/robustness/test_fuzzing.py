@@ -200,18 +200,21 @@ def check_records(records: list) -> None:
             assert "\n" not in record.reason
 
 
-@FUZZ
-@given(
-    st.lists(
+def corpus_files(contents: int) -> st.SearchStrategy:
+    """One to six files of a corpus: levels, a name, and ``contents`` random file bodies."""
+    return st.lists(
         st.tuples(
             st.lists(level_names, max_size=3),
             st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True),
-            file_bytes,
+            *[file_bytes] * contents,
         ),
         min_size=1,
         max_size=6,
     )
-)
+
+
+@FUZZ
+@given(corpus_files(contents=1))
 def test_the_linked_reader_gives_records_or_problems(files) -> None:
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
@@ -227,18 +230,7 @@ def test_the_linked_reader_gives_records_or_problems(files) -> None:
 
 
 @FUZZ
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(level_names, max_size=3),
-            st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True),
-            file_bytes,
-            file_bytes,
-        ),
-        min_size=1,
-        max_size=6,
-    )
-)
+@given(corpus_files(contents=2))
 def test_the_etalab_reader_gives_records_or_problems(files) -> None:
     with tempfile.TemporaryDirectory() as work:
         root = Path(work) / ETALAB_CASF

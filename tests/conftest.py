@@ -7,8 +7,10 @@ keeps the suite fast without sharing any state that a test could change.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +25,25 @@ from cph_kg.cli.serve import server_command_line
 ROOT = Path(__file__).resolve().parents[1]
 CONVENTIONS = ROOT / "data" / "conventions"
 CONFORMING = CONVENTIONS / "conforming" / "gironde-2019.ttl"
+
+
+def run_cph_kg(
+    *args: object, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m cph_kg ARGS`` in a process of its own, as a user's shell runs it.
+
+    ``env`` is added to this process's environment; the run is never checked (tests assert the
+    exit code they expect).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "cph_kg", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

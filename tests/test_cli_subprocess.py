@@ -6,18 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CONFORMING, CONVENTIONS, ROOT
+from tests.conftest import CONFORMING, CONVENTIONS, run_cph_kg
 
 
 def cph_kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cph_kg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    return run_cph_kg(*args)
 
 
 def test_validate_the_examples_end_to_end() -> None:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from click.testing import CliRunner, Result
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import EmbeddedStore
-from tests.conftest import CONFORMING, ROOT
+from tests.conftest import CONFORMING, run_cph_kg
 
 #: The environment every command runs in: never a remote endpoint.
 ENV = {"CPH_KG_ENDPOINT": "", "CPH_KG_STORE": ""}
@@ -37,15 +35,7 @@ def run(*args: object) -> Result:
 
 def run_process(*args: object) -> subprocess.CompletedProcess[str]:
     """``python -m cph_kg ARGS`` in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "cph_kg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        timeout=120,
-        check=False,
-    )
+    return run_cph_kg(*args, env=ENV)
 
 
 def command(name: str, path: Path, store: Path) -> list[object]:

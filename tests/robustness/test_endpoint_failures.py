@@ -12,11 +12,8 @@ import base64
 import contextlib
 import http.server
 import logging
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import traceback
@@ -31,7 +28,7 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean
 from cph_kg.store import CONVENTIONS_GRAPH, RemoteStore
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, run_cph_kg
 
 ASK = ROOT / "tests" / "fixtures" / "rq" / "any-convention.rq"
 USER, SECRET = "alice", "s3cret-Pa55word"
@@ -281,14 +278,8 @@ def test_a_url_that_is_no_endpoint_is_refused(url: str) -> None:
 def test_the_command_in_a_real_process(servers) -> None:
     endpoint, _ = servers
     endpoint.behaviour = "500"
-    env = {**os.environ, "CPH_KG_ENDPOINT": url_of(endpoint, credentials=True)}
-    run = subprocess.run(
-        [sys.executable, "-m", "cph_kg", "query", str(ASK)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"CPH_KG_ENDPOINT": url_of(endpoint, credentials=True)}
+    run = run_cph_kg("query", ASK, env=env, timeout=60)
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr == f"cph-kg: error: endpoint {url_of(endpoint)} answered HTTP 500\n"
     assert endpoint.authorizations == [f"Basic {TOKEN}"]

@@ -33,7 +33,7 @@ from cph_kg import CphKgError, catalog, resources
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from tests.conftest import CONFORMING, ROOT, oxigraph_server
+from tests.conftest import CONFORMING, ROOT, oxigraph_server, run_cph_kg
 
 RQ = ROOT / "tests" / "fixtures" / "rq"
 HOSTILE = "https://example.org/hostile/"
@@ -581,14 +581,7 @@ def test_a_query_nested_too_deep_is_refused_in_a_real_process(store: Path, tmp_p
     """Without the check, Oxigraph's parser overflows its stack and the process dies (SIGSEGV)."""
     path = tmp_path / "deep.rq"
     path.write_text("ASK " + "{" * 5000 + "}" * 5000, encoding="utf-8")
-    env = {**os.environ, "CPH_KG_STORE": str(store), "CPH_KG_ENDPOINT": ""}
-    run = subprocess.run(
-        [sys.executable, "-m", "cph_kg", "query", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"CPH_KG_STORE": str(store), "CPH_KG_ENDPOINT": ""}
+    run = run_cph_kg("query", path, env=env, timeout=60)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "nests 5000 levels deep" in run.stderr

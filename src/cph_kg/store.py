@@ -19,9 +19,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -143,8 +143,15 @@ def _run_query(store: ox.Store, text: str) -> QueryResult:
         return _answer(store.query(text, use_default_graph_as_union=True))
     except SyntaxError as error:
         raise CphKgError(f"SPARQL syntax error: {_one_line(error)}") from None
-    except (OSError, RuntimeError, ValueError) as error:
+    except OSError as error:
+        gone = "No such file or directory" in str(error)
+        raise (_FileGone if gone else CphKgError)(f"query failed: {_one_line(error)}") from None
+    except (RuntimeError, ValueError) as error:
         raise CphKgError(f"query failed: {_one_line(error)}") from None
+
+
+class _FileGone(CphKgError):
+    """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
 
 def _query_in_child(location: str, text: str, pipe) -> None:
@@ -195,6 +202,8 @@ LOCK_FILE = "cph-kg.lock"
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
 READ_ONLY_ATTEMPTS = 5
+
+_T = TypeVar("_T")
 
 
 def hold_lock(path: Path) -> IO[bytes]:
@@ -407,16 +416,58 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         self.location = str(path)
         self.path = path
         self._lock = None
+        self._open()
+
+    def _open(self) -> None:
         for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
-            if not (path / "CURRENT").exists():
-                raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
+            if not (self.path / "CURRENT").exists():
+                raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
             try:
-                self._store = ox.Store.read_only(str(path))
+                self._store = ox.Store.read_only(self.location)
                 return
             except (OSError, RuntimeError) as error:
                 if attempt == READ_ONLY_ATTEMPTS:
-                    raise CphKgError(f"cannot open store {path}: {error}") from None
+                    raise CphKgError(f"cannot open store {self.path}: {error}") from None
                 time.sleep(0.05 * attempt)  # a writer is changing its files: read them again
+
+    def _reading(self, read: Callable[[], _T]) -> _T:
+        """Run a read; if a file it needed was removed by the writer, reopen and read again.
+
+        A read changes nothing, so reading again is safe; the reopened store is the last
+        committed state, still "before or after" a write.
+        """
+        error: Exception | None = None
+        for attempt in range(READ_ONLY_ATTEMPTS):
+            if attempt:
+                time.sleep(0.05 * attempt)
+                self._open()
+            try:
+                return read()
+            except (OSError, _FileGone) as caught:
+                error = caught
+                if not isinstance(caught, _FileGone) and "No such file or directory" not in str(
+                    caught
+                ):
+                    break  # not a file the writer removed: reading again would not help
+        raise CphKgError(f"cannot read store {self.path}: {_one_line(error)}") from None
+
+    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+        """The query, read again if the writer removed a file under it."""
+        return self._reading(lambda: EmbeddedStore.query(self, text, timeout))
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, read again if the writer removed a file under them."""
+        return self._reading(lambda: EmbeddedStore.graph_sizes(self))
+
+    def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
+        """The dump, written to ``output`` only once it was read whole."""
+
+        def read() -> bytes:
+            buffer = io.BytesIO()
+            EmbeddedStore.dump(self, buffer, fmt, graph)
+            return buffer.getvalue()
+
+        output.write(self._reading(read))
 
     def _refuse(self, *args: object, **kwargs: object) -> None:
         raise CphKgError(f"store {self.path} is open read-only: nothing is written through it")

@@ -9,6 +9,7 @@ know when it holds the store, so that "during the write" is observed, not assume
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -220,3 +221,44 @@ def test_reading_a_missing_store_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(CphKgError, match="no store at"):
         KnowledgeGraph.open(tmp_path / "nothing", read_only=True)
     assert not (tmp_path / "nothing").exists()  # a reader creates nothing
+
+
+class _CompactedUnder:
+    """An Oxigraph store whose first reads fail as when the writer removed a table meanwhile."""
+
+    def __init__(self, store, failures: int) -> None:
+        self.store, self.failures = store, failures
+
+    def __getattr__(self, name: str):
+        if self.failures:
+            self.failures -= 1
+            raise OSError(
+                "IO error: While open a file for random read: 000043.sst: No such file or directory"
+            )
+        return getattr(self.store, name)
+
+
+@pytest.mark.parametrize("read", ["graph_sizes", "query", "dump"])
+def test_a_read_that_meets_a_removed_file_reopens_and_reads_again(
+    tmp_path: Path, read, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the loop above met once in CI: ``store info`` beside a compaction, a traceback."""
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        kg.load([CONFORMING])
+        expected = kg.info()
+    with KnowledgeGraph.open(tmp_path / "store", read_only=True) as kg:
+        store = kg.store
+        store._store = _CompactedUnder(store._store, failures=1)  # reopened: a real store
+        if read == "graph_sizes":
+            assert kg.info() == expected
+        elif read == "query":
+            assert store.query("ASK { ?s ?p ?o }").value is True
+        else:
+            output = io.BytesIO()
+            store.dump(output, "nquads")
+            assert output.getvalue().count(b"\n") == sum(expected.values())
+        # a file that stays missing however often the store is reopened: one error, no loop
+        monkeypatch.setattr(store, "_open", lambda: None)
+        store._store = _CompactedUnder(store._store, failures=10)
+        with pytest.raises(CphKgError, match=r"cannot read store .*No such file or directory"):
+            store.graph_sizes()

@@ -124,6 +124,7 @@ class KnowledgeGraph:
         password: str | None = None,
         create: bool = True,
         read_only: bool = False,
+        allow_service: bool = False,
     ) -> KnowledgeGraph:
         """Open the embedded store at ``path`` (default location if None), or an endpoint.
 
@@ -132,10 +133,16 @@ class KnowledgeGraph:
         only: it opens while another process writes (a long ``cph-kg load``), sees the last
         committed state, and refuses writes; opened for writing, a store already being written
         is an error saying it is busy. ``read_only`` implies ``create=False``.
+        ``allow_service`` lets queries sent to an endpoint call SERVICE (the endpoint then
+        reaches the network for them); the embedded store never does.
         """
         endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
         if endpoint:
-            return cls(RemoteStore(endpoint, update_endpoint, user, password))
+            return cls(
+                RemoteStore(endpoint, update_endpoint, user, password, allow_service=allow_service)
+            )
+        if allow_service:
+            raise CphKgError("SERVICE is never allowed on the embedded store (--endpoint only)")
         location = Path(path) if path else default_store_path()
         if read_only:
             return cls(ReadOnlyEmbeddedStore(location))

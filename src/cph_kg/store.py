@@ -33,13 +33,8 @@ from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, oxigraph_statements, parse_document
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_text import (
-    UPDATE_KEYWORDS,
-    calls_service,
-    nesting_depth,
-    operation,
-    query_form,
-)
+from cph_kg.sparql_guard import check_query
+from cph_kg.sparql_text import query_form
 
 GRAPH = "https://w3id.org/cph-kg/graph/"
 #: Named graphs of the store, one per source.
@@ -174,30 +169,6 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 CHILD_START_LIMIT = 60.0
 
 
-#: Nesting a query may have. Oxigraph's parser recurses: about 3,000 nested groups overflow its
-#: stack and end the process (a segmentation fault, in-process); real queries nest a dozen deep.
-MAX_NESTING = 256
-
-
-def refuse_updates(text: str) -> None:
-    """A store's ``query`` only reads: a SPARQL Update is refused before anything runs.
-
-    A query nested deeper than :data:`MAX_NESTING` is refused too: it would crash the engine.
-    """
-    depth = nesting_depth(text)
-    if depth > MAX_NESTING:
-        raise CphKgError(
-            f"the query nests {depth} levels deep; more than {MAX_NESTING} is refused "
-            "(the SPARQL parser would run out of stack)"
-        )
-    keyword = operation(text)
-    if keyword in UPDATE_KEYWORDS:
-        raise CphKgError(
-            f"{keyword} is a SPARQL update; a query only reads (SELECT, ASK, CONSTRUCT, "
-            "DESCRIBE): write with cph-kg load"
-        )
-
-
 LOCK_FILE = "cph-kg.lock"
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
@@ -266,14 +237,12 @@ class EmbeddedStore:
         """Run a query; with ``timeout``, in a child process stopped when time is up.
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
-        Updates are refused too (``query`` only reads). The timeout counts from the moment the
-        child has opened the store; when it is up, the child is killed and reaped.
+        Updates are refused too (``query`` only reads), and so is a query nested deeply enough
+        to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
+        the moment the child has opened the store; when it is up, the child is killed and
+        reaped.
         """
-        refuse_updates(text)
-        if calls_service(text):
-            raise CphKgError(
-                "SERVICE is not allowed on the embedded store (it would reach the network)"
-            )
+        check_query(text)
         if timeout is None:
             return _run_query(self._store, text)
         if self.writable:
@@ -513,7 +482,9 @@ class RemoteStore:
     off, HTTP 502/503/504), within the same deadline; a timeout, an HTTP error and a wrong
     answer are not retried, and writes never are. Credentials, from ``user``/``password`` or
     from the URL (``http://user:password@host/…``, taken out of it), are sent with HTTP basic
-    authentication and never appear in a message, a log or a ``repr``.
+    authentication and never appear in a message, a log or a ``repr``. A query that calls
+    SERVICE is refused unless ``allow_service``: the endpoint would reach the network for the
+    one who sent it (server-side request forgery).
     """
 
     def __init__(
@@ -523,6 +494,7 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
         timeout: float = 30.0,
+        allow_service: bool = False,
     ) -> None:
         endpoint, in_url = _split_credentials(endpoint, "endpoint")
         if update_endpoint:
@@ -536,13 +508,14 @@ class RemoteStore:
         else:
             self._auth = in_url or in_update_url
         self._timeout = timeout
+        self.allow_service = allow_service
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.location!r})"
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
-        refuse_updates(text)
+        check_query(text, allow_service=self.allow_service)
         form = query_form(text)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         accept = (

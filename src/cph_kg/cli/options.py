@@ -83,6 +83,7 @@ def open_graph(
     password: str | None,
     create: bool = True,
     read_only: bool = False,
+    allow_service: bool = False,
 ) -> KnowledgeGraph:
     """The knowledge graph the store options designate (``read_only`` for reading commands)."""
     return KnowledgeGraph.open(
@@ -93,6 +94,7 @@ def open_graph(
         password=password,
         create=create,
         read_only=read_only,
+        allow_service=allow_service,
     )
 
 

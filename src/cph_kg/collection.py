@@ -21,6 +21,7 @@ from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, load_document, read_document, read_rows
+from cph_kg.reserved import refuse_reserved_in
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
@@ -79,12 +80,13 @@ class Collection:
     def _add(self, document: Document, graph: ox.NamedNode) -> None:
         if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
             load_document(self.store, document, graph)  # the same checks as cph-kg load
-            return
-        parsed, skipped = read_rows(document)
-        self.skipped += skipped
-        self.store.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
-        )
+        else:
+            parsed, skipped = read_rows(document)
+            self.skipped += skipped
+            self.store.extend(
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
+            )
+        refuse_reserved_in(self.store, graph, document.path)
 
     def _check_files(self, files: list[Path]) -> None:
         """Each file holds a convention; no convention nor identifier is described twice."""

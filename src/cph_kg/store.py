@@ -32,6 +32,7 @@ from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, oxigraph_statements, parse_document
+from cph_kg.reserved import checked, refuse_reserved
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
 from cph_kg.sparql_guard import check_query
 from cph_kg.sparql_text import query_form
@@ -309,15 +310,20 @@ class EmbeddedStore:
             if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
                 # the authoring format (YAML, JSON-LD with cph-kg's context) is read by rdflib
                 quads.extend(
-                    ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
-                    for s, p, o in parse_document(document)
+                    checked(
+                        document.path,
+                        (
+                            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
+                            for s, p, o in parse_document(document)
+                        ),
+                    )
                 )
                 continue
             before = len(quads)
             # N-Quads and TriG: the statements of every graph of the file go to ``graph``
             quads.extend(
                 ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in oxigraph_statements(document)
+                for t in checked(document.path, oxigraph_statements(document))
             )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
@@ -560,8 +566,12 @@ class RemoteStore:
         """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA)."""
         loaded = Graph()
         for document in documents:
-            for triple in parse_document(document):
-                loaded.add(triple)
+            parsed = parse_document(document)
+            refuse_reserved(
+                document.path,
+                (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in parsed),
+            )
+            loaded += parsed
         self.write({graph: loaded}, replace=[graph] if replace else [])
         return len(loaded)
 

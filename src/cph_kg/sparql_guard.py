@@ -90,6 +90,7 @@ _TOKEN = re.compile(
         )
     )
 )
+_LONG_QUOTES = ("'''", '"""')
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPENERS = {"{": 1, "(": 1, "[": 1, "<<": 1, "{|": 1}
 _CLOSERS = {"}": 1, ")": 1, "]": 1, ">>": 1, "|}": 1}
@@ -122,15 +123,25 @@ def tokens(text: str) -> Iterator[Token]:
     """The tokens of a SPARQL text (codepoint escapes decoded), spaces and comments left out.
 
     A character no token can start with is a :class:`CphKgError` naming its line: what cph-kg
-    cannot read, it does not run.
+    cannot read, it does not run. So is a long string never closed, which Oxigraph would read
+    as an empty string followed by another (its strings are tried long form first).
     """
     decoded = decode_codepoints(text)
     position, end = 0, len(decoded)
     while position < end:
         match = _TOKEN.match(decoded, position)
+        if match is not None and decoded.startswith(_LONG_QUOTES, position):
+            found = match.group()
+            if len(found) < 6 or found[-3:] != found[:3]:
+                match = None  # Oxigraph would read two short strings: refused, not guessed
         if match is None:
             line = decoded.count("\n", 0, position) + 1
-            raise CphKgError(f"SPARQL syntax error: line {line}: unexpected {decoded[position]!r}")
+            what = (
+                "a long string that is never closed"
+                if decoded.startswith(_LONG_QUOTES, position)
+                else f"unexpected {decoded[position]!r}"
+            )
+            raise CphKgError(f"SPARQL syntax error: line {line}: {what}")
         kind = match.lastgroup if match.lastgroup != "prefix" else "name"
         if kind not in ("space", "comment"):
             yield Token(kind or "", match.group(), position)

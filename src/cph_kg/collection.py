@@ -42,7 +42,8 @@ class Collection:
         """Parse every file (all or nothing) and check what spans files.
 
         A file that holds no convention is an input error: validating the ontology or a list
-        of bodies by mistake would otherwise "conform" without checking anything.
+        of bodies by mistake would otherwise "conform" without checking anything. So is a file
+        that speaks for the validator or the law (:mod:`cph_kg.reserved`).
         """
         collection = cls()
         files = [Path(path) for path in paths]
@@ -51,6 +52,8 @@ class Collection:
                 read_document(path, forced_format), ox.NamedNode(_FILE_GRAPH + str(index))
             )
         collection._check_files(files)
+        for index, path in enumerate(files):
+            refuse_reserved_in(collection.store, ox.NamedNode(_FILE_GRAPH + str(index)), path)
         return collection
 
     @classmethod
@@ -86,7 +89,6 @@ class Collection:
             self.store.extend(
                 ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
             )
-        refuse_reserved_in(self.store, graph, document.path)
 
     def _check_files(self, files: list[Path]) -> None:
         """Each file holds a convention; no convention nor identifier is described twice."""

@@ -99,7 +99,9 @@ def test_a_load_refuses_what_only_cph_kg_writes(
     with KnowledgeGraph.open(validated) as kg, pytest.raises(CphKgError, match="cph-kg only"):
         kg.load([path])
     assert snapshot(validated) == before
-    result = run("validate", CONFORMING, path)
+    judged = tmp_path / "judged.ttl"  # a convention beside the forgery, as validate wants
+    judged.write_text(CONFORMING.read_text("utf-8") + PREFIXES + text, encoding="utf-8")
+    result = run("validate", judged)
     assert result.exit_code == 2 and "written by cph-kg only" in result.stderr, result.stderr
 
 

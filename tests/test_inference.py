@@ -36,7 +36,7 @@ GOLDEN_FILES = sorted(
     }
 )
 VENDOR = ROOT / "ontology" / "vendor"
-SCHEMA = "https://schema.org/"
+SCHEMA = "http://schema.org/"
 FORBIDDEN = {RDFS.domain, RDFS.range}
 FORBIDDEN_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
 

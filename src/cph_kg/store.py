@@ -547,7 +547,11 @@ class RemoteStore:
             time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         if failure is not None:  # raised here, not in the except: no traceback chain to leak
             raise CphKgError(self._scrub(str(failure)))
-        return _parse_answer(self.location, graph, kind, body)
+        try:
+            return _parse_answer(self.location, graph, kind, body)
+        except CphKgError as error:
+            message = self._scrub(str(error))
+        raise CphKgError(message)
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
@@ -637,27 +641,86 @@ class RemoteStore:
         return base64.b64encode(f"{self._auth[0]}:{self._auth[1]}".encode()).decode()
 
     def _scrub(self, message: str) -> str:
-        """The message without the password or the basic-auth token, should a server echo one."""
-        if self._auth:
-            for secret in (self._auth[1], self._token()):
-                if len(secret) >= 3:
-                    message = message.replace(secret, "***")
-        return message
+        """The message without the password or the token, in any form, then cut to one line.
+
+        See :func:`scrub`: every form a server could echo (as sent, percent-encoded, the
+        basic-auth token, padded or not) is replaced before the message is cut, and a cut that
+        leaves the start of one is replaced too.
+        """
+        return scrub(message, self._secrets())
+
+    def _secrets(self) -> list[str]:
+        if not self._auth:
+            return []
+        user, password = self._auth
+        token = self._token()
+        return [password, token, token.rstrip("="), f"{user}:{password}"]
+
+
+#: The longest error message an endpoint's answer may produce (a redirect target, a type).
+MESSAGE_LIMIT = 300
+
+
+def scrub(message: str, secrets: list[str], limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` without any form of ``secrets``, then cut to ``limit`` characters.
+
+    Each secret is looked for as it is, percent-encoded (both ways urllib writes it) and, for
+    the token, without its padding; then the message is cut; then, if the cut left the start
+    of a form (three characters or more) at the end, that start goes too. Scrubbing after the
+    cut would miss a secret the cut split; scrubbing only before would leave its start.
+    """
+    forms = set()
+    for secret in secrets:
+        if len(secret) >= 3:
+            forms.update(
+                (
+                    secret,
+                    urllib.parse.quote(secret, safe=""),
+                    urllib.parse.quote(secret),
+                    urllib.parse.quote_plus(secret),
+                )
+            )
+    for form in sorted(forms, key=len, reverse=True):  # in any case: a type is lower-cased
+        message = re.sub(re.escape(form), "***", message, flags=re.IGNORECASE)
+    if len(message) > limit:
+        message = message[:limit] + "…"
+    for form in forms:
+        for size in range(len(form) - 1, 2, -1):
+            if message.rstrip("…").lower().endswith(form[:size].lower()):
+                message = message.rstrip("…")[:-size] + "***…"
+                break
+    return message
+
+
+def _hide_userinfo(url: str, cut: bool = True) -> str:
+    """A URL to show in an error: everything up to its last ``@`` (credentials) left out."""
+    scheme, sep, rest = url.partition("://")
+    shown = f"{scheme}://{rest.rpartition('@')[2]}" if sep else url.rpartition("@")[2]
+    shown = "".join(c for c in shown if c.isprintable())
+    return shown[:200] if cut else shown
 
 
 def _split_credentials(url: str, what: str) -> tuple[str, tuple[str, str] | None]:
-    """The URL without ``user:password@``, and those credentials if it had them."""
+    """The URL without ``user:password@``, and those credentials if it had them.
+
+    A password holding an unencoded ``/``, ``?`` or ``#`` ends the URL's authority early
+    (``http://u:pa/ss@host/`` names the host ``u``): such a URL is refused, never shown.
+    """
     if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
         raise CphKgError(f"{what} URL contains a space or a control character")
-    parts = urllib.parse.urlsplit(url)
     try:
+        parts = urllib.parse.urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
         parts.port  # noqa: B018 -- raises ValueError on a bad port
-    except ValueError:
+    except ValueError:  # a bad port, an unclosed IPv6 bracket
         valid = False
     if not valid:
-        shown = re.sub(r"//[^/?#]*@", "//", url)
-        raise CphKgError(f"{what} must be an http(s) URL, not {shown!r}")
+        raise CphKgError(f"{what} must be an http(s) URL, not {_hide_userinfo(url)!r}")
+    if url.count("@") != parts.netloc.count("@"):  # an @ after the host: a password cut short
+        raise CphKgError(
+            f"{what} URL {_hide_userinfo(url)!r} has an @ after its host: percent-encode a "
+            "/, ? or # in the password (%2F, %3F, %23), or use --user and $CPH_KG_PASSWORD"
+        )
     if "@" not in parts.netloc:
         return url, None
     userinfo, _, host = parts.netloc.rpartition("@")
@@ -680,11 +743,11 @@ def _failure(error: Exception, url: str, budget: float) -> _Refused:
         location = error.headers.get("Location", "") if error.headers else ""
         error.close()
         if 300 <= code < 400:
-            target = re.sub(r"//[^/?#]*@", "//", urllib.parse.urljoin(url, location))
-            target = "".join(c for c in target if c.isprintable())[:200]
+            target = _hide_userinfo(urllib.parse.urljoin(url, location), cut=False)
+            # the target last: a message cut to length cuts the target, never the explanation
             return _Refused(
-                f"endpoint {url} redirects to {target or 'nowhere'} (HTTP {code}); cph-kg does "
-                "not follow redirects: give the final URL with --endpoint"
+                f"endpoint {url} answered HTTP {code}, a redirect, which cph-kg does not "
+                f"follow (give the final URL with --endpoint); it points to {target or 'nowhere'}"
             )
         if code == 400:
             return _Refused(f"endpoint {url} rejected the query as malformed (HTTP 400)")

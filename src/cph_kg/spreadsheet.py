@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from cph_kg.authoring import check, shown, suggest, to_graph
 from cph_kg.errors import InputError
+from cph_kg.output_safety import from_spreadsheet_cell
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
 COLUMNS = (
@@ -116,7 +117,7 @@ def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line:
 
 def _document(row: dict[str, str | None]) -> dict[str, Any]:
     """An authoring document from a row: lists split on spaces or |, codes completed."""
-    cells = {key: (value or "").strip() for key, value in row.items() if key}
+    cells = {key: from_spreadsheet_cell((value or "").strip()) for key, value in row.items() if key}
     document: dict[str, Any] = {}
     for key in ("identifier", "title", "source"):
         if cells.get(key):

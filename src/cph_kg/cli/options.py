@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,14 +14,15 @@ import click
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
+from cph_kg.output_safety import printable
 from cph_kg.rdfio import FORMAT_NAMES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def fail(error: CphKgError) -> None:
-    """Print a user-facing error as one line and exit with 2."""
-    click.echo(f"cph-kg: error: {error}", err=True)
+    """Print a user-facing error as one line (nothing in it a terminal obeys) and exit with 2."""
+    click.echo(f"cph-kg: error: {printable(str(error))}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -117,14 +119,40 @@ output_option = click.option(
 
 @contextlib.contextmanager
 def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
-    """Standard output, or a file that appears whole: written aside, then renamed."""
+    """Standard output, or what ``-o`` names, written without replacing what is not a file.
+
+    A regular file (or a path where none is yet) appears whole: written aside, then renamed
+    over it, keeping its permissions. A symbolic link is written through: the file it points
+    to is replaced, the link stays. Anything else (a FIFO, a terminal, ``/dev/null``) is
+    written to as it is, never replaced by a file; a directory is an error. Failing to write
+    (no such folder, no space left, permission denied) is one line, and a partial file is
+    removed.
+    """
     if output is None:
         yield sys.stdout.buffer
         return
-    partial = output.with_name(output.name + ".partial")
+    target = output.resolve() if output.is_symlink() else output
     try:
-        with partial.open("wb") as handle:
-            yield handle
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+        if target.exists() and not target.is_file():
+            if target.is_dir():
+                raise CphKgError(f"cannot write {shown_path(output)}: it is a directory")
+            with target.open("wb") as handle:  # a FIFO, a device: streamed, never replaced
+                yield handle
+            return
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("wb") as handle:
+                yield handle
+            if target.exists():
+                shutil.copymode(target, partial)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CphKgError(f"cannot write {shown_path(output)}: {reason}") from None
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as an error line shows it: on one line, nothing a terminal obeys."""
+    return printable(str(path))

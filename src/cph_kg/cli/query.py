@@ -73,6 +73,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
+    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
+)
+@click.option(
     "--allow-service",
     is_flag=True,
     help="Let the query call SERVICE on the --endpoint (refused by default: the endpoint "
@@ -87,6 +93,7 @@ def query_command(
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
+    raw_csv: bool,
     allow_service: bool,
     **store: str | None,
 ) -> None:
@@ -99,7 +106,8 @@ def query_command(
         result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
-        click.echo(serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}), nl=False)
+        text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
+        click.echo(text, nl=False)
     except ValueError as error:
         raise CphKgError(str(error)) from None
 

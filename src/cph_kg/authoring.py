@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph
+from rdflib import RDF, BNode, Graph, URIRef
 
 from cph_kg import resources
 from cph_kg.errors import InputError
+from cph_kg.limits import MAX_TERM_BYTES
+
+_CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
 
 #: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
 CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
@@ -84,9 +87,9 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     or when an alias refers to the node that holds it; only then is it loaded, safely.
     """
     try:
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        tree = yaml.compose(text, Loader=_Loader)
         _check_tree(path, tree)
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_Loader)  # a SafeLoader: builds no Python object
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
@@ -99,6 +102,31 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     lines = _Lines(tree)
     check(path, document, lines, today or date.today())
     return to_graph(path, document)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except for scalars it would turn into Python errors.
+
+    A date that does not exist (``2019-02-30``, ``0000-01-01``) and an integer longer than
+    Python converts (4,300 digits) stay the text they were, which the checks then report with
+    their line, instead of a ValueError from inside the loader.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: yaml.Node) -> object:
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def _check_tree(path: Path, root: yaml.Node | None) -> None:
@@ -165,9 +193,14 @@ def read_json(path: Path, text: str, today: date | None = None) -> Graph:
 def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
     """Every check a person can act on, in the order of the document."""
     _fields(path, document, CONVENTION_FIELDS, lines, ())
+    _term_sizes(path, document, lines)
     for key in ("identifier", "date", "departement", "centre"):
         if document.get(key) is None:
             raise InputError(path, f"missing field {key!r}", lines.of(()))
+    if "id" in document and not isinstance(document["id"], str):
+        raise InputError(
+            path, f"id is {shown(document['id'])}, not an IRI or a code", lines.of(("id",))
+        )
     for key in ("identifier", "title", "source", "departement"):
         value = document.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
@@ -257,7 +290,40 @@ def to_graph(path: Path, document: dict[str, Any]) -> Graph:
         raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
     if len(graph) == 0:
         raise InputError(path, "the document describes nothing")
+    _check_iris(path, graph)
     return graph
+
+
+#: What no IRI holds (SPARQL's and Turtle's IRIREF): controls, spaces, <>"{}|^` and backslash.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: A ``.`` or ``..`` path segment: a relative step inside a code (``centres:../../x``).
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
+
+
+def _check_iris(path: Path, graph: Graph) -> None:
+    """Every node of an authoring document is a well-formed absolute IRI, conventions above all.
+
+    JSON-LD resolves a relative reference (``centre: ../../etc/passwd``) against the working
+    directory, into a ``file:`` IRI no one meant; a value such as ``<x>`` is no IRI at all; a
+    convention that is a blank node (``id: _:x``) could not be judged. Each is refused,
+    naming the value.
+    """
+    for subject, predicate, value in graph:
+        for term in (subject, predicate, value):
+            if isinstance(term, URIRef) and (
+                _NOT_IN_IRI.search(term)
+                or not _IRI_SCHEME.match(term)
+                or term.startswith("file:")
+                or _DOT_SEGMENT.search(term)
+            ):
+                raise InputError(
+                    path,
+                    f"{shown(str(term))} is not an absolute IRI (write a code such as "
+                    "centres:name, or a full http(s) IRI; relative references are refused)",
+                )
+        if isinstance(subject, BNode) and (predicate, value) == (RDF.type, _CONVENTION):
+            raise InputError(path, "a convention needs an IRI (its id is a blank node)")
 
 
 def to_document(graph: Graph) -> dict[str, Any]:
@@ -329,6 +395,31 @@ class _Lines:
                 if k.value == key:
                     return k.start_mark.line + 1
         return None
+
+
+def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+    """No value may reach :data:`MAX_TERM_BYTES` (the limit of every other syntax).
+
+    A store would accept a longer literal and then fail to read its own export back; the
+    limit holds on every path into it. Values are walked without recursion.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*where, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+        elif (
+            isinstance(value, str)
+            and len(value) >= MAX_TERM_BYTES // 4
+            and len(value.encode("utf-8", "surrogatepass")) >= MAX_TERM_BYTES
+        ):
+            raise InputError(
+                path,
+                f"a value of {MAX_TERM_BYTES // 2**20} MiB or more, the most cph-kg reads",
+                lines.of(where),
+            )
 
 
 def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, where) -> None:

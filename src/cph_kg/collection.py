@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from cph_kg.authoring import CONTEXT_IRI
-from cph_kg.errors import InputError
+from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, load_document, read_document, read_rows
@@ -75,6 +75,15 @@ class Collection:
         )
         return collection
 
+    def refuse_blank_conventions(self) -> None:
+        """A convention that is a blank node is refused, never silently left unjudged."""
+        ask = f"ASK {{ ?c a {_CONVENTION} FILTER(isBlank(?c)) }}"
+        if self.store.query(ask, use_default_graph_as_union=True):
+            raise CphKgError(
+                "a cph:ConventionDeCooperation to validate is a blank node: give it an IRI "
+                "(a convention is judged, cited and queried by its IRI)"
+            )
+
     def holds_conventions(self) -> bool:
         """Whether any graph of the collection describes a convention."""
         ask = f"ASK {{ ?c a {_CONVENTION} }}"
@@ -99,6 +108,8 @@ class Collection:
             "GROUP BY ?g ?c ORDER BY ?c"
         ):
             index = int(row["g"].value.removeprefix(_FILE_GRAPH))
+            if isinstance(row["c"], ox.BlankNode):
+                raise InputError(files[index], _BLANK_CONVENTION)
             ids = row["ids"].value.split("\0") if row["ids"] and row["ids"].value else []
             found.setdefault(index, []).append((to_rdflib(row["c"]), ids))  # type: ignore[arg-type]
         identifiers: dict[str, Path] = {}
@@ -122,3 +133,8 @@ class Collection:
 
 
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
+#: Why a convention that is a blank node is refused rather than left out.
+_BLANK_CONVENTION = (
+    "describes a cph:ConventionDeCooperation that is a blank node: give it an IRI "
+    "(a convention is judged, cited and queried by its IRI)"
+)

@@ -25,7 +25,7 @@ from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import catalog, resources
-from cph_kg.catalog import NamedQuery
+from cph_kg.catalog import NamedQuery, is_absolute_iri, shown
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.collection import Collection
@@ -37,6 +37,7 @@ from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
+    MAX_ANSWER_BYTES,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SHAPES_GRAPH,
@@ -125,6 +126,7 @@ class KnowledgeGraph:
         create: bool = True,
         read_only: bool = False,
         allow_service: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> KnowledgeGraph:
         """Open the embedded store at ``path`` (default location if None), or an endpoint.
 
@@ -134,12 +136,22 @@ class KnowledgeGraph:
         committed state, and refuses writes; opened for writing, a store already being written
         is an error saying it is busy. ``read_only`` implies ``create=False``.
         ``allow_service`` lets queries sent to an endpoint call SERVICE (the endpoint then
-        reaches the network for them); the embedded store never does.
+        reaches the network for them); the embedded store never does. ``max_answer_bytes``
+        caps what is read of an endpoint's answer.
         """
+        if path is not None and not str(path):
+            raise CphKgError("the store location is empty: name a folder (--location DIR)")
         endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
         if endpoint:
             return cls(
-                RemoteStore(endpoint, update_endpoint, user, password, allow_service=allow_service)
+                RemoteStore(
+                    endpoint,
+                    update_endpoint,
+                    user,
+                    password,
+                    allow_service=allow_service,
+                    max_answer_bytes=max_answer_bytes,
+                )
             )
         if allow_service:
             raise CphKgError("SERVICE is never allowed on the embedded store (--endpoint only)")
@@ -190,6 +202,10 @@ class KnowledgeGraph:
         same transaction as the new triples. A CSV bulk file is the exception to all or
         nothing: its good rows load and its bad rows come back in the report's ``skipped``.
         """
+        if not is_absolute_iri(str(graph)):
+            raise CphKgError(
+                f"graph {shown(str(graph))} is not an absolute IRI (e.g. https://example.org/g)"
+            )
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
             raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
         documents, skipped = [], []

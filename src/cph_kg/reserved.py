@@ -14,7 +14,8 @@ put words in the law's mouth. So a load refuses, naming the file and the term, a
 - whose subject is a resource of the ontology, the shapes, the law or cph-kg's named graphs.
 
 The same refusal holds for a file given to ``validate`` (its facts would decide the day or the
-reading a convention is judged by).
+reading a convention is judged by). A load also refuses a convention that is a blank node: it
+could be neither judged nor cited.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ MANAGED_SUBJECTS = (ONTOLOGY, CPH_IRI + "shapes/", CPH_IRI + "law/", CPH_IRI + "
 #: Facts a validation run adds to the conventions it judges.
 RUN_PROPERTIES = frozenset((ONTOLOGY + "#evaluatedOn", ONTOLOGY + "#appliedVersion"))
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_CONVENTION = ONTOLOGY + "#ConventionDeCooperation"
 _S = TypeVar("_S", ox.Triple, ox.Quad)
 _DOMAINS = (
     "http://www.w3.org/2000/01/rdf-schema#domain",
@@ -79,8 +81,15 @@ def checked(path: Path, statements: Iterable[_S]) -> Iterator[_S]:
         if isinstance(subject, ox.NamedNode) and subject.value.startswith(MANAGED_SUBJECTS):
             raise _refused(path, f"describes <{subject.value}>")
         value = statement.object
-        if predicate == _TYPE and isinstance(value, ox.NamedNode) and value.value.startswith(SHACL):
-            raise _refused(path, f"declares a <{value.value}>")
+        if predicate == _TYPE and isinstance(value, ox.NamedNode):
+            if value.value.startswith(SHACL):
+                raise _refused(path, f"declares a <{value.value}>")
+            if value.value == _CONVENTION and isinstance(subject, ox.BlankNode):
+                raise InputError(
+                    path,
+                    "describes a cph:ConventionDeCooperation that is a blank node: give it an "
+                    "IRI (a convention is judged, cited and queried by its IRI)",
+                )
         yield statement
 
 

@@ -9,17 +9,21 @@ request, which SPARQL 1.1 stores apply as a unit.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
+import functools
 import http.client
 import io
+import math
 import multiprocessing
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
 
@@ -45,6 +49,9 @@ LEGAL_GRAPH = URIRef(GRAPH + "legal")
 REFERENCE_GRAPH = URIRef(GRAPH + "reference")
 CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
 VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+
+#: The largest answer read from an endpoint by default (parsed, it takes about six times this).
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
 
 
 class Store(Protocol):
@@ -146,6 +153,33 @@ def _run_query(store: ox.Store, text: str) -> QueryResult:
         raise CphKgError(f"query failed: {_one_line(error)}") from None
 
 
+def _interruptible(run: Callable[[], _T]) -> _T:
+    """Run ``run`` in a thread while this one waits, so that Ctrl-C stops the wait.
+
+    Oxigraph evaluates a query without looking at Python's signals; run in the calling thread,
+    a long query ignores Ctrl-C until it ends. In a thread of its own (Oxigraph releases the
+    GIL), the caller receives KeyboardInterrupt at once; the command line then exits, which
+    ends the thread. A program that catches the interrupt and goes on should give queries a
+    ``timeout``, which runs them in a process that is killed.
+    """
+    outcome: list[tuple[bool, object]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, run()))
+        except BaseException as error:  # handed to the caller below
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=target, name="cph-kg query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
 class _FileGone(CphKgError):
     """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
@@ -168,6 +202,21 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 
 #: The longest a query's child process may take to start and open the store.
 CHILD_START_LIMIT = 60.0
+
+
+#: The longest timeout a query may be given: a week (a float beyond it, inf or nan is no time).
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
+
+def check_timeout(timeout: float | None) -> None:
+    """A timeout is a number of seconds above 0 and at most :data:`MAX_TIMEOUT`."""
+    if timeout is not None and not (
+        isinstance(timeout, int | float) and math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT
+    ):
+        raise CphKgError(
+            f"timeout {timeout!r} is not a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT:g} (a week)"
+        )
 
 
 LOCK_FILE = "cph-kg.lock"
@@ -217,7 +266,10 @@ class EmbeddedStore:
         self.path = path
         if not create and not (path / "CURRENT").exists():
             raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CphKgError(f"cannot create store {path}: {error.strerror or error}") from None
         self._lock: IO[bytes] | None = hold_lock(path)
         try:
             self._store = ox.Store(str(path))
@@ -244,8 +296,9 @@ class EmbeddedStore:
         reaped.
         """
         check_query(text)
+        check_timeout(timeout)
         if timeout is None:
-            return _run_query(self._store, text)
+            return _interruptible(lambda: _run_query(self._store, text))
         if self.writable:
             self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
@@ -277,8 +330,9 @@ class EmbeddedStore:
         """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
         update = write_request(graphs, replace)
         if update:
-            self._store.update(update)
-            self._store.flush()
+            with self._writing():
+                self._store.update(update)
+                self._store.flush()
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """Drop ``graph``, then add ``triples`` to it in one transaction.
@@ -290,10 +344,11 @@ class EmbeddedStore:
         report uses this for: it is derived data, and the next run writes it again.
         """
         target = ox.NamedNode(str(graph))
-        if self._store.contains_named_graph(target):
-            self._store.remove_graph(target)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-        self._store.flush()
+        with self._writing():
+            if self._store.contains_named_graph(target):
+                self._store.remove_graph(target)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            self._store.flush()
 
     def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
         """Parse with Oxigraph's own parsers, then add in one transaction.
@@ -327,17 +382,19 @@ class EmbeddedStore:
             )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
-        if replace:
-            triples = ox.serialize(
-                (ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-                format=ox.RdfFormat.N_TRIPLES,
-            ).decode("utf-8")
-            self._store.update(
-                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
-            )
-        else:
-            self._store.extend(quads)
-        self._store.flush()
+        with self._writing():
+            if replace:
+                triples = ox.serialize(
+                    (ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                    format=ox.RdfFormat.N_TRIPLES,
+                ).decode("utf-8")
+                self._store.update(
+                    f"DROP SILENT GRAPH <{graph}> ;\n"
+                    f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
+                )
+            else:
+                self._store.extend(quads)
+            self._store.flush()
         return len(quads)
 
     def graph_sizes(self) -> dict[str, int]:
@@ -351,8 +408,23 @@ class EmbeddedStore:
 
     def clear(self) -> None:
         """Remove every graph."""
-        self._store.clear()
-        self._store.flush()
+        with self._writing():
+            self._store.clear()
+            self._store.flush()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write that the disk refuses (full, over a quota or a size limit) is one line.
+
+        Oxigraph writes a transaction whole or not at all: the store is left as it was.
+        """
+        try:
+            yield
+        except OSError as error:
+            raise CphKgError(
+                f"cannot write store {self.path}: {_one_line(error)} (nothing of this write "
+                "was kept: free some space and run it again)"
+            ) from None
 
     def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
         """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
@@ -472,8 +544,85 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
-#: Answers worth a second try of a read: the endpoint may be restarting or behind a proxy.
+class _Watched:
+    """A connection with a watchdog: at the deadline its socket is shut, whatever it awaits.
+
+    A socket timeout bounds each read, not the exchange: a server that sends its headers or
+    its body a byte at a time would never trip it. The watchdog bounds the whole exchange,
+    connection, headers and body together.
+    """
+
+    deadline: float
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        # urllib detaches ``sock`` once the headers are read; the body still comes through it
+        self._watched_socket = self.sock  # type: ignore[attr-defined]
+        remaining = max(self.deadline - time.monotonic(), 0.0)
+        self._watchdog = threading.Timer(remaining, self._expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def _expire(self) -> None:
+        with contextlib.suppress(OSError):
+            self._watched_socket.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Close; the watchdog stays until the deadline (urllib closes before the body)."""
+        super().close()  # type: ignore[misc]
+
+
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.deadline = deadline
+
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.deadline = deadline
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    """Opens watched connections (:class:`_Watched`) and keeps them, to stop their watchdogs."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.connections: list[_Watched] = []
+
+    def _connection(self, kind: type, *args: object, **kwargs: object) -> _Watched:
+        connection = kind(*args, deadline=self.deadline, **kwargs)
+        self.connections.append(connection)
+        return connection
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(self._connection, _WatchedHTTP), req)
+
+    def stop(self) -> None:
+        """The exchange is over: no watchdog is needed any more."""
+        for connection in self.connections:
+            watchdog = getattr(connection, "_watchdog", None)
+            if watchdog is not None:
+                watchdog.cancel()
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    """The same for HTTPS."""
+
+    def __init__(self, deadline: float, watched: _DeadlineHTTPHandler) -> None:
+        super().__init__()
+        self.watched = watched
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(
+            functools.partial(self.watched._connection, _WatchedHTTPS),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
+
+
 _TRANSIENT_STATUSES = (502, 503, 504)
 _RESULTS_TYPES = ("application/sparql-results+json", "application/json")
 _GRAPH_TYPES = ("text/turtle", "application/x-turtle", "application/n-triples", "text/plain")
@@ -501,6 +650,7 @@ class RemoteStore:
         password: str | None = None,
         timeout: float = 30.0,
         allow_service: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         endpoint, in_url = _split_credentials(endpoint, "endpoint")
         if update_endpoint:
@@ -515,6 +665,7 @@ class RemoteStore:
             self._auth = in_url or in_update_url
         self._timeout = timeout
         self.allow_service = allow_service
+        self.max_answer_bytes = max_answer_bytes
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.location!r})"
@@ -522,6 +673,7 @@ class RemoteStore:
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
         check_query(text, allow_service=self.allow_service)
+        check_timeout(timeout)
         form = query_form(text)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         accept = (
@@ -625,16 +777,46 @@ class RemoteStore:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        with _OPENER.open(request, timeout=remaining) as response:
-            kind = response.headers.get_content_type() if response.headers["Content-Type"] else None
-            chunks = []
-            while chunk := response.read1(65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
+        watched = _DeadlineHTTPHandler(deadline)
+        opener = urllib.request.build_opener(
+            _NoRedirect, watched, _DeadlineHTTPSHandler(deadline, watched)
+        )
+        try:
+            with opener.open(request, timeout=remaining) as response:
+                kind = (
+                    response.headers.get_content_type()
+                    if response.headers["Content-Type"]
+                    else None
+                )
+                if response.length is not None and response.length > self.max_answer_bytes:
+                    raise self._too_large(url)
+                chunks, size = [], 0
+                while chunk := response.read1(65536):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_answer_bytes:
+                        raise self._too_large(url)
+                    if time.monotonic() >= deadline:
+                        raise TimeoutError
+                if time.monotonic() >= deadline:
                     raise TimeoutError
-            if response.length:  # the connection closed before the announced length
-                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+                if response.length:  # the connection closed before the announced length
+                    raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        except _Refused:
+            raise
+        except Exception:
+            if time.monotonic() >= deadline:  # the watchdog closed the connection
+                raise TimeoutError from None
+            raise
+        finally:
+            watched.stop()
         return kind, b"".join(chunks)
+
+    def _too_large(self, url: str) -> _Refused:
+        return _Refused(
+            f"endpoint {url} answered more than {self.max_answer_bytes / 2**20:g} MiB, the most "
+            "cph-kg reads (--max-answer-mb): ask for less (LIMIT, a narrower query)"
+        )
 
     def _token(self) -> str:
         assert self._auth is not None

@@ -87,9 +87,7 @@ def conforms(kg: KnowledgeGraph, convention: str) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(FORGERIES))
-def test_a_load_refuses_what_only_cph_kg_writes(
-    validated: Path, tmp_path: Path, name: str
-) -> None:
+def test_a_load_refuses_what_only_cph_kg_writes(validated: Path, tmp_path: Path, name: str) -> None:
     text, words = FORGERIES[name]
     path = tmp_path / "forged.ttl"
     path.write_text(PREFIXES + text, encoding="utf-8")

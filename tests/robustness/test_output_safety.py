@@ -1,4 +1,4 @@
-r"""What cph-kg writes cannot command the terminal or the spreadsheet that shows it, nor clobber a path.
+r"""What cph-kg writes cannot command a terminal or a spreadsheet, nor clobber what is at a path.
 
 The attack run printed literals holding OSC and CSI sequences raw (``\e]52;c;…\a`` writes the
 clipboard) in tables and text reports, wrote ``=cmd|…``, ``+…`` and ``@…`` into CSV as they
@@ -119,7 +119,7 @@ def test_convert_csv_neutralises_formulas_and_reads_back_the_same(
     assert rows[0]["title"] == title
 
 
-# --- -o FILE ----------------------------------------------------------------------------------------
+# --- -o FILE --------------------------------------------------------------------------------
 
 
 def _convert_to(output: Path) -> object:

@@ -16,6 +16,7 @@ from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
 from cph_kg.output_safety import printable
 from cph_kg.rdfio import FORMAT_NAMES
+from cph_kg.store import MAX_ANSWER_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,12 +40,21 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def location(_ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--location``: a folder's path; an empty one is refused (it would mean the current one)."""
+    if value is None:
+        return None
+    if not value:
+        raise click.BadParameter("is empty: name the store's folder", param=param)
+    return Path(value)
+
+
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--location`` for the embedded store, or ``--endpoint`` and credentials for a remote one."""
     decorators = [
         click.option(
             "--location",
-            type=click.Path(file_okay=False, path_type=Path),
+            callback=location,
             envvar=ENV_STORE,
             help=f"Directory of the embedded store [env {ENV_STORE}; "
             "default ~/.local/share/cph-kg/store].",
@@ -71,6 +81,15 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
             envvar="CPH_KG_PASSWORD",
             help="HTTP basic-auth password [env CPH_KG_PASSWORD; prefer it to the option].",
         ),
+        click.option(
+            "--max-answer-mb",
+            type=click.FloatRange(min=0, min_open=True, max=64 * 1024),
+            default=MAX_ANSWER_BYTES / 2**20,
+            show_default=True,
+            envvar="CPH_KG_MAX_ANSWER_MB",
+            help="The largest answer read from the endpoint, in MiB (parsed, it takes about six "
+            "times as much memory) [env CPH_KG_MAX_ANSWER_MB].",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -86,6 +105,7 @@ def open_graph(
     create: bool = True,
     read_only: bool = False,
     allow_service: bool = False,
+    max_answer_mb: float = MAX_ANSWER_BYTES / 2**20,
 ) -> KnowledgeGraph:
     """The knowledge graph the store options designate (``read_only`` for reading commands)."""
     return KnowledgeGraph.open(
@@ -97,6 +117,7 @@ def open_graph(
         create=create,
         read_only=read_only,
         allow_service=allow_service,
+        max_answer_bytes=int(max_answer_mb * 2**20),
     )
 
 

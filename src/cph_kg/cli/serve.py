@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from cph_kg.cli.options import user_errors
+from cph_kg.cli.options import location, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, default_store_path
 from cph_kg.store import hold_lock
@@ -131,7 +131,7 @@ def supervise(argv: list[str], host: str, port: int, lock_fd: int) -> int:
 @click.command("serve")
 @click.option(
     "--location",
-    type=click.Path(file_okay=False, path_type=Path),
+    callback=location,
     envvar=ENV_STORE,
     help=f"Directory of the embedded store [env {ENV_STORE}].",
 )

@@ -278,11 +278,22 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
 
 def to_graph(path: Path, document: dict[str, Any]) -> Graph:
     """The RDF of a checked document: JSON-LD with the bundled context."""
+    return to_graphs(path, [document])
+
+
+def _node(document: dict[str, Any]) -> dict[str, Any]:
     data = dict(document)
     data.setdefault("type", "Convention")
     data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
     data["date"] = document["date"].isoformat()
-    data["@context"] = context()
+    return data
+
+
+def to_graphs(path: Path, documents: list[dict[str, Any]]) -> Graph:
+    """The RDF of checked documents, read as one JSON-LD document (its context read once)."""
+    if not documents:
+        return Graph()
+    data = {"@context": context(), "@graph": [_node(document) for document in documents]}
     graph = Graph()
     try:
         graph.parse(data=json.dumps(data, default=str), format="json-ld")

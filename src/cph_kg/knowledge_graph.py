@@ -196,11 +196,13 @@ class KnowledgeGraph:
 
         Every file is read and parsed before anything is written; a bad file raises
         :class:`~cph_kg.errors.InputError` and the conventions are left as they were. The
-        bundled graphs (ontology, shapes, legal and reference data) are written first when the
-        store does not hold this version of them (:meth:`refresh_law`), so a store always holds
-        the law of the installed cph-kg. With ``replace``, ``graph`` is emptied first, in the
-        same transaction as the new triples. A CSV bulk file is the exception to all or
-        nothing: its good rows load and its bad rows come back in the report's ``skipped``.
+        bundled graphs (ontology, shapes, legal and reference data) are written too when the
+        store does not hold this version of them, so a store always holds the law of the
+        installed cph-kg, in the same transaction as the files: a load killed at any moment
+        leaves the store as it was (a fresh one empty) or loaded. With ``replace``, ``graph``
+        is emptied first, in the same transaction as the new triples. A CSV bulk file is the
+        exception to all or nothing: its good rows load and its bad rows come back in the
+        report's ``skipped``.
         """
         if not is_absolute_iri(str(graph)):
             raise CphKgError(
@@ -216,8 +218,9 @@ class KnowledgeGraph:
                 skipped += left_out
                 document = Document(document.path, rows.serialize(format="nt"), "nt")
             documents.append(document)
-        written = self.refresh_law()
-        written[graph] = self.store.add_documents(documents, graph, replace)
+        law = self._law_to_write()
+        written = {name: len(content) for name, content in law.items()}
+        written[graph] = self.store.add_documents(documents, graph, replace, law)
         return LoadReport(written, skipped)
 
     def refresh_law(self) -> dict[URIRef, int]:
@@ -226,6 +229,13 @@ class KnowledgeGraph:
         One atomic write of its own: if a crash follows it, the store holds the installed law
         and the conventions it had, a consistent state.
         """
+        graphs = self._law_to_write()
+        if graphs:
+            self.store.write(graphs, replace=list(graphs))
+        return {name: len(g) for name, g in graphs.items()}
+
+    def _law_to_write(self) -> dict[URIRef, Graph]:
+        """The bundled law graphs, or nothing if the store holds this very law already."""
         answer = self.store.query(
             "PREFIX dct: <http://purl.org/dc/terms/> ASK { "
             + " ".join(
@@ -234,11 +244,7 @@ class KnowledgeGraph:
             )
             + " }"
         )
-        if answer == Boolean(True):
-            return {}
-        graphs = bundled_graphs()
-        self.store.write(graphs, replace=list(graphs))
-        return {name: len(g) for name, g in graphs.items()}
+        return {} if answer == Boolean(True) else bundled_graphs()
 
     def import_codes(
         self, folders: Sequence[Path], progress: Callable[[Record], None] | None = None

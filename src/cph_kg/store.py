@@ -71,11 +71,17 @@ class Store(Protocol):
         """Make ``graph`` hold exactly ``triples``, atomically."""
         ...
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
         """Parse every document, then add all to ``graph`` in one atomic write.
 
-        With ``replace`` the graph is emptied first, in the same write. Returns the number of
-        triples added.
+        With ``replace`` the graph is emptied first, in the same write; ``law`` graphs replace
+        the stored ones in that same write. Returns the number of triples added to ``graph``.
         """
         ...
 
@@ -108,6 +114,17 @@ def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str
 
 
 # --- the embedded store -----------------------------------------------------------------------
+
+
+def _named(name: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(name))
+
+
+def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
+    graph = Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
 
 
 def _answer(answer: object) -> QueryResult:
@@ -350,14 +367,23 @@ class EmbeddedStore:
             self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
             self._store.flush()
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
         """Parse with Oxigraph's own parsers, then add in one transaction.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
         syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
         anything is written. The named graphs of an N-Quads or TriG file are merged into
         ``graph``, as every other document's triples are. A plain load is one
-        ``extend`` (transactional); ``replace`` is one update that drops and inserts.
+        ``extend`` (transactional); ``replace``, or ``law`` graphs replacing stored ones, one
+        update that drops and inserts. The law goes in the same transaction as the documents,
+        so that a load killed at any moment leaves a fresh store empty or loaded, never with
+        the law alone.
         """
         target = ox.NamedNode(str(graph))
         quads: list[ox.Quad] = []
@@ -382,18 +408,25 @@ class EmbeddedStore:
             )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
+        law = law or {}
+        stored_law = [name for name in law if self._store.contains_named_graph(_named(name))]
         with self._writing():
-            if replace:
-                triples = ox.serialize(
-                    (ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-                    format=ox.RdfFormat.N_TRIPLES,
-                ).decode("utf-8")
+            if replace or stored_law:
+                drops = [graph] if replace else []
                 self._store.update(
-                    f"DROP SILENT GRAPH <{graph}> ;\n"
-                    f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
+                    " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in [*drops, *law])
+                    + (" ;\n" if drops or law else "")
+                    + write_request({graph: _rdflib_graph(quads), **law}, [])
                 )
             else:
-                self._store.extend(quads)
+                self._store.extend(
+                    quads
+                    + [
+                        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _named(name))
+                        for name, content in law.items()
+                        for s, p, o in content
+                    ]
+                )
             self._store.flush()
         return len(quads)
 
@@ -718,8 +751,14 @@ class RemoteStore:
             content.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         self.write({graph: content}, replace=[graph])
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
-        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA)."""
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included."""
         loaded = Graph()
         for document in documents:
             parsed = parse_document(document)
@@ -728,7 +767,8 @@ class RemoteStore:
                 (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in parsed),
             )
             loaded += parsed
-        self.write({graph: loaded}, replace=[graph] if replace else [])
+        law = law or {}
+        self.write({graph: loaded, **law}, replace=([graph] if replace else []) + list(law))
         return len(loaded)
 
     def graph_sizes(self) -> dict[str, int]:

@@ -22,7 +22,7 @@ import yaml
 from rdflib import RDF, BNode, Graph, URIRef
 
 from cph_kg import resources
-from cph_kg.errors import InputError
+from cph_kg.errors import CphKgError, InputError
 from cph_kg.limits import MAX_TERM_BYTES
 
 _CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
@@ -348,8 +348,14 @@ def to_document(graph: Graph) -> dict[str, Any]:
     nodes = compacted.get("@graph", [compacted])
     for node in nodes:
         node.pop("@context", None)
-    by_id = {node["id"]: node for node in nodes if "id" in node}
-    [convention] = [node for node in nodes if node.get("type") == "Convention"]
+    by_id = {node["id"]: node for node in nodes if "id" in node and not _is_convention(node)}
+    conventions = [node for node in nodes if _is_convention(node)]
+    if len(conventions) != 1:
+        raise CphKgError(
+            f"the convention is linked to {len(conventions) - 1} other convention(s) (as a "
+            "party?), which the authoring format cannot hold: write turtle or ntriples"
+        )
+    [convention] = conventions
     for key in ("centre",):
         if isinstance(convention.get(key), str) and convention[key] in by_id:
             convention[key] = by_id[convention[key]]
@@ -369,6 +375,12 @@ def to_document(graph: Graph) -> dict[str, Any]:
             convention["date"] = date.fromisoformat(convention["date"])
     order = {key: index for index, key in enumerate(CONVENTION_FIELDS)}
     return dict(sorted(convention.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _is_convention(node: dict[str, Any]) -> bool:
+    """Whether a compacted node is a convention (its type, or one of its types)."""
+    kind = node.get("type")
+    return "Convention" in (kind if isinstance(kind, list) else [kind])
 
 
 def to_yaml(graph: Graph) -> str:

@@ -67,8 +67,15 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     [document] = documents
     if fmt == "yaml":
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    as_json = {"@context": CONTEXT_IRI, **document, "date": document["date"].isoformat()}
-    return json.dumps(as_json, ensure_ascii=False, indent=2) + "\n"
+    as_json = {"@context": CONTEXT_IRI, **document}
+    return json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+
+
+def _json_value(value: object) -> str:
+    """A date as JSON-LD writes it (an ill-formed one is already the text it was)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _csv(documents: list[dict[str, Any]], raw: bool = False) -> str:

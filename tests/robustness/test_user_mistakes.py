@@ -356,3 +356,43 @@ def test_csv_rows_read_together_are_the_rows_read_one_by_one(tmp_path: Path) -> 
     kept, problems = read_rows(read_document(path))
     refused = [problem.line for problem in problems if "not an absolute IRI" in problem.problem]
     assert refused == [6] and len(kept) > 0
+
+
+# --- convert --------------------------------------------------------------------------------------
+
+DATE = '"2019-03-12"^^xsd:date'
+CONVERT_CASES = {
+    "ill-formed-date": (DATE, '"2019-13-45"^^xsd:date'),
+    "plain-date": (DATE, '"2019-03-12"'),
+    "two-dates": (DATE, f'{DATE}, "2020-01-01"^^xsd:date'),
+    "two-types": ("a cph:ConventionDeCooperation ;", "a cph:ConventionDeCooperation, cph:X ;"),
+    "itself-as-a-party": ("cph:party ", "cph:party conv:gironde-2019, "),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONVERT_CASES))
+@pytest.mark.parametrize("fmt", ["yaml", "json-ld", "csv"])
+def test_convert_never_raises_a_traceback(tmp_path: Path, case: str, fmt: str) -> None:
+    old, new = CONVERT_CASES[case]
+    path = tmp_path / "c.ttl"
+    path.write_text(CONFORMING.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
+    result = run("convert", path, "--to", fmt)
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output, result.output
+    if result.exit_code == 2:
+        assert result.stderr.count("\n") == 1
+
+
+def test_convert_follows_a_long_chain_of_blank_nodes_without_recursing(tmp_path: Path) -> None:
+    convention = "<https://w3id.org/cph-kg/convention/x>"
+    party = "<https://w3id.org/cph-kg/ontology#party>"
+    lines = [
+        f"{convention} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/cph-kg/ontology#ConventionDeCooperation> .",
+        f'{convention} <http://purl.org/dc/terms/identifier> "X" .',
+        f"{convention} {party} _:b0 .",
+        *(f"_:b{i} {party} _:b{i + 1} ." for i in range(50_000)),
+    ]
+    path = tmp_path / "chain.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("convert", path, "--to", "yaml")
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output, result.output[-300:]

@@ -190,7 +190,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             headers = {
                 name: value
                 for name, value in self.headers.items()
-                if name.lower() not in ("host", "connection", "origin", "keep-alive")
+                if name.lower() not in ("host", "connection", "origin", "keep-alive", "expect")
             }
             headers["Host"] = f"127.0.0.1:{backend.port}"
             connection.request(self.command, self.path, body=body or None, headers=headers)

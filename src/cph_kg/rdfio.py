@@ -127,14 +127,15 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     except OSError as error:
         reason = _OPEN_ERRORS.get(error.errno or 0, error.strerror or type(error).__name__)
         raise InputError(path, reason) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
         if stat.S_ISDIR(mode):
             raise InputError(path, "is a directory, not a file")
-        if not stat.S_ISREG(mode):
-            raise InputError(
-                path, "is not a regular file (a FIFO, a device or a socket): cph-kg reads files"
-            )
+        raise InputError(
+            path, "is not a regular file (a FIFO, a device or a socket): cph-kg reads files"
+        )
+    with os.fdopen(descriptor, "rb") as handle:
         try:
             raw = handle.read(limit + 1)
         except OSError as error:

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import RDF, BNode, Graph, URIRef
 
@@ -26,6 +27,7 @@ from cph_kg.errors import CphKgError, InputError
 from cph_kg.limits import MAX_TERM_BYTES
 
 _CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
+_OX_CONVENTION = ox.NamedNode(str(_CONVENTION))
 
 #: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
 CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
@@ -194,6 +196,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     """Every check a person can act on, in the order of the document."""
     _fields(path, document, CONVENTION_FIELDS, lines, ())
     _term_sizes(path, document, lines)
+    _iri_values(path, document, lines)
     for key in ("identifier", "date", "departement", "centre"):
         if document.get(key) is None:
             raise InputError(path, f"missing field {key!r}", lines.of(()))
@@ -289,6 +292,32 @@ def _node(document: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def json_ld_triples(path: Path, documents: list[dict[str, Any]]) -> list[ox.Triple]:
+    """The triples of checked documents, read as one JSON-LD document by Oxigraph.
+
+    Oxigraph's JSON-LD parser reads 10,000 rows in 0.5 s where rdflib's took 19 s; it is used
+    for the bulk format, whose values are all text (the tests compare its triples with
+    rdflib's). The same checks of IRIs apply.
+    """
+    data = {"@context": context(), "@graph": [_node(document) for document in documents]}
+    try:
+        quads = ox.parse(json.dumps(data, default=str).encode("utf-8"), ox.RdfFormat.JSON_LD)
+        triples = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
+    except (SyntaxError, ValueError) as error:
+        raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode) and _not_absolute(term.value):
+                raise InputError(path, _NOT_ABSOLUTE.format(shown(term.value)))
+        if (
+            isinstance(triple.subject, ox.BlankNode)
+            and triple.predicate.value == str(RDF.type)
+            and triple.object == _OX_CONVENTION
+        ):
+            raise InputError(path, "a convention needs an IRI (its id is a blank node)")
+    return triples
+
+
 def to_graphs(path: Path, documents: list[dict[str, Any]]) -> Graph:
     """The RDF of checked documents, read as one JSON-LD document (its context read once)."""
     if not documents:
@@ -312,6 +341,22 @@ _IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 
 
+_NOT_ABSOLUTE = (
+    "{} is not an absolute IRI (write a code such as centres:name, or a full http(s) IRI; "
+    "relative references are refused)"
+)
+
+
+def _not_absolute(iri: str) -> bool:
+    """Whether ``iri`` is no well-formed absolute IRI, or one a relative reference made."""
+    return bool(
+        _NOT_IN_IRI.search(iri)
+        or not _IRI_SCHEME.match(iri)
+        or iri.startswith("file:")
+        or _DOT_SEGMENT.search(iri)
+    )
+
+
 def _check_iris(path: Path, graph: Graph) -> None:
     """Every node of an authoring document is a well-formed absolute IRI, conventions above all.
 
@@ -322,17 +367,8 @@ def _check_iris(path: Path, graph: Graph) -> None:
     """
     for subject, predicate, value in graph:
         for term in (subject, predicate, value):
-            if isinstance(term, URIRef) and (
-                _NOT_IN_IRI.search(term)
-                or not _IRI_SCHEME.match(term)
-                or term.startswith("file:")
-                or _DOT_SEGMENT.search(term)
-            ):
-                raise InputError(
-                    path,
-                    f"{shown(str(term))} is not an absolute IRI (write a code such as "
-                    "centres:name, or a full http(s) IRI; relative references are refused)",
-                )
+            if isinstance(term, URIRef) and _not_absolute(term):
+                raise InputError(path, _NOT_ABSOLUTE.format(shown(str(term))))
         if isinstance(subject, BNode) and (predicate, value) == (RDF.type, _CONVENTION):
             raise InputError(path, "a convention needs an IRI (its id is a blank node)")
 
@@ -418,6 +454,31 @@ class _Lines:
                 if k.value == key:
                     return k.start_mark.line + 1
         return None
+
+
+#: Fields whose values are IRIs or codes (``caf:33``), in a convention or an organisation.
+_IRI_FIELDS = ("id", "departement", "centre", "signatories", "references", "presentIn", "manager")
+
+
+def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+    """No IRI or code holds a character no IRI may hold (``<x>``, a space, a quote…).
+
+    A JSON-LD processor drops a value that does not expand to an IRI, silently: the convention
+    would lose its centre or a party without a word. It is refused here, with its line.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*where, key), item) for key, item in value.items() if key in _IRI_FIELDS)
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and _NOT_IN_IRI.search(value):
+            raise InputError(
+                path,
+                f"{shown(value)} is not an absolute IRI or a code (caf:33, centres:name)",
+                lines.of(where),
+            )
 
 
 def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:

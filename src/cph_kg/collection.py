@@ -20,7 +20,7 @@ from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, load_document, read_document, read_rows
+from cph_kg.rdfio import Document, load_document, read_document, read_row_triples
 from cph_kg.reserved import refuse_reserved_in
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
@@ -93,11 +93,9 @@ class Collection:
         if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
             load_document(self.store, document, graph)  # the same checks as cph-kg load
         else:
-            parsed, skipped = read_rows(document)
+            parsed, skipped = read_row_triples(document)
             self.skipped += skipped
-            self.store.extend(
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
-            )
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
 
     def _check_files(self, files: list[Path]) -> None:
         """Each file holds a convention; no convention nor identifier is described twice.

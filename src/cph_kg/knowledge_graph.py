@@ -31,7 +31,7 @@ from cph_kg.codes.model import Record
 from cph_kg.collection import Collection
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.rdfio import Document, read_document, read_rows
+from cph_kg.rdfio import Document, read_document, read_row_triples
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
@@ -214,9 +214,10 @@ class KnowledgeGraph:
         for path in paths:
             document = read_document(Path(path), forced_format)
             if document.fmt == "csv":  # the good rows load; the bad ones are reported
-                rows, left_out = read_rows(document)
+                rows, left_out = read_row_triples(document)
                 skipped += left_out
-                document = Document(document.path, rows.serialize(format="nt"), "nt")
+                text = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                document = Document(document.path, text, "nt")
             documents.append(document)
         law = self._law_to_write()
         written = {name: len(content) for name, content in law.items()}

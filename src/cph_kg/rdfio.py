@@ -37,8 +37,14 @@ from rdflib.term import Node
 from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
 from cph_kg.limits import MAX_TERM_BYTES
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, QUAD_FORMATS, syntax_error, to_rdflib
-from cph_kg.spreadsheet import read_csv
+from cph_kg.oxigraph_terms import (
+    OXIGRAPH_FORMATS,
+    QUAD_FORMATS,
+    syntax_error,
+    to_oxigraph,
+    to_rdflib,
+)
+from cph_kg.spreadsheet import read_csv, read_csv_triples
 
 #: File extensions and the rdflib parser each one selects.
 FORMATS_BY_SUFFIX: dict[str, str] = {
@@ -354,6 +360,15 @@ def _rdflib_term(path: Path, term: object) -> Node:
     if isinstance(term, ox.Triple):
         raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
     return to_rdflib(term)  # type: ignore[return-value]
+
+
+def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputError]]:
+    """:func:`read_rows` as Oxigraph triples, built without rdflib terms for the bulk format."""
+    if document.fmt == "csv":
+        return read_csv_triples(document.path, document.text)
+    graph = parse_document(document)
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+    return triples, []
 
 
 def read_rows(document: Document) -> tuple[Graph, list[InputError]]:

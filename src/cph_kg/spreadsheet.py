@@ -16,11 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from cph_kg.authoring import check, shown, suggest, to_graph, to_graphs
+from cph_kg.authoring import check, json_ld_triples, shown, suggest
 from cph_kg.errors import InputError
 from cph_kg.output_safety import from_spreadsheet_cell
+from cph_kg.oxigraph_terms import to_rdflib
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
 COLUMNS = (
@@ -56,6 +58,22 @@ class _Row:
 
 
 def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, list[InputError]]:
+    """The conventions of the good rows as an rdflib graph, and one error per bad row.
+
+    See :func:`read_csv_triples`, which the commands use (it builds no rdflib terms).
+    """
+    triples, problems = read_csv_triples(path, text, today)
+    graph = Graph()
+    for triple in triples:
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph, problems
+
+
+def read_csv_triples(
+    path: Path, text: str, today: date | None = None
+) -> tuple[list[ox.Triple], list[InputError]]:
     """The conventions of the good rows, and one error per bad row (with its line).
 
     A file whose structure is broken (a quote never closed, a field past the csv module's
@@ -97,34 +115,38 @@ def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, l
             seen[identifier] = line
         except InputError as error:
             problems.append(error)
-    graph, late = _graph_of(path, rows)
+    triples, late = _triples_of(path, rows)
     problems = sorted(problems + late, key=lambda problem: problem.line or 0)
-    if len(graph) == 0 and problems:
+    if not triples and problems:
         raise problems[0]
-    if len(graph) == 0:
+    if not triples:
         raise InputError(path, "holds no row")
-    return graph, problems
+    return triples, problems
 
 
-def _graph_of(path: Path, rows: list[tuple[int, dict[str, Any]]]) -> tuple[Graph, list[InputError]]:
+def _triples_of(
+    path: Path, rows: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[ox.Triple], list[InputError]]:
     """The RDF of the checked rows, read as one JSON-LD document; and the rows refused then.
 
-    One document for all rows: the JSON-LD processor reads the context once instead of once per
-    row, which made CSV input ten times slower than Turtle. Should the whole fail (a value
-    the checks let through and JSON-LD refuses, an IRI that is not one), each row is read on
-    its own, so that every bad row is named with its line and the good ones are kept.
+    One document for all rows, read by Oxigraph's JSON-LD parser: rdflib's processed the
+    context once per row and built Python terms for every triple, which made CSV input ten
+    times slower than Turtle (the triples are the same: ``tests/robustness/
+    test_user_mistakes.py`` compares them with rdflib's, row by row). Should the whole fail (a
+    value the checks let through and JSON-LD refuses, an IRI that is not one), each row is read
+    on its own, so that every bad row is named with its line and the good ones are kept.
     """
     try:
-        return to_graphs(path, [document for _, document in rows]), []
+        return json_ld_triples(path, [document for _, document in rows]), []
     except InputError:
         pass
-    graph, problems = Graph(), []
+    triples, problems = [], []
     for line, document in rows:
         try:
-            graph += to_graph(path, document)
+            triples += json_ld_triples(path, [document])
         except InputError as error:
             problems.append(InputError(path, error.problem, line))
-    return graph, problems
+    return triples, problems
 
 
 def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line: int) -> Any:

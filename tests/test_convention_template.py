@@ -91,8 +91,13 @@ def test_in_mayotte_the_caf_role_is_reported_unknown() -> None:
     assert "cssm:976 (Caisse de sécurité sociale de Mayotte) — role inferred" in text
 
 
-def test_before_2024_france_travail_is_named_pole_emploi() -> None:
-    assert signatories(template("33", date(2019, 3, 12))) == "signatories: [pe:33, caf:33, cpam:33]"
+def test_france_travail_is_one_unit_named_as_on_the_templates_date() -> None:
+    """One organisation renamed: the same code, the name of the day in the comment."""
+    before = template("33", date(2019, 3, 12))
+    assert signatories(before) == "signatories: [ft:33, caf:33, cpam:33]"
+    assert "#   Pôle emploi: ft:33 (Pôle emploi (Gironde))" in before
+    after = template("33", date(2024, 1, 1))
+    assert "#   Pôle emploi: ft:33 (France Travail (Gironde))" in after
 
 
 @pytest.mark.parametrize("departement", ["59", "971", "48", "976", "2A"])

@@ -9,6 +9,7 @@ new`` pre-fills a convention from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from rdflib import RDF, Graph, URIRef
@@ -43,6 +44,14 @@ class Holder:
     label: str
     certainty: str  # "Attested" or "Inferred"
     present_in: tuple[str, ...]  # INSEE codes of every département it is present in
+    names: tuple[tuple[str, date | None, date | None], ...] = ()  # dated names: label, from, until
+
+    def name_on(self, day: date) -> str:
+        """The name it bore on ``day`` (its dated names), else its name."""
+        for label, start, end in self.names:
+            if (start is None or start <= day) and (end is None or day <= end):
+                return label
+        return self.label
 
     @property
     def home(self) -> str:
@@ -83,6 +92,20 @@ def _text(graph: Graph, node: URIRef, prop: URIRef, lang: str) -> str:
     return str(values[0]) if values else ""
 
 
+def _dated_names(graph: Graph, body: URIRef) -> tuple[tuple[str, date | None, date | None], ...]:
+    names = []
+    for node in graph.objects(body, CPH.datedName):
+        start, end = graph.value(node, CPH.validFrom), graph.value(node, CPH.validUntil)
+        names.append(
+            (
+                _text(graph, node, SKOS.prefLabel, "fr"),
+                start.toPython() if start is not None else None,
+                end.toPython() if end is not None else None,
+            )
+        )
+    return tuple(sorted(names, key=lambda n: (n[1] or date.min, n[0])))
+
+
 def roles_in(departement: str) -> list[RoleInDepartement]:
     """The three roles in ``departement`` (an INSEE code), in the order R. 349-2, I names them."""
     graph = reference_graph()
@@ -109,6 +132,7 @@ def roles_in(departement: str) -> list[RoleInDepartement]:
                             str(d).rsplit("/", 1)[-1] for d in graph.objects(body, CPH.presentIn)
                         )
                     ),
+                    names=_dated_names(graph, body),
                 )
             )
         unknown = next(

@@ -99,8 +99,8 @@ def template(departement: str, today: date) -> str:
 
     For each role R. 349-2, I names, the bodies present in the département that play it: all of
     them when there are several (any one satisfies the text), a comment when the sources
-    identify none. Pôle emploi / France Travail is named as it was called on the template's
-    date (``ft:NN`` from 1 January 2024, ``pe:NN`` before).
+    identify none. France Travail's unit is ``ft:NN`` whatever the date (one organisation,
+    renamed); the comment gives the name it bore on the template's date.
     """
     roles = roles_in(departement)
     departements = Graph()
@@ -111,9 +111,8 @@ def template(departement: str, today: date) -> str:
     for role in roles:
         lines += _role_comment(role, departement, today)
         for holder in role.holders:
-            code = _dated_code(holder.code, today)
-            if code not in codes:
-                codes.append(code)
+            if holder.code not in codes:
+                codes.append(holder.code)
     text = (resources.root() / "data" / "templates" / "convention.yaml").read_text("utf-8")
     return text.format(
         departement=departement,
@@ -124,17 +123,6 @@ def template(departement: str, today: date) -> str:
     )
 
 
-#: The day Pôle emploi's name became France Travail (data/reference/france-travail.ttl).
-RENAMED = date(2024, 1, 1)
-
-
-def _dated_code(code: str, today: date) -> str:
-    """France Travail's unit under the name it bore on ``today`` (``pe:`` before 2024)."""
-    if code.startswith("ft:") and today < RENAMED:
-        return "pe:" + code.removeprefix("ft:")
-    return code
-
-
 def _role_comment(role: RoleInDepartement, departement: str, today: date) -> list[str]:
     """The comment lines that present one role's bodies in the template."""
     head = f"#   {role.label}:"
@@ -143,7 +131,7 @@ def _role_comment(role: RoleInDepartement, departement: str, today: date) -> lis
         return [head + " not identified by cph-kg's sources.", *_wrapped(reason, "#     ")]
     if len(role.holders) == 1:
         [holder] = role.holders
-        return [f"{head} {_dated_code(holder.code, today)} ({holder.label}){_noted(holder)}"]
+        return [f"{head} {holder.code} ({holder.name_on(today)}){_noted(holder)}"]
     lines = [
         f"{head} {len(role.holders)} bodies play this role here; any one of them satisfies the"
         " text:"
@@ -151,8 +139,7 @@ def _role_comment(role: RoleInDepartement, departement: str, today: date) -> lis
     for holder in role.holders:
         elsewhere = [code for code in holder.present_in if code != departement]
         where = f"; also present in {', '.join(elsewhere)}" if elsewhere else ""
-        code = _dated_code(holder.code, today)
-        lines.append(f"#     {code} ({holder.label}{where}){_noted(holder)}")
+        lines.append(f"#     {holder.code} ({holder.name_on(today)}{where}){_noted(holder)}")
     return lines
 
 

@@ -120,7 +120,8 @@ class ReferenceGraphs:
 
     The provenance (directory records, and which body each was grouped into) sits in a
     sub-folder: validation and the store load ``data/reference/*.ttl``, and judging a convention
-    needs the bodies, not the 2,852 records they come from.
+    needs the bodies, not the 2,852 records they come from; every triple loaded is also one more
+    for a reasoner run over the law (owlrl's OWL 2 RL closure grows faster than the graph).
     """
 
     bodies: Graph
@@ -133,8 +134,8 @@ class ReferenceGraphs:
         return {
             "bodies.ttl": self.bodies,
             "france-travail.ttl": self.france_travail,
-            "provenance/dila-2016-records.ttl": self.records,
             "legal-bases.ttl": self.legal_bases,
+            "provenance/dila-2016-records.ttl": self.records,
         }
 
 
@@ -349,11 +350,13 @@ class Writer:
         g.add((node, RDFS.label, fr(direction.name)))
         g.add((node, ORG.classification, concept))
         g.add((node, ORG.unitOf, institution))
-        g.add((node, CPH.siret, Literal(direction.siret)))
         g.add((node, CPH.safirCode, Literal(direction.safir)))
+        # The SIRET and address are the establishment's where the direction sits (org:Site):
+        # several directions share a SIRET, so it identifies no direction.
         site = BNode(f"{_tag(node)}-site")
         g.add((node, ORG.hasPrimarySite, site))
         g.add((site, RDF.type, ORG.Site))
+        g.add((site, CPH.siret, Literal(direction.siret)))
         g.add((site, RDFS.label, fr(direction.address)))
         g.add((node, DCTERMS.source, iri(self.rules.datasets["directions"].iri)))
         if direction.kind == "DT" and not direction.covers:

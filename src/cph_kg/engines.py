@@ -11,9 +11,11 @@ files, is a third, independent implementation (Java, Debian's ``libapache-jena-j
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -49,25 +51,76 @@ class CompiledEngine:
         self.checks: list[Check] = compile_shapes(shapes)
 
     def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
-        """One query per check; each row is one result."""
+        """One query per check, run on every core; each row is one result.
+
+        The focus nodes of the shapes (the conventions, the parties…) are found once per
+        distinct target and written into a scratch graph of the store, which the checks read
+        instead of each finding them again; the graph is removed before returning. Oxigraph
+        evaluates a query without holding Python's lock, so the checks run in a few threads at
+        once; their rows are read back here, each distinct term converted once.
+        """
+        queries = self._with_focus_graph(store)
+        terms: dict[object, Node | None] = {}
+
+        def term(value: object) -> Node | None:
+            known = terms.get(value, _MISSING)
+            if known is _MISSING:
+                known = terms[value] = to_rdflib(value)
+            return known  # type: ignore[return-value]
+
         found: list[Result] = []
-        for check in self.checks:
-            rows = store.query(check.query, use_default_graph_as_union=True)
-            reports_value = "value" in {variable.value for variable in rows.variables}
-            for row in rows:
-                found.append(
-                    Result(
-                        focus=to_rdflib(row["this"]),  # type: ignore[arg-type]
-                        shape=check.shape,
-                        component=check.component,
-                        severity=check.severity,
-                        path=check.path,
-                        value=to_rdflib(row["value"]) if reports_value else None,
-                    )
-                )
-            if progress is not None:
-                progress(1, len(self.checks))
+        try:
+            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+                answers = pool.map(lambda query: _rows(store, query), queries)
+                for check, rows in zip(self.checks, answers, strict=True):
+                    for focus, value in rows:
+                        found.append(
+                            Result(
+                                focus=term(focus),  # type: ignore[arg-type]
+                                shape=check.shape,
+                                component=check.component,
+                                severity=check.severity,
+                                path=check.path,
+                                value=term(value),
+                            )
+                        )
+                    if progress is not None:
+                        progress(1, len(self.checks))
+        finally:
+            store.remove_graph(_FOCUS_GRAPH)
         return found
+
+    def _with_focus_graph(self, store: ox.Store) -> list[str]:
+        """Each check's query reading its focus nodes from the focus graph, once it is filled."""
+        markers: dict[str, ox.NamedNode] = {}
+        for focus in sorted({check.focus for check in self.checks}):
+            marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
+            found = store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
+        return [
+            check.query.replace(
+                check.focus,
+                f"{{ GRAPH <{_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
+                f"<{_FOCUS_GRAPH.value}> }} }}",
+                1,
+            )
+            for check in self.checks
+        ]
+
+
+def _rows(store: ox.Store, query: str) -> list[tuple[object, object]]:
+    """The (focus, value) rows of one check, as Oxigraph terms (value None if not reported)."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    if "value" in {variable.value for variable in solutions.variables}:
+        return [(row["this"], row["value"]) for row in solutions]
+    return [(row["this"], None) for row in solutions]
+
+
+#: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
+_WORKERS = min(4, os.cpu_count() or 1)
+_MISSING = object()
+#: The scratch graph holding each check's focus nodes while the checks run.
+_FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 
 
 class PyShaclEngine:

@@ -99,7 +99,7 @@ def test_injection_string_changes_nothing(cli) -> None:
         ),
         (["query", RQ / "cartesian.rq", "--timeout", "1"], "query timed out after 1 s"),
         (["query", RQ / "service.rq"], "SERVICE is not allowed"),
-        (["query", RQ / "any-convention.rq", "-o", "turtle"], "written as table, csv, tsv or json"),
+        (["query", RQ / "any-convention.rq", "-o", "turtle"], "table, csv, tsv, json or xml"),
         (
             ["query", RQ / "any-convention.rq", "--endpoint", "http://127.0.0.1:9/query"],
             "unreachable",
@@ -153,13 +153,28 @@ def test_export_to_a_file(cli, tmp_path: Path) -> None:
         "export",
         "--graph",
         "https://w3id.org/cph-kg/graph/conventions",
-        "--format",
-        "turtle",
         "-o",
+        "turtle",
+        "--out",
         target,
     )
     assert result.exit_code == 0
+    assert result.stderr == ""
     assert Graph().parse(target).isomorphic(Graph().parse(CONFORMING))
+
+
+def test_export_keeps_the_old_spellings_with_a_warning(cli, tmp_path: Path) -> None:
+    """``--format F -o FILE`` (before -o named a format) still works; -o FILE says what to write."""
+    cli("load", CONFORMING)
+    target = tmp_path / "conventions.nt"
+    graph = "https://w3id.org/cph-kg/graph/conventions"
+    result = cli("store", "export", "--graph", graph, "--format", "ntriples", "-o", target)
+    assert result.exit_code == 0, result.output
+    assert Graph().parse(target).isomorphic(Graph().parse(CONFORMING))
+    assert result.stderr.splitlines() == [
+        "cph-kg: warning: -o/--output now names a format (nquads, trig, turtle, ntriples); "
+        f"-o {target} is read as --out {target}, the spelling to use from now on"
+    ]
 
 
 def test_clear_asks_unless_yes(cli) -> None:

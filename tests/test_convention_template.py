@@ -121,7 +121,7 @@ def test_every_departement_has_a_template_with_each_role_or_its_unknown() -> Non
 
 def test_the_command_writes_the_template(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["convention", "new", "--departement", "2a", "--output", str(tmp_path / "t.yaml")]
+        main, ["convention", "new", "--departement", "2a", "--out", str(tmp_path / "t.yaml")]
     )
     assert result.exit_code == 0, result.output
     text = (tmp_path / "t.yaml").read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ def test_every_format_says_the_same_as_the_yaml(tmp_path: Path) -> None:
         ("csv", ".csv"),
     ]:
         target = tmp_path / f"converted{suffix}"
-        result = run("convert", EXAMPLE, "--to", fmt, "-o", target)
+        result = run("convert", EXAMPLE, "-o", fmt, "--out", target)
         assert result.exit_code == 0, (fmt, result.output)
         assert isomorphic(parse_file(target), original), fmt
 

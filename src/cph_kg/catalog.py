@@ -117,6 +117,11 @@ def load(path: Path) -> NamedQuery:
         text = read_bytes(path, MAX_QUERY_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(path, "is not a UTF-8 text file") from None
+    return parse(path, text)
+
+
+def parse(path: Path, text: str) -> NamedQuery:
+    """A query's text and header (``path`` names it: a file, ``-`` or ``--query``)."""
     title, description, parameters = path.stem, [], []
     in_description = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -175,7 +180,8 @@ def resolve(name_or_file: str) -> NamedQuery:
 
     A name is a lower-case word with hyphens, looked up only among the files of ``queries/``:
     ``../../etc/passwd`` or a name with a NUL byte is simply an unknown name, and a link in
-    ``queries/`` that leads out of it is refused before anything is read.
+    ``queries/`` that leads out of it is refused before anything is read. (The command line
+    also reads a query file of any extension: :func:`cph_kg.cli.query.query_from`.)
     """
     if name_or_file.endswith(".rq"):
         return load(Path(name_or_file))

@@ -278,14 +278,16 @@ class KnowledgeGraph:
 
     def query(
         self,
-        name_or_file: str,
+        name_or_file: str | NamedQuery,
         *,
         timeout: float | None = None,
         limit: int | None = None,
         **params: str,
     ) -> QueryResult:
-        """Run a named query (or a ``.rq`` file) with parameters bound as RDF terms."""
-        named = catalog.resolve(name_or_file)
+        """Run a named query (or a ``.rq`` file, or a parsed query) with parameters bound."""
+        named = (
+            name_or_file if isinstance(name_or_file, NamedQuery) else catalog.resolve(name_or_file)
+        )
         text = named.bind({key: str(value) for key, value in params.items()})
         return truncate(self.store.query(text, timeout=timeout), limit)
 

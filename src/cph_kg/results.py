@@ -13,13 +13,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from prettytable import PrettyTable
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from cph_kg.output_safety import json_safe, printable, spreadsheet_cell
 
-SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
+SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "json-ld")
 
 
@@ -88,10 +89,12 @@ def serialise(
         return result.graph.serialize(format=fmt)
     if output in GRAPH_FORMATS:
         raise ValueError(
-            f"a {type(result).__name__.lower()} result is written as table, csv, tsv or json"
+            f"a {type(result).__name__.lower()} result is written as table, csv, tsv, json or xml"
         )
     if output == "table":
         return _table(result, prefixes or {})
+    if output == "xml":
+        return _xml(result)
     if isinstance(result, Boolean):
         if output == "json":
             return json.dumps({"head": {}, "boolean": result.value}) + "\n"
@@ -115,6 +118,36 @@ def _rdflib_result(solutions: Solutions) -> Result:
         for row in solutions.rows
     ]
     return result
+
+
+#: Characters XML 1.0 cannot hold at all, even as a character reference.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML holds but a terminal obeys: written as character references.
+_RAW_IN_XML = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _xml(result: Solutions | Boolean) -> str:
+    """SPARQL Query Results XML Format (rdflib's writer, the W3C namespace).
+
+    A value holding a character XML 1.0 cannot carry (an escape, a NUL) is refused rather
+    than written as a document no XML parser reads; characters XML carries but a terminal
+    obeys (C1 controls, bidirectional overrides) are written as character references.
+    """
+    if isinstance(result, Boolean):
+        answer = Result("ASK")
+        answer.askAnswer = result.value
+    else:
+        for row in result.rows:
+            for value in row:
+                bad = _NOT_XML.search(str(value)) if value is not None else None
+                if bad:
+                    raise ValueError(
+                        f"a value holds U+{ord(bad.group()):04X}, which XML 1.0 cannot carry: "
+                        "write json, csv or tsv"
+                    )
+        answer = _rdflib_result(result)
+    text = answer.serialize(format="xml").decode("utf-8")
+    return _RAW_IN_XML.sub(lambda match: f"&#x{ord(match.group()):x};", text) + "\n"
 
 
 def _csv(solutions: Solutions, raw: bool = False) -> str:
@@ -153,26 +186,20 @@ def _tsv_term(term: Node) -> str:
 
 
 def _table(result: Solutions | Boolean, prefixes: dict[str, str]) -> str:
+    """A table for a terminal, drawn by prettytable, which measures cells in terminal columns.
+
+    Wide characters (CJK, emoji) take two columns and combining marks none: counted in
+    characters, they would push the borders out of line. Each cell is :func:`printable`, so a
+    newline in a literal is shown as an escape and a row stays one line.
+    """
     if isinstance(result, Boolean):
         return ("true" if result.value else "false") + "\n"
     namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-    cells = [[printable(_cell(value, namespaces)) for value in row] for row in result.rows]
-    widths = [
-        max([len(name) + 1] + [len(row[i]) for row in cells])
-        for i, name in enumerate(result.variables)
-    ]
-    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-    header = (
-        "| "
-        + " | ".join(f"?{n}".ljust(w) for n, w in zip(result.variables, widths, strict=True))
-        + " |"
-    )
-    body = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in cells
-    ]
+    table = PrettyTable([f"?{name}" for name in result.variables])
+    table.align = "l"
+    table.add_rows([[printable(_cell(value, namespaces)) for value in row] for row in result.rows])
     count = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-    return "\n".join([rule, header, rule, *body, rule, count]) + "\n"
+    return f"{table.get_string()}\n{count}\n"
 
 
 def _cell(value: Node | None, namespaces: list[tuple[str, str]]) -> str:

@@ -119,11 +119,11 @@ def test_convert_csv_neutralises_formulas_and_reads_back_the_same(
     assert rows[0]["title"] == title
 
 
-# --- -o FILE --------------------------------------------------------------------------------
+# --- --out FILE -------------------------------------------------------------------------------
 
 
 def _convert_to(output: Path) -> object:
-    return run("convert", CONFORMING, "--to", "ntriples", "-o", output)
+    return run("convert", CONFORMING, "-o", "ntriples", "--out", output)
 
 
 def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import click
+import yaml
 
-from cph_kg.cli.options import input_format_option, output_option, user_errors, whole_file
+from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.cli.options import (
+    format_option,
+    input_format_option,
+    out_option,
+    split_output,
+    user_errors,
+    write_text,
+)
 from cph_kg.convert import FORMATS, convert, template
+from cph_kg.errors import CphKgError
 from cph_kg.rdfio import parse_file
-
-
-def _write(text: str, output: Path | None) -> None:
-    with whole_file(output) as handle:
-        handle.write(text.encode("utf-8"))
 
 
 @click.command("convert")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@format_option(FORMATS, "Output format (required).", was_file=True)
+@click.option("--to", "fmt", type=click.Choice(FORMATS), help="The same as -o/--output.")
 @input_format_option
-@output_option
+@out_option
 @click.option(
     "--raw-csv",
     is_flag=True,
@@ -30,14 +37,25 @@ def _write(text: str, output: Path | None) -> None:
 )
 @user_errors
 def convert_command(
-    source: Path, fmt: str, forced_format: str | None, output: Path | None, raw_csv: bool
+    source: Path,
+    output: str | Path | None,
+    fmt: str | None,
+    forced_format: str | None,
+    out: Path | None,
+    raw_csv: bool,
 ) -> None:
     """Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.
 
     The input is read and checked like any file cph-kg validates; YAML and JSON-LD hold one
     convention, CSV one per row.
     """
-    _write(convert(parse_file(source, forced_format), fmt, raw_csv), output)
+    chosen, out = split_output(output, out)
+    if chosen and fmt and chosen != fmt:
+        raise CphKgError(f"-o {chosen} and --to {fmt} disagree: give one format")
+    chosen = chosen or fmt
+    if chosen is None:
+        raise CphKgError("name the output format: -o yaml|json-ld|csv|turtle|ntriples")
+    write_text(convert(parse_file(source, forced_format), chosen, raw_csv), out)
 
 
 @click.group("convention")
@@ -53,8 +71,19 @@ def convention_group() -> None:
     metavar="CODE",
     help="INSEE code of the centre's département: pre-fills its CAF, CPAM, France Travail.",
 )
-@output_option
+@format_option(
+    ("yaml", "json"),
+    "yaml: the commented template; json: the same fields as JSON (naming cph-kg's context).",
+    default="yaml",
+    was_file=True,
+)
+@out_option
 @user_errors
-def new_command(departement: str, output: Path | None) -> None:
-    """A commented YAML template of a convention de coopération."""
-    _write(template(departement.upper(), date.today()), output)
+def new_command(departement: str, output: str | Path, out: Path | None) -> None:
+    """A template of a convention de coopération, to fill in (commented YAML by default)."""
+    fmt, out = split_output(output, out)
+    text = template(departement.upper(), date.today())
+    if fmt == "json":
+        document = {"@context": CONTEXT_IRI, **yaml.safe_load(text)}
+        text = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+    write_text(text, out)

@@ -129,14 +129,6 @@ input_format_option = click.option(
     help="Syntax of the files (default: from each file's extension).",
 )
 
-#: ``--output`` of the commands that write a file.
-output_option = click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
-
 
 @contextlib.contextmanager
 def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
@@ -177,3 +169,94 @@ def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
 def shown_path(path: Path | str) -> str:
     """A path as an error line shows it: on one line, nothing a terminal obeys."""
     return printable(str(path))
+
+
+class LegacyFile(click.ParamType):
+    """``-o/--output FORMAT``, which in a few commands once named a file.
+
+    A value among the formats is the format; any other value, in a command where ``-o`` used
+    to name the output file, is still read as that file, with a deprecation warning on
+    standard error (``--out FILE`` is the new spelling). Elsewhere it is refused as click's
+    Choice refuses it.
+    """
+
+    name = "format"
+
+    def __init__(self, formats: tuple[str, ...] | list[str], was_file: bool) -> None:
+        self.formats = tuple(formats)
+        self.was_file = was_file
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """``[table|csv|…]``, as click shows a Choice."""
+        return "[" + "|".join(self.formats) + "]"
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        """The formats that start with what is typed."""
+        return [
+            click.shell_completion.CompletionItem(name)
+            for name in self.formats
+            if name.startswith(incomplete)
+        ]
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str | Path:
+        """The format, or (deprecated) the file an old ``-o FILE`` named."""
+        if isinstance(value, Path) or value in self.formats:
+            return value  # type: ignore[return-value]
+        if self.was_file and isinstance(value, str) and value:
+            click.echo(
+                f"cph-kg: warning: -o/--output now names a format ({', '.join(self.formats)}); "
+                f"-o {printable(value)} is read as --out {printable(value)}, the spelling to "
+                "use from now on",
+                err=True,
+            )
+            return Path(value)
+        self.fail(f"{value!r} is not one of {', '.join(map(repr, self.formats))}.", param, ctx)
+
+
+def format_option(
+    formats: tuple[str, ...] | list[str],
+    help: str,
+    default: str | None = None,
+    was_file: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output FORMAT``: the same meaning in every command (as in Jena's tools)."""
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        type=LegacyFile(formats, was_file),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+#: ``--out FILE`` of every command that writes something.
+out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file, whole or not at all (default: standard output).",
+)
+
+
+def split_output(output: str | Path | None, out: Path | None) -> tuple[str | None, Path | None]:
+    """The format and the file, once a deprecated ``-o FILE`` is read as ``--out FILE``."""
+    if isinstance(output, Path):
+        if out is not None:
+            raise CphKgError("-o names a format: give the file once, with --out FILE")
+        return None, output
+    return output, out
+
+
+def write_text(text: str, out: Path | None) -> None:
+    """``text`` to standard output, or to ``--out FILE`` whole (:func:`whole_file`)."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    with whole_file(out) as handle:
+        handle.write(text.encode("utf-8"))

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
-from cph_kg.catalog import NamedQuery, named_queries, resolve
-from cph_kg.cli.options import open_graph, store_options, user_errors
+from cph_kg.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
+from cph_kg.cli.options import (
+    format_option,
+    input_format_option,
+    open_graph,
+    out_option,
+    store_options,
+    user_errors,
+    write_text,
+)
 from cph_kg.errors import CphKgError
+from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
@@ -32,6 +44,50 @@ def _date_parameter(named: NamedQuery) -> str:
     raise CphKgError(f"query {named.name} has no date parameter (on, date or asOf) for --as-of")
 
 
+#: What a named query's name looks like (catalog's rule): anything else may be a file.
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def query_from(query: str | None, text: str | None) -> NamedQuery:
+    """The query to run: ``--query TEXT``, ``-`` (standard input), a named query or a file.
+
+    A name of ``queries/`` wins over a file of the same name in the current folder; any other
+    argument is read as a file, whatever its extension (``.rq``, ``.sparql``, ``.txt``), as
+    Jena's ``arq --query FILE`` does.
+    """
+    if text is not None:
+        if query is not None:
+            raise CphKgError("give the query once: QUERY or --query TEXT, not both")
+        return parse(Path("--query"), text)
+    if query is None:
+        raise CphKgError("give a QUERY (a name, a file, - for standard input) or --query")
+    if query == "-":
+        data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        if len(data) > MAX_QUERY_BYTES:
+            raise CphKgError(f"standard input: a query of more than {MAX_QUERY_BYTES} bytes")
+        try:
+            return parse(Path("<stdin>"), data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise CphKgError("standard input: the query is not UTF-8 text") from None
+    if _NAME.fullmatch(query) and query in named_queries():
+        return resolve(query)
+    if query.endswith(".rq") or Path(query).is_file():
+        return load(Path(query))
+    return resolve(query)  # an unknown name, said so
+
+
+def complete_query(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of QUERY: the named queries with their titles, then files."""
+    names = [
+        click.shell_completion.CompletionItem(name, help=named.title)
+        for name, named in named_queries().items()
+        if name.startswith(incomplete)
+    ]
+    return [*names, click.shell_completion.CompletionItem(incomplete, type="file")]
+
+
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for value in values:
@@ -43,7 +99,22 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("query")
-@click.argument("query")
+@click.argument("query", required=False, shell_complete=complete_query)
+@click.option(
+    "--query",
+    "-q",
+    "text",
+    metavar="TEXT",
+    help="The SPARQL query itself, instead of QUERY.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Query these files (repeatable), read into memory, instead of a store (as arq --data).",
+)
+@input_format_option
 @click.option(
     "--param",
     "-p",
@@ -52,14 +123,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="NAME=VALUE",
     help="A parameter of the query, bound as a typed RDF term (repeatable).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Choice([*SOLUTION_FORMATS, *GRAPH_FORMATS]),
-    default=None,
-    help="table (default for SELECT/ASK), csv, tsv, json (SPARQL 1.1 results); "
+@format_option(
+    [*SOLUTION_FORMATS, *GRAPH_FORMATS],
+    "table (default for SELECT/ASK), csv, tsv, json, xml (SPARQL 1.1 results); "
     "turtle (default for CONSTRUCT), ntriples, json-ld.",
 )
+@out_option
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
 @click.option(
     "--as-of",
@@ -87,9 +156,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @store_options
 @user_errors
 def query_command(
-    query: str,
+    query: str | None,
+    text: str | None,
+    data: tuple[Path, ...],
+    forced_format: str | None,
     params: tuple[str, ...],
     output: str | None,
+    out: Path | None,
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
@@ -97,19 +170,30 @@ def query_command(
     allow_service: bool,
     **store: str | None,
 ) -> None:
-    """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
+    """Run QUERY: a named query (see cph-kg queries), a query file, or - for standard input.
+
+    The query runs on the store (--location, --endpoint), or on the files --data names.
+    """
     bound = _parse_params(params)
-    named = resolve(query)  # an unknown name or a bad header fails before the store is opened
+    named = query_from(query, text)  # an unknown name or a bad header fails before any store
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
-    with open_graph(**store, read_only=True, allow_service=allow_service) as kg:
-        result = kg.query(query, timeout=timeout, limit=limit, **bound)
+    if data:
+        from cph_kg.file_store import FileStore
+
+        if store.get("endpoint"):
+            raise CphKgError("--data queries files: it does not go with --endpoint")
+        graph = KnowledgeGraph(FileStore(data, forced_format))
+    else:
+        graph = open_graph(**store, read_only=True, allow_service=allow_service)
+    with graph as kg:
+        result = kg.query(named, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
-        text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
-        click.echo(text, nl=False)
+        rendered = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
     except ValueError as error:
         raise CphKgError(str(error)) from None
+    write_text(rendered, out)
 
 
 @click.command("queries")

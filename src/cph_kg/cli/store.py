@@ -10,9 +10,11 @@ from rdflib import URIRef
 
 from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
+    format_option,
     input_format_option,
     open_graph,
-    output_option,
+    out_option,
+    split_output,
     store_options,
     user_errors,
     whole_file,
@@ -101,21 +103,38 @@ def clear_command(yes: bool, **store: str | None) -> None:
     click.echo(f"cleared {kg.store.location}")
 
 
+#: What ``store export`` writes: the whole dataset, or one graph (``--graph``).
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples")
+
+
 @store_group.command("export")
+@format_option(
+    EXPORT_FORMATS,
+    "nquads or trig for the whole dataset; turtle or ntriples with --graph.",
+    default="nquads",
+    was_file=True,
+)
 @click.option(
     "--format",
-    "fmt",
-    type=click.Choice(["nquads", "trig", "turtle", "ntriples"]),
-    default="nquads",
-    show_default=True,
-    help="nquads or trig for the whole dataset; turtle or ntriples with --graph.",
+    "old_format",
+    type=click.Choice(EXPORT_FORMATS),
+    hidden=True,
+    help="The old spelling of -o/--output (it meant the same: kept, without a warning).",
 )
 @click.option("--graph", metavar="IRI", help="Export only this named graph.")
-@output_option
+@out_option
 @store_options
 @user_errors
-def export_command(fmt: str, graph: str | None, output: Path | None, **store: str | None) -> None:
+def export_command(
+    output: str | Path,
+    old_format: str | None,
+    graph: str | None,
+    out: Path | None,
+    **store: str | None,
+) -> None:
     """Write the store's content in a standard RDF syntax."""
+    fmt, out = split_output(output, out)
+    fmt = old_format or fmt or "nquads"  # --format, the old spelling, meant the same
     target = URIRef(graph) if graph else None
     if graph and fmt in ("nquads", "trig"):
         fmt = "ntriples" if fmt == "nquads" else "turtle"
@@ -124,5 +143,5 @@ def export_command(fmt: str, graph: str | None, output: Path | None, **store: st
             raise CphKgError(
                 "export works on the embedded store; use the endpoint's own dump for a remote one"
             )
-        with whole_file(output) as handle:
+        with whole_file(out) as handle:
             kg.store.dump(handle, fmt, target)

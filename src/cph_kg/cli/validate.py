@@ -14,15 +14,21 @@ from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
+    format_option,
     input_format_option,
     open_graph,
+    out_option,
     store_options,
     user_errors,
+    write_text,
 )
 from cph_kg.output_safety import printable
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import ENGINES, Validator
+
+#: The report formats of ``validate`` (conventions, or any data with --shapes).
+REPORT_FORMATS = ("text", "json", "turtle")
 
 
 class _ProgressBar:
@@ -48,13 +54,12 @@ class _ProgressBar:
     help="Validate the example conventions shipped with cph-kg (in addition to FILES).",
 )
 @input_format_option
-@click.option(
-    "--output",
-    type=click.Choice(["text", "json", "turtle"]),
+@format_option(
+    REPORT_FORMATS,
+    "text for people, json for programs, turtle for the standard sh:ValidationReport.",
     default="text",
-    show_default=True,
-    help="text for people, json for programs, turtle for the standard sh:ValidationReport.",
 )
+@out_option
 @click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
@@ -97,6 +102,7 @@ def validate_command(
     examples: bool,
     forced_format: str | None,
     output: str,
+    out: Path | None,
     lang: str,
     fail_on: str,
     as_of: datetime | None,
@@ -122,11 +128,11 @@ def validate_command(
     else:
         raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":
-        click.echo(render.as_json(outcome, lang))
+        write_text(render.as_json(outcome, lang) + "\n", out)
     elif output == "turtle":
-        click.echo(render.as_turtle(outcome), nl=False)
+        write_text(render.as_turtle(outcome), out)
     else:
-        click.echo(render.as_text(outcome, lang))
+        write_text(render.as_text(outcome, lang) + "\n", out)
     for problem in outcome.skipped:
         click.echo(f"cph-kg: skipped {printable(str(problem))}", err=True)
     if outcome.skipped:

@@ -9,6 +9,9 @@ drawn by prettytable, so wide characters keep their borders in line; SPARQL XML 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -223,3 +226,50 @@ def test_query_data_and_standard_input_end_to_end(tmp_path: Path) -> None:
     missing = run_cph_kg("query", "-q", "ASK {}", "--data", tmp_path / "none.ttl")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
     assert "Traceback" not in missing.stderr
+
+
+# --- shell completion ----------------------------------------------------------------------------
+
+
+def completions(*words: str) -> list[str]:
+    """What bash would offer after ``cph-kg WORDS``, asked of click in this process."""
+    from click.shell_completion import BashComplete
+
+    complete = BashComplete(main, {}, "cph-kg", "_CPH_KG_COMPLETE")
+    return [item.value for item in complete.get_completions(list(words[:-1]), words[-1])]
+
+
+def test_completion_offers_the_named_queries_and_formats() -> None:
+    assert completions("query", "conventions-without-c") == [
+        "conventions-without-caf",
+        "conventions-without-cpam",
+        "conventions-without-c",  # and files of that name
+    ]
+    assert completions("query", "obligations", "-o", "x") == ["xml"]
+    assert "export" in completions("store", "")
+
+
+def test_completion_end_to_end_as_bash_asks_for_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "from cph_kg.cli import main; main(prog_name='cph-kg')"],
+        env={
+            **os.environ,
+            "_CPH_KG_COMPLETE": "bash_complete",
+            "COMP_WORDS": "cph-kg query article-",
+            "COMP_CWORD": "2",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "plain,article-versions" in done.stdout.splitlines()
+    source = subprocess.run(
+        [sys.executable, "-c", "from cph_kg.cli import main; main(prog_name='cph-kg')"],
+        env={**os.environ, "_CPH_KG_COMPLETE": "bash_source"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "_CPH_KG_COMPLETE=bash_complete" in source.stdout

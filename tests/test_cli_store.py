@@ -43,6 +43,23 @@ def test_load_then_info(cli) -> None:
     assert " triples in 5 graph(s) at " in info.output.splitlines()[-1]
 
 
+def test_load_counts_the_triples_it_adds(cli, tmp_path: Path) -> None:
+    """A triple two files share, or the store already holds, is not counted again."""
+    size = len(Graph().parse(CONFORMING))
+    copy = tmp_path / "copy.ttl"
+    copy.write_text(CONFORMING.read_text("utf-8"), encoding="utf-8")
+    graph = "<https://w3id.org/cph-kg/graph/conventions>"
+    first = cli("load", CONFORMING, copy)
+    assert first.exit_code == 0, first.output
+    assert f"{size:>8} triples added  {graph}" in first.output.splitlines()
+    again = cli("load", copy)
+    assert f"{0:>8} triples added  {graph}" in again.output.splitlines()
+    replaced = cli("load", "--replace", copy)
+    assert f"{size:>8} triples added  {graph}" in replaced.output.splitlines()
+    info = cli("store", "info").output
+    assert f"{size:>8} triples  {graph}" in info.splitlines()
+
+
 def test_a_bad_file_loads_nothing(cli) -> None:
     cli("load", CONFORMING)
     before = cli("store", "info").output
@@ -180,6 +197,8 @@ def test_export_keeps_the_old_spellings_with_a_warning(cli, tmp_path: Path) -> N
 def test_clear_asks_unless_yes(cli) -> None:
     cli("load", CONFORMING)
     assert cli("store", "clear").exit_code == 1  # no confirmation on empty input: aborted
+    assert "--yes" in cli("store", "clear", "--help").output
+    assert "--yes" in cli("store", "--help").output  # the summary says how not to be asked
     assert cli("store", "clear", "--yes").exit_code == 0
     assert "0 triples in 0 graph(s)" in cli("store", "info").output
 

@@ -66,6 +66,8 @@ def test_load_and_validate_through_sparql_update(tmp_path: Path) -> None:
         remote = KnowledgeGraph.open(endpoint=url)
         report = remote.load([CONFORMING])
         assert remote.info()[str(CONVENTIONS_GRAPH)] == report.written[CONVENTIONS_GRAPH]
+        again = remote.load([CONFORMING])  # the same triples: none added
+        assert again.written[CONVENTIONS_GRAPH] == 0
         outcome = remote.validate()
         assert outcome.conforms
         assert remote.query(str(RQ / "any-convention.rq")) == Boolean(True)

@@ -101,7 +101,7 @@ def bundled_graphs() -> dict[URIRef, Graph]:
 
 @dataclass
 class LoadReport:
-    """What a load wrote (triples per named graph) and the bulk-file rows it left out."""
+    """What a load added (new triples per named graph) and the bulk-file rows it left out."""
 
     written: dict[URIRef, int]
     skipped: list[InputError] = field(default_factory=list)

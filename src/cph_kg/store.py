@@ -374,7 +374,10 @@ class EmbeddedStore:
         replace: bool,
         law: dict[URIRef, Graph] | None = None,
     ) -> int:
-        """Parse with Oxigraph's own parsers, then add in one transaction.
+        """Parse with Oxigraph's own parsers, then add in one transaction; the triples added.
+
+        The count is of triples the graph did not hold: a triple that two files (or the store
+        and a file) share is counted once, or not at all.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
         syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
@@ -410,7 +413,12 @@ class EmbeddedStore:
                 raise InputError(document.path, "contains no RDF triples")
         law = law or {}
         stored_law = [name for name in law if self._store.contains_named_graph(_named(name))]
+        quads = list(dict.fromkeys(quads))  # a triple in two files is one triple
         with self._writing():
+            # counted before writing, under the writer's lock: what this load adds
+            added = (
+                len(quads) if replace else sum(1 for quad in quads if quad not in self._store)
+            )
             if replace or stored_law:
                 drops = [graph] if replace else []
                 self._store.update(
@@ -428,7 +436,7 @@ class EmbeddedStore:
                     ]
                 )
             self._store.flush()
-        return len(quads)
+        return added
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, read from the store's quads."""
@@ -758,7 +766,11 @@ class RemoteStore:
         replace: bool,
         law: dict[URIRef, Graph] | None = None,
     ) -> int:
-        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included."""
+        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included.
+
+        The triples added are the graph's size after the update less its size before (another
+        client writing meanwhile would be counted too: an endpoint offers no better measure).
+        """
         loaded = Graph()
         for document in documents:
             parsed = parse_document(document)
@@ -768,8 +780,15 @@ class RemoteStore:
             )
             loaded += parsed
         law = law or {}
+        before = 0 if replace else self._size(graph)
         self.write({graph: loaded, **law}, replace=([graph] if replace else []) + list(law))
-        return len(loaded)
+        return self._size(graph) - before
+
+    def _size(self, graph: URIRef) -> int:
+        """The triples of one graph, counted by the endpoint."""
+        answer = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(answer, Solutions)
+        return int(answer.rows[0][0]) if answer.rows and answer.rows[0][0] is not None else 0
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, counted by the endpoint."""

@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "query": (
         "cph_kg.cli.query",
         "query_command",
-        "Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file.",
+        "Run QUERY: a named query (see cph-kg queries), a query file, or - for standard input.",
     ),
     "reference": (
         "cph_kg.cli.reference",

@@ -49,7 +49,8 @@ def load_command(
 ) -> None:
     """Load FILES into the store, atomically, with the bundled law graphs.
 
-    Every file is parsed before anything is written: if one is bad, nothing is loaded.
+    Every file is parsed before anything is written: if one is bad, nothing is loaded. The
+    counts are of triples added: a triple two files share, or the store already holds, once.
     """
     paths = [*files, *(example_conventions() if examples else [])]
     with (
@@ -63,8 +64,8 @@ def load_command(
         ) as bar,
     ):
         report = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
-    for name, size in report.written.items():
-        click.echo(f"{size:>8} triples  <{printable(str(name))}>")
+    for name, size in report.written.items():  # triples added: none twice, none already there
+        click.echo(f"{size:>8} triples added  <{printable(str(name))}>")
     click.echo(f"loaded {len(paths)} file(s) into {printable(kg.store.location)}")
     for problem in report.skipped:
         click.echo(f"cph-kg: skipped {printable(str(problem))}", err=True)
@@ -91,11 +92,11 @@ def info_command(**store: str | None) -> None:
 
 
 @store_group.command("clear")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @store_options
 @user_errors
 def clear_command(yes: bool, **store: str | None) -> None:
-    """Remove everything from the store."""
+    """Remove everything from the store (it asks first; --yes does not)."""
     with open_graph(**store) as kg:
         if not yes:
             click.confirm(f"Remove every graph from {kg.store.location}?", abort=True)

@@ -24,6 +24,30 @@ from cph_kg.sparql_guard import check_query
 from cph_kg.store import _interruptible, _run_query, check_timeout
 
 
+def read_files(paths: Sequence[Path | str], forced_format: str | None = None) -> ox.Store:
+    """An Oxigraph store in memory holding each file in the named graph of its ``file:`` IRI.
+
+    Every file is read before the store is filled; a bad one is an :class:`InputError` naming
+    it (and the line, for a syntax error). A bulk CSV file with a bad row is refused whole.
+    """
+    store = ox.Store()
+    quads: list[ox.Quad] = []
+    for path in paths:
+        document = read_document(Path(path), forced_format)
+        graph = ox.NamedNode(document.path.resolve().as_uri())
+        if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
+            statements = list(oxigraph_statements(document))
+        else:  # the authoring formats and the CSV bulk format
+            statements, left_out = read_row_triples(document)
+            if left_out:
+                raise left_out[0]
+        if not statements:
+            raise InputError(document.path, "contains no RDF triples")
+        quads.extend(ox.Quad(s.subject, s.predicate, s.object, graph) for s in statements)
+    store.extend(quads)
+    return store
+
+
 class FileStore:
     """Files in memory, answering queries as :class:`cph_kg.store.EmbeddedStore` does."""
 
@@ -31,21 +55,7 @@ class FileStore:
 
     def __init__(self, paths: Sequence[Path | str], forced_format: str | None = None) -> None:
         self.location = ", ".join(str(path) for path in paths)
-        self._store = ox.Store()
-        quads: list[ox.Quad] = []
-        for path in paths:
-            document = read_document(Path(path), forced_format)
-            graph = ox.NamedNode(document.path.resolve().as_uri())
-            if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
-                statements = list(oxigraph_statements(document))
-            else:  # the authoring formats and the CSV bulk format
-                statements, left_out = read_row_triples(document)
-                if left_out:
-                    raise left_out[0]
-            if not statements:
-                raise InputError(document.path, "contains no RDF triples")
-            quads.extend(ox.Quad(s.subject, s.predicate, s.object, graph) for s in statements)
-        self._store.extend(quads)
+        self._store = read_files(paths, forced_format)
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Run a read-only query; with ``timeout``, give up waiting when time is up.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from rdflib import SH
 
 from cph_kg import render
 from cph_kg.cli.options import (
@@ -22,10 +24,14 @@ from cph_kg.cli.options import (
     user_errors,
     write_text,
 )
+from cph_kg.errors import CphKgError
 from cph_kg.output_safety import printable
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import ENGINES, Validator
+
+if TYPE_CHECKING:
+    from cph_kg.generic_shacl import GenericOutcome
 
 #: The report formats of ``validate`` (conventions, or any data with --shapes).
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -52,6 +58,22 @@ class _ProgressBar:
     "--examples",
     is_flag=True,
     help="Validate the example conventions shipped with cph-kg (in addition to FILES).",
+)
+@click.option(
+    "--shapes",
+    "-s",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Generic SHACL: validate --data (and FILES) against these shapes instead of R349-2's "
+    "(repeatable; as Jena's shacl validate and pySHACL).",
+)
+@click.option(
+    "--data",
+    "-d",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Generic SHACL: the data graph's files (repeatable); without --shapes, the data are "
+    "their own shapes.",
 )
 @input_format_option
 @format_option(
@@ -100,6 +122,8 @@ class _ProgressBar:
 def validate_command(
     files: tuple[Path, ...],
     examples: bool,
+    shapes: tuple[Path, ...],
+    data: tuple[Path, ...],
     forced_format: str | None,
     output: str,
     out: Path | None,
@@ -115,7 +139,19 @@ def validate_command(
     FILES are Turtle, N-Triples, N-Quads, TriG (their named graphs merged), JSON-LD or RDF/XML
     documents, each describing one or more cph:ConventionDeCooperation, or conventions in YAML
     or CSV. The report is grouped by convention, then by provision.
+
+    With --shapes or --data, any data is validated against any shapes (generic SHACL; the
+    report in the same formats, SHACL's own terms).
     """
+    if shapes or data:
+        if examples or record or as_of:
+            raise CphKgError(
+                "--shapes/--data validate any data: not with --examples, --store, --as-of"
+            )
+        generic = _validate_any([*data, *files], list(shapes), engine, forced_format)
+        _write_generic(generic, output, lang, out)
+        threshold = SH.Warning if fail_on == "warning" else SH.Violation
+        sys.exit(EXIT_FAILED if generic.fails(threshold) else EXIT_OK)
     paths = [*files, *(example_conventions() if examples else [])]
     day = as_of.date() if as_of else None
     bar = _ProgressBar() if sys.stderr.isatty() else None
@@ -139,3 +175,29 @@ def validate_command(
         sys.exit(EXIT_BAD_INPUT)
     threshold = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
     sys.exit(EXIT_FAILED if outcome.fails(threshold) else EXIT_OK)
+
+
+def _validate_any(
+    data: list[Path], shapes: list[Path], engine: str, forced_format: str | None
+) -> GenericOutcome:
+    """Generic SHACL; an engine's fallback (compiled -> pySHACL) said as one line."""
+    from cph_kg.generic_shacl import validate_data
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = validate_data(data, shapes, engine, forced_format)
+    for warning in caught:
+        if warning.filename == __file__ or "cph_kg" in warning.filename:
+            click.echo(f"cph-kg: note: {printable(str(warning.message))}", err=True)
+    return outcome
+
+
+def _write_generic(outcome: GenericOutcome, output: str, lang: str, out: Path | None) -> None:
+    from cph_kg import generic_report
+
+    if output == "json":
+        write_text(generic_report.as_json(outcome, lang), out)
+    elif output == "turtle":
+        write_text(generic_report.as_turtle(outcome), out)
+    else:
+        write_text(generic_report.as_text(outcome, lang), out)

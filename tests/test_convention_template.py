@@ -100,11 +100,21 @@ def test_france_travail_is_one_unit_named_as_on_the_templates_date() -> None:
     assert "#   Pôle emploi: ft:33 (France Travail (Gironde))" in after
 
 
+def filled_in(text: str) -> str:
+    """The template with its placeholders replaced (unedited, it is refused when read)."""
+    return (
+        text.replace("CHANGE-ME.pdf", "convention.pdf")
+        .replace("CHANGE-ME", "EX-template")
+        .replace("centres:change-me", "centres:un-centre")
+        .replace("hébergement …", "hébergement Un Centre")
+    )
+
+
 @pytest.mark.parametrize("departement", ["59", "971", "48", "976", "2A"])
 def test_the_filled_template_names_reference_bodies(tmp_path: Path, departement: str) -> None:
     """The template reads back as a convention whose parties are the reference bodies."""
     path = tmp_path / "new.yaml"
-    path.write_text(template(departement, TODAY), encoding="utf-8")
+    path.write_text(filled_in(template(departement, TODAY)), encoding="utf-8")
     graph = parse_file(path)
     parties = {str(p) for p in graph.objects(None, CPH.party)}
     expected = {str(h.iri) for role in roles_in(departement) for h in role.holders}

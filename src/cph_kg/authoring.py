@@ -40,6 +40,7 @@ CONVENTION_FIELDS = (
     "date",
     "departement",
     "centre",
+    "centres",
     "signatories",
     "missions",
     "objects",
@@ -197,9 +198,11 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     _fields(path, document, CONVENTION_FIELDS, lines, ())
     _term_sizes(path, document, lines)
     _iri_values(path, document, lines)
-    for key in ("identifier", "date", "departement", "centre"):
+    _placeholders(path, document, lines)
+    for key in ("identifier", "departement"):
         if document.get(key) is None:
             raise InputError(path, f"missing field {key!r}", lines.of(()))
+    _centres(path, document, lines)
     if "id" in document and not isinstance(document["id"], str):
         raise InputError(
             path, f"id is {shown(document['id'])}, not an IRI or a code", lines.of(("id",))
@@ -210,12 +213,6 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
             raise InputError(
                 path, f"{key} is {shown(value)}, not a piece of text", lines.of((key,))
             )
-    if not isinstance(document["centre"], str | dict):
-        raise InputError(
-            path,
-            f"centre is {shown(document['centre'])}: write an IRI (centres:…) or an organisation",
-            lines.of(("centre",)),
-        )
     for key in LIST_FIELDS:
         values = document.get(key)
         if values is not None and not isinstance(values, list):
@@ -232,15 +229,15 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
                     + ("a code or an organisation" if key == "signatories" else "a code"),
                     lines.of((key, index)),
                 )
-    signed = document["date"]
-    if not isinstance(signed, date) or isinstance(signed, datetime):
+    signed = document.get("date")  # none: judged on the day it is validated, and said so
+    if signed is not None and (not isinstance(signed, date) or isinstance(signed, datetime)):
         raise InputError(
             path,
             f"date {shown(signed)} is not a valid date written YYYY-MM-DD"
             " (DD/MM/YYYY in a CSV file)",
             lines.of(("date",)),
         )
-    if signed > today:
+    if signed is not None and signed > today:
         raise InputError(path, f"date {signed.isoformat()} is in the future", lines.of(("date",)))
     _departement(path, document["departement"], lines, ("departement",))
     for key, known in (("missions", MISSIONS), ("objects", OBJECTS)):
@@ -252,14 +249,20 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
                     f" (one of {', '.join(known)})",
                     lines.of((key, index)),
                 )
-    organisations = [("centre",)] if isinstance(document["centre"], dict) else []
+    key = "centres" if "centres" in document else "centre"
+    centres = document[key] if isinstance(document[key], list) else [document[key]]
+    organisations: list[tuple[str | int, ...]] = [
+        (key, i) if key == "centres" else (key,)
+        for i, centre in enumerate(centres)
+        if isinstance(centre, dict)
+    ]
     organisations += [
         ("signatories", i)
         for i, s in enumerate(document.get("signatories") or [])
         if isinstance(s, dict)
     ]
     for where in organisations:
-        organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]
+        organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]  # type: ignore[index]
         _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
         if "type" not in organisation:
             raise InputError(
@@ -288,7 +291,12 @@ def _node(document: dict[str, Any]) -> dict[str, Any]:
     data = dict(document)
     data.setdefault("type", "Convention")
     data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
-    data["date"] = document["date"].isoformat()
+    if "centres" in data:  # several centres concluding jointly: each is cph:concludedBy
+        data["centre"] = data.pop("centres")
+    if data.get("date") is not None:
+        data["date"] = document["date"].isoformat()
+    else:
+        data.pop("date", None)
     return data
 
 
@@ -395,6 +403,11 @@ def to_document(graph: Graph) -> dict[str, Any]:
     for key in ("centre",):
         if isinstance(convention.get(key), str) and convention[key] in by_id:
             convention[key] = by_id[convention[key]]
+    if isinstance(convention.get("centre"), list):  # a joint convention: a list, sorted
+        convention["centres"] = sorted(
+            (by_id.get(c, c) if isinstance(c, str) else c for c in convention.pop("centre")),
+            key=lambda c: c["id"] if isinstance(c, dict) else c,
+        )
     if "signatories" in convention:
         convention["signatories"] = [
             by_id.get(s, s) if isinstance(s, str) else s for s in convention["signatories"]
@@ -479,6 +492,77 @@ def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
                 f"{shown(value)} is not an absolute IRI or a code (caf:33, centres:name)",
                 lines.of(where),
             )
+
+
+def _centres(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+    """``centre`` (one) or ``centres`` (a list: several CPH concluding jointly), not both.
+
+    Each centre is an IRI or code (``centres:les-tilleuls``) or an organisation; each becomes a
+    ``cph:concludedBy`` of the convention, so that each centre's obligation is judged.
+    """
+    if "centre" in document and "centres" in document:
+        raise InputError(
+            path,
+            "give centre (one centre) or centres (a list of them), not both",
+            lines.key((), "centres"),
+        )
+    if "centres" in document:
+        centres = document["centres"]
+        if not isinstance(centres, list) or not centres:
+            raise InputError(
+                path,
+                f"centres is {shown(centres)}: write a list of centres ([centres:a, centres:b])",
+                lines.of(("centres",)),
+            )
+        for index, centre in enumerate(centres):
+            if not isinstance(centre, str | dict):
+                raise InputError(
+                    path,
+                    f"{shown(centre)} in centres is not an IRI (centres:…) or an organisation",
+                    lines.of(("centres", index)),
+                )
+        return
+    centre = document.get("centre")
+    if centre is None:
+        raise InputError(path, "missing field 'centre' (or 'centres')", lines.of(()))
+    if not isinstance(centre, str | dict):
+        raise InputError(
+            path,
+            f"centre is {shown(centre)}: write an IRI (centres:…) or an organisation",
+            lines.of(("centre",)),
+        )
+
+
+#: What ``cph-kg convention new`` writes for the person to replace: CHANGE-ME, and an ellipsis
+#: standing for a name (``Centre provisoire d'hébergement …``, ``assoc:…``).
+_PLACEHOLDER = re.compile(r"CHANGE-ME|(?:^|[\s:])…(?:$|[\s,.])", re.IGNORECASE)
+
+
+def _placeholders(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+    """No value is still one of the template's placeholders: an unedited template is refused.
+
+    Read as data, ``identifier: CHANGE-ME`` and a centre named "Centre provisoire
+    d'hébergement …" would make a convention that conforms; they are the template asking to be
+    filled in, and reading them says where.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*where, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and _PLACEHOLDER.search(value):
+            found.append((where, value))
+    if found:
+        where, value = min(found, key=lambda item: lines.of(item[0]) or 0)
+        name = ".".join(str(step) for step in where)
+        raise InputError(
+            path,
+            f"{name} {shown(value)} is still a placeholder of the template: fill it in",
+            lines.of(where),
+        )
 
 
 def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:

@@ -37,7 +37,7 @@ def run(*args: object):
 
 
 def test_the_build_remakes_the_shipped_files_byte_for_byte(tmp_path: Path) -> None:
-    result = run("reference", "build", "--output", tmp_path)
+    result = run("reference", "build", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert "207 bodies (100 caf, 1 ccss, 4 cgss, 101 cpam, 1 cssm)" in result.stderr
     for name in BUILT:
@@ -50,7 +50,7 @@ def test_check_says_whether_the_shipped_files_are_up_to_date(tmp_path: Path) -> 
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REFERENCE / name, tmp_path / name)
     (tmp_path / "bodies.ttl").write_text("# edited by hand\n", encoding="utf-8")
-    result = run("reference", "build", "--check", "--output", tmp_path)
+    result = run("reference", "build", "--check", "--out", tmp_path)
     assert result.exit_code == 1
     assert f"{tmp_path / 'bodies.ttl'}: differs from what the build makes" in result.stderr
 
@@ -59,14 +59,14 @@ def test_a_bad_rule_is_one_line_and_nothing_is_written(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     text = (REFERENCE / "rules.toml").read_text(encoding="utf-8")
     rules.write_text(text.replace('certainty = "Inferred"', 'certainty = "Likely"', 1), "utf-8")
-    result = run("reference", "build", "--rules", rules, "--output", tmp_path / "out")
+    result = run("reference", "build", "--rules", rules, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "certainty 'Likely' is not one of" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_a_missing_source_is_one_line(tmp_path: Path) -> None:
-    result = run("reference", "build", "--sources", tmp_path, "--output", tmp_path / "out")
+    result = run("reference", "build", "--sources", tmp_path, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "dila-2016-caf-cpam-pole-emploi.csv" in result.stderr
     assert result.stderr.startswith("cph-kg: error: ")
@@ -102,3 +102,11 @@ def test_the_sources_are_documented() -> None:
         if path.name != "README.md":
             assert path.name in readme, path.name
     assert "Licence Ouverte" in readme and "MIT" in readme
+
+
+def test_the_old_output_spelling_still_writes_the_folder(tmp_path: Path) -> None:
+    """``--output DIR`` (before --output named a format elsewhere) is read as --out, and said."""
+    result = run("reference", "build", "--output", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "departements.ttl").exists() or any(tmp_path.glob("*.ttl"))
+    assert f"--output {tmp_path} is read as --out {tmp_path}" in result.stderr

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
+from cph_kg.cli.options import (
+    EXIT_FAILED,
+    EXIT_OK,
+    format_option,
+    open_graph,
+    out_option,
+    store_options,
+    user_errors,
+    write_text,
+)
 from cph_kg.cli.query import DISPLAY_PREFIXES
 from cph_kg.codes.model import Article, Record
 from cph_kg.results import SOLUTION_FORMATS, serialise
@@ -66,14 +75,13 @@ def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
 
 @codes_group.command("check")
 @click.option("--code", metavar="IRI", help="Only references made by this code's articles.")
-@click.option(
-    "--output", "-o", type=click.Choice(SOLUTION_FORMATS), default="table", show_default=True
-)
+@format_option(SOLUTION_FORMATS, "table for a terminal, or a SPARQL 1.1 results format.", "table")
+@out_option
 @store_options
 @user_errors
-def check_command(code: str | None, output: str, **store: str | None) -> None:
+def check_command(code: str | None, output: str, out: Path | None, **store: str | None) -> None:
     """List citations whose target is absent, or no longer in force at the citing version's date."""
     params = {"code": code} if code else {}
     with open_graph(**store, create=False) as kg:
         result = kg.query("broken-references", **params)
-    click.echo(serialise(result, output, DISPLAY_PREFIXES), nl=False)
+    write_text(serialise(result, output, DISPLAY_PREFIXES), out)

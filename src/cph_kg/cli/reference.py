@@ -12,6 +12,26 @@ from cph_kg.reference.build import differences, reference_folder, render, write
 from cph_kg.reference.legi import extract, write_excerpt
 from cph_kg.reference.rules import read_rules
 
+#: ``--output PATH``, the old spelling of ``--out`` here (elsewhere ``--output`` is a format).
+old_output_option = click.option(
+    "--output",
+    "old_output",
+    type=click.Path(path_type=Path),
+    hidden=True,
+    help="The old spelling of --out.",
+)
+
+
+def renamed(old_output: Path | None) -> Path | None:
+    """The path an old ``--output`` named, with a warning giving the new spelling."""
+    if old_output is not None:
+        click.echo(
+            f"cph-kg: warning: --output {old_output} is read as --out {old_output} (--output "
+            "names a format in cph-kg's commands; write --out)",
+            err=True,
+        )
+    return old_output
+
 
 @click.group("reference")
 def reference_group() -> None:
@@ -25,10 +45,12 @@ def reference_group() -> None:
     help="Folder of the directories and LEGI excerpt [default: data/reference/sources].",
 )
 @click.option(
-    "--output",
+    "--out",
+    "output",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the Turtle files to [default: data/reference].",
 )
+@old_output_option
 @click.option(
     "--rules",
     "rules_path",
@@ -38,7 +60,11 @@ def reference_group() -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files differ.")
 @user_errors
 def build_command(
-    sources: Path | None, output: Path | None, rules_path: Path | None, check: bool
+    sources: Path | None,
+    output: Path | None,
+    old_output: Path | None,
+    rules_path: Path | None,
+    check: bool,
 ) -> None:
     """Group DILA's service points into bodies and write data/reference/*.ttl.
 
@@ -46,7 +72,7 @@ def build_command(
     them are made; --check compares them with those of --output instead.
     """
     folder = reference_folder()
-    output = output or folder
+    output = output or renamed(old_output) or folder
     summary = render(
         sources or folder / "sources",
         rules_path or folder / "rules.toml",
@@ -81,12 +107,14 @@ def build_command(
 @reference_group.command("excerpt")
 @click.argument("corpus", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--output",
+    "--out",
+    "output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it [default: data/reference/sources/legi-2026-excerpt.json].",
 )
+@old_output_option
 @user_errors
-def excerpt_command(corpus: Path, output: Path | None) -> None:
+def excerpt_command(corpus: Path, output: Path | None, old_output: Path | None) -> None:
     """Extract the articles the rules cite from the legi-data tarball CORPUS.
 
     CORPUS is the npm package @socialgouv/legi-data as a .tgz (the legi-2026 corpus).
@@ -94,6 +122,6 @@ def excerpt_command(corpus: Path, output: Path | None) -> None:
     folder = reference_folder()
     rules = read_rules(folder / "rules.toml")
     excerpt = extract(corpus, rules.legi_codes, rules.legi_articles)
-    target = output or folder / "sources" / rules.sources["legi"]
+    target = output or renamed(old_output) or folder / "sources" / rules.sources["legi"]
     write_excerpt(excerpt, target)
     click.echo(f"wrote {len(excerpt['articles'])} articles to {target}", err=True)

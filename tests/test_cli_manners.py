@@ -223,9 +223,45 @@ def test_query_data_and_standard_input_end_to_end(tmp_path: Path) -> None:
     done = run_cph_kg("query", query, "--data", CONFORMING, "-o", "xml")
     assert done.returncode == 0, done.stderr
     assert ET.fromstring(done.stdout).find(f"{SPARQL_RESULTS}results") is not None
+    piped = subprocess.run(
+        [sys.executable, "-m", "cph_kg", "query", "-", "--data", titled(tmp_path, "会议室")],
+        input=TITLES,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert piped.returncode == 0, piped.stderr
+    table = piped.stdout.splitlines()[:-1]
+    assert len({wcswidth(line) for line in table}) == 1 and "会议室" in table[3]
     missing = run_cph_kg("query", "-q", "ASK {}", "--data", tmp_path / "none.ttl")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
     assert "Traceback" not in missing.stderr
+
+
+def test_output_and_out_end_to_end(tmp_path: Path) -> None:
+    target = tmp_path / "c.nt"
+    done = run_cph_kg("convert", AUTHORING, "-o", "ntriples", "--out", target)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    assert Graph().parse(target).isomorphic(parse_file(AUTHORING))
+    old = tmp_path / "old.ttl"
+    legacy = run_cph_kg("convert", AUTHORING, "--to", "turtle", "-o", old)
+    assert legacy.returncode == 0 and old.exists()
+    assert legacy.stderr.startswith("cph-kg: warning: -o/--output now names a format")
+
+
+def test_load_counts_and_clear_end_to_end(tmp_path: Path) -> None:
+    env = {"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""}
+    copy = tmp_path / "copy.ttl"
+    copy.write_text(CONFORMING.read_text("utf-8"), encoding="utf-8")
+    loaded = run_cph_kg("load", CONFORMING, copy, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    size = len(Graph().parse(CONFORMING))
+    assert f"{size:>8} triples added  <https://w3id.org/cph-kg/graph/conventions>" in (
+        loaded.stdout.splitlines()
+    )
+    cleared = run_cph_kg("store", "clear", "--yes", env=env)
+    assert cleared.returncode == 0 and cleared.stdout.startswith("cleared ")
 
 
 # --- shell completion ----------------------------------------------------------------------------

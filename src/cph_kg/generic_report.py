@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
-from rdflib.extras.shacl import SHACLPathError, parse_shacl_path
 from rdflib.term import Node
 
 from cph_kg.convert import described
 from cph_kg.generic_shacl import GenericOutcome
 from cph_kg.output_safety import json_safe, printable
 from cph_kg.report import Result
+from cph_kg.shacl_paths import path_text
 
 WORDS = {
     "fr": {
@@ -48,18 +48,6 @@ WORDS = {
         SH.Info: "INFO",
     },
 }
-
-
-def path_text(path: Node | None, shapes: Graph) -> str | None:
-    """A path as its property IRI, or in SPARQL property-path syntax (``<p>/^<q>``)."""
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return str(path)
-    try:
-        return parse_shacl_path(shapes, path).n3()  # type: ignore[arg-type, union-attr]
-    except (SHACLPathError, AttributeError, TypeError):
-        return None
 
 
 def message(result: Result, shapes: Graph, lang: str) -> str:

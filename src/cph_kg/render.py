@@ -11,10 +11,13 @@ import json
 from itertools import groupby
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg.output_safety import json_safe, printable
 from cph_kg.point_in_time import Assessment
 from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
+from cph_kg.shacl_paths import path_text
 
 HEADINGS = {
     "fr": {
@@ -39,6 +42,8 @@ HEADINGS = {
         ),
         "data_quality": "qualité des données",
         "value": " (valeur : {})",
+        "about": "{} : ",
+        "unnamed": "une partie sans nom",
         Severity.VIOLATION: "VIOLATION",
         Severity.WARNING: "AVERTISSEMENT",
         Severity.INFO: "INFORMATION",
@@ -59,6 +64,8 @@ HEADINGS = {
         "not_judged_count": " {n} convention(s) not judged: R. 349-2 was not in force.",
         "data_quality": "data quality",
         "value": " (value: {})",
+        "about": "{}: ",
+        "unnamed": "an unnamed party",
         Severity.VIOLATION: "VIOLATION",
         Severity.WARNING: "WARNING",
         Severity.INFO: "INFO",
@@ -71,7 +78,7 @@ def as_text(outcome: ValidationOutcome, lang: str = "fr") -> str:
     words = HEADINGS[lang]
     lines = [words["title"], ""]
     for verdict in outcome.conventions:
-        lines.extend(_convention_lines(verdict, lang))
+        lines.extend(_convention_lines(verdict, lang, outcome.names))
         lines.append("")
     ok = sum(1 for verdict in outcome.conventions if verdict.conforms)
     lines.append(
@@ -89,7 +96,7 @@ def as_text(outcome: ValidationOutcome, lang: str = "fr") -> str:
     return "\n".join(lines)
 
 
-def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
+def _convention_lines(verdict: ConventionVerdict, lang: str, names: dict[Node, str]) -> list[str]:
     words = HEADINGS[lang]
     mark = "✔" if verdict.conforms else ("✘" if verdict.judged else "–")
     status = words["conforms"] if verdict.conforms else words["not_conforms"]
@@ -107,7 +114,7 @@ def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
         lines.append("  " + _assessment_line(verdict.assessment, lang))
     for provision, findings in groupby(verdict.findings, key=lambda f: f.provision):
         lines.append(f"  {provision.label(lang)}")
-        lines.extend(_finding_line(finding, lang) for finding in findings)
+        lines.extend(_finding_line(finding, lang, names) for finding in findings)
     return lines
 
 
@@ -122,11 +129,29 @@ def _assessment_line(assessment: Assessment, lang: str) -> str:
     return words["version"].format(day=day, basis=basis, start=start)
 
 
-def _finding_line(finding: Finding, lang: str) -> str:
+def _finding_line(finding: Finding, lang: str, names: dict[Node, str]) -> str:
+    """Severity, kind, the party it is about (when it is not the convention), message, value."""
     words = HEADINGS[lang]
     kind = f" [{words['data_quality']}]" if finding.rule_kind.name == "DATA_QUALITY" else ""
-    value = words["value"].format(finding.value) if finding.value is not None else ""
-    return printable(f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}")
+    value = ""
+    if finding.value is not None:
+        named = names.get(finding.value)
+        shown = (
+            f"{named} <{finding.value}>" if named and isinstance(finding.value, URIRef) else None
+        )
+        value = words["value"].format(shown or named or finding.value)
+    about = ""
+    if finding.focus not in finding.conventions:
+        party = party_name(finding.focus, names, lang)
+        about = words["about"].format(party)
+    return printable(f"    {words[finding.severity]}{kind} {about}{finding.message(lang)}{value}")
+
+
+def party_name(party: Node, names: dict[Node, str], lang: str) -> str:
+    """A party as a reader knows it: its name, else its IRI; a blank node without one, said."""
+    if party in names:
+        return names[party]
+    return HEADINGS[lang]["unnamed"] if isinstance(party, BNode) else str(party)
 
 
 def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
@@ -160,7 +185,10 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
                 "applied_version": (
                     str(assessment.version.iri) if assessment and assessment.version else None
                 ),
-                "findings": [_finding_json(finding, lang) for finding in verdict.findings],
+                "findings": [
+                    _finding_json(finding, lang, outcome.shapes, outcome.names)
+                    for finding in verdict.findings
+                ],
             }
         )
     document = {
@@ -178,7 +206,11 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
     return json_safe(json.dumps(document, ensure_ascii=False))
 
 
-def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
+def _finding_json(
+    finding: Finding, lang: str, shapes: Graph, names: dict[Node, str]
+) -> dict[str, str | None]:
+    """A finding for programs; the path a property IRI or SPARQL property path, never _:x."""
+    about = finding.focus not in finding.conventions
     return {
         "provision": str(finding.provision.iri),
         "provision_reference": finding.provision.reference,
@@ -189,8 +221,10 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
         "obligation": str(finding.obligation) if finding.obligation else None,
         "shape": str(finding.shape),
         "focus": str(finding.focus),
-        "path": str(finding.path) if finding.path is not None else None,
+        "focus_name": names.get(finding.focus) if about else None,
+        "path": path_text(finding.path, shapes),
         "value": str(finding.value) if finding.value is not None else None,
+        "value_name": names.get(finding.value) if finding.value is not None else None,
     }
 
 

@@ -139,6 +139,8 @@ class ValidationOutcome:
     shapes: Graph
     #: Rows of a bulk (CSV) file left out, each with its line and problem.
     skipped: list[InputError] = field(default_factory=list)
+    #: The name of each party (centre, body) a finding is about, from the data.
+    names: dict[Node, str] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:

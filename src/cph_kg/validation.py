@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
@@ -154,8 +154,15 @@ class Validator:
                     store.remove(quad)
         store.extend(judged_on)
         results = self.engine.results(store, progress)
-        links = _links(store, {r.focus for r in results} - {v.iri for v in verdicts})
-        return read_results(results, verdicts, links, self.shapes, self.legal_data)
+        conventions = {v.iri for v in verdicts}
+        links = _links(store, {r.focus for r in results} - conventions)
+        outcome = read_results(results, verdicts, links, self.shapes, self.legal_data)
+        # the parties findings are about, as focus (a party's shape) or value (a convention's)
+        parties = {r.focus for r in results} | {
+            r.value for r in results if isinstance(r.value, URIRef | BNode)
+        }
+        outcome.names = _names(store, parties - conventions)
+        return outcome
 
     def _verdicts(
         self, collection: Collection, as_of: date | None, today: date | None
@@ -262,6 +269,30 @@ def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
 
 
 _PARTY_PREDICATES = {str(CPH.party), str(CPH.concludedBy)}
+#: Where a party's name is read from, in order: its preferred label, then any label.
+_NAME_PREDICATES = (
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+)
+
+
+def _names(store: ox.Store, parties: set[Node]) -> dict[Node, str]:
+    """The name of each party a finding is about (French first), for the report to show."""
+    names: dict[Node, str] = {}
+    for party in parties:
+        for predicate in _NAME_PREDICATES:
+            labels = [
+                quad.object
+                for quad in store.quads_for_pattern(to_oxigraph(party), predicate, None)
+                if isinstance(quad.object, ox.Literal)
+            ]
+            chosen = _first(labels)
+            if chosen is not None:
+                names[party] = chosen.value
+                break
+    return names
+
+
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
 

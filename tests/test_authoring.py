@@ -18,7 +18,7 @@ from cph_kg.authoring import read_yaml, to_document, to_yaml
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 AUTHORING = CONVENTIONS / "authoring"
 EXAMPLE = AUTHORING / "gironde-2019.yaml"

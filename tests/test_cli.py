@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import RDF, SH, Graph
 
 from cph_kg.cli import main
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from cph_kg.cli import main
-from tests.conftest import CONFORMING, CONVENTIONS, ROOT, free_port
+from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 
 RQ = Path(__file__).parent / "fixtures" / "rq"
 BAD = Path(__file__).parent / "fixtures" / "bad-input"

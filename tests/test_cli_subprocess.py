@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CONFORMING, CONVENTIONS, run_cph_kg
+from tests.helpers import CONFORMING, CONVENTIONS, run_cph_kg
 
 
 def cph_kg(*args: str) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from cph_kg.cli import main
 from cph_kg.codes.importer import codes_graph
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
 from tests.querying import (
     CASF,
     CESEDA,
@@ -263,7 +263,7 @@ def test_cli_check_lists_the_renumbering(tmp_path: Path) -> None:
 
 def test_a_generated_corpus_of_5000_articles(tmp_path: Path) -> None:
     """The importer streams a large linked corpus; counts equal what the generator wrote."""
-    from benchmarks.generate_corpus import generate
+    from tests.generate_corpus import generate
 
     written = generate(tmp_path / "corpus", articles=5000, seed=1)
     with KnowledgeGraph.open(tmp_path / "store") as graph:

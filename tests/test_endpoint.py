@@ -17,7 +17,7 @@ from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions
 from cph_kg.store import CONVENTIONS_GRAPH
-from tests.conftest import CONFORMING, CONVENTIONS, oxigraph_server
+from tests.helpers import CONFORMING, CONVENTIONS, oxigraph_server
 
 RQ = Path(__file__).parent / "fixtures" / "rq"
 FILES = [

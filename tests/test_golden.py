@@ -19,7 +19,7 @@ from rdflib.term import BNode, Node
 
 from cph_kg import Severity, Validator
 from cph_kg.namespaces import CPH
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

@@ -25,7 +25,7 @@ from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, URIRef
 
 from cph_kg import ValidationOutcome, Validator, resources
 from cph_kg.namespaces import CPH
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_golden import ENTRIES, MANIFEST, MF, SHT
 
 SEMANTICS = {"rdfs": owlrl.RDFS_Semantics, "owl-rl": owlrl.OWLRL_Semantics}

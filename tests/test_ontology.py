@@ -6,7 +6,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from cph_kg.namespaces import CPH
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cph-kg/ontology")
 VENDOR = ROOT / "ontology" / "vendor"

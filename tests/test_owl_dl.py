@@ -18,7 +18,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from cph_kg import java, resources
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CHECKER = ROOT / "tools" / "java" / "OwlDlCheck.java"
 ONTOLOGY = ROOT / "ontology" / "cph.ttl"

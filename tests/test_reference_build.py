@@ -17,7 +17,7 @@ from cph_kg.cli import main
 from cph_kg.reference.build import render
 from cph_kg.reference.legi import extract, write_excerpt
 from cph_kg.reference.rules import read_rules
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 REFERENCE = ROOT / "data" / "reference"
 SOURCES = REFERENCE / "sources"

@@ -14,8 +14,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from cph_kg.namespaces import CPH, ORG
-from tests.conftest import ROOT
-from tests.test_reference_data import BASE, CAF, CPAM, FT, REFERENCE, ROLE, dep, org, reference
+from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, ROLE, ROOT, dep, org, reference
 
 
 def test_the_reference_data_passes_its_shapes() -> None:

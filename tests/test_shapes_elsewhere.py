@@ -18,7 +18,7 @@ import pytest
 from rdflib import SH, Graph
 
 from cph_kg import Validator, java
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 LAW = [
     ROOT / "ontology" / "cph.ttl",

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from benchmarks.generate import generate
 from cph_kg import InputError, Validator
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.rdfio import parse_file, read_document, read_rows
-from tests.conftest import ROOT
+from tests.generate import generate
+from tests.helpers import ROOT
 
 BULK = Path(__file__).parent / "fixtures" / "bulk"
 MIXED = BULK / "mixed.csv"
@@ -109,7 +109,7 @@ def test_cli_shows_progress_on_a_terminal(tmp_path: Path) -> None:
 
 def test_a_thousand_generated_conventions_load_and_validate_from_the_cli(tmp_path: Path) -> None:
     """The bulk case of the issue: 1,000 rows, loaded, then validated with a progress bar."""
-    from benchmarks.generate import generate_csv
+    from tests.generate import generate_csv
 
     bulk = tmp_path / "thousand.csv"
     bulk.write_text(generate_csv(1000, seed=7), encoding="utf-8")

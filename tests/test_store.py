@@ -25,7 +25,7 @@ from cph_kg.store import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 BAD = Path(__file__).parent / "fixtures" / "bad-input"
 RQ = Path(__file__).parent / "fixtures" / "rq"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.robustness.stores import before_a_large_load
 
 ROUNDS = 8

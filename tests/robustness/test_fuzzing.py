@@ -30,7 +30,7 @@ from cph_kg.codes.linked import LinkedReader
 from cph_kg.codes.model import Article, Level, Problem
 from cph_kg.errors import CphKgError
 from cph_kg.rdfio import Document, parse_document
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"
 VALID = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))

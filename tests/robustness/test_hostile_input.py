@@ -22,7 +22,7 @@ import pytest
 
 from cph_kg.authoring import CONTEXT_IRI, MAX_YAML_NODES
 from cph_kg.rdfio import MAX_NESTING
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.robustness.hostile import (
     Listener,
     Loaded,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.rdfio import MAX_TERM_BYTES
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import (
     ENV,
     Loaded,

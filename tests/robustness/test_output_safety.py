@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING
+from tests.helpers import CONFORMING
 from tests.robustness.hostile import run
 
 #: A title that would set the clipboard, recolour the screen (8-bit CSI), reverse the text and

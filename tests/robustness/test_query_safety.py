@@ -34,7 +34,7 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.sparql_guard import MAX_NESTING
-from tests.conftest import CONFORMING, ROOT, oxigraph_server, run_cph_kg
+from tests.helpers import CONFORMING, ROOT, oxigraph_server, run_cph_kg
 
 RQ = ROOT / "tests" / "fixtures" / "rq"
 HOSTILE = "https://example.org/hostile/"

@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
-from tests.robustness.test_sparql_guard import Counter
+from tests.helpers import CONFORMING, ROOT, Counter, free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
+from tests.generate import generate
+from tests.helpers import CONFORMING, ROOT, free_port
 
 TIMEOUT = 2  # seconds, the server's --timeout in these tests
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

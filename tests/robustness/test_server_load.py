@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import DEPARTEMENTS, convention_iri, generate
 from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
+from tests.generate import DEPARTEMENTS, convention_iri, generate
+from tests.helpers import CONFORMING, ROOT, free_port
 
 pytestmark = pytest.mark.load
 

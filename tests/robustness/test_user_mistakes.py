@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import RemoteStore
 from cph_kg.validation import Validator
-from tests.conftest import CONFORMING, ROOT
+from tests.generate import generate
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import run, snapshot
 
 YAML = CONFORMING.parents[1] / "authoring" / "gironde-2019.yaml"
@@ -343,10 +343,10 @@ def test_csv_rows_read_by_oxigraph_are_the_triples_rdflib_reads(tmp_path: Path) 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from benchmarks.generate import generate_csv
     from cph_kg.authoring import check, to_graph
     from cph_kg.rdfio import read_document, read_rows
     from cph_kg.spreadsheet import _document, _Row
+    from tests.generate import generate_csv
 
     path = tmp_path / "rows.csv"
     text = generate_csv(60, seed=3)

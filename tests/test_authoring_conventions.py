@@ -219,6 +219,7 @@ def test_an_ellipsis_inside_a_title_is_no_placeholder(tmp_path: Path) -> None:
     assert len(read_yaml(path, path.read_text("utf-8"))) > 0
 
 
+@pytest.mark.slow
 def test_an_unedited_template_end_to_end(tmp_path: Path) -> None:
     path = tmp_path / "new.yaml"
     made = run_cph_kg("convention", "new", "--out", path)

@@ -217,6 +217,7 @@ def test_convention_new_as_json_is_read_back(tmp_path: Path) -> None:
 # --- end to end, as a shell runs it -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_query_data_and_standard_input_end_to_end(tmp_path: Path) -> None:
     query = tmp_path / "titles.txt"
     query.write_text(TITLES, encoding="utf-8")
@@ -239,6 +240,7 @@ def test_query_data_and_standard_input_end_to_end(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow
 def test_output_and_out_end_to_end(tmp_path: Path) -> None:
     target = tmp_path / "c.nt"
     done = run_cph_kg("convert", AUTHORING, "-o", "ntriples", "--out", target)
@@ -250,6 +252,7 @@ def test_output_and_out_end_to_end(tmp_path: Path) -> None:
     assert legacy.stderr.startswith("cph-kg: warning: -o/--output now names a format")
 
 
+@pytest.mark.slow
 def test_load_counts_and_clear_end_to_end(tmp_path: Path) -> None:
     env = {"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""}
     copy = tmp_path / "copy.ttl"
@@ -285,6 +288,7 @@ def test_completion_offers_the_named_queries_and_formats() -> None:
     assert "export" in completions("store", "")
 
 
+@pytest.mark.slow
 def test_completion_end_to_end_as_bash_asks_for_it() -> None:
     done = subprocess.run(
         [sys.executable, "-c", "from cph_kg.cli import main; main(prog_name='cph-kg')"],

@@ -55,6 +55,7 @@ def test_any_shapes_on_any_data(engine: str) -> None:
     assert carol["message"] == "Une personne a un nom."
 
 
+@pytest.mark.slow
 def test_jena_gives_the_same_results() -> None:
     try:
         java.jena_classpath()
@@ -150,6 +151,7 @@ def test_a_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"cph-kg: error: {bad}:") and result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_end_to_end_as_a_shell_runs_it() -> None:
     done = run_cph_kg("validate", "--shapes", SHAPES, "--data", DATA, "-o", "json")
     assert done.returncode == 1, done.stderr

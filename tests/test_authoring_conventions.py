@@ -22,7 +22,7 @@ from cph_kg.cli import main
 from cph_kg.convert import template
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONVENTIONS, run_cph_kg
+from tests.helpers import CONVENTIONS, run_cph_kg
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"
 CONVENTION = URIRef("https://w3id.org/cph-kg/convention/ex-yaml-gironde-2019")

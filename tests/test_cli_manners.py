@@ -23,7 +23,7 @@ from wcwidth import wcswidth
 
 from cph_kg.cli import main
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONFORMING, ROOT, run_cph_kg
+from tests.helpers import CONFORMING, ROOT, run_cph_kg
 
 AUTHORING = ROOT / "data" / "conventions" / "authoring" / "gironde-2019.yaml"
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"

@@ -18,7 +18,7 @@ from rdflib.extras.shacl import parse_shacl_path
 
 from cph_kg import java
 from cph_kg.cli import main
-from tests.conftest import ROOT, run_cph_kg
+from tests.helpers import ROOT, run_cph_kg
 
 GENERIC = ROOT / "tests" / "fixtures" / "generic"
 SHAPES, DATA = GENERIC / "shapes.ttl", GENERIC / "data.ttl"

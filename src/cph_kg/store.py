@@ -416,9 +416,7 @@ class EmbeddedStore:
         quads = list(dict.fromkeys(quads))  # a triple in two files is one triple
         with self._writing():
             # counted before writing, under the writer's lock: what this load adds
-            added = (
-                len(quads) if replace else sum(1 for quad in quads if quad not in self._store)
-            )
+            added = len(quads) if replace else sum(1 for quad in quads if quad not in self._store)
             if replace or stored_law:
                 drops = [graph] if replace else []
                 self._store.update(

@@ -125,6 +125,17 @@ def test_query_mistakes_are_one_line(args: list, words: str) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_syntax_error_names_the_query_file_and_line(tmp_path: Path) -> None:
+    query = tmp_path / "bad.sparql"
+    query.write_text("PREFIX x: <http://x/>\nSELECT * WHERE { ?s ?p }\n", encoding="utf-8")
+    result = run("query", query, "--data", CONFORMING)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cph-kg: error: {query}:2: SPARQL syntax error: ")
+    assert result.stderr.count("\n") == 1
+    piped = run("query", "-", "--data", CONFORMING, stdin="ASK {")
+    assert piped.stderr.startswith("cph-kg: error: <stdin>:1: SPARQL syntax error: ")
+
+
 def test_a_bad_data_file_names_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> <c> .\n<a> <b> .\n", encoding="utf-8")

@@ -71,9 +71,29 @@ def query_from(query: str | None, text: str | None) -> NamedQuery:
             raise CphKgError("standard input: the query is not UTF-8 text") from None
     if _NAME.fullmatch(query) and query in named_queries():
         return resolve(query)
-    if query.endswith(".rq") or Path(query).is_file():
+    if query.endswith(".rq") or _is_file(query):
         return load(Path(query))
     return resolve(query)  # an unknown name, said so
+
+
+def _is_file(name: str) -> bool:
+    """Whether ``name`` is a file's path; a name no file can have (too long, NUL) is none."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+_SYNTAX = re.compile(r"SPARQL syntax error: line (\d+)(?:, column \d+)?: (.*)", re.S)
+
+
+def _in_file(error: CphKgError, named: NamedQuery, query: str | None) -> CphKgError:
+    """A SPARQL syntax error in a query the user wrote, as ``FILE:LINE: problem``."""
+    found = _SYNTAX.fullmatch(str(error))
+    if found is None or query in named_queries():
+        return error
+    where = "--query" if query is None else ("<stdin>" if query == "-" else query)
+    return CphKgError(f"{where}:{found[1]}: SPARQL syntax error: {found[2]}")
 
 
 def complete_query(
@@ -187,7 +207,10 @@ def query_command(
     else:
         graph = open_graph(**store, read_only=True, allow_service=allow_service)
     with graph as kg:
-        result = kg.query(named, timeout=timeout, limit=limit, **bound)
+        try:
+            result = kg.query(named, timeout=timeout, limit=limit, **bound)
+        except CphKgError as error:
+            raise _in_file(error, named, query) from None
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
         rendered = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)

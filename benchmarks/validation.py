@@ -89,7 +89,8 @@ def run_pyshacl(path: Path) -> dict:
 
     from cph_kg import resources
     from cph_kg.namespaces import CPH
-    from cph_kg.point_in_time import assess, versions, xsd_date
+    from cph_kg.point_in_time import assess, governing_texts, xsd_date
+    from cph_kg.readings import reading
 
     shapes, ontology, law = Graph(), Graph(), Graph()
     for graph, files in (
@@ -103,12 +104,17 @@ def run_pyshacl(path: Path) -> dict:
     data = Graph()
     data.parse(path, format="nt")
     data += law
-    in_force = versions(law)
+    # the run data cph-kg adds: each convention's day and the reading, each centre's day
+    texts, applied = governing_texts(law), reading(law).iri
     for convention in list(data.subjects(RDF.type, CPH.ConventionDeCooperation)):
         signed = data.value(convention, CPH.dateOfConclusion)
         valid = isinstance(signed, Literal) and signed.datatype == XSD.date
-        day = assess(xsd_date(str(signed)) if valid else None, in_force).day
+        day = assess(xsd_date(str(signed)) if valid else None, texts).day
         data.add((convention, CPH.evaluatedOn, Literal(day)))
+        data.add((convention, CPH.readingApplied, applied))
+    today = Literal(assess(None, texts).day)
+    for centre in list(data.subjects(RDF.type, CPH.CentreProvisoireHebergement)):
+        data.add((centre, CPH.evaluatedOn, today))
     parsed = time.perf_counter()
     _, report, _ = validate(
         data,

@@ -7,6 +7,8 @@ of the provision it cites, in every version.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -20,10 +22,20 @@ from tests.conftest import ROOT
 SOURCES = ROOT / "data" / "sources"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 VERSIONS = {
-    URIRef(f"{R349_2}/version/2016-03-04"): "casf-r349-2@2016-03-04.md",
+    URIRef(f"{R349_2}/version/2016-03-05"): "casf-r349-2@2016-03-04.md",
     URIRef(f"{R349_2}/version/2021-05-01"): "casf-r349-2@2021-05-01.md",
 }
 SUBDIVISIONS = ["I", "II", "II/1", "II/2", "III", "III/1", "III/2", "III/3", "III/4"]
+
+
+def extract_body(name: str) -> str:
+    """The text of an extract of the shared corpora (data/sources/extracts/)."""
+    return (SOURCES / "extracts" / name).read_text(encoding="utf-8").split("---\n", 2)[2].strip()
+
+
+def extract_front(name: str) -> str:
+    """The front matter of an extract of the shared corpora."""
+    return (SOURCES / "extracts" / name).read_text(encoding="utf-8").split("---\n", 2)[1]
 
 
 def source_body(name: str) -> str:
@@ -122,12 +134,12 @@ def _wordings(legal_graph: Graph, provision: URIRef) -> list[str]:
 
 def test_obligations_quote_their_provision_in_every_version(legal_graph: Graph) -> None:
     obligations = list(legal_graph.subjects(RDF.type, CPH.Obligation))
-    assert len(obligations) == 9
+    assert len(obligations) == 10  # nine of R349-2, one of L. 349-2, III
     for obligation in obligations:
         words = str(legal_graph.value(obligation, CPH.requirementText))
         provision = legal_graph.value(obligation, CPH.statedIn)
         wordings = _wordings(legal_graph, provision)
-        assert len(wordings) == 2
+        assert len(wordings) == (1 if "/L349-2/" in str(provision) else 2)
         assert all(words in wording for wording in wordings), obligation
 
 
@@ -145,12 +157,120 @@ def test_missions_and_objects_quote_their_provision_in_every_version(legal_graph
             assert str(definition) in wording, concept
 
 
-def test_only_the_named_bodies_are_indicative(legal_graph: Graph) -> None:
-    """'notamment' governs the list of bodies in I, and nothing else in the article."""
-    indicative = set(legal_graph.subjects(CPH.normativeForce, CPH.Indicative))
-    assert indicative == {URIRef(f"{R349_2}/obligation/acteurs-nommes")}
-    words = str(legal_graph.value(next(iter(indicative)), CPH.requirementText))
-    assert words.startswith("notamment ")
+def test_the_force_of_the_named_bodies_is_the_readings(legal_graph: Graph) -> None:
+    """'notamment' governs the list of bodies in I, and nothing else in the article.
+
+    That one obligation has no force of its own; each reading gives it one, and one reading is
+    the default.
+    """
+    named = URIRef(f"{R349_2}/obligation/acteurs-nommes")
+    assert legal_graph.value(named, CPH.normativeForce) is None
+    assert str(legal_graph.value(named, CPH.requirementText)).startswith("notamment ")
+    assert set(legal_graph.subjects(CPH.normativeForce, CPH.Indicative)) <= set(
+        legal_graph.subjects(RDF.type, CPH.ForceAssignment)
+    )
+    forces = {}
+    for reading in legal_graph.subjects(RDF.type, CPH.Reading):
+        [assignment] = legal_graph.objects(reading, CPH.assigns)
+        assert legal_graph.value(assignment, CPH.toObligation) == named
+        forces[str(legal_graph.value(reading, SKOS.notation))] = (
+            legal_graph.value(assignment, CPH.normativeForce),
+            legal_graph.value(reading, CPH.defaultReading).toPython(),
+        )
+        assert legal_graph.value(reading, CPH.readsProvision) == URIRef(f"{R349_2}/I")
+        words = str(legal_graph.value(reading, CPH.readsWords))
+        assert all(words in wording for wording in _wordings(legal_graph, URIRef(f"{R349_2}/I")))
+        for prop in (CPH.reasoning, CPH.authority, RDFS.label):
+            assert {lit.language for lit in legal_graph.objects(reading, prop)} == {"fr", "en"}
+        assert "Aucune décision de justice" in str(
+            next(a for a in legal_graph.objects(reading, CPH.authority) if a.language == "fr")
+        )
+    assert forces == {
+        "required": (CPH.Strict, True),
+        "illustrative": (CPH.Indicative, False),
+    }
+
+
+def test_r349_2_is_based_on_l349_2_whose_text_is_the_source(legal_graph: Graph) -> None:
+    l349_2 = LAW["casf/L349-2"]
+    assert (R349_2, ELI.based_on, l349_2) in legal_graph
+    [version] = legal_graph.objects(l349_2, ELI.has_member)
+    assert legal_graph.value(version, CPH.text) == Literal(
+        source_body("casf-l349-2@asof-2020-02-27.md"), lang="fr"
+    )
+    assert legal_graph.value(version, CPH.entryIntoForceCertainty) == CPH.Inferred
+    assert legal_graph.value(version, ELI.first_date_entry_in_force).toPython() == date(2015, 7, 31)
+    assert legal_graph.value(version, ELI.date_no_longer_in_force) is None  # not established
+    for number in ("I", "II", "III"):
+        wording = URIRef(f"{version}/{number}")
+        assert str(legal_graph.value(wording, CPH.text)).startswith(f"{number}.-")
+
+
+def test_r349_2_starts_the_day_after_the_jo_that_published_its_decree(legal_graph: Graph) -> None:
+    """CRPA L. 221-2 and L. 221-3 (in the data, with their text): the day after publication."""
+    decree = URIRef("https://w3id.org/cph-kg/text/decret/2016-253")
+    published = legal_graph.value(decree, ELI.date_publication).toPython()
+    first = next(iter(VERSIONS))
+    start = legal_graph.value(first, ELI.first_date_entry_in_force).toPython()
+    assert start - published == timedelta(days=1)
+    basis = str(next(b for b in legal_graph.objects(first, CPH.dateBasis) if b.language == "fr"))
+    assert "CRPA L. 221-2" in basis and "L. 221-3" in basis
+    for article in ("crpa/L221-2", "crpa/L221-3"):
+        [version] = legal_graph.objects(LAW[article], ELI.has_member)
+        name = f"{article.replace('/', '-').lower()}@legi-2026.md"
+        assert legal_graph.value(version, CPH.text) == Literal(extract_body(name), lang="fr")
+    crpa = str(legal_graph.value(URIRef(f"{LAW['crpa/L221-2']}/version/2016-01-01"), CPH.text))
+    assert "entre en vigueur le lendemain du jour" in crpa
+
+
+def test_the_renaming_of_pole_emploi_is_dated_by_l5312_1(legal_graph: Graph) -> None:
+    """C. trav. L. 5312-1 dates the renaming of Pôle emploi.
+
+    The version resulting from loi n° 2023-1196, art. 6 starts on 1 January 2024 (LEGI), the day
+    France Travail's name starts in the reference data.
+    """
+    article = LAW["ctrav/L5312-1"]
+    front = extract_front("ctrav-l5312-1@legi-2026.md")
+    starts = {
+        str(legal_graph.value(v, ELI.id_local)): legal_graph.value(
+            v, ELI.first_date_entry_in_force
+        ).toPython()
+        for v in legal_graph.objects(article, ELI.has_member)
+    }
+    assert starts == {
+        "LEGIARTI000047453532": date(2023, 9, 1),
+        "LEGIARTI000048600658": date(2024, 1, 1),
+        "LEGIARTI000053606086": date(2025, 1, 1),
+    }
+    for identifier, start in starts.items():
+        assert f"id: {identifier}, " in front and f"dateDebut: {start.isoformat()}" in front
+    assert "entrent en vigueur le 1 er janvier 2024" in front
+    renamed = URIRef(f"{article}/version/2024-01-01")
+    assert legal_graph.value(renamed, ELI.changed_by) == URIRef(
+        "https://w3id.org/cph-kg/text/loi/2023-1196/article/6"
+    )
+    current = str(legal_graph.value(URIRef(f"{article}/version/2025-01-01"), CPH.text))
+    assert current.startswith("I. - L'opérateur France Travail est une institution nationale")
+
+
+def test_r311_24_is_not_said_renumbered(legal_graph: Graph) -> None:
+    """What each version of R349-2 II 2° cites is the fact; the rest is a correspondence."""
+    assert not any("renumber" in str(p) for p in legal_graph.predicates())
+    [correspondence] = legal_graph.subjects(RDF.type, CPH.Correspondence)
+    assert legal_graph.value(correspondence, CPH.correspondsFrom) == URIRef(
+        f"{LAW['ceseda/R311-24']}/version/2016-07-03"
+    )
+    assert set(legal_graph.objects(correspondence, CPH.correspondsTo)) == {
+        LAW["ceseda/R413-9"],
+        LAW["ceseda/R413-13"],
+    }
+    assert legal_graph.value(correspondence, CPH.certainty) == CPH.Inferred
+    first = source_body("ceseda-r311-24@2016-07-03.md").split("\n")[0]
+    today = source_body("ceseda-r413-9@current.md").split("\n")[0]
+    # the evidence: the first paragraph, word for word but for the numbering and the A1 mention
+    assert first.split("mentionné à l'article R. 311-21, ")[1][:120] == today.split(
+        "mentionné à l'article R. 413-3, "
+    )[1][:120]
 
 
 def test_departements_are_the_101_of_the_insee_code(legal_graph: Graph) -> None:
@@ -184,19 +304,41 @@ def test_legal_data_is_in_the_project_namespace(legal_graph: Graph) -> None:
 
 
 def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -> None:
-    """Every LEGITEXT / LEGIARTI in the legal data is one the sources README records."""
+    """Every LEGITEXT / LEGIARTI / JORFTEXT in the legal data is one a source records.
+
+    The source is the shared sources README, or the front matter of an extract of the shared
+    corpora.
+    """
     readme = SHARED_SOURCES / "README.md"
     if not readme.is_file():
         pytest.skip("the shared sources folder is not beside this checkout")
-    recorded = readme.read_text(encoding="utf-8")
+    recorded = readme.read_text(encoding="utf-8") + "".join(
+        path.read_text(encoding="utf-8") for path in (SOURCES / "extracts").glob("*.md")
+    )
     identifiers = {str(value) for value in legal_graph.objects(None, ELI.id_local)}
     assert {
         "LEGITEXT000006074069",
         "LEGITEXT000006070158",
         "LEGIARTI000030951456",
         "LEGIARTI000042807434",
+        "LEGIARTI000048600658",
+        "JORFTEXT000048581935",
     } <= identifiers
-    assert all(identifier in recorded for identifier in identifiers)
+    assert all(identifier in recorded for identifier in identifiers), identifiers
+
+
+def test_the_extracts_are_rebuilt_by_their_script() -> None:
+    """tools/extract_legal_sources.py rewrites data/sources/extracts/ byte for byte."""
+    shared = ROOT.parent / "shared"
+    if not (shared / "corpora" / "legi-2026").is_dir():
+        pytest.skip("the shared corpora are not beside this checkout")
+    before = {p.name: p.read_bytes() for p in (SOURCES / "extracts").glob("*.md")}
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "extract_legal_sources.py"), "--shared", str(shared)],
+        check=True,
+        capture_output=True,
+    )
+    assert {p.name: p.read_bytes() for p in (SOURCES / "extracts").glob("*.md")} == before
 
 
 # --- Point in time: the versions of old CESEDA R311-24, R413-8, R413-13 and the drift ----------

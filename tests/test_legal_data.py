@@ -268,9 +268,10 @@ def test_r311_24_is_not_said_renumbered(legal_graph: Graph) -> None:
     first = source_body("ceseda-r311-24@2016-07-03.md").split("\n")[0]
     today = source_body("ceseda-r413-9@current.md").split("\n")[0]
     # the evidence: the first paragraph, word for word but for the numbering and the A1 mention
-    assert first.split("mentionné à l'article R. 311-21, ")[1][:120] == today.split(
-        "mentionné à l'article R. 413-3, "
-    )[1][:120]
+    assert (
+        first.split("mentionné à l'article R. 311-21, ")[1][:120]
+        == today.split("mentionné à l'article R. 413-3, ")[1][:120]
+    )
 
 
 def test_departements_are_the_101_of_the_insee_code(legal_graph: Graph) -> None:

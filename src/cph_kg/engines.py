@@ -1,17 +1,23 @@
-"""The two SHACL engines of cph-kg: shapes compiled to SPARQL on Oxigraph, and pySHACL.
+"""cph-kg's SHACL engines: shapes compiled to SPARQL on Oxigraph, pySHACL, and Apache Jena.
 
-Both read the same store (conventions, law and ontology) and give the same
+All read the same store (conventions, law and ontology) and give the same
 :class:`~cph_kg.report.Result` list; everything before (parsing, point in time) and after
 (findings, verdicts, report) is shared. The compiled engine is the default because it is fast;
 pySHACL is the reference implementation the compiled one is tested against
 (``tests/test_differential.py``) and the one used when the shapes need a SHACL feature the
-compiler does not translate.
+compiler does not translate. Jena's SHACL, run as a subprocess on the same data written to
+files, is a third, independent implementation (Java, Debian's ``libapache-jena-java``).
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -23,6 +29,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Node
 
+from cph_kg import java
+from cph_kg.errors import CphKgError
 from cph_kg.oxigraph_terms import to_rdflib
 from cph_kg.report import Result
 from cph_kg.shape_compiler import Check, compile_shapes
@@ -49,31 +57,96 @@ class CompiledEngine:
         self.checks: list[Check] = compile_shapes(shapes)
 
     def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
-        """One query per check; each row is one result."""
+        """One query per check, run on every core; each row is one result.
+
+        The focus nodes of the shapes (the conventions, the parties…) are found once per
+        distinct target and written into a scratch graph of the store, which the checks read
+        instead of each finding them again; the graph is removed before returning. Oxigraph
+        evaluates a query without holding Python's lock, so the checks run in a few threads at
+        once; their rows are read back here, each distinct term converted once.
+        """
+        queries = self._with_focus_graph(store)
+        terms: dict[object, Node | None] = {}
+
+        def term(value: object) -> Node | None:
+            known = terms.get(value, _MISSING)
+            if known is _MISSING:
+                known = terms[value] = to_rdflib(value)
+            return known  # type: ignore[return-value]
+
         found: list[Result] = []
-        for check in self.checks:
-            rows = store.query(check.query, use_default_graph_as_union=True)
-            projected = {variable.value for variable in rows.variables}
-            reports_value, reports_path = "value" in projected, "path" in projected
-            # SHACL: a SPARQL-based constraint of a node shape whose solution leaves ?value
-            # unbound reports the focus node as the value (the node shape's value node).
-            value_is_focus = check.path is None and check.component == SH.SPARQLConstraintComponent
-            for row in rows:
-                focus = to_rdflib(row["this"])
-                value = to_rdflib(row["value"]) if reports_value else None
-                found.append(
-                    Result(
-                        focus=focus,  # type: ignore[arg-type]
-                        shape=check.shape,
-                        component=check.component,
-                        severity=check.severity,
-                        path=(to_rdflib(row["path"]) if reports_path else None) or check.path,
-                        value=focus if value is None and value_is_focus else value,
+        try:
+            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+                answers = pool.map(lambda query: _rows(store, query), queries)
+                for check, rows in zip(self.checks, answers, strict=True):
+                    # SHACL: a SPARQL-based constraint of a node shape whose solution leaves
+                    # ?value unbound reports the focus node as the value (the node shape's
+                    # value node).
+                    value_is_focus = (
+                        check.path is None and check.component == SH.SPARQLConstraintComponent
                     )
-                )
-            if progress is not None:
-                progress(1, len(self.checks))
+                    for focus, value, path in rows:
+                        focus_term = term(focus)
+                        value_term = term(value)
+                        found.append(
+                            Result(
+                                focus=focus_term,  # type: ignore[arg-type]
+                                shape=check.shape,
+                                component=check.component,
+                                severity=check.severity,
+                                path=term(path) or check.path,
+                                value=focus_term
+                                if value_term is None and value_is_focus
+                                else value_term,
+                            )
+                        )
+                    if progress is not None:
+                        progress(1, len(self.checks))
+        finally:
+            store.remove_graph(_FOCUS_GRAPH)
         return found
+
+    def _with_focus_graph(self, store: ox.Store) -> list[str]:
+        """Each check's query reading its focus nodes from the focus graph, once it is filled."""
+        markers: dict[str, ox.NamedNode] = {}
+        for focus in sorted({check.focus for check in self.checks}):
+            marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
+            found = store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
+        return [
+            check.query.replace(
+                check.focus,
+                f"{{ GRAPH <{_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
+                f"<{_FOCUS_GRAPH.value}> }} }}",
+                1,
+            )
+            for check in self.checks
+        ]
+
+
+def _rows(store: ox.Store, query: str) -> list[tuple[object, object, object]]:
+    """The (focus, value, path) rows of one check, as Oxigraph terms (None if not reported).
+
+    A SPARQL-based constraint may bind ``?path`` itself (SHACL's ``sh:resultPath``).
+    """
+    solutions = store.query(query, use_default_graph_as_union=True)
+    projected = {variable.value for variable in solutions.variables}
+    reports_value, reports_path = "value" in projected, "path" in projected
+    return [
+        (
+            row["this"],
+            row["value"] if reports_value else None,
+            row["path"] if reports_path else None,
+        )
+        for row in solutions
+    ]
+
+
+#: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
+_WORKERS = min(4, os.cpu_count() or 1)
+_MISSING = object()
+#: The scratch graph holding each check's focus nodes while the checks run.
+_FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 
 
 class _ParsingOnceProcessor(SPARQLProcessor):
@@ -122,27 +195,82 @@ class PyShaclEngine:
         _, report, _ = shacl_validate(
             data, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True
         )
-        found = []
-        for result in report.objects(None, SH.result):
-            shape = report.value(result, SH.sourceShape)
-            path: Node | None = self.shapes.value(shape, SH.path)
-            if path is None:  # a SPARQL constraint may bind ?path itself
-                path = report.value(result, SH.resultPath)
-            found.append(
-                Result(
-                    focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
-                    shape=shape,  # type: ignore[arg-type]
-                    component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
-                    severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
-                    path=path,
-                    value=report.value(result, SH.value),
-                    messages={
-                        (m.language or "en"): str(m)
-                        for m in report.objects(result, SH.resultMessage)
-                        if isinstance(m, Literal)
-                    },
-                )
-            )
+        found = read_report(report, self.shapes)
         if progress is not None:
             progress(1, 1)
         return found
+
+
+class JenaEngine:
+    """Apache Jena's SHACL (``shacl validate``) in a Java subprocess, on the data as N-Triples.
+
+    The store's triples and the shapes are written to a temporary folder, Jena reads them as a
+    user's command line would, and its ``sh:ValidationReport`` (Turtle on standard output) is
+    read back into results. Java and the jars are looked up when it runs
+    (:mod:`cph_kg.java`); their absence is a :class:`~cph_kg.java.JavaUnavailable` error.
+    """
+
+    name = "jena"
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+
+    def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
+        """Jena's report of the union of the store's graphs, read back into results."""
+        with tempfile.TemporaryDirectory(prefix="cph-kg-jena-") as folder:
+            data, shapes = Path(folder) / "data.nt", Path(folder) / "shapes.ttl"
+            ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in store),
+                output=str(data),
+                format=ox.RdfFormat.N_TRIPLES,
+            )
+            self.shapes.serialize(shapes, format="turtle")
+            report = run_jena_shacl(shapes, data)
+        found = read_report(report, self.shapes)
+        if progress is not None:
+            progress(1, 1)
+        return found
+
+
+def run_jena_shacl(shapes: Path, data: Path) -> Graph:
+    """``shacl validate --shapes SHAPES --data DATA`` of Debian's Jena; its report as a graph."""
+    command = [java.java(), "-cp", java.jena_classpath(), "shacl.shacl", "validate"]
+    done = subprocess.run(
+        [*command, "--shapes", str(shapes), "--data", str(data)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise CphKgError(f"Jena SHACL failed (exit {done.returncode}): {lines[0]}")
+    return Graph().parse(data=done.stdout, format="turtle")
+
+
+def read_report(report: Graph, shapes: Graph) -> list[Result]:
+    """The results of a standard ``sh:ValidationReport``, whichever engine wrote it.
+
+    The path is taken from the shape where it has one, so that blank-node paths compare as the
+    shapes graph's own nodes.
+    """
+    found = []
+    for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        path: Node | None = shapes.value(shape, SH.path)
+        if path is None:  # a SPARQL constraint may bind ?path itself
+            path = report.value(result, SH.resultPath)
+        found.append(
+            Result(
+                focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
+                shape=shape,  # type: ignore[arg-type]
+                component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+                severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
+                path=path,
+                value=report.value(result, SH.value),
+                messages={
+                    (m.language or "en"): str(m)
+                    for m in report.objects(result, SH.resultMessage)
+                    if isinstance(m, Literal)
+                },
+            )
+        )
+    return found

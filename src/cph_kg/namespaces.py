@@ -169,3 +169,15 @@ class CPH(DefinedNamespace):
     validUntil: URIRef
     versionedReference: URIRef
     wording: URIRef
+
+    # Reference data: the bodies R349-2 I names, their roles and dated names.
+    CaisseGeneraleSecuriteSociale: URIRef
+    CaisseCommuneSecuriteSociale: URIRef
+    CaisseSecuriteSocialeMayotte: URIRef
+    UnidentifiedRoleHolder: URIRef
+    DirectoryRecord: URIRef
+    forDepartement: URIRef
+    communeCode: URIRef
+    siren: URIRef
+    siret: URIRef
+    safirCode: URIRef

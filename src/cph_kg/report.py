@@ -320,12 +320,21 @@ def read_results(
     by_iri = {verdict.iri: verdict for verdict in verdicts}
     by_centre = {centre.iri: centre for centre in centres or []}
     provisions: dict[Node, Provision] = {}
+    described: dict[Node, tuple] = {}  # what the shapes graph says of each shape, read once
     findings: list[Finding] = []
     for result in results:
-        provision_iri = shapes.value(result.shape, CPH.provision)
-        if provision_iri not in provisions:
-            provisions[provision_iri] = _provision(provision_iri, legal)
-        for_centre = shapes.value(result.shape, CPH.assesses) == CPH.CentreProvisoireHebergement
+        if result.shape not in described:
+            provision_iri = shapes.value(result.shape, CPH.provision)
+            if provision_iri not in provisions:
+                provisions[provision_iri] = _provision(provision_iri, legal)
+            described[result.shape] = (
+                provisions[provision_iri],
+                RuleKind(shapes.value(result.shape, CPH.ruleKind)),
+                shapes.value(result.shape, CPH.expresses),
+                _by_language(shapes.objects(result.shape, SH.message)),
+                shapes.value(result.shape, CPH.assesses) == CPH.CentreProvisoireHebergement,
+            )
+        provision, rule_kind, obligation, messages, for_centre = described[result.shape]
         if for_centre:
             concerned: set[Node] = set()
         elif result.focus in by_iri:
@@ -335,17 +344,17 @@ def read_results(
         conventions = tuple(sorted((c for c in concerned if c in by_iri), key=str))
         finding = Finding(
             focus=result.focus,
-            provision=provisions[provision_iri],
+            provision=provision,
             severity=Severity(result.severity),
-            rule_kind=RuleKind(shapes.value(result.shape, CPH.ruleKind)),
+            rule_kind=rule_kind,
             shape=result.shape,
             component=result.component,
-            obligation=shapes.value(result.shape, CPH.expresses),
+            obligation=obligation,
             path=result.path,
             value=result.value,
-            messages=_by_language(shapes.objects(result.shape, SH.message)) or result.messages,
+            messages=messages or result.messages,
             conventions=conventions,
-            details=_details(result, provisions[provision_iri], conventions, by_iri, legal),
+            details=_details(result, provision, conventions, by_iri, legal),
         )
         findings.append(finding)
         for convention in finding.conventions:

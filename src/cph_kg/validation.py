@@ -9,8 +9,9 @@ Nothing else is decided in Python: any SHACL engine given the same graph reaches
 verdicts.
 
 The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
-pySHACL, the reference, on the same data. If the shapes ever use a SHACL feature the compiler
-does not translate, the validator says so once and uses pySHACL.
+pySHACL, the reference, on the same data, and ``engine="jena"`` Apache Jena's SHACL in Java. If
+the shapes ever use a SHACL feature the compiler does not translate, the validator says so once
+and uses pySHACL.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.collection import Collection
-from cph_kg.engines import CompiledEngine, Engine, PyShaclEngine
+from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import to_oxigraph
@@ -44,7 +45,7 @@ from cph_kg.report import CentreVerdict, ConventionVerdict, ValidationOutcome, r
 from cph_kg.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
-ENGINES = ("compiled", "pyshacl")
+ENGINES = ("compiled", "pyshacl", "jena")
 
 _LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
 _RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
@@ -87,6 +88,8 @@ class Validator:
     @cached_property
     def engine(self) -> Engine:
         """The engine runs use: the compiled one unless asked otherwise or unable."""
+        if self.engine_name == "jena":
+            return JenaEngine(self.shapes)
         if self.engine_name == "compiled":
             try:
                 return CompiledEngine(self.shapes)
@@ -165,24 +168,24 @@ class Validator:
         store.clear_graph(_RUN_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)
-        run_data = [
-            ox.Quad(subject, predicate, value, _RUN_GRAPH)
-            for verdict in verdicts
-            for subject in [to_oxigraph(verdict.iri)]
-            for predicate, value in (
-                (_EVALUATED_ON, to_oxigraph(Literal(verdict.assessment.day))),  # type: ignore[union-attr]
-                (_READING_APPLIED, to_oxigraph(applied.iri)),
-            )
-        ]
-        run_data += [
-            ox.Quad(
-                to_oxigraph(centre.iri),
-                _EVALUATED_ON,
-                to_oxigraph(Literal(centre.assessment.day)),
-                _RUN_GRAPH,
-            )
-            for centre in centres
-        ]
+        days: dict[date, ox.Literal] = {}  # many conventions share a day
+
+        def day_literal(day: date) -> ox.Literal:
+            if day not in days:
+                days[day] = to_oxigraph(Literal(day))
+            return days[day]
+
+        reading_iri = to_oxigraph(applied.iri)
+        run_data = []
+        for verdict in verdicts:
+            subject = ox.NamedNode(str(verdict.iri))
+            day = day_literal(verdict.assessment.day)  # type: ignore[union-attr]
+            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+            run_data.append(ox.Quad(subject, _READING_APPLIED, reading_iri, _RUN_GRAPH))
+        for centre in centres:
+            subject = ox.NamedNode(str(centre.iri))
+            day = day_literal(centre.assessment.day)
+            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
         store.extend(run_data)
         results = self.engine.results(store, progress)
         links = _links(store, {r.focus for r in results} - {v.iri for v in verdicts})
@@ -228,36 +231,41 @@ class Validator:
         """
         law = self._texts
         store = collection.store
-        fields: dict[str, dict[str, list[ox.Literal | ox.NamedNode]]] = {}
-        for convention, predicate, value in store.query(
-            _VERDICT_FIELDS, use_default_graph_as_union=True
-        ):
-            found = fields.setdefault(convention.value, {})
-            found.setdefault(predicate.value, []).append(value)
+        # identifier, title, date and département of each convention: one row per convention
+        # unless one of them has several values
+        fields: dict[str, tuple[list, list, list, list]] = {}
+        for convention, *terms in store.query(_VERDICT_FIELDS, use_default_graph_as_union=True):
+            found = fields.get(convention.value)
+            if found is None:
+                found = fields[convention.value] = ([], [], [], [])
+            for values, term in zip(found, terms, strict=True):
+                if term is not None and term not in values:
+                    values.append(term)
         labels: dict[str, list[ox.Literal]] = {}
         for departement, label in store.query(_LABELS, use_default_graph_as_union=True):
             labels.setdefault(departement.value, []).append(label)
         verdicts = []
+        assessments: dict[str | None, Assessment] = {}  # many conventions share a day
         for iri in sorted(fields):
-            found = fields[iri]
-            signed = _first(found.get(_DATE, []))
-            departement = _first(found.get(_DEPARTEMENT, []))
-            label = _first(labels.get(departement.value, [])) if departement else None
-            day = (
-                xsd_date(signed.value)
-                if isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
-                else None
-            )
+            identifiers, titles, dates, departements = fields[iri]
+            signed = _first(dates)
+            departement = _first(departements)
+            label = _first(labels.get(departement.value, ())) if departement else None
+            valid = isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
+            key = signed.value if valid else None  # type: ignore[union-attr]
+            if key not in assessments:
+                day = xsd_date(key) if key is not None else None
+                assessments[key] = assess(day, law, as_of, today)
             convention = URIRef(iri)
             verdicts.append(
                 ConventionVerdict(
                     iri=convention,
-                    identifier=_value(_first(found.get(_IDENTIFIER, []))),
-                    title=_value(_first(found.get(_TITLE, []))),
+                    identifier=_value(_first(identifiers)),
+                    title=_value(_first(titles)),
                     date=_value(signed),
                     departement=_value(label),
                     source=collection.sources.get(convention),
-                    assessment=assess(day, law, as_of, today),
+                    assessment=assessments[key],
                 )
             )
         return verdicts
@@ -273,9 +281,13 @@ _XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 #: What a verdict shows of each convention: identifier, title, date and département.
 _VERDICT_FIELDS = f"""
-SELECT ?c ?p ?o WHERE {{
-    ?c a <{CPH.ConventionDeCooperation}> ; ?p ?o .
-    FILTER (isIRI(?c) && ?p IN (<{_IDENTIFIER}>, <{_TITLE}>, <{_DATE}>, <{_DEPARTEMENT}>))
+SELECT ?c ?identifier ?title ?date ?departement WHERE {{
+    ?c a <{CPH.ConventionDeCooperation}> .
+    FILTER (isIRI(?c))
+    OPTIONAL {{ ?c <{_IDENTIFIER}> ?identifier }}
+    OPTIONAL {{ ?c <{_TITLE}> ?title }}
+    OPTIONAL {{ ?c <{_DATE}> ?date }}
+    OPTIONAL {{ ?c <{_DEPARTEMENT}> ?departement }}
 }}
 """
 #: The centres provisoires d'hébergement of the data, with their names.
@@ -295,13 +307,13 @@ SELECT DISTINCT ?d ?label WHERE {{
 """
 
 
-def _first(values: list) -> ox.Literal | ox.NamedNode | None:
+def _first(values: Sequence) -> ox.Literal | ox.NamedNode | None:
     """The value to show when there are several: French first, then the smallest.
 
     The same one every run; the shapes report the excess values themselves.
     """
-    if not values:
-        return None
+    if len(values) < 2:
+        return values[0] if values else None
     french = [v for v in values if isinstance(v, ox.Literal) and v.language == "fr"]
     return min(french or values, key=lambda v: v.value)
 

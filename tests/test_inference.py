@@ -145,10 +145,11 @@ def test_golden_cases_give_the_same_results_after_inference(
 
 
 def test_golden_cases_judged_together_give_what_each_gives_alone(validator: Validator) -> None:
-    """The cases judged with the same run data (day, reading), all in one run, give the union
-    of what each gives alone: what lets the other tests judge them all together.
+    """Cases judged with the same run data, all in one run, give what each gives alone.
 
-    A union of sets: a centre two cases name is reported once when they are judged together.
+    The run data is the day and the reading; this is what lets the other tests judge the cases
+    all together. A union of sets: a centre two cases name is reported once when they are
+    judged together.
     """
     for (day, reading), entries in groups().items():
         together = validator.validate_files(

@@ -227,7 +227,8 @@ def test_the_renaming_of_pole_emploi_is_dated_by_l5312_1(legal_graph: Graph) -> 
     """C. trav. L. 5312-1 dates the renaming of Pôle emploi.
 
     The version resulting from loi n° 2023-1196, art. 6 starts on 1 January 2024 (LEGI), the day
-    France Travail's name starts in the reference data.
+    France Travail's name starts in the reference data, which holds the article's dated versions;
+    the one before was last in force on 31 December 2023 (ELI's last day, not LEGI's dateFin).
     """
     article = LAW["ctrav/L5312-1"]
     front = extract_front("ctrav-l5312-1@legi-2026.md")
@@ -237,12 +238,15 @@ def test_the_renaming_of_pole_emploi_is_dated_by_l5312_1(legal_graph: Graph) -> 
         ).toPython()
         for v in legal_graph.objects(article, ELI.has_member)
     }
-    assert starts == {
+    last_three = {
         "LEGIARTI000047453532": date(2023, 9, 1),
         "LEGIARTI000048600658": date(2024, 1, 1),
         "LEGIARTI000053606086": date(2025, 1, 1),
     }
-    for identifier, start in starts.items():
+    assert {identifier: starts[identifier] for identifier in last_three} == last_three
+    before = URIRef(f"{article}/version/2023-09-01")
+    assert legal_graph.value(before, ELI.date_no_longer_in_force).toPython() == date(2023, 12, 31)
+    for identifier, start in last_three.items():
         assert f"id: {identifier}, " in front and f"dateDebut: {start.isoformat()}" in front
     assert "entrent en vigueur le 1 er janvier 2024" in front
     renamed = URIRef(f"{article}/version/2024-01-01")
@@ -304,11 +308,12 @@ def test_legal_data_is_in_the_project_namespace(legal_graph: Graph) -> None:
             assert str(subject).startswith("https://w3id.org/cph-kg/"), subject
 
 
-def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -> None:
+def test_legifrance_identifiers_are_those_the_sources_show() -> None:
     """Every LEGITEXT / LEGIARTI / JORFTEXT in the legal data is one a source records.
 
     The source is the shared sources README, or the front matter of an extract of the shared
-    corpora.
+    corpora. The reference data's legal bases (data/reference/legal-bases.ttl) carry identifiers
+    from the legi-2026 corpus instead; tests/test_reference_data.py checks those against it.
     """
     readme = SHARED_SOURCES / "README.md"
     if not readme.is_file():
@@ -316,7 +321,10 @@ def test_legifrance_identifiers_are_those_the_sources_show(legal_graph: Graph) -
     recorded = readme.read_text(encoding="utf-8") + "".join(
         path.read_text(encoding="utf-8") for path in (SOURCES / "extracts").glob("*.md")
     )
-    identifiers = {str(value) for value in legal_graph.objects(None, ELI.id_local)}
+    legal = Graph()
+    for path in sorted((ROOT / "data" / "legal").glob("*.ttl")):
+        legal.parse(path)
+    identifiers = {str(value) for value in legal.objects(None, ELI.id_local)}
     assert {
         "LEGITEXT000006074069",
         "LEGITEXT000006070158",

@@ -58,9 +58,11 @@ MISSIONS = ("II-1", "II-2")
 OBJECTS = ("III-1", "III-2", "III-3", "III-4")
 LIST_FIELDS = ("signatories", "missions", "objects", "references")
 
-#: How a convention may name the public employment operator, by authoring prefix: one body,
-#: ``ft:{dép.}`` (France Travail's presence in the département), named as the convention names it.
-OPERATOR_NAMES = {"pe": "Pôle emploi", "ft": "France Travail"}
+#: Authoring prefixes that name the public employment operator by a name of its own: one body,
+#: ``ft:{dép.}`` (France Travail's presence in the département), and the name the convention uses
+#: recorded (``pe:33``: "Pôle emploi"). ``ft:33`` itself records no name: it is the body's code
+#: at every date, as ``cph-kg convention new`` writes it.
+OPERATOR_NAMES = {"pe": "Pôle emploi"}
 
 #: The most nodes a YAML document may hold once its aliases are expanded: a convention has about
 #: fifty, and a "billion laughs" of nested aliases is refused before anything expands it.
@@ -283,8 +285,9 @@ def to_graph(path: Path, document: dict[str, Any]) -> Graph:
     """The RDF of a checked document: JSON-LD with the bundled context.
 
     The public employment operator is one body whatever its name: ``pe:33`` and ``ft:33`` both
-    make ``ft:33`` (France Travail's presence in the Gironde) a party, and record the name the
-    convention uses ("Pôle emploi", "France Travail") as a ``cph:PartyNaming``. A duration
+    make ``ft:33`` (France Travail's presence in the Gironde) a party; ``pe:33`` also records
+    that the convention names it "Pôle emploi" (a ``cph:PartyNaming``), which the shapes judge
+    against the body's dated names on the date of conclusion. A duration
     gives the end date it implies (the day before the same date ``duration`` later).
     """
     data = dict(document)

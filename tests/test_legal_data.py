@@ -330,7 +330,7 @@ def test_legifrance_identifiers_are_those_the_sources_show() -> None:
         "LEGITEXT000006070158",
         "LEGIARTI000030951456",
         "LEGIARTI000042807434",
-        "LEGIARTI000048600658",
+        "LEGIARTI000048583001",
         "JORFTEXT000048581935",
     } <= identifiers
     assert all(identifier in recorded for identifier in identifiers), identifiers

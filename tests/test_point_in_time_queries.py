@@ -343,6 +343,7 @@ def test_article_timeline_of_r311_24(kg: KnowledgeGraph) -> None:
 
 @exercises("article-timeline")
 def test_article_timeline_of_r349_2_r413_8_and_r413_13(kg: KnowledgeGraph) -> None:
+    first_r413_13 = URIRef(f"{CESEDA['R413-13']}/version/2021-05-01")
     i, ii_2 = R349["I"], R349["II/2"]
     assert rows(kg, "article-timeline", article=str(CASF["R349-2"])) == [
         (day("2016-03-05"), INFERRED, Literal("in force from"), V2016, None, None),
@@ -366,6 +367,9 @@ def test_article_timeline_of_r349_2_r413_8_and_r413_13(kg: KnowledgeGraph) -> No
     assert rows(kg, "article-timeline", article=str(CESEDA["R413-13"])) == [
         (day("2021-04-30"), INFERRED, Literal("content from"), R311_2016, CESEDA["R311-24"], None),
         (day("2021-05-01"), ATTESTED, Literal("article in force from"), None, None, None),
+        # its first version, which the source names by its LEGIARTI
+        (day("2021-05-01"), ATTESTED, Literal("in force from"), first_r413_13, None, None),
+        (day("2021-12-31"), INFERRED, Literal("last day in force"), first_r413_13, None, None),
         (None, None, Literal("cites (undated)"), None, CESEDA["L413-6"], None),
         (None, None, Literal("cites (undated)"), None, CESEDA["R413-9"], None),
         (None, None, Literal("version, dates unknown"), R413_13_CURRENT, None, None),

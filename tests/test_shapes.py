@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyshacl
 import pytest
-from rdflib import RDF, SH, Graph, URIRef
+from rdflib import RDF, SH, Graph, Literal, URIRef
 
 from cph_kg import resources
 from cph_kg.namespaces import CPH
@@ -53,6 +53,22 @@ def test_meta_shapes_reject_a_shape_without_provision(
     }
     assert (shape, CPH.provision) in failing
     assert (shape, SH.message) in failing
+
+
+def test_meta_shapes_reject_a_message_no_result_would_show(
+    shapes_graph: Graph, legal_graph: Graph
+) -> None:
+    """A shape that only groups property shapes reports nothing itself: no message on it."""
+    broken = Graph() + shapes_graph
+    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention")
+    assert (shape, SH.message, None) not in shapes_graph
+    broken.add((shape, SH.message, Literal("La convention ne respecte pas R. 349-2.", lang="fr")))
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    conforms, report, _ = pyshacl.validate(broken + legal_graph, shacl_graph=meta, advanced=True)
+    assert not conforms
+    assert {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)} == {shape}
 
 
 def test_meta_shapes_reject_a_severity_that_contradicts_the_text(

@@ -162,6 +162,8 @@ class CPH(DefinedNamespace):
     removesObject: URIRef
     removesParty: URIRef
     requires: URIRef
+    requiresInstanceOf: URIRef
+    sourceFile: URIRef
     role: URIRef
     roleAttribution: URIRef
     toObligation: URIRef

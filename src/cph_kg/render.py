@@ -14,6 +14,7 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from cph_kg.namespaces import R349_2
+from cph_kg.output_safety import json_safe, printable
 from cph_kg.point_in_time import Assessment, DayBasis
 from cph_kg.report import (
     CentreVerdict,
@@ -136,14 +137,15 @@ def _summary(outcome: ValidationOutcome, lang: str) -> str:
 
 
 def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
-    name = verdict.identifier or str(verdict.iri)
-    details = ", ".join(part for part in (verdict.departement, verdict.date) if part)
+    name = printable(verdict.identifier or str(verdict.iri))
+    details = printable(", ".join(part for part in (verdict.departement, verdict.date) if part))
     status = verdict.verdict.label(lang)
     lines = [f"{MARKS[verdict.verdict]} {name} — {status}" + (f" ({details})" if details else "")]
     if verdict.title:
-        lines.append(f"  « {verdict.title} »" if lang == "fr" else f'  "{verdict.title}"')
+        title = printable(verdict.title)
+        lines.append(f"  « {title} »" if lang == "fr" else f'  "{title}"')
     if verdict.source:
-        lines.append(f"  {verdict.source}")
+        lines.append(f"  {printable(str(verdict.source))}")
     if verdict.assessment is not None:
         lines.append("  " + _assessment_line(verdict.assessment, lang))
     lines.extend(_findings_lines(verdict.findings, lang))
@@ -151,7 +153,7 @@ def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
 
 
 def _centre_lines(centre: CentreVerdict, lang: str) -> list[str]:
-    name = centre.name or str(centre.iri)
+    name = printable(centre.name or str(centre.iri))
     lines = [f"{MARKS[centre.verdict]} {name} — {centre.verdict.label(lang)}"]
     lines.extend(_findings_lines(centre.findings, lang))
     return lines
@@ -186,8 +188,9 @@ def _finding_line(finding: Finding, lang: str) -> str:
     shown = finding.value is not None and finding.value != finding.focus
     value = words["value"].format(finding.value) if shown else ""
     detail = finding.details.get(lang)
-    return f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}" + (
-        f" {detail}" if detail else ""
+    return printable(
+        f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}"
+        + (f" {detail}" if detail else "")
     )
 
 
@@ -240,7 +243,7 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
         ],
     }
     # one line: the C encoder (indented JSON goes through a pure-Python one, 5x slower)
-    return json.dumps(document, ensure_ascii=False)
+    return json_safe(json.dumps(document, ensure_ascii=False))
 
 
 def _reading_json(outcome: ValidationOutcome, lang: str) -> dict[str, str] | None:

@@ -162,6 +162,7 @@ class Validator:
         collection may be validated again, under another reading: each run replaces the last
         one's data.
         """
+        collection.refuse_blank_conventions()
         applied = self.reading(reading)
         store = collection.store
         store.extend(self._law_quads)

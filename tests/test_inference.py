@@ -46,13 +46,24 @@ def closure(graph: Graph, semantics: type) -> Graph:
 
     The RDFS rules also type literals (``"2019-03-12"^^xsd:date a xsd:date``); such triples are
     generalised RDF, which no syntax can carry to a SHACL engine, so they are left out.
+
+    owlrl 7.6.2's RDFS closure also conflates literals of one lexical form and different
+    language tags: given ``ex:a ex:p "X"@fr . ex:b ex:q "X"@en`` it adds ``ex:a ex:p "X"@en``,
+    which no RDFS rule entails (here a convention naming "France Travail"@fr was made to name it
+    "France Travail"@en too, because the reference data labels France Travail so in English).
+    Every rule that gives a resource a literal value keeps a value the resource already has
+    (rdfs7, prp-spo1, prp-eqp*; no ``owl:sameAs`` is inferred, see below), so a value no
+    original triple of the subject holds is that defect's, and is left out.
     """
     closed = Graph()
     for triple in graph:
         closed.add(triple)
     owlrl.DeductiveClosure(semantics).expand(closed)
     for triple in list(closed):
-        if isinstance(triple[0], Literal):
+        subject, _, value = triple
+        if isinstance(subject, Literal) or (
+            isinstance(value, Literal) and (subject, None, value) not in graph
+        ):
             closed.remove(triple)
     return closed
 

@@ -78,6 +78,14 @@ def test_a_legiarti_names_a_version_never_a_stable_article(legal_graph: Graph) -
         if "/text/" in str(holder):
             continue
         assert (holder, RDF.type, CPH.ArticleVersion) in legal_graph, holder
+    linked = [  # a Légifrance page of a LEGIARTI is a version's page too
+        subject
+        for subject, page in legal_graph.subject_objects(RDFS.seeAlso)
+        if "LEGIARTI" in str(page) and "/text/" not in str(subject)
+    ]
+    assert linked
+    for holder in linked:
+        assert (holder, RDF.type, CPH.ArticleVersion) in legal_graph, holder
     l349_4 = URIRef(f"{LAW['casf/L349-4']}/version/LEGIARTI000030951456")
     assert words(legal_graph, l349_4) == Literal(
         source_body("casf-l349-4@undated-LEGIARTI000030951456.md"), lang="fr"

@@ -112,7 +112,9 @@ def test_every_eli_property_is_used_within_its_domain_and_range(eli: Graph, law:
         ELI.based_on,
         ELI.commenced_by,
         ELI.amends,
+        ELI.amended_by,
         ELI.repeals,
+        ELI.repealed_by,
         ELI.type_document,
         ELI.passed_by,
         ELI.jurisdiction,
@@ -120,3 +122,12 @@ def test_every_eli_property_is_used_within_its_domain_and_range(eli: Graph, law:
     } <= used
     # a décret is a legal resource, not a prov:Activity
     assert not any(law.triples((None, PROV.wasGeneratedBy, None)))
+
+
+def test_what_a_text_changes_names_the_text_back(law: Graph) -> None:
+    """eli:amends / eli:amended_by and eli:repeals / eli:repealed_by are stated both ways."""
+    for forward, backward in ((ELI.amends, ELI.amended_by), (ELI.repeals, ELI.repealed_by)):
+        ahead = set(law.subject_objects(forward))
+        back = {(text, changed) for changed, text in law.subject_objects(backward)}
+        assert ahead, forward
+        assert ahead == back, (forward, ahead ^ back)

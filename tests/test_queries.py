@@ -11,6 +11,7 @@ independent path from the store the queries run on.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from cph_kg.results import Boolean, Triples
 from tests import (
     test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
     test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)
+    test_query_bodies,  # noqa: F401  (records bodies-of-departement)
 )
 from tests.querying import (
     ASSOC,
@@ -632,6 +634,65 @@ def test_centres_without_convention_in_force_follow_ends_and_renewals(tmp_path: 
         assert without("2022-01-01") == [port]  # the expired one ended on 31 December 2021
         assert without("2022-06-10") == [port]  # the other renewed from 3 June 2022
         assert without("2026-01-01") == [port, chartrons]  # renewed until 31 December 2025
+
+
+@exercises("centre-conventions-in-force")
+def test_centre_conventions_in_force_and_their_verdict_on_the_day(tmp_path: Path) -> None:
+    """Does a centre have a conforming convention in force on a day? The amended example.
+
+    conv:amended (Les Chartrons) is concluded on 3 June 2019 without the CPAM and without the
+    regular meetings; its avenant adds both from 1 January 2020; it ends on 2 June 2022 and is
+    renewed from 3 June 2022 until 31 December 2025. The verdict shown is the stored report's
+    only when it judged the convention on the day asked.
+    """
+    files = [CONVENTIONS_DIR / "non-conforming" / name for name in ("expired.ttl", "amended.ttl")]
+    chartrons, port = CENTRE["les-chartrons-bordeaux"], CENTRE["le-port-de-la-lune-bordeaux"]
+    amended, expired = CONV["amended"], CONV["expired"]
+    with KnowledgeGraph.open(tmp_path / "store") as store:
+        store.load(files)
+        assert columns(store, "centre-conventions-in-force", centre=str(chartrons)) == [
+            "convention",
+            "identifier",
+            "day",
+            "start",
+            "end",
+            "verdict",
+        ]
+
+        def in_force(centre: URIRef, on: str, reading: str = "required") -> list[tuple]:
+            return rows(
+                store, "centre-conventions-in-force", centre=str(centre), on=on, reading=reading
+            )
+
+        store.validate()  # each convention judged on its date of conclusion
+        amended_row = (amended, Literal("EX-amended"), day("2019-06-03"), day("2019-06-03"))
+        assert in_force(chartrons, "2019-06-02") == []
+        assert in_force(chartrons, "2019-06-03") == [
+            (*amended_row, day("2022-06-02"), CPH.DoesNotConform)
+        ]
+        assert in_force(chartrons, "2019-06-03", "illustrative") == [
+            (*amended_row, day("2022-06-02"), CPH.DoesNotConform)  # the meetings are missing
+        ]
+        on_2020 = (amended, Literal("EX-amended"), day("2020-06-01"), day("2019-06-03"))
+        assert in_force(chartrons, "2020-06-01") == [(*on_2020, day("2022-06-02"), None)]
+        store.validate(as_of=date(2020, 6, 1))  # as amended that day: the CPAM, the meetings
+        assert in_force(chartrons, "2020-06-01") == [
+            (*on_2020, day("2022-06-02"), CPH.Conforms)
+        ]
+        renewed = (amended, Literal("EX-amended"), day("2022-06-10"), day("2019-06-03"))
+        assert in_force(chartrons, "2022-06-10") == [(*renewed, day("2025-12-31"), None)]
+        assert in_force(chartrons, "2026-01-01") == []
+        assert in_force(port, "2021-12-31") == [
+            (
+                expired,
+                Literal("EX-expired"),
+                day("2021-12-31"),
+                day("2019-01-07"),
+                day("2021-12-31"),
+                None,
+            )
+        ]
+        assert in_force(port, "2022-01-01") == []
 
 
 @exercises("actors-in-departement")

@@ -29,7 +29,7 @@ SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 MANIFEST = Graph().parse(CONVENTIONS / "manifest.ttl")
 ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
 #: Shapes about the run data cph-kg always adds (the day, the reading): they can only fail for
-#: another engine given the conventions without it (tests/test_standalone.py shows them failing).
+#: another engine given the conventions without it (tests/test_shapes_elsewhere.py shows it).
 RUN_DATA_SHAPES = {
     URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-evaluatedOn"),
     URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-readingApplied"),

@@ -29,6 +29,7 @@ R311_24_2020 = CONVENTIONS / "conforming" / "language-training-r311-24-2020.ttl"
 SHAPES = "https://w3id.org/cph-kg/shapes/r349-2#"
 REFERENCES = URIRef(SHAPES + "ReferencesInForce")
 NAME_IN_USE = URIRef(SHAPES + "NameInUse")
+NOT_JUDGED = URIRef(SHAPES + "Convention-notJudged")
 FT_33 = URIRef("https://w3id.org/cph-kg/org/france-travail/33")
 GIRONDE = URIRef("https://w3id.org/cph-kg/convention/gironde-2019")
 
@@ -70,7 +71,8 @@ def test_the_text_applied_on_each_boundary(
     applied = verdict.assessment.version
     assert (applied.iri if applied else None) == version
     assert verdict.verdict is (Verdict.CONFORMS if version else Verdict.NOT_JUDGED)
-    assert verdict.findings == []
+    # not judged: the one information that says so, in any engine's report
+    assert [f.shape for f in verdict.findings] == ([] if version else [NOT_JUDGED])
     [judged] = outcome.centres
     assert judged.verdict is centre  # before 12 March 2019, no convention in force
 
@@ -126,7 +128,9 @@ def test_a_convention_before_any_text_is_not_judged(validator: Validator) -> Non
     broken = Graph().parse(CONVENTIONS / "non-conforming" / "no-centre.ttl")
     outcome = validator.validate_graph(broken, as_of=date(2015, 7, 30))
     [verdict] = outcome.conventions
-    assert verdict.verdict is Verdict.NOT_JUDGED and verdict.findings == []
+    assert verdict.verdict is Verdict.NOT_JUDGED
+    [finding] = verdict.findings  # no legal finding: only the information that it is not judged
+    assert (finding.shape, finding.severity, finding.legal) == (NOT_JUDGED, Severity.INFO, False)
     assert not any(outcome.report_graph.objects(None, CPH.validatedConvention))
     assert outcome.conforms  # nothing judged, nothing failing
 

@@ -33,6 +33,7 @@ ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
 RUN_DATA_SHAPES = {
     URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-evaluatedOn"),
     URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-readingApplied"),
+    URIRef("https://w3id.org/cph-kg/shapes/r349-2#Centre-evaluatedOn"),
 }
 
 

@@ -9,6 +9,7 @@ L. 5312-1): a convention's naming is judged on its own date of conclusion.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -20,6 +21,7 @@ from cph_kg import Severity, Validator, Verdict
 from cph_kg.cli import main
 from cph_kg.namespaces import CPH, L349_2, R349_2
 from cph_kg.point_in_time import DayBasis, Version, governing_texts, versions
+from cph_kg.report import RuleKind
 from tests.conftest import CONFORMING, CONVENTIONS
 
 V2016 = URIRef(f"{R349_2}/version/2016-03-05")
@@ -223,3 +225,24 @@ def test_cli_as_of_needs_a_valid_day() -> None:
     result = CliRunner().invoke(main, ["validate", "--as-of", "04/03/2016", str(CONFORMING)])
     assert result.exit_code == 2
     assert "--as-of" in result.stderr
+
+
+def test_a_centre_whose_day_is_missing_cannot_be_assessed(validator: Validator) -> None:
+    """A centre's data-quality violation makes it "cannot be assessed", not "does not conform".
+
+    Centre-evaluatedOn (the day is missing) is the one such shape; only another engine's input
+    can trigger it, since cph-kg always adds the day.
+    """
+    expired = CONVENTIONS / "non-conforming" / "expired.ttl"
+    outcome = validator.validate_files([expired], as_of=date(2023, 1, 1))
+    [centre] = outcome.centres
+    [legal] = centre.findings  # no agreement in force on 1 January 2023
+    assert centre.verdict is Verdict.DOES_NOT_CONFORM
+    centre.findings = [
+        dataclasses.replace(
+            legal, shape=URIRef(SHAPES + "Centre-evaluatedOn"), rule_kind=RuleKind.DATA_QUALITY
+        )
+    ]
+    assert centre.verdict is Verdict.CANNOT_BE_ASSESSED
+    centre.findings = []
+    assert centre.verdict is Verdict.CONFORMS

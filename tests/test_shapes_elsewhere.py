@@ -99,8 +99,8 @@ def test_pyshacl_command_gives_cph_kgs_results(judged: Path, expected: Counter) 
 def test_without_the_run_data_a_plain_engine_says_what_is_missing() -> None:
     """Given the conventions alone (no day, no reading), no legal rule can apply: the shapes say so.
 
-    A convention handed to another engine without the run data must not pass as conforming:
-    the two run-data shapes report what is missing, and no dated rule reports anything.
+    A convention or a centre handed to another engine without the run data must not pass as
+    conforming: the run-data shapes report what is missing, and no dated rule reports anything.
     """
     data = Graph()
     for path in [*LAW, ROOT / "data" / "conventions" / "non-conforming" / "without-caf.ttl"]:
@@ -111,7 +111,9 @@ def test_without_the_run_data_a_plain_engine_says_what_is_missing() -> None:
     assert not conforms
     shapes = "https://w3id.org/cph-kg/shapes/r349-2#"
     focus = URIRef("https://w3id.org/cph-kg/convention/without-caf")
+    centre = URIRef("https://w3id.org/cph-kg/org/cph/les-tilleuls-bordeaux")
     assert set(keys(report)) == {
         (focus, URIRef(f"{shapes}Convention-evaluatedOn"), SH.Violation, None),
         (focus, URIRef(f"{shapes}Convention-readingApplied"), SH.Violation, None),
+        (centre, URIRef(f"{shapes}Centre-evaluatedOn"), SH.Violation, None),
     }

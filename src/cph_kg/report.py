@@ -201,11 +201,18 @@ class CentreVerdict:
 
     @property
     def verdict(self) -> Verdict:
-        """Not judged when no text applied that day; else conforms unless a violation."""
+        """Not judged when no text applied that day; else as a convention's verdict.
+
+        Does not conform (a legal violation); else cannot be assessed (a data-quality violation:
+        the day it is judged on is not given, which only another engine's input can lack); else
+        conforms.
+        """
         if self.assessment.version is None:
             return Verdict.NOT_JUDGED
-        if self.count(Severity.VIOLATION):
+        if self.count(Severity.VIOLATION, legal=True):
             return Verdict.DOES_NOT_CONFORM
+        if self.count(Severity.VIOLATION, legal=False):
+            return Verdict.CANNOT_BE_ASSESSED
         return Verdict.CONFORMS
 
 

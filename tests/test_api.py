@@ -17,7 +17,7 @@ from cph_kg import (
     Verdict,
     validate,
 )
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
 

@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 
 from cph_kg import Validator
 from cph_kg.namespaces import ELI
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 VENDOR = ROOT / "ontology" / "vendor"
 LITERAL_RANGES = {

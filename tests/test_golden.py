@@ -15,19 +15,14 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import pytest
-from rdflib import RDF, RDFS, SH, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
 from cph_kg import Severity, Validator
 from cph_kg.namespaces import CPH
-from tests.conftest import CONVENTIONS
+from tests.helpers import ENTRIES, MANIFEST, MF, SHT
 
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SHT = Namespace("http://www.w3.org/ns/shacl-test#")
-
-MANIFEST = Graph().parse(CONVENTIONS / "manifest.ttl")
-ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
 #: Shapes about the run data cph-kg always adds (the day, the reading): they can only fail for
 #: another engine given the conventions without it (tests/test_shapes_elsewhere.py shows it).
 RUN_DATA_SHAPES = {

@@ -22,7 +22,7 @@ from cph_kg.cli import main
 from cph_kg.namespaces import CPH, L349_2, R349_2
 from cph_kg.point_in_time import DayBasis, Version, governing_texts, versions
 from cph_kg.report import RuleKind
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 V2016 = URIRef(f"{R349_2}/version/2016-03-05")
 V2021 = URIRef(f"{R349_2}/version/2021-05-01")

@@ -19,7 +19,9 @@ from pyshacl import validate
 from rdflib import SH, Graph, URIRef
 
 from cph_kg import Validator, java
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # Jena and the pySHACL command line
 
 LAW = [
     ROOT / "ontology" / "cph.ttl",

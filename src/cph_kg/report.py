@@ -262,11 +262,9 @@ class ValidationOutcome:
 
     @property
     def conforms(self) -> bool:
-        """True when no convention fails or cannot be assessed and no centre fails."""
+        """True when no convention nor centre fails or cannot be assessed."""
         failing = {Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED}
-        return not any(c.verdict in failing for c in self.conventions) and not any(
-            c.verdict is Verdict.DOES_NOT_CONFORM for c in self.centres
-        )
+        return not any(c.verdict in failing for c in [*self.conventions, *self.centres])
 
     @property
     def conforms_to_shacl(self) -> bool:

@@ -74,10 +74,16 @@ def test_the_template_is_a_valid_convention_once_filled(tmp_path: Path) -> None:
     assert "signatories: [ft:33, caf:33, cpam:33]" in text
     assert "les acteurs de l'intégration de la Gironde" in text
     filled = tmp_path / "new.yaml"
-    filled.write_text(text, encoding="utf-8")
+    filled.write_text(
+        text.replace("CHANGE-ME.pdf", "convention.pdf")
+        .replace("CHANGE-ME", "EX-2026")
+        .replace("centres:change-me", "centres:les-tilleuls")
+        .replace("hébergement …", "hébergement Les Tilleuls"),
+        encoding="utf-8",
+    )
     result = run("validate", "--lang", "en", filled)
     assert result.exit_code == 0, result.output
-    assert "✔ CHANGE-ME — conforms (Gironde, 2026-11-27)" in result.output
+    assert "✔ EX-2026 — conforms (Gironde, 2026-11-27)" in result.output
 
 
 def test_the_template_refuses_an_unknown_departement() -> None:

@@ -32,6 +32,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from cph_kg import interrupts
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
@@ -449,10 +450,13 @@ class EmbeddedStore:
     def _writing(self) -> Iterator[None]:
         """A write that the disk refuses (full, over a quota or a size limit) is one line.
 
-        Oxigraph writes a transaction whole or not at all: the store is left as it was.
+        Oxigraph writes a transaction whole or not at all: the store is left as it was. A
+        Ctrl-C pressed before the write stops it here; one pressed during it lets it finish
+        (:mod:`cph_kg.interrupts`).
         """
         try:
-            yield
+            with interrupts.deferred():
+                yield
         except OSError as error:
             raise CphKgError(
                 f"cannot write store {self.path}: {_one_line(error)} (nothing of this write "

@@ -17,7 +17,10 @@ import io
 import logging
 import math
 import multiprocessing
+import os
 import re
+import resource
+import signal
 import socket
 import threading
 import time
@@ -61,7 +64,9 @@ class Store(Protocol):
 
     location: str
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
         """Run a SPARQL query over the union of the named graphs."""
         ...
 
@@ -203,15 +208,38 @@ class _FileGone(CphKgError):
     """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
 
-def _query_in_child(location: str, text: str, pipe) -> None:
+def _limit_memory(max_memory: int) -> None:
+    """Let this process allocate at most ``max_memory`` bytes more than it holds now.
+
+    The kernel refuses what passes the limit (``RLIMIT_DATA``: the heap and private
+    mappings); Oxigraph, failing to allocate, aborts the process, which the parent reports.
+    Its own message about it (a Rust backtrace) is sent nowhere.
+    """
+    held = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                held = int(line.split()[1]) * 1024
+    limit = held + max_memory
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+
+
+def _query_in_child(location: str, text: str, pipe, max_memory: int | None = None) -> None:
     """Run one query in a child process, so that a timeout can stop it for good.
 
     The child says ``ready`` once it has started and opened the store, so that the parent
     counts the timeout from then on: starting a Python process is not the query's time.
+    With ``max_memory`` the child may allocate at most that much for the query, beyond what
+    the open store holds.
     """
     try:
         wait_for_short_log(Path(location))
         store = ox.Store.read_only(location)
+        if max_memory is not None:  # counted from here: opening maps 70 MiB for its threads
+            _limit_memory(max_memory)
         pipe.send(("ready", None))
         pipe.send(("ok", _run_query(store, text)))
     except CphKgError as error:
@@ -223,6 +251,20 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 #: The longest a query's child process may take to start and open the store.
 CHILD_START_LIMIT = 60.0
 
+
+def check_memory(max_memory: int | None) -> None:
+    """A memory bound is a number of bytes, at least :data:`MIN_QUERY_MEMORY`."""
+    if max_memory is not None and not (
+        isinstance(max_memory, int) and max_memory >= MIN_QUERY_MEMORY
+    ):
+        raise CphKgError(
+            f"a query's memory bound is at least {MIN_QUERY_MEMORY // 2**20} MiB, "
+            f"not {max_memory!r} bytes"
+        )
+
+
+#: The least memory a query may be bounded to: below it, opening the store alone fails.
+MIN_QUERY_MEMORY = 64 * 2**20
 
 #: The longest timeout a query may be given: a week (a float beyond it, inf or nan is no time).
 MAX_TIMEOUT = 7 * 24 * 3600.0
@@ -388,24 +430,29 @@ class EmbeddedStore:
             if self._lock is not None:
                 self._lock.close()
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
-        """Run a query; with ``timeout``, in a child process stopped when time is up.
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Run a query; with ``timeout`` or ``max_memory``, in a child process that is bounded.
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
         Updates are refused too (``query`` only reads), and so is a query nested deeply enough
         to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
         the moment the child has opened the store; when it is up, the child is killed and
-        reaped.
+        reaped. ``max_memory`` (bytes) is what the child may allocate for the query (Linux);
+        a query that needs more ends with one line (an ``ORDER BY`` over a cartesian product
+        took 4.4 GB).
         """
         check_query(text)
         check_timeout(timeout)
-        if timeout is None:
+        check_memory(max_memory)
+        if timeout is None and max_memory is None:
             return _interruptible(lambda: _run_query(self._store, text))
         if self.writable:
             self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
         child = multiprocessing.get_context("spawn").Process(
-            target=_query_in_child, args=(self.location, text, sender), daemon=True
+            target=_query_in_child, args=(self.location, text, sender, max_memory), daemon=True
         )
         child.start()
         sender.close()
@@ -422,6 +469,14 @@ class EmbeddedStore:
                 child.kill()
             child.join()
             receiver.close()
+        if max_memory is not None and child.exitcode == -signal.SIGABRT:
+            status, payload = (
+                "error",
+                (
+                    f"query stopped: it needed more than {max_memory / 2**20:g} MiB of memory "
+                    "(--max-memory-mb)"
+                ),
+            )
         if status == "timeout":
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
@@ -620,9 +675,11 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                     break  # not a file the writer removed: reading again would not help
         raise CphKgError(f"cannot read store {self.path}: {_one_line(error)}") from None
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
         """The query, read again if the writer removed a file under it."""
-        return self._reading(lambda: EmbeddedStore.query(self, text, timeout))
+        return self._reading(lambda: EmbeddedStore.query(self, text, timeout, max_memory))
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, read again if the writer removed a file under them."""
@@ -792,8 +849,19 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"RemoteStore({self.location!r})"
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
-        """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle.
+
+        ``max_memory`` is refused: an endpoint bounds its own memory (``cph-kg serve
+        --max-memory-mb``); what is read from it is bounded by ``max_answer_bytes``.
+        """
+        if max_memory is not None:
+            raise CphKgError(
+                "a memory bound applies to the embedded store; an endpoint bounds its own "
+                "memory, and its answers are capped by --max-answer-mb"
+            )
         check_query(text, allow_service=self.allow_service)
         check_timeout(timeout)
         form = query_form(text)

@@ -73,6 +73,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--max-memory-mb",
+    type=click.FloatRange(min=64),
+    help="Stop the query if it needs more memory than this, in MiB (embedded store, Linux: "
+    "the query runs in a process of its own, like --timeout).",
+)
+@click.option(
     "--raw-csv",
     is_flag=True,
     help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
@@ -93,6 +99,7 @@ def query_command(
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
+    max_memory_mb: float | None,
     raw_csv: bool,
     allow_service: bool,
     **store: str | None,
@@ -103,7 +110,8 @@ def query_command(
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
     with open_graph(**store, read_only=True, allow_service=allow_service) as kg:
-        result = kg.query(query, timeout=timeout, limit=limit, **bound)
+        max_memory = None if max_memory_mb is None else int(max_memory_mb * 2**20)
+        result = kg.query(query, timeout=timeout, max_memory=max_memory, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
         text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)

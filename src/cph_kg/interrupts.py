@@ -42,14 +42,28 @@ def _unraisable(hook: object) -> object:
     return quiet
 
 
-def install() -> None:
-    """Handle SIGINT as described above (main thread only; elsewhere Python's default stays)."""
-    if threading.current_thread() is not threading.main_thread():
+@contextlib.contextmanager
+def handled() -> Iterator[None]:
+    """Handle SIGINT as described above while the block runs, then put back what was there.
+
+    Only in the main thread (signals go there), and not where Ctrl-C is ignored (``nohup``, a
+    background job). What was there is put back, so a program or a test runner that runs
+    commands in its own process keeps its own handlers.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
+        yield
         return
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        return  # started with Ctrl-C ignored (nohup, a background job): keep it so
+    global _pending
+    _pending = False
+    hook = sys.unraisablehook
     signal.signal(signal.SIGINT, _on_interrupt)
-    sys.unraisablehook = _unraisable(sys.__unraisablehook__)
+    sys.unraisablehook = _unraisable(hook)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
 
 
 def pending() -> bool:

@@ -36,12 +36,9 @@ class _SwallowsCtrlC:
 def cli_interrupts():
     """The command line's SIGINT handling, in this process, undone afterwards."""
     previous = signal.getsignal(signal.SIGINT)
-    hook = sys.unraisablehook
-    interrupts.install()
-    yield
-    signal.signal(signal.SIGINT, previous)
-    sys.unraisablehook = hook
-    interrupts._pending = False
+    with interrupts.handled():
+        yield
+    assert signal.getsignal(signal.SIGINT) is previous
 
 
 def test_a_swallowed_ctrl_c_stops_the_load_before_its_commit(cli_interrupts, tmp_path) -> None:

@@ -92,11 +92,11 @@ class LazyGroup(click.Group):
         Standard output is flushed here, so that a full disk or a closed device behind it is
         reported as every other failure is, not as a traceback when Python exits.
         """
-        interrupts.install()
         try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()
-            interrupts.commit_point()  # a Ctrl-C that Python swallowed (README, Reliability)
+            with interrupts.handled():
+                result = super().invoke(ctx)
+                sys.stdout.flush()
+                interrupts.commit_point()  # a Ctrl-C that Python swallowed (README, Reliability)
         except KeyboardInterrupt:
             click.echo("cph-kg: interrupted", err=True)
             sys.exit(130)

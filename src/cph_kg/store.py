@@ -335,12 +335,20 @@ def wait_for_short_log(path: Path, limit: float = MAX_REPLAY_WAIT) -> None:
 
     A reader opened just after a large load committed, before the writer flushed it, took
     minutes and gigabytes replaying the log (see :data:`MAX_REPLAY_BYTES`); the writer's flush
-    takes less, and afterwards the reader opens at once. A long log with no writer (one killed
-    after committing) is replayed: nobody else will table it before the next writer opens.
+    takes less, and afterwards the reader opens at once. A reader waits only for a cph-kg
+    write (:data:`WRITING_FILE` is there from its start to its flush), not for the long-lived
+    writer ``cph-kg serve --allow-update`` runs, whose log stays long between its flushes. A
+    long log with no writer (one killed after committing) is replayed: nobody else will table
+    it before the next writer opens.
     """
     deadline = time.monotonic() + limit
     told = False
-    while time.monotonic() < deadline and log_bytes(path) > MAX_REPLAY_BYTES and writer_holds(path):
+    while (
+        time.monotonic() < deadline
+        and (path / WRITING_FILE).exists()
+        and log_bytes(path) > MAX_REPLAY_BYTES
+        and writer_holds(path)
+    ):
         if not told:
             _log.warning(
                 "cph-kg: waiting for the write in progress on %s to reach the store's tables",
@@ -360,6 +368,9 @@ def table_log(path: Path) -> None:
     except (OSError, RuntimeError) as error:
         raise CphKgError(f"cannot open store {path}: {_one_line(error)}") from None
 
+
+#: Present while a cph-kg write runs, from before its commit to the end of its flush.
+WRITING_FILE = "cph-kg.writing"
 
 #: How long a writer keeps asking for the lock before saying the store is busy: a reader
 #: asking whether a writer is there (:func:`writer_holds`) holds it for an instant.
@@ -593,9 +604,14 @@ class EmbeddedStore:
         Ctrl-C pressed before the write stops it here; one pressed during it lets it finish
         (:mod:`cph_kg.interrupts`).
         """
+        marker = self.path / WRITING_FILE
         try:
             with interrupts.deferred():
-                yield
+                marker.touch()
+                try:
+                    yield
+                finally:
+                    marker.unlink(missing_ok=True)
         except OSError as error:
             raise CphKgError(
                 f"cannot write store {self.path}: {_one_line(error)} (nothing of this write "

@@ -298,12 +298,17 @@ def test_a_reader_waits_for_a_writer_to_table_a_long_log(tmp_path: Path, monkeyp
     _leave_a_log(path, 2000)
     assert store_module.log_bytes(path) > 50_000
     monkeypatch.setattr(store_module, "MAX_REPLAY_BYTES", 10_000)
-    writer = store_module.hold_lock(path)  # the writer, about to flush
+    writer = store_module.hold_lock(path)  # a cph-kg write, about to flush
     assert store_module.writer_holds(path)
+    started = time.monotonic()
+    with KnowledgeGraph.open(path, read_only=True):  # not a cph-kg write (serve): no wait
+        assert time.monotonic() - started < 1.4
+    (path / store_module.WRITING_FILE).touch()
 
     def writer_finishes() -> None:
         time.sleep(1.5)
         store_module.table_log(path)
+        (path / store_module.WRITING_FILE).unlink()
         writer.close()
 
     finishing = threading.Thread(target=writer_finishes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import click
@@ -9,6 +10,7 @@ import click
 from cph_kg.catalog import NamedQuery, named_queries, resolve
 from cph_kg.cli.options import open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
+from cph_kg.output_safety import terminal_safe
 from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
@@ -115,6 +117,8 @@ def query_command(
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
         text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
+        if sys.stdout.isatty():
+            text = terminal_safe(text)  # a CSV value holding an escape sequence, shown as text
         click.echo(text, nl=False)
     except ValueError as error:
         raise CphKgError(str(error)) from None

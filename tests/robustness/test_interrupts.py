@@ -78,6 +78,7 @@ def load_states(tmp_path_factory: pytest.TempPathFactory):
     return before, after, data, sizes_before, sizes_after, duration
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_load_leaves_before_or_after(load_states, tmp_path: Path) -> None:
     """SIGINT at moments spread over a real ``cph-kg load`` (its first seconds included).
 
@@ -105,6 +106,7 @@ def test_ctrl_c_during_a_load_leaves_before_or_after(load_states, tmp_path: Path
     assert 130 in outcomes, outcomes
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_an_export_leaves_the_old_file(load_states, tmp_path: Path) -> None:
     _, after, _, _, _, _ = load_states
     output = tmp_path / "out" / "store.nq"

@@ -64,6 +64,7 @@ def handled() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         sys.unraisablehook = hook
+        _pending = False  # acted on by now; writes outside a command never see it
 
 
 def pending() -> bool:

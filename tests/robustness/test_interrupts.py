@@ -21,7 +21,7 @@ from rdflib import URIRef
 
 from cph_kg import interrupts
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.stores import before_a_large_load
 
 
@@ -39,6 +39,7 @@ def cli_interrupts():
     with interrupts.handled():
         yield
     assert signal.getsignal(signal.SIGINT) is previous
+    assert not interrupts.pending()  # a write after the command is not stopped
 
 
 def test_a_swallowed_ctrl_c_stops_the_load_before_its_commit(cli_interrupts, tmp_path) -> None:

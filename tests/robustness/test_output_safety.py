@@ -130,7 +130,7 @@ def test_csv_to_a_terminal_shows_controls_as_escapes(titled) -> None:
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     store, query = titled
     command = [sys.executable, "-m", "cph_kg", "query", "--location", str(store), str(query)]

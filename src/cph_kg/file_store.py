@@ -57,12 +57,18 @@ class FileStore:
         self.location = ", ".join(str(path) for path in paths)
         self._store = read_files(paths, forced_format)
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
         """Run a read-only query; with ``timeout``, give up waiting when time is up.
 
         The query runs in a thread; past the timeout the caller gets the error and the thread
         is abandoned (a daemon: it ends with the process, which the command line does at once).
+        A memory limit needs a process of its own, which files in memory cannot be handed to:
+        ``max_memory`` is refused.
         """
+        if max_memory is not None:
+            raise CphKgError("a memory limit applies to a store's queries, not to --data files")
         check_query(text)
         check_timeout(timeout)
         if timeout is None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from cph_kg import interrupts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
-from cph_kg.output_safety import printable
+from cph_kg.output_safety import printable, terminal_safe
 from cph_kg.rdfio import FORMAT_NAMES
 from cph_kg.store import MAX_ANSWER_BYTES
 
@@ -152,13 +155,22 @@ def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
             with target.open("wb") as handle:  # a FIFO, a device: streamed, never replaced
                 yield handle
             return
-        partial = target.with_name(target.name + ".partial")
+        # a name of its own beside the target: never another file's, nor another writer's
+        descriptor, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        partial = Path(name)
         try:
-            with partial.open("wb") as handle:
+            with os.fdopen(descriptor, "wb") as handle:
                 yield handle
             if target.exists():
                 shutil.copymode(target, partial)
-            partial.replace(target)
+            else:  # mkstemp made it private (0600); a new file gets the usual permissions
+                umask = os.umask(0)
+                os.umask(umask)
+                partial.chmod(0o666 & ~umask)
+            with interrupts.deferred():  # a Ctrl-C Python swallowed stops it before the rename
+                partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
     except OSError as error:
@@ -254,9 +266,13 @@ def split_output(output: str | Path | None, out: Path | None) -> tuple[str | Non
 
 
 def write_text(text: str, out: Path | None) -> None:
-    """``text`` to standard output, or to ``--out FILE`` whole (:func:`whole_file`)."""
+    """``text`` to standard output, or to ``--out FILE`` whole (:func:`whole_file`).
+
+    On a terminal, a value holding an escape sequence (a CSV cell, a Turtle literal) is shown
+    as text (:func:`terminal_safe`); a file or a pipe gets the bytes as they are.
+    """
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(terminal_safe(text) if sys.stdout.isatty() else text, nl=False)
         return
     with whole_file(out) as handle:
         handle.write(text.encode("utf-8"))

@@ -162,6 +162,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--max-memory-mb",
+    type=click.FloatRange(min=64),
+    help="Stop the query if it needs more memory than this, in MiB (embedded store, Linux: "
+    "the query runs in a process of its own, like --timeout).",
+)
+@click.option(
     "--raw-csv",
     is_flag=True,
     help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
@@ -186,6 +192,7 @@ def query_command(
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
+    max_memory_mb: float | None,
     raw_csv: bool,
     allow_service: bool,
     **store: str | None,
@@ -206,9 +213,10 @@ def query_command(
         graph = KnowledgeGraph(FileStore(data, forced_format))
     else:
         graph = open_graph(**store, read_only=True, allow_service=allow_service)
+    max_memory = None if max_memory_mb is None else int(max_memory_mb * 2**20)
     with graph as kg:
         try:
-            result = kg.query(named, timeout=timeout, limit=limit, **bound)
+            result = kg.query(named, timeout=timeout, max_memory=max_memory, limit=limit, **bound)
         except CphKgError as error:
             raise _in_file(error, named, query) from None
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")

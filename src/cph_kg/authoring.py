@@ -693,7 +693,7 @@ def _operator_code(code: str, name: str | None, codes: dict[str, str]) -> str:
 
 
 def _avenant_document(
-    node: dict[str, Any], convention: dict[str, Any], names: dict, codes: dict[str, str]
+    node: dict[str, Any], convention: dict[str, Any], names: dict[Any, Any], codes: dict[str, str]
 ) -> dict[str, Any]:
     """An avenant as the authoring format writes it, inside its convention."""
     avenant = {key: value for key, value in node.items() if key != "amends"}

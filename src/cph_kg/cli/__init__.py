@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "convert_command",
         "Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.",
     ),
+    "docs": (
+        "cph_kg.cli.docs",
+        "docs_command",
+        "Publish documentation, a VoID + DCAT description and versioned dumps into OUT.",
+    ),
     "load": (
         "cph_kg.cli.store",
         "load_command",

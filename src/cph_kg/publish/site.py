@@ -24,16 +24,23 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from rdflib import DCTERMS, OWL, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import DCTERMS, OWL, Graph, URIRef
 
 from cph_kg import catalog, resources
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.publish.dataset import DATASET, Dump, describe, write_dumps
-from cph_kg.publish.labels import LANGUAGES, Text, pick
-from cph_kg.publish.shapes import Value, shape_docs
-from cph_kg.publish.vocabulary import KINDS, Linker, named_shapes, ontology_iris, terms
+from cph_kg.publish.labels import LANGUAGES, anchor, pick
+from cph_kg.publish.shapes import shape_docs
+from cph_kg.publish.tables import table
+from cph_kg.publish.vocabulary import (
+    KINDS,
+    Linker,
+    documented_terms,
+    named_shapes,
+    ontology_iris,
+    terms,
+)
 from cph_kg.results import Solutions
 from cph_kg.store import LEGAL_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH
 
@@ -106,46 +113,6 @@ def _bind(graph: Graph, prefixes: dict[str, str]) -> Graph:
     return graph
 
 
-def _cell(linker: Linker, term: Node | None) -> Value | None:
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return Value(link=linker.link(term))
-    if isinstance(term, Literal):
-        return Value(text=Text(str(term), term.language))
-    return Value(text=Text(str(term), None))
-
-
-def _table(linker: Linker, solutions: Solutions) -> dict[str, list]:
-    """A query's rows as cells, without the columns that only repeat another column's label.
-
-    ``obligations`` gives an obligation and its label, a force and its label: the link to the
-    obligation already reads as its label, so the label's column is left out.
-    """
-    rows = [[_cell(linker, term) for term in row] for row in solutions.rows]
-
-    def repeats(column: int) -> bool:
-        texts = [row[column].text.value for row in rows if row[column] and row[column].text]
-        if not texts or len(texts) != sum(1 for row in rows if row[column]):
-            return False
-        return all(
-            row[column] is None
-            or any(
-                cell is not None
-                and cell.link is not None
-                and cell.link.text.value == row[column].text.value  # type: ignore[union-attr]
-                for cell in row
-            )
-            for row in rows
-        )
-
-    kept = [i for i in range(len(solutions.variables)) if not repeats(i)]
-    return {
-        "columns": [solutions.variables[i] for i in kept],
-        "rows": [[row[i] for i in kept] for row in rows],
-    }
-
-
 def build(
     kg: KnowledgeGraph, out: Path, base_url: str | None = None, endpoint: str | None = None
 ) -> Built:
@@ -196,7 +163,17 @@ def _write(kg: KnowledgeGraph, folder: Path, base_url: str, endpoint: str | None
     shutil.copy(HERE / "static" / "style.css", folder / "style.css")
     (folder / MARKER).write_text(f"cph-kg docs {release}\n", encoding="utf-8")
 
+    documented = documented_terms(ontology)
     shape_iris = {str(s) for s in named_shapes(shapes)}
+
+    def href(iri: str) -> str:
+        """Terms and shapes to their anchor on the site's pages; anything else to its IRI."""
+        if iri in documented:
+            return f"ontology.html#{anchor(URIRef(iri))}"
+        if iri in shape_iris:
+            return f"shapes.html#{anchor(URIRef(iri))}"
+        return iri
+
     env = environment()
     pages = [folder / "index.html"]
     (folder / "index.html").write_text(
@@ -207,16 +184,18 @@ def _write(kg: KnowledgeGraph, folder: Path, base_url: str, endpoint: str | None
     )
     queries = [catalog.named_queries()[name] for name in sorted(catalog.named_queries())]
     for lang in LANGUAGES:
-        vocabulary = terms(ontology, shapes, names, lang)
-        linker = Linker(names, lang, {t.iri for t in vocabulary}, shape_iris)
+        linker = Linker(names, lang, href)
+        vocabulary = terms(ontology, shapes, linker)
         obligations = kg.query("obligations", lang=lang)
         assert isinstance(obligations, Solutions)
+        other = next(o for o in LANGUAGES if o != lang)
         common = {
             "lang": lang,
-            "other": next(other for other in LANGUAGES if other != lang),
+            "other": other,
             "m": messages()[lang],
             "root": "../",
-            "nav": [(page, name) for page, name in PAGES],
+            "stylesheet": "../style.css",
+            "search": None,
             "version": release,
         }
         context = {
@@ -233,14 +212,19 @@ def _write(kg: KnowledgeGraph, folder: Path, base_url: str, endpoint: str | None
             },
             "shapes.html": {
                 "shapes": shape_docs(shapes, linker, lang),
-                "obligations": _table(linker, obligations),
+                "obligations": table(linker, obligations),
             },
             "queries.html": {"queries": queries},
         }
         (folder / lang).mkdir()
         for page, _ in PAGES:
             path = folder / lang / page
-            html = env.get_template(page).render(current=page, **common, **context[page])
+            nav = [("index.html", "cph-kg", False)] + [
+                (target, messages()[lang][name], target == page) for target, name in PAGES
+            ]
+            html = env.get_template(page).render(
+                nav=nav, language_href=f"../{other}/{page}", **common, **context[page]
+            )
             path.write_text(html, encoding="utf-8")
             pages.append(path)
     return Built(folder, pages, dumps, sum(sizes.values()))

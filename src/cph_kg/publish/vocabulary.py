@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -77,20 +78,19 @@ class Term:
 
 
 class Linker:
-    """Makes links: ontology terms to the ontology page, shapes to the shapes page."""
+    """Makes links in one language: a term's label (or prefixed name) and where it leads.
 
-    def __init__(self, names: Graph, lang: str, terms: set[str], shapes: set[str]) -> None:
-        self.names, self.lang = names, lang
-        self.terms, self.shapes = terms, shapes
+    ``href`` says where an IRI leads: the documentation's pages map the ontology's terms and
+    the shapes to anchors, the served pages map every cph-kg IRI to its own page.
+    """
+
+    def __init__(self, names: Graph, lang: str, href: Callable[[str], str]) -> None:
+        self.names, self.lang, self.href = names, lang, href
 
     def link(self, term: URIRef) -> Link:
-        """The link to ``term``: its anchor on a documentation page, else the IRI itself."""
+        """The link to ``term``, reading as its label in the linker's language."""
         text = label(self.names, term, self.lang) or Text(curie(self.names, term), None)
-        if str(term) in self.terms:
-            return Link(str(term), text, f"ontology.html#{anchor(term)}")
-        if str(term) in self.shapes:
-            return Link(str(term), text, f"shapes.html#{anchor(term)}")
-        return Link(str(term), text, str(term))
+        return Link(str(term), text, self.href(str(term)))
 
     def links(self, terms: list[Node]) -> list[Link]:
         """Links to the IRIs among ``terms``, sorted by their text."""
@@ -179,20 +179,26 @@ def usages(shapes: Graph) -> dict[str, list[tuple[URIRef, str]]]:
     return used
 
 
-def terms(ontology: Graph, shapes: Graph, names: Graph, lang: str) -> list[Term]:
+def documented_terms(ontology: Graph) -> set[str]:
+    """The IRIs of the terms :func:`terms` documents: typed resources under cph-kg's ontologies."""
+    bases = [str(o) for o in ontology_iris(ontology)]
+    return {
+        str(s)
+        for s in set(ontology.subjects())
+        if isinstance(s, URIRef)
+        and any(str(s).startswith(b) and str(s) != b for b in bases)
+        and _kind(ontology, s) is not None
+    }
+
+
+def terms(ontology: Graph, shapes: Graph, linker: Linker) -> list[Term]:
     """Every term of cph-kg's ontologies, in the order of :data:`KINDS`, then by label.
 
-    ``names`` is the graph labels are looked up in (the ontology, shapes and law together), so
-    that a link to a shape or a provision reads as its name.
+    The linker's language is the page's; its graph of names (the ontology, shapes and law
+    together) makes a link to a shape or a provision read as its name.
     """
-    bases = [str(o) for o in ontology_iris(ontology)]
-    subjects = {
-        s
-        for s in set(ontology.subjects())
-        if isinstance(s, URIRef) and any(str(s).startswith(b) and str(s) != b for b in bases)
-    }
-    documented = {str(s) for s in subjects if _kind(ontology, s) is not None}
-    linker = Linker(names, lang, documented, {str(s) for s in named_shapes(shapes)})
+    lang, names = linker.lang, linker.names
+    documented = documented_terms(ontology)
     used = usages(shapes)
     found = []
     for subject in (URIRef(s) for s in documented):

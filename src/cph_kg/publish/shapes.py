@@ -65,19 +65,21 @@ def _value(graph: Graph, linker: Linker, node: Node, lang: str, depth: int = 0) 
         return Value(items=[_value(graph, linker, i, lang, depth) for i in Collection(graph, node)])
     if depth > 8:  # a cycle of blank nodes: shown as its label, not walked for ever
         return Value(text=Text(f"_:{node}", None))
-    return Value(statements=_statements(graph, linker, node, lang, depth + 1))
+    return Value(statements=statements(graph, linker, node, lang, depth=depth + 1))
 
 
-def _statements(
-    graph: Graph, linker: Linker, subject: Node, lang: str, depth: int = 0
+def statements(
+    graph: Graph,
+    linker: Linker,
+    subject: Node,
+    lang: str,
+    skip: tuple[URIRef, ...] = (),
+    depth: int = 0,
 ) -> list[Statement]:
-    statements = []
+    """What ``subject`` states in ``graph``, but the predicates in ``skip``, by predicate."""
+    found = []
     predicates = sorted(
-        {
-            p
-            for p in graph.predicates(subject)
-            if not (isinstance(subject, URIRef) and p in _HEADING)
-        },
+        {p for p in graph.predicates(subject) if p not in skip},
         key=lambda p: curie(graph, p),
     )
     for predicate in predicates:
@@ -88,8 +90,8 @@ def _statements(
             values = [Value(text=chosen)] if chosen else []
         else:
             values = [_value(graph, linker, o, lang, depth) for o in objects]
-        statements.append(Statement(linker.link(predicate), values))
-    return statements
+        found.append(Statement(linker.link(predicate), values))
+    return found
 
 
 def shape_docs(shapes: Graph, linker: Linker, lang: str) -> list[ShapeDoc]:
@@ -105,7 +107,7 @@ def shape_docs(shapes: Graph, linker: Linker, lang: str) -> list[ShapeDoc]:
                 kind=kind,
                 name=label(shapes, shape, lang),
                 message=pick(shapes.objects(shape, SH.message), lang),
-                statements=_statements(shapes, linker, shape, lang),
+                statements=statements(shapes, linker, shape, lang, skip=_HEADING),
             )
         )
     return sorted(found, key=lambda s: (s.kind != "node", s.iri))

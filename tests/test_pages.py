@@ -79,7 +79,7 @@ def path_of(iri: str) -> str:
         "/queries",
         "/queries/conventions-by-departement",
         "/sparql",
-        "/sparql?query=conventions-by-departement",
+        "/sparql?named=conventions-by-departement",
         "/ontology",
         "/shapes/r349-2",
         "/law/casf/R349-2",
@@ -284,7 +284,7 @@ def test_a_named_query_runs_without_javascript(pages: Pages, kg) -> None:
 
 
 def test_the_editor_opens_a_named_query(pages: Pages) -> None:
-    page = get(pages, "/sparql?query=conventions-by-departement").body.decode()
+    page = get(pages, "/sparql?named=conventions-by-departement").body.decode()
     assert '<script src="/static/yasgui/yasgui.min.js"></script>' in page
     initial = re.search(
         r'<script id="initial-query" type="application/json">(.*?)</script>', page, re.S

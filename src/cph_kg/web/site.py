@@ -8,7 +8,7 @@ server in front of the SPARQL endpoint (:mod:`cph_kg.serve_guard`) hands it ever
 ``/search?q=…&type=…``   resources by name or IRI (``q``), or of a class (``type``)
 ``/queries``             the named queries, each with a form to run it (no JavaScript)
 ``/queries/NAME?p=v``    a named query's answer as a table, or ``&format=csv|tsv|json``
-``/sparql``              the SPARQL editor (YASGUI), ``?query=NAME`` to open a named query
+``/sparql``              the SPARQL editor (YASGUI), ``?named=NAME`` to open a named query
 ``/static/…``            the stylesheet and the editor's files
 any other path           the resource ``https://w3id.org/cph-kg/PATH``: HTML, or its
                          description in Turtle, N-Triples or JSON-LD (``Accept`` or
@@ -331,7 +331,7 @@ class Pages:
 
     def _editor(self, kg: KnowledgeGraph, lang: str, params: dict[str, str]) -> Response:
         queries = catalog.named_queries()
-        chosen = queries.get(params.get("query", ""))
+        chosen = queries.get(params.get("named", ""))
         text = ""
         if chosen is not None:
             text = chosen.text if any(p.required for p in chosen.parameters) else chosen.bind({})

@@ -1,6 +1,6 @@
 // The SPARQL editor of cph-kg serve: YASGUI on this server's endpoint only, with no endpoint
-// catalogue, no saved tabs and nothing fetched from elsewhere. A named query chosen on the page
-// (/sparql?query=NAME) is put in the editor.
+// catalogue, no saved tabs, nothing read from the page's URL and nothing fetched from elsewhere.
+// A named query chosen on the page (/sparql?named=NAME) is put in the editor.
 (function () {
   "use strict";
   var initial = JSON.parse(document.getElementById("initial-query").textContent);
@@ -9,6 +9,7 @@
     copyEndpointOnNewTab: false,
     endpointCatalogueOptions: { getData: function () { return []; } },
     persistenceId: null,
+    populateFromUrl: false,
     autofocus: false
   });
   if (initial) {

@@ -325,3 +325,27 @@ def test_every_link_from_the_home_page_resolves(pages: Pages) -> None:
         seen[target] = get(pages, target).status
     assert len(seen) > 50
     assert {t: s for t, s in seen.items() if s != 200} == {}
+
+
+def test_a_read_only_server_reads_each_page_once(location: Path) -> None:
+    """With a cache, a page asked again is not read from the store again; without, it is."""
+    opened: list[int] = []
+
+    def open_graph() -> KnowledgeGraph:
+        opened.append(1)
+        return KnowledgeGraph.open(location, read_only=True)
+
+    cached = Pages(open_graph, cache=2)
+    first = get(cached, "/org/caf/33")
+    reads = len(opened)
+    again = get(cached, "/org/caf/33")
+    assert len(opened) == reads and again.body == first.body and again.status == 200
+    assert get(cached, "/org/caf/33", Accept="text/turtle").body != first.body  # keyed by Accept
+    get(cached, "/law/casf/R349-2")  # a third answer pushes the oldest out
+    get(cached, "/org/caf/33")
+    assert len(opened) > reads + 1
+    uncached = Pages(open_graph)
+    before = len(opened)
+    get(uncached, "/org/caf/33")
+    get(uncached, "/org/caf/33")
+    assert len(opened) == before + 2

@@ -11,6 +11,7 @@ shows it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,8 @@ from cph_kg.results import Boolean, Solutions, Triples
 from cph_kg.sparql_text import bind_values, where_group_start
 
 QUERIES = Path(__file__).parent / "queries"
+#: How many named queries a page runs at once.
+PARALLEL_QUERIES = 4
 
 
 @cache
@@ -93,8 +96,15 @@ def exists(kg: KnowledgeGraph, iri: URIRef) -> bool:
 
 
 def description(kg: KnowledgeGraph, iri: URIRef) -> Graph:
-    """The resource's concise bounded description (and of its ``#`` resources, if any)."""
+    """The resource's concise bounded description, and those of its ``#`` resources.
+
+    Only a document has ``#`` resources (an ontology, a file of shapes: an ``owl:Ontology``, or
+    an IRI that says nothing itself), and only for one are they looked for: the look-up reads
+    every subject of the store.
+    """
     graph = _graph(kg.store.query(bind_values(page_query("describe"), {"resource": iri})))
+    if len(graph) and (iri, RDF.type, OWL.Ontology) not in graph:
+        return graph
     hashed = _hash_terms(kg, iri)
     if hashed:
         graph += _graph(kg.store.query(bind_many(page_query("describe-terms"), "term", hashed)))
@@ -112,10 +122,11 @@ def _sections(
 ) -> list[tuple[catalog.NamedQuery, str, object]]:
     """Every named query with an IRI parameter, run with the resource bound to it.
 
-    A query that has a ``lang`` parameter gets the page's language.
+    A query that has a ``lang`` parameter gets the page's language. The queries run side by
+    side (the store answers several at once), so a page costs about its slowest query.
     """
-    found = []
-    for name, query in sorted(catalog.named_queries().items()):
+    runs = []
+    for _, query in sorted(catalog.named_queries().items()):
         if query.form not in ("SELECT", "ASK"):
             continue
         for parameter in query.parameters:
@@ -125,13 +136,21 @@ def _sections(
             given = {parameter.name: str(iri)}
             if any(p.name == "lang" for p in query.parameters):
                 given["lang"] = lang
-            try:
-                answer = kg.query(name, **given)
-            except CphKgError:
-                continue  # a query that cannot run on this resource is not about it
-            if (isinstance(answer, Solutions) and answer.rows) or isinstance(answer, Boolean):
-                found.append((query, parameter.name, answer))
-    return found
+            runs.append((query, parameter.name, given))
+
+    def run(item: tuple[catalog.NamedQuery, str, dict[str, str]]) -> object:
+        try:
+            return kg.query(item[0].name, **item[2])
+        except CphKgError:
+            return None  # a query that cannot run on this resource is not about it
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES) as pool:
+        answers = list(pool.map(run, runs))
+    return [
+        (query, name, answer)
+        for (query, name, _), answer in zip(runs, answers, strict=True)
+        if (isinstance(answer, Solutions) and answer.rows) or isinstance(answer, Boolean)
+    ]
 
 
 def names_of(kg: KnowledgeGraph, graphs: list[Graph], extra: list[Node]) -> Graph:

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -113,10 +115,18 @@ def negotiate(header: str | None, offered: list[str]) -> str | None:
 
 
 class Pages:
-    """The pages of one store; ``open_graph`` gives a knowledge graph to read it."""
+    """The pages of one store; ``open_graph`` gives a knowledge graph to read it.
 
-    def __init__(self, open_graph: Callable[[], KnowledgeGraph]) -> None:
+    ``cache`` keeps that many answers (by target, language and ``Accept``): right for a store
+    that cannot change while it is served (``cph-kg serve`` without ``--allow-update``), where a
+    page, which runs a query per named query that takes an IRI, is read once.
+    """
+
+    def __init__(self, open_graph: Callable[[], KnowledgeGraph], cache: int = 0) -> None:
         self.open_graph = open_graph
+        self.cache_size = cache
+        self._cache: OrderedDict[tuple[str, str, str], Response] = OrderedDict()
+        self._lock = threading.Lock()
 
     @staticmethod
     def handles(method: str, path: str) -> bool:
@@ -132,10 +142,23 @@ class Pages:
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
         params = {name: values[-1] for name, values in query.items()}
         lang, remember = self._language(params, headers)
-        try:
-            response = self._route(parts.path, params, headers, lang)
-        except CphKgError as error:
-            response = self._error(400, lang, str(error))
+        key = (target, lang, headers.get("Accept", ""))
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            response = replace(cached, headers=list(cached.headers))
+        else:
+            try:
+                response = self._route(parts.path, params, headers, lang)
+            except CphKgError as error:  # the store did not answer
+                response = self._error(502, lang, str(error))
+            if self.cache_size and response.status in (200, 404):
+                with self._lock:
+                    self._cache[key] = replace(response, headers=list(response.headers))
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
         if remember:
             response.headers.append(("Set-Cookie", f"{COOKIE}={lang}; Path=/; SameSite=Lax"))
         if method == "HEAD":
@@ -304,6 +327,10 @@ class Pages:
         given = {p.name: params[p.name] for p in query.parameters if params.get(p.name)}
         if "lang" not in given and any(p.name == "lang" for p in query.parameters):
             given["lang"] = lang
+        try:
+            query.bind(given)
+        except CphKgError as error:  # a value the parameter does not take
+            return self._error(400, lang, str(error), path)
         result = kg.query(name, **given)
         output = params.get("format")
         if output in RESULT_TYPES and isinstance(result, Solutions | Boolean):

@@ -349,3 +349,25 @@ def test_a_read_only_server_reads_each_page_once(location: Path) -> None:
     get(uncached, "/org/caf/33")
     get(uncached, "/org/caf/33")
     assert len(opened) == before + 2
+
+
+def test_every_text_of_the_graph_is_escaped(tmp_path: Path) -> None:
+    """Markup in a convention's literals is shown as text on every page that shows it."""
+    location = tmp_path / "store"
+    with KnowledgeGraph.open(location) as graph:
+        graph.load([FIXTURES / "pages" / "hostile.ttl"])
+    pages = Pages(lambda: KnowledgeGraph.open(location, read_only=True))
+    hostile = urllib.parse.quote(f"{BASE}convention/hostile", safe="")
+    for target in (
+        "/convention/hostile",
+        "/org/cph/hostile",
+        "/search?q=pi%C3%A9g%C3%A9e",
+        "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        f"/queries/convention-signatories?convention={hostile}",
+    ):
+        body = get(pages, target).body.decode()
+        for markup in ("<script>window", "<script>alert", "<img", "<svg", "<b>", "</textarea>"):
+            assert markup not in body, (target, markup)
+        assert 'href="javascript:' not in body, target
+    shown = text_of(get(pages, "/convention/hostile"))
+    assert "<script>window.cphKgPwned = 'title'</script>Convention <b>piégée</b>" in shown

@@ -1,7 +1,8 @@
 """Queries rewritten for speed on Oxigraph keep their answers on the cases the rewrite touches.
 
 ``conventions-without-*`` and ``named-bodies-by-convention`` find the bodies of a class once, in a
-sub-select (``?class rdfs:subClassOf* cph:… . ?body a ?class``), instead of following
+sub-select (``?class rdfs:subClassOf* cph:… . ?body a ?class``, or the class and
+``rdfs:subClassOf+`` as two branches where Virtuoso needs it), instead of following
 ``a/rdfs:subClassOf*`` from every party (see ``benchmarks/query_latency.py``). What such a
 rewrite could get wrong: a body typed only with a subclass declared in the data, two levels
 down; a body typed with a class and its subclass, or with two of the named classes; a

@@ -272,7 +272,7 @@ def serve_command(
     timeout: float,
     max_memory_mb: float,
 ) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update)."""
+    """Serve the store as a SPARQL 1.1 endpoint (/query, /update) and its Linked Data pages (/)."""
     cross_origins = frozenset(origin_of(value) for value in cors)
     location = location or default_store_path()
     if not (location / "CURRENT").exists():

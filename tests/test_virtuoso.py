@@ -7,7 +7,7 @@ fixture corpus of the code-graph tests) is published with ``cph-kg docs --store`
 N-Quads dump read by Virtuoso's bulk loader, as the README says. Each named query, its
 parameters bound by cph-kg, is sent through cph-kg's own endpoint client (``--endpoint``) and
 must give the rows of the embedded store, in the same order (the same boolean, an isomorphic
-graph). Five queries use what Virtuoso 7.2 answers wrongly and are not yet rewritten: each is
+graph). Four queries use what Virtuoso 7.2 answers wrongly and are not yet rewritten: each is
 an expected failure that names the construct, and fails the suite the day it passes.
 """
 
@@ -40,8 +40,6 @@ VIRTUOSO_DIFFERS = {
     "the FILTER NOT EXISTS in an OPTIONAL is ignored",
     "named-bodies-by-convention": "of three OPTIONAL sub-selects of bodies, two find none for "
     "the Bouches-du-Rhône conventions",
-    "reference-drifts": "an OPTIONAL's FILTER does not see ?lang bound outside it (the subject "
-    "and comment are left unbound)",
 }
 
 

@@ -8,7 +8,8 @@ N-Quads dump read by Virtuoso's bulk loader, as the README says. Each named quer
 parameters bound by cph-kg, is sent through cph-kg's own endpoint client (``--endpoint``) and
 must give the rows of the embedded store, in the same order (the same boolean, an isomorphic
 graph). Four queries use what Virtuoso 7.2 answers wrongly and are not yet rewritten: each is
-an expected failure that names the construct, and fails the suite the day it passes.
+an expected failure that names the construct, and fails the suite the day it passes (but
+one Virtuoso gets wrong only sometimes).
 """
 
 from __future__ import annotations
@@ -35,12 +36,17 @@ from tests.virtuoso import Virtuoso, shared_virtuoso
 VIRTUOSO_DIFFERS = {
     "article-changes": "a 'text changed' row the FILTER ... NOT EXISTS over eli:is_part_of+ "
     "excludes is kept",
-    "broken-references": "SELECT DISTINCT gives one row twice (R311-24 citing R311-23)",
+    "broken-references": "SELECT DISTINCT gives one row twice (R311-24 citing R311-23) on a "
+    "fresh load, not always on a server loaded earlier",
     "citation-closure": "(eli:has_member?/eli:cites)+ from a bound article misses articles, and "
     "the FILTER NOT EXISTS in an OPTIONAL is ignored",
     "named-bodies-by-convention": "of three OPTIONAL sub-selects of bodies, two find none for "
     "the Bouches-du-Rhône conventions",
 }
+
+
+#: Of those, the ones Virtuoso does not always get wrong (an unexpected pass is not a failure).
+NOT_ALWAYS_WRONG = {"broken-references"}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +72,12 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                reason=VIRTUOSO_DIFFERS[name], strict=name not in NOT_ALWAYS_WRONG
+            ),
+        )
         if name in VIRTUOSO_DIFFERS
         else name
         for name in sorted(catalog.named_queries())

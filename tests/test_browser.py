@@ -81,7 +81,7 @@ def test_the_key_pages_load_with_their_content(page: Any, base: str) -> None:
 
 
 def test_every_link_of_the_pages_resolves(page: Any, base: str) -> None:
-    """From the home page, two links deep, every local link the browser sees answers 200.
+    """From the home page, two links deep (20 per level), every local link seen answers 200.
 
     The links are read from the pages as Chromium built them; an HTML page is visited and its
     links followed, a download (a description in Turtle, a table in CSV) fetched with the
@@ -89,12 +89,13 @@ def test_every_link_of_the_pages_resolves(page: Any, base: str) -> None:
     """
     statuses: dict[str, int] = {}
     frontier = [f"{base}/"]
-    for _ in range(3):
+    for depth in range(3):
         following: list[str] = []
-        for url in frontier[:40]:
+        for url in frontier[:20]:
             answer = page.request.get(url)
             statuses[url] = answer.status
-            if not answer.headers.get("content-type", "").startswith("text/html"):
+            html = answer.headers.get("content-type", "").startswith("text/html")
+            if depth == 2 or not html:  # the last level's links are not followed
                 continue
             visit(page, url)
             for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
@@ -102,7 +103,7 @@ def test_every_link_of_the_pages_resolves(page: Any, base: str) -> None:
                 if href.startswith(base) and href not in statuses and href not in following:
                     following.append(href)
         frontier = following
-    assert len(statuses) > 40
+    assert len(statuses) > 30
     assert {url: status for url, status in statuses.items() if status != 200} == {}
 
 

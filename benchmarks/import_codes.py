@@ -4,7 +4,7 @@ For each corpus, in the same run: reading alone (records streamed, no RDF: the b
 the full import into a fresh embedded store (records, triples, one atomic write). Prints a
 Markdown table with articles, triples, seconds, articles/s, triples/s and import/read ratio.
 
-    python benchmarks/import_codes.py [--sizes 5000,20000] [--etalab ../shared/corpora/etalab-2015]
+    python -m benchmarks.import_codes [--sizes 5000,20000] [--etalab ../shared/corpora/etalab-2015]
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.generate_corpus import generate
 from cph_kg.codes.importer import stream
 from cph_kg.knowledge_graph import KnowledgeGraph
+from tests.generate_corpus import generate
 
 ETALAB = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
 

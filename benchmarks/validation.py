@@ -1,6 +1,6 @@
 """Validation at scale: cph-kg's compiled engine against pySHACL and Jena, in the same run.
 
-For each size N the generator (``generate.py``, 30 % faulty conventions, a fault on every
+For each size N the generator (``tests/generate.py``, 30 % faulty conventions, a fault on every
 clause) writes N conventions to an N-Triples file; then, each in a fresh process so that peak
 memory is its own:
 
@@ -28,8 +28,8 @@ commands: that one, and Jena's ``shacl validate``.
 
 Run from the repository root::
 
-    python benchmarks/validation.py                       # N = 100, 1,000, 10,000, 50,000
-    python benchmarks/validation.py --sizes 100,1000 --seed 2
+    python -m benchmarks.validation                       # N = 100, 1,000, 10,000, 50,000
+    python -m benchmarks.validation --sizes 100,1000 --seed 2
 
 The Markdown report goes to standard output, progress to standard error.
 """
@@ -46,10 +46,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from generate import generate
-from measure import machine, peak_rss_kib
-
+from benchmarks.measure import machine, peak_rss_kib
 from cph_kg import java
+from tests.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFORMING = ROOT / "data" / "conventions" / "conforming" / "gironde-2019.ttl"
@@ -260,7 +259,7 @@ def measure(engine: str, path: Path, timeout: float = CHILD_TIMEOUT) -> dict | N
     """An engine's figures on ``path``, from a fresh process; None when it overran."""
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--child", engine, str(path)],
+            [sys.executable, "-m", "benchmarks.validation", "--child", engine, str(path)],
             capture_output=True,
             text=True,
             timeout=timeout,

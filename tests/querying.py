@@ -15,7 +15,7 @@ from rdflib import XSD, Literal, Namespace
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Solutions
-from tests.conftest import oxigraph_server
+from tests.helpers import oxigraph_server
 
 #: The project's namespaces, as the expected rows name things.
 CPH = Namespace("https://w3id.org/cph-kg/ontology#")

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import ROOT, free_port
+from tests.helpers import ROOT, free_port
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 
 from cph_kg import ConventionVerdict, RuleKind, Severity, ValidationOutcome, Validator, validate
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
 

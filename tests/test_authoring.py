@@ -18,7 +18,7 @@ from cph_kg.authoring import read_yaml, to_document, to_yaml
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 AUTHORING = CONVENTIONS / "authoring"
 EXAMPLE = AUTHORING / "gironde-2019.yaml"
@@ -109,6 +109,7 @@ def test_a_duplicated_identifier_is_refused_before_anything_is_validated(
         validator.validate_files([EXAMPLE, BAD / "same-identifier.yaml"])
 
 
+@pytest.mark.slow
 def test_yaml_and_json_load_into_the_store(tmp_path: Path) -> None:
     with KnowledgeGraph.open(tmp_path / "store") as kg:
         kg.load([EXAMPLE, AUTHORING / "gironde-2019.jsonld"])

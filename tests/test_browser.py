@@ -24,8 +24,10 @@ from rdflib import Graph, Literal
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.browser import chromium, loopback_context, png_size_and_colours
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 from tests.serving import cph_kg_serve
+
+pytestmark = pytest.mark.slow  # a browser and cph-kg serve: seconds each
 
 __all__ = ["chromium"]  # the fixture, used by name
 

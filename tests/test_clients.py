@@ -30,9 +30,11 @@ from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions, Triples, normalise
 from cph_kg.sparql_text import query_form
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.querying import CASF, CONV
 from tests.serving import cph_kg_serve
+
+pytestmark = pytest.mark.slow  # cph-kg serve, every named query through two clients
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: A value for each required parameter, by name: the dataset below has something to say of each.

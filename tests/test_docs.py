@@ -26,7 +26,9 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Solutions
 from cph_kg.store import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
+
+pytestmark = pytest.mark.slow  # a documentation site built from the store
 
 SCHEMA = Namespace("http://schema.org/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

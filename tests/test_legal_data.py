@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from cph_kg.namespaces import CPH, ELI, LAW, R349_2
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SOURCES = ROOT / "data" / "sources"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"

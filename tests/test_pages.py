@@ -22,7 +22,9 @@ from rdflib.compare import isomorphic
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Solutions, serialise
 from cph_kg.web.site import Pages, Response, negotiate
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
+
+pytestmark = pytest.mark.slow  # a store with the examples, validated, and two code graphs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://w3id.org/cph-kg/"

@@ -16,8 +16,10 @@ import pytest
 from rdflib import Graph
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, CONVENTIONS, run_cph_kg
+from tests.helpers import CONFORMING, CONVENTIONS, run_cph_kg
 from tests.serving import cph_kg_serve
+
+pytestmark = pytest.mark.slow  # cph-kg serve in a process of its own
 
 ALLOWED = "https://example.org"
 

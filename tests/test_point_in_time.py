@@ -17,7 +17,7 @@ from cph_kg import Severity, Validator
 from cph_kg.cli import main
 from cph_kg.namespaces import CPH, R349_2
 from cph_kg.point_in_time import DayBasis, Version, versions
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 V2016 = URIRef(f"{R349_2}/version/2016-03-04")
 V2021 = URIRef(f"{R349_2}/version/2021-05-01")

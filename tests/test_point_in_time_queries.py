@@ -16,7 +16,7 @@ import pytest
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.querying import (
     CASF,
     CESEDA,

@@ -12,7 +12,7 @@ import tomllib
 import yaml
 from rdflib import OWL, Graph, URIRef
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 

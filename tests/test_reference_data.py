@@ -9,22 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from functools import cache
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cph_kg.namespaces import CPH, ELI, ORG
-from tests.conftest import ROOT
+from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, SPE, dep, org, reference
 
-REFERENCE = ROOT / "data" / "reference"
-BASE = "https://w3id.org/cph-kg/"
-ROLE = BASE + "concept/named-body/"
-SPE = URIRef(ROLE + "service-public-emploi")
-CAF = URIRef(ROLE + "caisse-allocations-familiales")
-CPAM = URIRef(ROLE + "caisse-primaire-assurance-maladie")
-FT = URIRef(BASE + "org/france-travail")
 CODES = [f"{n:02d}" for n in range(1, 96) if n != 20] + [
     "2A",
     "2B",
@@ -34,24 +26,6 @@ CODES = [f"{n:02d}" for n in range(1, 96) if n != 20] + [
     "974",
     "976",
 ]
-
-
-def org(path: str) -> URIRef:
-    return URIRef(f"{BASE}org/{path}")
-
-
-def dep(code: str) -> URIRef:
-    return URIRef(f"{BASE}departement/{code}")
-
-
-@cache
-def reference() -> Graph:
-    """The reference data with its provenance, and the roles' concepts."""
-    graph = Graph()
-    for path in sorted(REFERENCE.rglob("*.ttl")):
-        graph.parse(path)
-    graph.parse(ROOT / "data" / "legal" / "r349-2-concepts.ttl")
-    return graph
 
 
 def holders(code: str, role: URIRef) -> list[URIRef]:

@@ -18,7 +18,9 @@ import pytest
 from rdflib import SH, Graph
 
 from cph_kg import Validator, java
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # Jena and the pySHACL command line
 
 LAW = [
     ROOT / "ontology" / "cph.ttl",

@@ -28,7 +28,7 @@ from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import normalise
 from cph_kg.sparql_text import bind_values
-from tests.conftest import ROOT, run_cph_kg
+from tests.helpers import ROOT, run_cph_kg
 from tests.test_clients import EMPTY_HERE, FIXTURES, _empty, arguments, same
 from tests.virtuoso import Virtuoso, shared_virtuoso
 
@@ -69,6 +69,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
         yield embedded, virtuoso
 
 
+@pytest.mark.slow  # Virtuoso started and loaded
 @pytest.mark.parametrize(
     "name",
     [
@@ -94,6 +95,7 @@ def test_every_named_query_on_virtuoso(stores, name: str) -> None:
     assert same(expected, answer), f"{name}: {answer} != {expected}"
 
 
+@pytest.mark.slow  # Virtuoso started and loaded
 def test_a_query_file_sent_unchanged_as_the_readme_does(stores) -> None:
     """``curl --data-urlencode query@queries/NAME.rq``: the file as it is, CSV back."""
     embedded, virtuoso = stores
@@ -110,6 +112,7 @@ def test_a_query_file_sent_unchanged_as_the_readme_does(stores) -> None:
     assert [row["conventions"]["value"] for row in rows] == [str(r[3]) for r in expected.rows]
 
 
+@pytest.mark.slow  # Virtuoso started and loaded
 def test_virtuoso_holds_every_graph_of_the_dump(stores) -> None:
     embedded, virtuoso = stores
     assert sorted(virtuoso.graphs()) == sorted(embedded.info())
@@ -133,6 +136,7 @@ def test_each_parameter_is_its_own_values_block() -> None:
     assert text.index("VALUES") > text.index("WHERE {")
 
 
+@pytest.mark.slow  # Virtuoso started and loaded
 def test_the_settings_the_readme_names(stores) -> None:
     """The configuration keeps both ports on 127.0.0.1 and long answers whole."""
     _, virtuoso = stores

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT, free_port
+from tests.helpers import ROOT, free_port
 
 CONFIGURATION = ROOT / "tools" / "virtuoso" / "virtuoso.ini"
 SERVER, ISQL = "virtuoso-t", "isql-vt"

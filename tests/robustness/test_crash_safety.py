@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.robustness.stores import before_a_large_load
+
+pytestmark = pytest.mark.slow  # SIGKILL rounds during large loads
 
 ROUNDS = 8
 

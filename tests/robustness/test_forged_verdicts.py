@@ -25,7 +25,7 @@ from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean
 from cph_kg.store import CONVENTIONS_GRAPH
-from tests.conftest import CONFORMING
+from tests.helpers import CONFORMING
 from tests.robustness.hostile import assert_one_line_error, run, snapshot
 
 CONVENTION = "https://w3id.org/cph-kg/convention/gironde-2019"
@@ -86,6 +86,7 @@ def conforms(kg: KnowledgeGraph, convention: str) -> bool:
     return answer.value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FORGERIES))
 def test_a_load_refuses_what_only_cph_kg_writes(validated: Path, tmp_path: Path, name: str) -> None:
     text, words = FORGERIES[name]

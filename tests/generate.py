@@ -20,9 +20,9 @@ since no official directory of the 101 départements' bodies ships with cph-kg.
 The output depends only on ``n``, ``seed`` and ``faulty_share`` (one ``random.Random(seed)``,
 drawn in a fixed order), so two runs of a benchmark read the same triples::
 
-    python benchmarks/generate.py 1000 --seed 1 > conventions.nt
-    python benchmarks/generate.py 1000 --format turtle --output conventions.ttl
-    python benchmarks/generate.py 100 --format yaml --output conventions/
+    python -m tests.generate 1000 --seed 1 > conventions.nt
+    python -m tests.generate 1000 --format turtle --output conventions.ttl
+    python -m tests.generate 100 --format yaml --output conventions/
 """
 
 from __future__ import annotations

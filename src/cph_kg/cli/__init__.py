@@ -64,7 +64,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": (
         "cph_kg.cli.serve",
         "serve_command",
-        "Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update).",
+        "Serve the store as a SPARQL 1.1 endpoint (/query, /update) and its Linked Data pages (/).",
     ),
     "store": ("cph_kg.cli.store", "store_group", "Inspect, export or empty the store."),
     "validate": (

@@ -178,11 +178,8 @@ def test_hostile_texts_are_shown_and_never_run(page: Any, base: str) -> None:
 
 
 SCREENSHOTS = {
-    "convention": ("/convention/without-cpam", ["EX-without-cpam", "R. 349-2"]),
-    "article": (
-        "/law/casf/R349-2",
-        ["Article R. 349-2 du code", "décret n° 2016-253", "R. 349-2, III"],
-    ),
+    "convention": ("/convention/without-cpam", ["EX-without-cpam", "Les Tilleuls"]),
+    "article": ("/law/casf/R349-2", ["Article R. 349-2 du code", "décret n° 2016-253"]),
     "editor": ("/sparql?named=conventions-by-departement", ["Gironde", "Rhône"]),
 }
 

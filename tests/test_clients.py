@@ -44,6 +44,7 @@ REQUIRED = {
     "departement": "33",
     "date": "2022-01-01",
     "level": str(CASF["partie-reglementaire/livre-iii/titre-iv/chapitre-ix"]),
+    "centre": "https://w3id.org/cph-kg/org/cph/q-le-phare-bordeaux",
 }
 #: Named queries that find nothing in this dataset, and why (the others must find rows).
 EMPTY_HERE: dict[str, str] = {}

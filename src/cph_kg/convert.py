@@ -20,7 +20,7 @@ from cph_kg.authoring import CONTEXT_IRI, to_document
 from cph_kg.bodies import Holder, RoleInDepartement, roles_in
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.output_safety import spreadsheet_cell
+from cph_kg.output_safety import json_safe, rdf_safe, spreadsheet_cell
 from cph_kg.spreadsheet import COLUMNS
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
@@ -55,9 +55,9 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     (read back as it was) unless ``raw_csv``.
     """
     if fmt == "turtle":
-        return graph.serialize(format="turtle")
+        return rdf_safe(graph.serialize(format="turtle"))
     if fmt == "ntriples":
-        return graph.serialize(format="nt")
+        return rdf_safe(graph.serialize(format="nt"))
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
         return _csv(documents, raw_csv)
@@ -69,7 +69,7 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     if fmt == "yaml":
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     as_json = {"@context": CONTEXT_IRI, **document}
-    return json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    return json_safe(json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value)) + "\n"
 
 
 def _json_value(value: object) -> str:

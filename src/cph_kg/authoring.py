@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 import yaml
@@ -71,7 +71,8 @@ MAX_YAML_DEPTH = 64
 def context() -> dict[str, Any]:
     """The bundled JSON-LD context (the value of its ``@context``)."""
     path = resources.root() / "data" / "context" / "convention.jsonld"
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["@context"]
+    return found
 
 
 @cache
@@ -114,13 +115,13 @@ class _Loader(yaml.SafeLoader):
     their line, instead of a ValueError from inside the loader.
     """
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
 
-    def construct_yaml_int(self, node: yaml.Node) -> object:
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_int(node)
         except (ValueError, OverflowError):
@@ -192,7 +193,7 @@ def read_json(path: Path, text: str, today: date | None = None) -> Graph:
     return to_graph(path, document)
 
 
-def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
+def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> None:
     """Every check a person can act on, in the order of the document."""
     _fields(path, document, CONVENTION_FIELDS, lines, ())
     _term_sizes(path, document, lines)
@@ -252,14 +253,15 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
                     f" (one of {', '.join(known)})",
                     lines.of((key, index)),
                 )
-    organisations = [("centre",)] if isinstance(document["centre"], dict) else []
+    organisations: list[tuple[tuple[str | int, ...], dict[str, Any]]] = (
+        [(("centre",), document["centre"])] if isinstance(document["centre"], dict) else []
+    )
     organisations += [
-        ("signatories", i)
+        (("signatories", i), s)
         for i, s in enumerate(document.get("signatories") or [])
         if isinstance(s, dict)
     ]
-    for where in organisations:
-        organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]
+    for where, organisation in organisations:
         _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
         if "type" not in organisation:
             raise InputError(
@@ -424,6 +426,16 @@ def to_yaml(graph: Graph) -> str:
     return yaml.safe_dump(to_document(graph), allow_unicode=True, sort_keys=False)
 
 
+class Lines(Protocol):
+    """Where a document's fields are, for error lines: a YAML file's nodes, a CSV row."""
+
+    def of(self, where: tuple[str | int, ...]) -> int | None:
+        """The line of the value at ``where`` (keys and list indexes)."""
+
+    def key(self, where: tuple[str | int, ...], key: str) -> int | None:
+        """The line of ``key`` in the mapping at ``where``."""
+
+
 class _Lines:
     """Line numbers of the fields of a YAML document, by path (keys and list indexes)."""
 
@@ -452,7 +464,8 @@ class _Lines:
         if isinstance(node, yaml.MappingNode):
             for k, _ in node.value:
                 if k.value == key:
-                    return k.start_mark.line + 1
+                    line: int = k.start_mark.line + 1
+                    return line
         return None
 
 
@@ -460,7 +473,7 @@ class _Lines:
 _IRI_FIELDS = ("id", "departement", "centre", "signatories", "references", "presentIn", "manager")
 
 
-def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _iri_values(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No IRI or code holds a character no IRI may hold (``<x>``, a space, a quote…).
 
     A JSON-LD processor drops a value that does not expand to an IRI, silently: the convention
@@ -481,7 +494,7 @@ def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
             )
 
 
-def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _term_sizes(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No value may reach :data:`MAX_TERM_BYTES` (the limit of every other syntax).
 
     A store would accept a longer literal and then fail to read its own export back; the
@@ -506,7 +519,13 @@ def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:
             )
 
 
-def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, where) -> None:
+def _fields(
+    path: Path,
+    mapping: dict[str, Any],
+    allowed: tuple[str, ...],
+    lines: Lines,
+    where: tuple[str | int, ...],
+) -> None:
     for key in mapping:
         if key not in allowed:
             raise InputError(
@@ -516,7 +535,7 @@ def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, 
             )
 
 
-def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
+def _departement(path: Path, value: Any, lines: Lines, where: tuple[str | int, ...]) -> None:
     code = str(value).removeprefix("dep:")
     if not str(value).startswith("dep:") or code not in departement_codes():
         raise InputError(

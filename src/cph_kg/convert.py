@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.authoring import CONTEXT_IRI, to_document
@@ -28,7 +29,7 @@ FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
 
 def described(graph: Graph, root: URIRef) -> Graph:
     """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
-    found, todo, seen = Graph(), [root], {root}
+    found, todo, seen = Graph(), list[Node]([root]), set[Node]([root])
     while todo:
         node = todo.pop()
         for triple in graph.triples((node, None, None)):

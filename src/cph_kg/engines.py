@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.oxigraph_terms import to_rdflib
+from cph_kg.oxigraph_terms import solutions, to_rdflib
 from cph_kg.report import Result
 from cph_kg.shape_compiler import Check, compile_shapes
 
@@ -95,7 +95,9 @@ class CompiledEngine:
         markers: dict[str, ox.NamedNode] = {}
         for focus in sorted({check.focus for check in self.checks}):
             marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
-            found = store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            found = solutions(
+                store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            )
             store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
         return [
             check.query.replace(
@@ -110,10 +112,10 @@ class CompiledEngine:
 
 def _rows(store: ox.Store, query: str) -> list[tuple[object, object]]:
     """The (focus, value) rows of one check, as Oxigraph terms (value None if not reported)."""
-    solutions = store.query(query, use_default_graph_as_union=True)
-    if "value" in {variable.value for variable in solutions.variables}:
-        return [(row["this"], row["value"]) for row in solutions]
-    return [(row["this"], None) for row in solutions]
+    answer = solutions(store.query(query, use_default_graph_as_union=True))
+    if "value" in {variable.value for variable in answer.variables}:
+        return [(row["this"], row["value"]) for row in answer]
+    return [(row["this"], None) for row in answer]
 
 
 #: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.

@@ -216,7 +216,9 @@ class KnowledgeGraph:
             if document.fmt == "csv":  # the good rows load; the bad ones are reported
                 rows, left_out = read_row_triples(document)
                 skipped += left_out
-                text = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                serialised = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES)
+                assert serialised is not None  # bytes: no output was given
+                text = serialised.decode("utf-8")
                 document = Document(document.path, text, "nt")
             documents.append(document)
         law = self._law_to_write()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -30,8 +31,17 @@ OXIGRAPH_FORMATS = {
 QUAD_FORMATS = ("nquads", "trig")
 
 
+@overload
+def to_rdflib(term: None) -> None: ...
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node: ...
+@overload
+def to_rdflib(term: object) -> Node | None: ...
 def to_rdflib(term: object) -> Node | None:
-    """The rdflib term for an Oxigraph term (None stays None: an unbound variable)."""
+    """The rdflib term for an Oxigraph term (None stays None: an unbound variable).
+
+    An RDF-star triple term has no rdflib counterpart: a TypeError, like any other object.
+    """
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -58,6 +68,42 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def to_oxigraph_triple(subject: Node, predicate: Node, value: Node) -> ox.Triple:
+    """The Oxigraph triple for three rdflib terms (a term out of its place is a TypeError)."""
+    return ox.Triple(
+        _subject(to_oxigraph(subject)), _predicate(to_oxigraph(predicate)), to_oxigraph(value)
+    )
+
+
+def to_oxigraph_quad(subject: Node, predicate: Node, value: Node, graph: ox.NamedNode) -> ox.Quad:
+    """The Oxigraph quad for three rdflib terms in ``graph``."""
+    return ox.Quad(
+        _subject(to_oxigraph(subject)),
+        _predicate(to_oxigraph(predicate)),
+        to_oxigraph(value),
+        graph,
+    )
+
+
+def _subject(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(term, ox.Literal):
+        raise TypeError(f"a literal is no subject: {term!r}")
+    return term
+
+
+def _predicate(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode:
+    if not isinstance(term, ox.NamedNode):
+        raise TypeError(f"a predicate is an IRI: {term!r}")
+    return term
+
+
+def solutions(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The solutions of a SELECT query cph-kg wrote (anything else is a cph-kg bug)."""
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError(f"a SELECT query answered {type(answer).__name__}")
+    return answer
 
 
 def syntax_error(path: Path, error: SyntaxError) -> InputError:

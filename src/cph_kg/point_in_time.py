@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import cast
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from cph_kg.namespaces import ELI, R349_2
 
@@ -57,7 +58,13 @@ def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
         if start is None:
             continue
         end = legal.value(member, ELI.date_no_longer_in_force)
-        found.append(Version(member, start.toPython(), end.toPython() if end else None))
+        found.append(
+            Version(
+                cast(URIRef, member),
+                cast(Literal, start).toPython(),
+                cast(Literal, end).toPython() if end else None,
+            )
+        )
     return sorted(found, key=lambda version: version.start)
 
 

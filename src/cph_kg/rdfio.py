@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax import SAXParseException
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -40,8 +41,9 @@ from cph_kg.limits import MAX_TERM_BYTES
 from cph_kg.oxigraph_terms import (
     OXIGRAPH_FORMATS,
     QUAD_FORMATS,
+    solutions,
     syntax_error,
-    to_oxigraph,
+    to_oxigraph_triple,
     to_rdflib,
 )
 from cph_kg.spreadsheet import read_csv, read_csv_triples
@@ -217,8 +219,13 @@ def parse_document(document: Document) -> Graph:
     graph = Graph()
     if fmt in ("nt", *QUAD_FORMATS):
         for statement in oxigraph_statements(document):
-            terms = (statement.subject, statement.predicate, statement.object)
-            graph.add(tuple(_rdflib_term(path, term) for term in terms))
+            graph.add(
+                (
+                    _rdflib_term(path, statement.subject),
+                    _rdflib_term(path, statement.predicate),
+                    _rdflib_term(path, statement.object),
+                )
+            )
     else:
         if len(text) >= MAX_TERM_BYTES // 4 and len(text.encode("utf-8")) >= MAX_TERM_BYTES:
             for _ in oxigraph_statements(document):  # refuses a term beyond the limit
@@ -238,13 +245,13 @@ def _parse_with_rdflib(graph: Graph, document: Document) -> None:
         raise InputError(path, f"Turtle syntax error: {error._why}", line) from None
     except RecursionError:
         raise InputError(path, f"{_syntax_name(fmt)} nested too deeply") from None
+    except SAXParseException as error:  # RDF/XML that is not well-formed XML
+        message, where = error.getMessage(), error.getLineNumber()
+        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {message}", where) from None
     except Exception as error:
-        # rdflib's parsers raise many types (SAXParseException, ValueError, KeyError…) for
-        # malformed input; each is the user's data being wrong, never a cph-kg failure.
-        located = hasattr(error, "getLineNumber")  # xml.sax.SAXParseException
-        line = error.getLineNumber() if located else None
-        message = error.getMessage() if located else str(error)
-        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {message}", line) from None
+        # rdflib's parsers raise many types (ValueError, KeyError…) for malformed input; each
+        # is the user's data being wrong, never a cph-kg failure.
+        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {error}") from None
 
 
 def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
@@ -321,8 +328,10 @@ def _holds_long_term(store: ox.Store, graph: ox.NamedNode) -> bool:
     long_term = " || ".join(
         f"(!isBlank(?{v}) && STRLEN(STR(?{v})) >= {shortest})" for v in ("s", "p", "o")
     )
-    candidates = store.query(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER ({long_term}) }}"
+    candidates = solutions(
+        store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER ({long_term}) }}"
+        )
     )
     return any(
         len(term.value.encode("utf-8")) >= MAX_TERM_BYTES
@@ -367,7 +376,7 @@ def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputErr
     if document.fmt == "csv":
         return read_csv_triples(document.path, document.text)
     graph = parse_document(document)
-    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+    triples = [to_oxigraph_triple(s, p, o) for s, p, o in graph]
     return triples, []
 
 

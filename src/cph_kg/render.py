@@ -183,7 +183,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
 
 def as_turtle(outcome: ValidationOutcome) -> str:
     """The standard SHACL validation report, in Turtle (written by Oxigraph: fast at scale)."""
-    return ox.serialize(
+    return ox.serialize(  # type: ignore[union-attr]  # bytes: no output was given
         outcome.report_triples, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES
     ).decode("utf-8")
 

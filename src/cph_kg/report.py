@@ -10,11 +10,12 @@ English; and it writes the standard ``sh:ValidationReport`` back from the findin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
@@ -22,7 +23,7 @@ from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import to_oxigraph, to_rdflib
+from cph_kg.oxigraph_terms import to_oxigraph_triple, to_rdflib
 from cph_kg.point_in_time import Assessment
 
 
@@ -210,11 +211,13 @@ def read_results(
     """
     by_iri = {verdict.iri: verdict for verdict in verdicts}
     provisions: dict[Node, Provision] = {}
-    described: dict[Node, tuple] = {}  # what the shapes graph says of each shape, read once
+    described: dict[
+        Node, tuple[Any, ...]
+    ] = {}  # what the shapes graph says of each shape, read once
     findings: list[Finding] = []
     for result in results:
         if result.shape not in described:
-            provision_iri = shapes.value(result.shape, CPH.provision)
+            provision_iri = cast(URIRef, shapes.value(result.shape, CPH.provision))
             if provision_iri not in provisions:
                 provisions[provision_iri] = _provision(provision_iri, legal)
             described[result.shape] = (
@@ -236,7 +239,7 @@ def read_results(
             path=result.path,
             value=result.value,
             messages=messages or result.messages,
-            conventions=tuple(sorted((c for c in concerned if c in by_iri), key=str)),
+            conventions=tuple(sorted((cast(URIRef, c) for c in concerned if c in by_iri), key=str)),
         )
         findings.append(finding)
         for convention in finding.conventions:
@@ -247,7 +250,7 @@ def read_results(
     return ValidationOutcome(conventions=verdicts, results=findings, shapes=shapes)
 
 
-def _finding_order(finding: Finding) -> tuple:
+def _finding_order(finding: Finding) -> tuple[Any, ...]:
     return (
         finding.provision.order,
         finding.severity.rank,
@@ -272,7 +275,7 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     triples: list[ox.Triple] = []
 
     def add(subject: Node, predicate: Node, value: Node) -> None:
-        triples.append(ox.Triple(to_oxigraph(subject), to_oxigraph(predicate), to_oxigraph(value)))
+        triples.append(to_oxigraph_triple(subject, predicate, value))
 
     report = BNode()
     add(report, RDF.type, SH.ValidationReport)
@@ -308,7 +311,7 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     return triples
 
 
-def _copy_structure(source: Graph, node: Node, add) -> None:
+def _copy_structure(source: Graph, node: Node, add: Callable[[Node, Node, Node], None]) -> None:
     """Copy a blank-node structure (a SHACL path such as an alternative path) and its lists."""
     if not isinstance(node, BNode):
         return

@@ -12,10 +12,11 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from cph_kg.output_safety import json_safe, printable, spreadsheet_cell
 
@@ -100,7 +101,9 @@ def serialise(
         return _csv(result, raw_csv)
     if output == "tsv":
         return _tsv(result)
-    return json_safe(_rdflib_result(result).serialize(format="json").decode("utf-8")) + "\n"
+    serialised = _rdflib_result(result).serialize(format="json")
+    assert serialised is not None  # serialize() returns the bytes when given no destination
+    return json_safe(serialised.decode("utf-8")) + "\n"
 
 
 def _rdflib_result(solutions: Solutions) -> Result:
@@ -108,7 +111,7 @@ def _rdflib_result(solutions: Solutions) -> Result:
     result.vars = [Variable(name) for name in solutions.variables]
     result.bindings = [
         {
-            Variable(name): value
+            Variable(name): cast(Identifier, value)
             for name, value in zip(solutions.variables, row, strict=True)
             if value is not None
         }

@@ -290,5 +290,5 @@ def _calls_service(tree: object) -> bool:
         elif isinstance(node, list | tuple):
             stack.extend(node)
         elif hasattr(node, "as_list") and not isinstance(node, str):  # pyparsing results
-            stack.extend(list(node))
+            stack.extend(list(node))  # type: ignore[call-overload]  # iterable, untyped
     return False

@@ -48,11 +48,11 @@ class _Row:
     def __init__(self, line: int) -> None:
         self.line = line
 
-    def of(self, where: tuple) -> int:
+    def of(self, where: tuple[str | int, ...]) -> int:
         """The row's line, whatever the field."""
         return self.line
 
-    def key(self, where: tuple, key: str) -> int:
+    def key(self, where: tuple[str | int, ...], key: str) -> int:
         """The row's line, whatever the key."""
         return self.line
 
@@ -149,7 +149,7 @@ def _triples_of(
     return triples, problems
 
 
-def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line: int) -> Any:
+def _csv_step(path: Path, reader: csv.DictReader[str], step: Callable[[], Any], line: int) -> Any:
     """One step of the csv reader; its errors become the file's, on the row's first line."""
     try:
         return step()

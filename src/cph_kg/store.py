@@ -24,8 +24,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from email.message import Message
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -34,7 +36,12 @@ from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
+from cph_kg.oxigraph_terms import (
+    OXIGRAPH_FORMATS,
+    to_oxigraph_quad,
+    to_oxigraph_triple,
+    to_rdflib,
+)
 from cph_kg.rdfio import Document, oxigraph_statements, parse_document
 from cph_kg.reserved import checked, refuse_reserved
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
@@ -127,7 +134,7 @@ def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
     return graph
 
 
-def _answer(answer: object) -> QueryResult:
+def _answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return Boolean(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -201,7 +208,7 @@ class _FileGone(CphKgError):
     """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
 
-def _query_in_child(location: str, text: str, pipe) -> None:
+def _query_in_child(location: str, text: str, pipe: Connection) -> None:
     """Run one query in a child process, so that a timeout can stop it for good.
 
     The child says ``ready`` once it has started and opened the store, so that the parent
@@ -299,7 +306,7 @@ class EmbeddedStore:
     def close(self) -> None:
         """Close the database, then release the lock (in that order: the next opener waits)."""
         if self._store is not None:
-            self._store = None
+            self._store = None  # type: ignore[assignment]  # closed: any later use fails loudly
             if self._lock is not None:
                 self._lock.close()
 
@@ -324,7 +331,8 @@ class EmbeddedStore:
         )
         child.start()
         sender.close()
-        status, payload = "error", "the query process did not start"
+        status: str = "error"
+        payload: object = "the query process did not start"
         try:
             if receiver.poll(CHILD_START_LIMIT):
                 status, payload = receiver.recv()
@@ -340,7 +348,9 @@ class EmbeddedStore:
         if status == "timeout":
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
-            raise CphKgError(payload)
+            raise CphKgError(str(payload))
+        if not isinstance(payload, Solutions | Boolean | Triples):
+            raise TypeError(f"the query process answered {payload!r}")
         return payload
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
@@ -393,10 +403,7 @@ class EmbeddedStore:
                 quads.extend(
                     checked(
                         document.path,
-                        (
-                            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
-                            for s, p, o in parse_document(document)
-                        ),
+                        (to_oxigraph_quad(s, p, o, target) for s, p, o in parse_document(document)),
                     )
                 )
                 continue
@@ -422,7 +429,7 @@ class EmbeddedStore:
                 self._store.extend(
                     quads
                     + [
-                        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _named(name))
+                        to_oxigraph_quad(s, p, o, _named(name))
                         for name, content in law.items()
                         for s, p, o in content
                     ]
@@ -459,7 +466,7 @@ class EmbeddedStore:
                 "was kept: free some space and run it again)"
             ) from None
 
-    def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
         """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
         formats = {
             "nquads": ox.RdfFormat.N_QUADS,
@@ -529,7 +536,9 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                     caught
                 ):
                     break  # not a file the writer removed: reading again would not help
-        raise CphKgError(f"cannot read store {self.path}: {_one_line(error)}") from None
+        raise CphKgError(
+            f"cannot read store {self.path}: {_one_line(error or OSError())}"
+        ) from None
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """The query, read again if the writer removed a file under it."""
@@ -539,7 +548,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         """Triples per named graph, read again if the writer removed a file under them."""
         return self._reading(lambda: EmbeddedStore.graph_sizes(self))
 
-    def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
         """The dump, written to ``output`` only once it was read whole."""
 
         def read() -> bytes:
@@ -549,10 +558,30 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
 
         output.write(self._reading(read))
 
-    def _refuse(self, *args: object, **kwargs: object) -> None:
-        raise CphKgError(f"store {self.path} is open read-only: nothing is written through it")
+    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
 
-    write = replace_graph = add_documents = clear = _refuse
+    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def clear(self) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def _refused(self) -> CphKgError:
+        return CphKgError(f"store {self.path} is open read-only: nothing is written through it")
 
 
 # --- a remote SPARQL 1.1 endpoint -------------------------------------------------------------
@@ -573,7 +602,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     ``Authorization`` header across hosts.
     """
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> None:
         return None
 
 
@@ -606,14 +643,14 @@ class _Watched:
 
 
 class _WatchedHTTP(_Watched, http.client.HTTPConnection):
-    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.deadline = deadline
 
 
 class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
-    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.deadline = deadline
 
 
@@ -625,8 +662,10 @@ class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
         self.deadline = deadline
         self.connections: list[_Watched] = []
 
-    def _connection(self, kind: type, *args: object, **kwargs: object) -> _Watched:
-        connection = kind(*args, deadline=self.deadline, **kwargs)
+    def _connection(
+        self, kind: type[_WatchedHTTP] | type[_WatchedHTTPS], host: str, **kwargs: Any
+    ) -> http.client.HTTPConnection:
+        connection = kind(host, deadline=self.deadline, **kwargs)
         self.connections.append(connection)
         return connection
 
@@ -764,7 +803,7 @@ class RemoteStore:
             parsed = parse_document(document)
             refuse_reserved(
                 document.path,
-                (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in parsed),
+                (to_oxigraph_triple(s, p, o) for s, p, o in parsed),
             )
             loaded += parsed
         law = law or {}
@@ -777,7 +816,7 @@ class RemoteStore:
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
         )
         assert isinstance(answer, Solutions)
-        return {str(g): int(n) for g, n in answer.rows}
+        return {str(g): int(str(n)) for g, n in answer.rows}
 
     def clear(self) -> None:
         """DROP ALL on the endpoint."""
@@ -891,7 +930,7 @@ def scrub(message: str, secrets: list[str], limit: int = MESSAGE_LIMIT) -> str:
     of a form (three characters or more) at the end, that start goes too. Scrubbing after the
     cut would miss a secret the cut split; scrubbing only before would leave its start.
     """
-    forms = set()
+    forms: set[str] = set()
     for secret in secrets:
         if len(secret) >= 3:
             forms.update(
@@ -1014,10 +1053,11 @@ def _parse_answer(url: str, graph: bool, kind: str | None, body: bytes) -> Query
         parsed = Result.parse(source=io.BytesIO(body), format="json")
         if parsed.type == "ASK":
             return Boolean(bool(parsed.askAnswer))
-        variables = [str(v) for v in parsed.vars]
-        rows = [
-            tuple(normalise(binding.get(v)) for v in parsed.vars) for binding in parsed.bindings
-        ]
+        if parsed.vars is None:
+            raise ValueError("a SELECT answer without its variables")
+        names = parsed.vars
+        variables = [str(v) for v in names]
+        rows = [tuple(normalise(binding.get(v)) for v in names) for binding in parsed.bindings]
     except Exception:
         raise CphKgError(
             f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -28,7 +29,7 @@ from cph_kg.collection import Collection
 from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import to_oxigraph
+from cph_kg.oxigraph_terms import solutions, to_oxigraph
 from cph_kg.point_in_time import Assessment, assess, versions, xsd_date
 from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
 from cph_kg.shape_compiler import Unsupported
@@ -140,7 +141,7 @@ class Validator:
         store = collection.store
         store.extend(self._law_quads)
         verdicts = self._verdicts(collection, as_of, today)
-        days: dict[date, ox.Literal] = {}
+        days: dict[date, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         judged_on = []
         for verdict in verdicts:
             subject = ox.NamedNode(str(verdict.iri))
@@ -169,8 +170,10 @@ class Validator:
         store = collection.store
         # identifier, title, date and département of each convention: one row per convention
         # unless one of them has several values
-        fields: dict[str, tuple[list, list, list, list]] = {}
-        for convention, *terms in store.query(_VERDICT_FIELDS, use_default_graph_as_union=True):
+        fields: dict[str, tuple[list[Any], list[Any], list[Any], list[Any]]] = {}
+        for convention, *terms in solutions(
+            store.query(_VERDICT_FIELDS, use_default_graph_as_union=True)
+        ):
             found = fields.get(convention.value)
             if found is None:
                 found = fields[convention.value] = ([], [], [], [])
@@ -178,7 +181,7 @@ class Validator:
                 if term is not None and term not in values:
                     values.append(term)
         labels: dict[str, list[ox.Literal]] = {}
-        for departement, label in store.query(_LABELS, use_default_graph_as_union=True):
+        for departement, label in solutions(store.query(_LABELS, use_default_graph_as_union=True)):
             labels.setdefault(departement.value, []).append(label)
         verdicts = []
         assessments: dict[str | None, Assessment] = {}  # many conventions share a day
@@ -234,7 +237,7 @@ SELECT DISTINCT ?d ?label WHERE {{
 """
 
 
-def _first(values: Sequence) -> ox.Literal | ox.NamedNode | None:
+def _first(values: Sequence[Any]) -> ox.Literal | ox.NamedNode | None:
     """The value to show when there are several: French first, then the smallest.
 
     The same one every run; the shapes report the excess values themselves.

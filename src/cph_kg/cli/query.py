@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -95,7 +96,7 @@ def query_command(
     timeout: float | None,
     raw_csv: bool,
     allow_service: bool,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
     bound = _parse_params(params)

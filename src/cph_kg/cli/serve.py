@@ -81,7 +81,8 @@ def server_environment() -> dict[str, str]:
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _accepts(port: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rdflib import URIRef
@@ -43,7 +44,7 @@ def load_command(
     graph: str,
     replace: bool,
     forced_format: str | None,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Load FILES into the store, atomically, with the bundled law graphs.
 
@@ -79,7 +80,7 @@ def store_group() -> None:
 @store_group.command("info")
 @store_options
 @user_errors
-def info_command(**store: str | None) -> None:
+def info_command(**store: Any) -> None:
     """Triples per named graph."""
     with open_graph(**store, read_only=True) as kg:
         sizes = kg.info()
@@ -92,7 +93,7 @@ def info_command(**store: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @store_options
 @user_errors
-def clear_command(yes: bool, **store: str | None) -> None:
+def clear_command(yes: bool, **store: Any) -> None:
     """Remove everything from the store."""
     with open_graph(**store) as kg:
         if not yes:
@@ -114,7 +115,7 @@ def clear_command(yes: bool, **store: str | None) -> None:
 @output_option
 @store_options
 @user_errors
-def export_command(fmt: str, graph: str | None, output: Path | None, **store: str | None) -> None:
+def export_command(fmt: str, graph: str | None, output: Path | None, **store: Any) -> None:
     """Write the store's content in a standard RDF syntax."""
     target = URIRef(graph) if graph else None
     if graph and fmt in ("nquads", "trig"):

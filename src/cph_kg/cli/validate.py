@@ -102,7 +102,7 @@ def validate_command(
     as_of: datetime | None,
     engine: str,
     record: bool,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Validate cooperation agreements (conventions de coopération) against R349-2 CASF.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg.codes.model import Article, CorpusReader, Level, Problem, Record
 from cph_kg.codes.rdf import article_triples, code_triples, level_triples
@@ -71,7 +72,7 @@ def build(
     """One graph per code from a stream of records, and the summary of what was seen."""
     graphs: dict[URIRef, Graph] = {}
     summary = ImportSummary()
-    cited: set[URIRef] = set()
+    cited: set[Node] = set()
     present: set[URIRef] = set()
     for corpus, record in records:
         if progress is not None:

@@ -23,8 +23,9 @@ import yaml
 from rdflib import RDF, BNode, Graph, URIRef
 
 from cph_kg import resources
-from cph_kg.errors import CphKgError, InputError
-from cph_kg.limits import MAX_TERM_BYTES
+from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
+from cph_kg.namespaces import slugify
 
 _CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
 _OX_CONVENTION = ox.NamedNode(str(_CONVENTION))
@@ -63,9 +64,6 @@ LIST_FIELDS = ("signatories", "missions", "objects", "references")
 #: fifty, and a "billion laughs" of nested aliases is refused before anything expands it.
 MAX_YAML_NODES = 10_000
 
-#: The deepest nesting of sequences and mappings in a YAML document (as rdfio.MAX_NESTING).
-MAX_YAML_DEPTH = 64
-
 
 @cache
 def context() -> dict[str, Any]:
@@ -86,8 +84,9 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     """A YAML convention as RDF, after every check; :class:`InputError` on the first mistake.
 
     The document is composed first (no object is built), and refused when it nests deeper than
-    :data:`MAX_YAML_DEPTH`, when its aliases would expand it beyond :data:`MAX_YAML_NODES` nodes
-    or when an alias refers to the node that holds it; only then is it loaded, safely.
+    :data:`~cph_kg.limits.MAX_NESTING`, when its aliases would expand it beyond
+    :data:`MAX_YAML_NODES` nodes or when an alias refers to the node that holds it; only then is
+    it loaded, safely.
     """
     try:
         tree = yaml.compose(text, Loader=_Loader)
@@ -152,10 +151,8 @@ def _check_tree(path: Path, root: yaml.Node | None) -> None:
                     f"YAML aliases expand to more than {MAX_YAML_NODES} nodes: refused",
                     line,
                 )
-            if depth > MAX_YAML_DEPTH:
-                raise InputError(
-                    path, f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", line
-                )
+            if depth > MAX_NESTING:
+                raise InputError(path, too_deeply_nested("YAML"), line)
             sizes[id(node)] = (size, depth)
             continue
         if id(node) in sizes:
@@ -289,7 +286,7 @@ def to_graph(path: Path, document: dict[str, Any]) -> Graph:
 def _node(document: dict[str, Any]) -> dict[str, Any]:
     data = dict(document)
     data.setdefault("type", "Convention")
-    data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
+    data.setdefault("id", f"conv:{slugify(str(document['identifier']))}")
     data["date"] = document["date"].isoformat()
     return data
 
@@ -325,10 +322,11 @@ def to_graphs(path: Path, documents: list[dict[str, Any]]) -> Graph:
     if not documents:
         return Graph()
     data = {"@context": context(), "@graph": [_node(document) for document in documents]}
-    graph = Graph()
+    graph, text = Graph(), json.dumps(data, default=str)
     try:
-        graph.parse(data=json.dumps(data, default=str), format="json-ld")
-    except Exception as error:  # a value the checks let through and JSON-LD cannot read
+        graph.parse(data=text, format="json-ld")
+    except Exception as error:  # only rdflib runs here: a value the checks let through that
+        # JSON-LD cannot read, whatever rdflib's JSON-LD processor raises for it
         raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
     if len(graph) == 0:
         raise InputError(path, "the document describes nothing")
@@ -394,9 +392,8 @@ def to_document(graph: Graph) -> dict[str, Any]:
             "party?), which the authoring format cannot hold: write turtle or ntriples"
         )
     [convention] = conventions
-    for key in ("centre",):
-        if isinstance(convention.get(key), str) and convention[key] in by_id:
-            convention[key] = by_id[convention[key]]
+    if isinstance(convention.get("centre"), str) and convention["centre"] in by_id:
+        convention["centre"] = by_id[convention["centre"]]
     if "signatories" in convention:
         convention["signatories"] = [
             by_id.get(s, s) if isinstance(s, str) else s for s in convention["signatories"]
@@ -545,17 +542,7 @@ def _departement(path: Path, value: Any, lines: Lines, where: tuple[str | int, .
         )
 
 
-def shown(value: Any, width: int = 60) -> str:
-    """``repr(value)``, cut to ``width`` characters: an error line quotes a value, not a file."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def suggest(word: str, known: tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest known word, or nothing."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -18,7 +18,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.errors import CphKgError, InputError
+from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.rdfio import read_bytes
 from cph_kg.sparql_text import bind_values, mask_comments, query_form
 
@@ -100,13 +100,6 @@ class NamedQuery:
             return bind_values(self.text, bound)
         except ValueError as error:
             raise CphKgError(f"query {self.name}: {error}") from None
-
-
-def shown(value: str, width: int = 60) -> str:
-    """``value`` quoted on one line for a message, cut if it is long."""
-    if len(value) <= width:
-        return repr(value)
-    return f"{value[:width]!r}… ({len(value)} characters)"
 
 
 def load(path: Path) -> NamedQuery:

@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,11 +26,11 @@ from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import catalog, resources
-from cph_kg.catalog import NamedQuery, is_absolute_iri, shown
+from cph_kg.catalog import NamedQuery, is_absolute_iri
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.collection import Collection
-from cph_kg.errors import CphKgError, InputError
+from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.oxigraph_terms import to_oxigraph
 from cph_kg.rdfio import Document, read_document, read_row_triples
 from cph_kg.report import ValidationOutcome
@@ -73,8 +74,12 @@ def _bundled_sources() -> dict[URIRef, list[Path]]:
     }
 
 
+@cache
 def law_fingerprint() -> str:
-    """A digest of the bundled law files: a store holding it need not load them again."""
+    """A digest of the bundled law files: a store holding it need not load them again.
+
+    The files ship with the package and do not change while it runs: hashed once.
+    """
     digest = hashlib.sha256()
     for paths in _bundled_sources().values():
         for path in paths:

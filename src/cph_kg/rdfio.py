@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
-from cph_kg.limits import MAX_TERM_BYTES
+from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
 from cph_kg.oxigraph_terms import (
     OXIGRAPH_FORMATS,
     QUAD_FORMATS,
@@ -81,13 +81,6 @@ FORMAT_NAMES: dict[str, str] = {
 #: Syntaxes in which a raw NUL character is never valid (Turtle and N-Triples allow one in a
 #: string): a file of these holding one is binary, not text.
 BINARY_IF_NUL = ("json-ld", "xml", "yaml", "csv")
-
-
-#: The deepest nesting read: brackets, parentheses and braces of Turtle and TriG (blank nodes,
-#: collections, graphs), arrays and objects of JSON, sequences and mappings of YAML, elements
-#: of XML. rdflib's parsers recurse once per level and give up near 150, Oxigraph's RDF/XML
-#: parser slows down with the square of the depth; a convention needs fewer than ten.
-MAX_NESTING = 64
 
 
 def parser_for(path: Path, forced: str | None = None) -> str:
@@ -244,13 +237,14 @@ def _parse_with_rdflib(graph: Graph, document: Document) -> None:
         line = min(error.lines + 1, text.count("\n") + 1)
         raise InputError(path, f"Turtle syntax error: {error._why}", line) from None
     except RecursionError:
-        raise InputError(path, f"{_syntax_name(fmt)} nested too deeply") from None
+        raise InputError(path, too_deeply_nested(_syntax_name(fmt))) from None
     except SAXParseException as error:  # RDF/XML that is not well-formed XML
         message, where = error.getMessage(), error.getLineNumber()
         raise InputError(path, f"{_syntax_name(fmt)} syntax error: {message}", where) from None
     except Exception as error:
-        # rdflib's parsers raise many types (ValueError, KeyError…) for malformed input; each
-        # is the user's data being wrong, never a cph-kg failure.
+        # Only rdflib's parser runs in this try, and it raises many types (ValueError,
+        # KeyError…) for malformed input: each is the user's data being wrong. A cph-kg bug
+        # cannot hide here.
         raise InputError(path, f"{_syntax_name(fmt)} syntax error: {error}") from None
 
 
@@ -416,7 +410,7 @@ def _check_json_ld(path: Path, text: str) -> None:
     except RecursionError:
         raise InputError(path, "JSON nested too deeply") from None
     if _json_depth(document) > MAX_NESTING:
-        raise InputError(path, f"JSON nested too deeply (more than {MAX_NESTING} levels)")
+        raise InputError(path, too_deeply_nested("JSON"))
     for keyword, found in _references(document):
         for reference in found if isinstance(found, list) else [found]:
             if isinstance(reference, str) and reference != CONTEXT_IRI:
@@ -528,9 +522,7 @@ def _check_turtle_nesting(path: Path, text: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InputError(
-                    path, f"nested too deeply (more than {MAX_NESTING} levels of [ ( {{)", line
-                )
+                raise InputError(path, too_deeply_nested("Turtle", "levels of [ ( {"), line)
         elif kind in ("]", ")", "}"):
             depth = max(depth - 1, 0)
 
@@ -563,6 +555,4 @@ def _check_xml_nesting(path: Path, text: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InputError(
-                    path, f"XML nested too deeply (more than {MAX_NESTING} elements)", line
-                )
+                raise InputError(path, too_deeply_nested("XML", "elements"), line)

@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from cph_kg.authoring import check, json_ld_triples, shown, suggest
-from cph_kg.errors import InputError
+from cph_kg.authoring import check, json_ld_triples, suggest
+from cph_kg.errors import InputError, shown
 from cph_kg.output_safety import from_spreadsheet_cell
 from cph_kg.oxigraph_terms import to_rdflib
 

@@ -20,6 +20,7 @@ import re
 import socket
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -220,8 +221,10 @@ def _query_in_child(location: str, text: str, pipe: Connection) -> None:
         pipe.send(("ok", _run_query(store, text)))
     except CphKgError as error:
         pipe.send(("error", str(error)))
-    except Exception as error:  # sent back and reported by the parent
+    except OSError as error:  # the store cannot be opened
         pipe.send(("error", f"query failed: {_one_line(error)}"))
+    except Exception:  # a cph-kg bug: its traceback goes to the parent, which raises it
+        pipe.send(("bug", traceback.format_exc()))
 
 
 #: The longest a query's child process may take to start and open the store.
@@ -349,6 +352,8 @@ class EmbeddedStore:
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
             raise CphKgError(str(payload))
+        if status == "bug":
+            raise RuntimeError(f"the query process failed:\n{payload}")
         if not isinstance(payload, Solutions | Boolean | Triples):
             raise TypeError(f"the query process answered {payload!r}")
         return payload
@@ -764,7 +769,7 @@ class RemoteStore:
                 )
                 failure = None
                 break
-            except Exception as error:
+            except _EXCHANGE_FAILURES as error:
                 failure = _failure(error, self.location, budget)
             if not failure.retry or attempt == 2 or time.monotonic() >= deadline:
                 break
@@ -836,7 +841,7 @@ class RemoteStore:
                 "*/*",
                 time.monotonic() + self._timeout,
             )
-        except Exception as error:
+        except _EXCHANGE_FAILURES as error:
             failure = _failure(error, self.update_endpoint, self._timeout)
         if failure is not None:
             raise CphKgError(self._scrub(str(failure)))
@@ -995,6 +1000,13 @@ def _update_url(endpoint: str) -> str:
     return endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
 
 
+#: What an HTTP exchange with an endpoint fails with: the endpoint's refusals (:class:`_Refused`),
+#: the network's and urllib's errors (``OSError``, ``URLError``, ``HTTPError``, timeouts),
+#: http.client's protocol errors, and ``ValueError`` for a URL urllib cannot use. Anything else
+#: is a cph-kg bug and keeps its traceback.
+_EXCHANGE_FAILURES = (_Refused, OSError, http.client.HTTPException, ValueError)
+
+
 def _failure(error: Exception, url: str, budget: float) -> _Refused:
     """One line for a failed HTTP exchange (never with credentials), and whether to retry it."""
     if isinstance(error, _Refused):
@@ -1043,23 +1055,26 @@ def _parse_answer(url: str, graph: bool, kind: str | None, body: bytes) -> Query
             raise CphKgError(f"endpoint {url} did not answer with Turtle (it sent {kind})")
         try:
             return Triples(Graph().parse(data=body.decode("utf-8"), format="turtle"))
-        except Exception:
+        except Exception:  # only rdflib's parser runs here: what it raises is about the answer
             raise CphKgError(
                 f"endpoint {url} did not answer with Turtle (malformed or cut off)"
             ) from None
     if kind is not None and kind not in _RESULTS_TYPES:
         raise CphKgError(f"endpoint {url} did not answer with SPARQL JSON results (it sent {kind})")
+    malformed = CphKgError(
+        f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"
+    )
     try:
         parsed = Result.parse(source=io.BytesIO(body), format="json")
-        if parsed.type == "ASK":
-            return Boolean(bool(parsed.askAnswer))
-        if parsed.vars is None:
-            raise ValueError("a SELECT answer without its variables")
-        names = parsed.vars
-        variables = [str(v) for v in names]
-        rows = [tuple(normalise(binding.get(v)) for v in names) for binding in parsed.bindings]
-    except Exception:
-        raise CphKgError(
-            f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"
-        ) from None
+        # rdflib reads the bindings lazily: what is malformed in them shows here
+        bindings = list(parsed.bindings) if parsed.type != "ASK" else []
+    except Exception:  # only rdflib's parser runs here: what it raises is about the answer
+        raise malformed from None
+    if parsed.type == "ASK":
+        return Boolean(bool(parsed.askAnswer))
+    if parsed.vars is None:
+        raise malformed
+    names = parsed.vars
+    variables = [str(v) for v in names]
+    rows = [tuple(normalise(binding.get(v)) for v in names) for binding in bindings]
     return Solutions(variables, rows)

@@ -61,11 +61,6 @@ class Validator:
         self.engine_name = engine
 
     @cached_property
-    def ontology(self) -> Graph:
-        """The cph-kg ontology with the vendored vocabularies validation needs."""
-        return _load(resources.ontology_files())
-
-    @cached_property
     def legal_data(self) -> Graph:
         """R349-2, its obligations and concepts, départements and bodies."""
         return _load(resources.legal_data_files())

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Namespace, URIRef
+from rdflib.collection import Collection
 
 from cph_kg.cli.serve import server_command_line
 
@@ -27,6 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CONVENTIONS = ROOT / "data" / "conventions"
 CONFORMING = CONVENTIONS / "conforming" / "gironde-2019.ttl"
 REFERENCE = ROOT / "data" / "reference"
+
+#: The golden cases (``data/conventions/manifest.ttl``), in the W3C SHACL test suite's terms.
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+SHT = Namespace("http://www.w3.org/ns/shacl-test#")
+MANIFEST = Graph().parse(CONVENTIONS / "manifest.ttl")
+ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
 
 #: The base of cph-kg's IRIs, and the roles R. 349-2 I names (``concept/named-body/…``).
 BASE = "https://w3id.org/cph-kg/"

@@ -109,6 +109,7 @@ def test_a_duplicated_identifier_is_refused_before_anything_is_validated(
         validator.validate_files([EXAMPLE, BAD / "same-identifier.yaml"])
 
 
+@pytest.mark.slow
 def test_yaml_and_json_load_into_the_store(tmp_path: Path) -> None:
     with KnowledgeGraph.open(tmp_path / "store") as kg:
         kg.load([EXAMPLE, AUTHORING / "gironde-2019.jsonld"])

@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from cph_kg import java
 from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # the benchmarks run end to end
 
 
 def java_missing() -> str | None:

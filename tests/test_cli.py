@@ -44,6 +44,7 @@ def test_violation_exits_1_and_is_grouped_by_provision(run) -> None:
     )
 
 
+@pytest.mark.slow
 def test_warning_only_exits_0_unless_fail_on_warning(run) -> None:
     file = NON_CONFORMING / "without-cpam.ttl"
     assert run("validate", file).exit_code == 0
@@ -64,6 +65,7 @@ def test_json_output(run) -> None:
     assert finding["provision"] == "https://w3id.org/cph-kg/law/casf/R349-2/I"
 
 
+@pytest.mark.slow
 def test_turtle_output_is_a_standard_shacl_report(run) -> None:
     result = run(
         "validate", "--output", "turtle", NON_CONFORMING / "missing-mission-information.ttl"
@@ -104,6 +106,7 @@ def test_format_option(run, tmp_path) -> None:
     assert run("validate", "--format", "turtle", copy).exit_code == 0
 
 
+@pytest.mark.slow
 def test_an_ill_formed_date_is_a_finding_not_a_traceback(run, tmp_path) -> None:
     """An ill-formed literal is a finding; rdflib would also log it with a traceback."""
     source = (CONVENTIONS / "conforming" / "gironde-2019.ttl").read_text(encoding="utf-8")
@@ -122,6 +125,7 @@ def test_an_ill_formed_date_is_a_finding_not_a_traceback(run, tmp_path) -> None:
     assert "exactly one date of conclusion" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_the_reference_engine_prints_the_same_report(run, output: str) -> None:
     """``--engine pyshacl`` runs the reference implementation: same report, word for word."""

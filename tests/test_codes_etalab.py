@@ -10,6 +10,8 @@ import pytest
 from cph_kg.codes.etalab import EtalabReader
 from cph_kg.codes.model import Article, Citation, Level, Problem, Record
 
+pytestmark = pytest.mark.slow  # whole codes of the etalab corpus
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
 CASF = "code-de-l-action-sociale-et-des-familles"
 CESEDA = "code-de-l-entree-et-du-sejour-des-etrangers-et-du-droit-d-asile"

@@ -222,6 +222,7 @@ def test_walk_from_a_convention_to_the_ceseda(kg: KnowledgeGraph) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_importing_twice_gives_the_same_store(tmp_path: Path) -> None:
     with KnowledgeGraph.open(tmp_path / "store") as graph:
         graph.import_codes([LINKED])
@@ -230,6 +231,7 @@ def test_importing_twice_gives_the_same_store(tmp_path: Path) -> None:
         assert graph.info() == first
 
 
+@pytest.mark.slow
 def test_cli_import_reports_bad_files_and_goes_on(tmp_path: Path) -> None:
     runner = CliRunner(env={"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""})
     result = runner.invoke(main, ["codes", "import", str(BROKEN)])
@@ -248,6 +250,7 @@ def test_cli_import_of_a_folder_that_is_no_corpus(tmp_path: Path) -> None:
     assert "not a corpus cph-kg can read" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_check_lists_the_renumbering(tmp_path: Path) -> None:
     runner = CliRunner(env={"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""})
     assert runner.invoke(main, ["codes", "import", str(LINKED)]).exit_code == 0
@@ -261,6 +264,7 @@ def test_cli_check_lists_the_renumbering(tmp_path: Path) -> None:
     ) in result.stdout_bytes.decode()
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_of_5000_articles(tmp_path: Path) -> None:
     """The importer streams a large linked corpus; counts equal what the generator wrote."""
     from tests.generate_corpus import generate
@@ -273,6 +277,7 @@ def test_a_generated_corpus_of_5000_articles(tmp_path: Path) -> None:
     assert len(summary.problems) == written["broken_links"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not ETALAB.is_dir(), reason="the etalab-2015 corpus is not beside this checkout"
 )

@@ -319,6 +319,7 @@ def test_level_slugs(slug: str, expected: tuple[str, str, str, str | None] | Non
     assert parse_level_slug(slug) == expected
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_of_5000_articles_is_read_whole(tmp_path: Path) -> None:
     counts = generate(tmp_path / "corpus", 5000, 1)
     assert counts["articles"] == 5000

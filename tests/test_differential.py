@@ -32,6 +32,8 @@ from cph_kg.shape_compiler import compile_shapes
 from tests.generate import FAULTS, generate
 from tests.helpers import CONVENTIONS
 
+pytestmark = pytest.mark.slow  # generated collections through pySHACL and Jena
+
 EXAMPLES = sorted(
     path
     for path in CONVENTIONS.rglob("*")

@@ -61,6 +61,7 @@ def test_endpoint_info_matches(stores) -> None:
     assert remote.info() == embedded.info()
 
 
+@pytest.mark.slow
 def test_load_and_validate_through_sparql_update(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path / "empty", allow_update=True) as url:
         remote = KnowledgeGraph.open(endpoint=url)

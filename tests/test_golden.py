@@ -13,19 +13,13 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import pytest
-from rdflib import RDF, RDFS, SH, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
 from cph_kg import Severity, Validator
 from cph_kg.namespaces import CPH
-from tests.helpers import CONVENTIONS
-
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SHT = Namespace("http://www.w3.org/ns/shacl-test#")
-
-MANIFEST = Graph().parse(CONVENTIONS / "manifest.ttl")
-ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
+from tests.helpers import ENTRIES, MANIFEST, MF, SHT
 
 
 def path_key(graph: Graph, node: Node | None) -> Hashable:

@@ -25,8 +25,9 @@ from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, URIRef
 
 from cph_kg import ValidationOutcome, Validator, resources
 from cph_kg.namespaces import CPH
-from tests.helpers import ROOT
-from tests.test_golden import ENTRIES, MANIFEST, MF, SHT
+from tests.helpers import ENTRIES, MANIFEST, MF, ROOT, SHT
+
+pytestmark = pytest.mark.slow  # RDFS and OWL 2 RL closures of the law and every example
 
 SEMANTICS = {"rdfs": owlrl.RDFS_Semantics, "owl-rl": owlrl.OWLRL_Semantics}
 GOLDEN_FILES = sorted(

@@ -17,6 +17,7 @@ from cph_kg.namespaces import CPH, ORG
 from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, ROLE, ROOT, dep, org, reference
 
 
+@pytest.mark.slow
 def test_the_reference_data_passes_its_shapes() -> None:
     conforms, _, text = validate(reference())
     assert conforms, text

@@ -34,6 +34,7 @@ def test_every_shape_names_its_provision_and_speaks_french_and_english(meta_repo
     assert conforms, text
 
 
+@pytest.mark.slow
 def test_meta_shapes_reject_a_shape_without_provision(
     shapes_graph: Graph, legal_graph: Graph
 ) -> None:

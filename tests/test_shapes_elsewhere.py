@@ -20,6 +20,8 @@ from rdflib import SH, Graph
 from cph_kg import Validator, java
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow  # Jena and the pySHACL command line
+
 LAW = [
     ROOT / "ontology" / "cph.ttl",
     ROOT / "ontology" / "vendor" / "org.ttl",

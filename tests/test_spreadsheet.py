@@ -59,6 +59,7 @@ def test_an_unknown_column_is_named_with_a_suggestion() -> None:
         parse_file(BULK / "bad-column.csv")
 
 
+@pytest.mark.slow
 def test_cli_validate_and_load_keep_good_rows_and_exit_2(tmp_path: Path) -> None:
     runner = CliRunner(env={"CPH_KG_STORE": str(tmp_path / "store"), "CPH_KG_ENDPOINT": ""})
     validated = runner.invoke(main, ["validate", "--lang", "en", str(MIXED)])
@@ -107,6 +108,7 @@ def test_cli_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "120/120" in run.stdout or "100%" in run.stdout
 
 
+@pytest.mark.slow
 def test_a_thousand_generated_conventions_load_and_validate_from_the_cli(tmp_path: Path) -> None:
     """The bulk case of the issue: 1,000 rows, loaded, then validated with a progress bar."""
     from tests.generate import generate_csv

@@ -88,6 +88,7 @@ def test_managed_graphs_cannot_be_loaded_into(kg: KnowledgeGraph) -> None:
         kg.load([CONFORMING], graph=LEGAL_GRAPH)
 
 
+@pytest.mark.slow
 def test_validate_stores_the_report_with_provision_and_convention(kg: KnowledgeGraph) -> None:
     kg.load([CONFORMING, CONVENTIONS / "non-conforming" / "missing-object-meetings.ttl"])
     outcome = kg.validate()
@@ -191,6 +192,7 @@ def test_answers_convert_each_distinct_term_once_and_keep_every_term(
     ]
 
 
+@pytest.mark.slow
 def test_a_query_past_its_timeout_is_stopped(kg: KnowledgeGraph) -> None:
     kg.load([CONFORMING])
     started = time.monotonic()

@@ -22,6 +22,8 @@ from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.helpers import ROOT
 from tests.robustness.stores import before_a_large_load
 
+pytestmark = pytest.mark.slow  # SIGKILL rounds during large loads
+
 ROUNDS = 8
 
 

@@ -86,6 +86,7 @@ def conforms(kg: KnowledgeGraph, convention: str) -> bool:
     return answer.value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FORGERIES))
 def test_a_load_refuses_what_only_cph_kg_writes(validated: Path, tmp_path: Path, name: str) -> None:
     text, words = FORGERIES[name]

@@ -58,6 +58,7 @@ def with_literal(path: Path, size: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["validate", "load"])
 @pytest.mark.parametrize("suffix", [".ttl", ".nt", ".jsonld", ".rdf"])
 def test_a_50_mb_literal_is_one_line_and_leaves_the_store(
@@ -82,6 +83,7 @@ def test_the_limit_itself_is_refused(loaded_store: Loaded, tmp_path: Path) -> No
     assert snapshot(store) == loaded_store.snapshot
 
 
+@pytest.mark.slow
 def test_just_under_the_limit_is_validated_and_loaded(loaded_store: Loaded, tmp_path: Path) -> None:
     path = with_literal(tmp_path / "under-the-limit.ttl", MAX_TERM_BYTES - 1)
     validated = run("validate", path)
@@ -109,6 +111,7 @@ runpy.run_module("cph_kg", run_name="__main__")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_a_50_mb_literal_costs_little_time_and_memory(loaded_store: Loaded, tmp_path: Path) -> None:
     """``cph-kg load`` in a process of its own: its peak memory and time, within the budget."""

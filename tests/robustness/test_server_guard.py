@@ -157,6 +157,7 @@ def test_a_cross_origin_form_cannot_update(writable: int) -> None:
     assert count(writable) == before + 1
 
 
+@pytest.mark.slow
 def test_a_query_oxigraph_does_not_cancel_is_stopped(writable: int) -> None:
     """A 4-way COUNT(*) once ran on for minutes: now 503 at the deadline, then a restart.
 

@@ -33,7 +33,7 @@ from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.generate import DEPARTEMENTS, convention_iri, generate
 from tests.helpers import CONFORMING, ROOT, free_port
 
-pytestmark = pytest.mark.load
+pytestmark = [pytest.mark.load, pytest.mark.slow]
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("CPH_KG_LOAD_SECONDS", "60"))

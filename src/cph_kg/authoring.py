@@ -250,15 +250,16 @@ def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> No
                     f" (one of {', '.join(known)})",
                     lines.of((key, index)),
                 )
-    organisations: list[tuple[tuple[str | int, ...], dict[str, Any]]] = (
-        [(("centre",), document["centre"])] if isinstance(document["centre"], dict) else []
+    organisations: list[tuple[str | int, ...]] = (
+        [("centre",)] if isinstance(document["centre"], dict) else []
     )
     organisations += [
-        (("signatories", i), s)
+        ("signatories", i)
         for i, s in enumerate(document.get("signatories") or [])
         if isinstance(s, dict)
     ]
-    for where, organisation in organisations:
+    for where in organisations:
+        organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]  # type: ignore[index]
         _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
         if "type" not in organisation:
             raise InputError(

@@ -14,10 +14,10 @@ import yaml
 from rdflib import Graph, URIRef
 
 from cph_kg import InputError, Validator
-from cph_kg.authoring import read_yaml, to_document, to_yaml
+from cph_kg.authoring.format import read_yaml, to_document, to_yaml
+from cph_kg.authoring.reading import parse_file
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONVENTIONS
 
 AUTHORING = CONVENTIONS / "authoring"

@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
+from cph_kg.authoring.convert import template
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli import main
-from cph_kg.convert import template
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from cph_kg import Severity, Validator
 from cph_kg.cli import main
 from cph_kg.namespaces import CPH, R349_2
-from cph_kg.point_in_time import DayBasis, Version, versions
+from cph_kg.validation.point_in_time import DayBasis, Version, versions
 from tests.helpers import CONFORMING, CONVENTIONS
 
 V2016 = URIRef(f"{R349_2}/version/2016-03-04")

@@ -16,16 +16,16 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "ConventionVerdict": "cph_kg.report",
+    "ConventionVerdict": "cph_kg.validation.report",
     "CphKgError": "cph_kg.errors",
-    "Finding": "cph_kg.report",
+    "Finding": "cph_kg.validation.report",
     "InputError": "cph_kg.errors",
-    "Provision": "cph_kg.report",
-    "RuleKind": "cph_kg.report",
-    "Severity": "cph_kg.report",
-    "ValidationOutcome": "cph_kg.report",
-    "Validator": "cph_kg.validation",
-    "validate": "cph_kg.validation",
+    "Provision": "cph_kg.validation.report",
+    "RuleKind": "cph_kg.validation.report",
+    "Severity": "cph_kg.validation.report",
+    "ValidationOutcome": "cph_kg.validation.report",
+    "Validator": "cph_kg.validation.validator",
+    "validate": "cph_kg.validation.validator",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,6 +17,18 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 LAW = Namespace("https://w3id.org/cph-kg/law/")
 R349_2 = URIRef("https://w3id.org/cph-kg/law/casf/R349-2")
 
+GRAPH = "https://w3id.org/cph-kg/graph/"
+#: Named graphs of the store, one per source.
+ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+SHAPES_GRAPH = URIRef(GRAPH + "shapes")
+LEGAL_GRAPH = URIRef(GRAPH + "legal")
+REFERENCE_GRAPH = URIRef(GRAPH + "reference")
+CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
+VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+
+#: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
+CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
+
 #: The ligatures of French that Unicode does not decompose.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 

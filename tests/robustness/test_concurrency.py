@@ -22,7 +22,7 @@ import pytest
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store import LOCK_FILE
+from cph_kg.store.stores import LOCK_FILE
 from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 from tests.robustness.stores import before_a_large_load
 

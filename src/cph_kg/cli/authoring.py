@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from cph_kg.authoring.convert import FORMATS, convert, template
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli.options import input_format_option, output_option, user_errors, whole_file
-from cph_kg.convert import FORMATS, convert, template
-from cph_kg.rdfio import parse_file
 
 
 def _write(text: str, output: Path | None) -> None:

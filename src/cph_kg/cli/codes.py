@@ -11,7 +11,7 @@ import click
 from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
 from cph_kg.cli.query import DISPLAY_PREFIXES
 from cph_kg.codes.model import Article, Record
-from cph_kg.results import SOLUTION_FORMATS, serialise
+from cph_kg.sparql.results import SOLUTION_FORMATS, serialise
 
 
 @click.group("codes")

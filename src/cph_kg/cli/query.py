@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from cph_kg.catalog import NamedQuery, named_queries, resolve
 from cph_kg.cli.options import open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
-from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
+from cph_kg.sparql.catalog import NamedQuery, named_queries, resolve
+from cph_kg.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
 DISPLAY_PREFIXES = {

@@ -3,8 +3,9 @@
 The SPARQL server is Oxigraph's own (the ``oxigraph`` package), started on the store's
 directory with the default graph the union of the named graphs, so that the named queries run
 unchanged. It listens on a private loopback port; the address served is answered by cph-kg's
-guard (:mod:`cph_kg.serve_guard`), which checks every request (its ``Host``, its origin, SERVICE,
-updates and their content types, nesting) before handing it on, and gives each one a deadline.
+guard (:mod:`cph_kg.store.serve_guard`), which checks every request (its ``Host``, its origin,
+SERVICE, updates and their content types, nesting) before handing it on, and gives each one a
+deadline.
 
 ``cph-kg serve`` stays beside both as a supervisor. It restarts Oxigraph when it dies (a request
 can end it), when a request runs past its deadline (Oxigraph cancels a query at its own timeout
@@ -32,8 +33,8 @@ import click
 from cph_kg.cli.options import location, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, default_store_path
-from cph_kg.serve_guard import Backend, Guard, Policy, allowed_hosts
-from cph_kg.store import MAX_TIMEOUT, hold_lock
+from cph_kg.store.serve_guard import Backend, Guard, Policy, allowed_hosts
+from cph_kg.store.stores import MAX_TIMEOUT, hold_lock
 
 #: Stack of the server's threads (Rust's default is 2 MiB): deeper queries parse, not abort.
 SERVER_STACK_BYTES = 64 * 1024 * 1024

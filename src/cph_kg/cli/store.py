@@ -19,9 +19,10 @@ from cph_kg.cli.options import (
     whole_file,
 )
 from cph_kg.errors import CphKgError
+from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.output_safety import printable
 from cph_kg.resources import example_conventions
-from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
+from cph_kg.store.stores import EmbeddedStore
 
 
 @click.command("load")

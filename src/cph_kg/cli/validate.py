@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from cph_kg import render
 from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -20,9 +19,10 @@ from cph_kg.cli.options import (
     user_errors,
 )
 from cph_kg.output_safety import printable
-from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
-from cph_kg.validation import ENGINES, Validator
+from cph_kg.validation import render
+from cph_kg.validation.report import Severity
+from cph_kg.validation.validator import ENGINES, Validator
 
 
 class _ProgressBar:

@@ -19,8 +19,7 @@ from rdflib.term import Node
 from cph_kg.codes.model import Article, CorpusReader, Level, Problem, Record
 from cph_kg.codes.rdf import article_triples, code_triples, level_triples
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH, ELI
-from cph_kg.store import GRAPH
+from cph_kg.namespaces import CPH, ELI, GRAPH
 
 
 def codes_graph(code: str) -> URIRef:

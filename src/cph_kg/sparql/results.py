@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import cast
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
@@ -52,13 +52,6 @@ class Triples:
 
 
 QueryResult = Solutions | Boolean | Triples
-
-
-def normalise(term: Node | None) -> Node | None:
-    """A literal typed xsd:string is the same as a simple literal; make it one."""
-    if isinstance(term, Literal) and term.datatype in (XSD.string, RDF.langString):
-        return Literal(str(term), lang=term.language)
-    return term
 
 
 def truncate(result: QueryResult, limit: int | None) -> QueryResult:

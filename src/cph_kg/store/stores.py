@@ -1,6 +1,6 @@
 """Where the knowledge graph lives: the embedded Oxigraph store, or any SPARQL 1.1 endpoint.
 
-Both answer the same queries with the same :mod:`cph_kg.results`, so a user who outgrows one
+Both answer the same queries with the same :mod:`cph_kg.sparql.results`, so a user who outgrows one
 machine points ``--endpoint`` at a triple store and changes nothing else. Writes are atomic:
 the embedded store adds a whole load in one transaction; an endpoint receives one SPARQL Update
 request, which SPARQL 1.1 stores apply as a unit.
@@ -35,28 +35,21 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.reading import parse_document
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import (
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.documents import Document, oxigraph_statements
+from cph_kg.rdf.reserved import checked, refuse_reserved
+from cph_kg.rdf.terms import (
     OXIGRAPH_FORMATS,
+    normalise,
     to_oxigraph_quad,
     to_oxigraph_triple,
     to_rdflib,
 )
-from cph_kg.rdfio import Document, oxigraph_statements, parse_document
-from cph_kg.reserved import checked, refuse_reserved
-from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_guard import check_query
-from cph_kg.sparql_text import query_form
-
-GRAPH = "https://w3id.org/cph-kg/graph/"
-#: Named graphs of the store, one per source.
-ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
-SHAPES_GRAPH = URIRef(GRAPH + "shapes")
-LEGAL_GRAPH = URIRef(GRAPH + "legal")
-REFERENCE_GRAPH = URIRef(GRAPH + "reference")
-CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
-VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+from cph_kg.sparql.guard import check_query
+from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
+from cph_kg.sparql.text import query_form
 
 #: The largest answer read from an endpoint by default (parsed, it takes about six times this).
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
@@ -318,7 +311,7 @@ class EmbeddedStore:
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
         Updates are refused too (``query`` only reads), and so is a query nested deeply enough
-        to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
+        to crash the parser (:func:`cph_kg.sparql.guard.check_query`). The timeout counts from
         the moment the child has opened the store; when it is up, the child is killed and
         reaped.
         """
@@ -392,8 +385,8 @@ class EmbeddedStore:
         """Parse with Oxigraph's own parsers, then add in one transaction.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
-        syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
-        anything is written. The named graphs of an N-Quads or TriG file are merged into
+        syntax error; :func:`cph_kg.rdf.documents.oxigraph_statements`); every document is parsed
+        before anything is written. The named graphs of an N-Quads or TriG file are merged into
         ``graph``, as every other document's triples are. A plain load is one
         ``extend`` (transactional); ``replace``, or ``law`` graphs replacing stored ones, one
         update that drops and inserts. The law goes in the same transaction as the documents,

@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import to_oxigraph_triple, to_rdflib
-from cph_kg.point_in_time import Assessment
+from cph_kg.rdf.terms import to_oxigraph_triple, to_rdflib
+from cph_kg.validation.point_in_time import Assessment
 
 
 class Severity(Enum):

@@ -1,9 +1,10 @@
 """Validating conventions against article R349-2 CASF.
 
-A run parses the conventions into an Oxigraph store (:mod:`cph_kg.collection`), adds the law
-graph (ontology, legal and reference data), decides on which day each convention is judged
-(:mod:`cph_kg.point_in_time`), asks an engine (:mod:`cph_kg.engines`) for the SHACL results and
-reads them as findings per convention and provision (:mod:`cph_kg.report`).
+A run parses the conventions into an Oxigraph store (:mod:`cph_kg.validation.collection`), adds the
+law graph (ontology, legal and reference data), decides on which day each convention is judged
+(:mod:`cph_kg.validation.point_in_time`), asks an engine (:mod:`cph_kg.validation.engines`) for the
+SHACL results and reads them as findings per convention and provision
+(:mod:`cph_kg.validation.report`).
 
 The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
 pySHACL, the reference, on the same data, and ``engine="jena"`` Apache Jena's SHACL in Java. If
@@ -25,14 +26,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.collection import Collection
-from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import solutions, to_oxigraph
-from cph_kg.point_in_time import Assessment, assess, versions, xsd_date
-from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
-from cph_kg.shape_compiler import Unsupported
+from cph_kg.rdf.terms import solutions, to_oxigraph
+from cph_kg.validation.collection import Collection
+from cph_kg.validation.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
+from cph_kg.validation.point_in_time import Assessment, assess, versions, xsd_date
+from cph_kg.validation.report import ConventionVerdict, ValidationOutcome, read_results
+from cph_kg.validation.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
 ENGINES = ("compiled", "pyshacl", "jena")

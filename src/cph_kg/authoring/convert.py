@@ -17,12 +17,12 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.authoring import CONTEXT_IRI, to_document
-from cph_kg.bodies import Holder, RoleInDepartement, roles_in
+from cph_kg.authoring.bodies import Holder, RoleInDepartement, roles_in
+from cph_kg.authoring.format import to_document
+from cph_kg.authoring.spreadsheet import COLUMNS
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH
+from cph_kg.namespaces import CONTEXT_IRI, CPH
 from cph_kg.output_safety import spreadsheet_cell
-from cph_kg.spreadsheet import COLUMNS
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
 

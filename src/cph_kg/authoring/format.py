@@ -30,9 +30,6 @@ from cph_kg.namespaces import slugify
 _CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
 _OX_CONVENTION = ox.NamedNode(str(_CONVENTION))
 
-#: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
-CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
-
 CONVENTION_FIELDS = (
     "id",
     "type",

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from cph_kg import resources
 from cph_kg.errors import InputError
-from cph_kg.oxigraph_terms import solutions
+from cph_kg.rdf.terms import solutions
 
 SHACL = "http://www.w3.org/ns/shacl#"
 CPH_IRI = "https://w3id.org/cph-kg/"

@@ -10,7 +10,7 @@ serve`` runs Oxigraph on a private loopback port and answers the public one itse
 - a request whose ``Host`` is not the address served (or one given with ``--allow-host``) is
   refused (403), and so is one sent from another origin (an ``Origin`` header that is not the
   address served);
-- a query is checked as every cph-kg query is (:func:`cph_kg.sparql_guard.check_query`):
+- a query is checked as every cph-kg query is (:func:`cph_kg.sparql.guard.check_query`):
   SERVICE is refused unless ``--allow-service``, and so are updates sent as queries and queries
   nested deeply enough to crash the parser;
 - an update (allowed only with ``--allow-update``) must come as ``application/sparql-update``
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cph_kg.errors import CphKgError
-from cph_kg.sparql_guard import check_query
+from cph_kg.sparql.guard import check_query
 
 #: What a request may take beyond ``--timeout`` before its server is restarted.
 GRACE_SECONDS = 2.0

@@ -11,13 +11,20 @@ from pathlib import Path
 from typing import overload
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg.errors import InputError
-from cph_kg.results import normalise
 
-#: rdflib parser names (:mod:`cph_kg.rdfio`) that Oxigraph parses itself.
+
+def normalise(term: Node | None) -> Node | None:
+    """A literal typed xsd:string is the same as a simple literal; make it one."""
+    if isinstance(term, Literal) and term.datatype in (XSD.string, RDF.langString):
+        return Literal(str(term), lang=term.language)
+    return term
+
+
+#: rdflib parser names (:mod:`cph_kg.rdf.documents`) that Oxigraph parses itself.
 OXIGRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,

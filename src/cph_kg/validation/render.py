@@ -1,4 +1,4 @@
-"""Rendering a :class:`~cph_kg.report.ValidationOutcome` as text, JSON or a SHACL report.
+"""Rendering a :class:`~cph_kg.validation.report.ValidationOutcome` as text, JSON or a SHACL report.
 
 Text is for people at a terminal: grouped by convention, then by provision of R349-2, in the
 chosen language. JSON is the same structure for programs; Turtle is the standard
@@ -13,8 +13,8 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from cph_kg.output_safety import json_safe, printable
-from cph_kg.point_in_time import Assessment
-from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
+from cph_kg.validation.point_in_time import Assessment
+from cph_kg.validation.report import ConventionVerdict, Finding, Severity, ValidationOutcome
 
 HEADINGS = {
     "fr": {

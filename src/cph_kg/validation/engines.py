@@ -1,7 +1,7 @@
 """cph-kg's SHACL engines: shapes compiled to SPARQL on Oxigraph, pySHACL, and Apache Jena.
 
 All read the same store (conventions, law and ontology) and give the same
-:class:`~cph_kg.report.Result` list; everything before (parsing, point in time) and after
+:class:`~cph_kg.validation.report.Result` list; everything before (parsing, point in time) and after
 (findings, verdicts, report) is shared. The compiled engine is the default because it is fast;
 pySHACL is the reference implementation the compiled one is tested against
 (``tests/test_differential.py``) and the one used when the shapes need a SHACL feature the
@@ -25,9 +25,9 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.oxigraph_terms import solutions, to_rdflib
-from cph_kg.report import Result
-from cph_kg.shape_compiler import Check, compile_shapes
+from cph_kg.rdf.terms import solutions, to_rdflib
+from cph_kg.validation.report import Result
+from cph_kg.validation.shape_compiler import Check, compile_shapes
 
 Progress = Callable[[int, int], None]
 

@@ -3,8 +3,8 @@
 Every file goes into a named graph of its own, so the checks that span files (a convention or
 an identifier described twice) are queries, and a bad file is refused before anything is
 validated. Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML are parsed by Oxigraph into the
-store (:func:`cph_kg.rdfio.load_document`); the authoring formats (YAML, JSON with cph-kg's context,
-CSV) are read by :mod:`cph_kg.rdfio` and copied in.
+store (:func:`cph_kg.rdf.documents.load_document`); the authoring formats (YAML, JSON with cph-kg's
+context, CSV) are read by :mod:`cph_kg.rdf.documents` and copied in.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.reading import read_row_triples
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, solutions, to_oxigraph_quad
-from cph_kg.rdfio import Document, load_document, read_document, read_row_triples
-from cph_kg.reserved import refuse_reserved_in
+from cph_kg.namespaces import CONTEXT_IRI, CPH
+from cph_kg.rdf.documents import Document, load_document, read_document
+from cph_kg.rdf.reserved import refuse_reserved_in
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions, to_oxigraph_quad
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
@@ -43,7 +43,7 @@ class Collection:
 
         A file that holds no convention is an input error: validating the ontology or a list
         of bodies by mistake would otherwise "conform" without checking anything. So is a file
-        that speaks for the validator or the law (:mod:`cph_kg.reserved`).
+        that speaks for the validator or the law (:mod:`cph_kg.rdf.reserved`).
         """
         collection = cls()
         files = [Path(path) for path in paths]

@@ -35,18 +35,16 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
 from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
-from cph_kg.oxigraph_terms import (
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.terms import (
     OXIGRAPH_FORMATS,
     QUAD_FORMATS,
     solutions,
     syntax_error,
-    to_oxigraph_triple,
     to_rdflib,
 )
-from cph_kg.spreadsheet import read_csv, read_csv_triples
 
 #: File extensions and the rdflib parser each one selects.
 FORMATS_BY_SUFFIX: dict[str, str] = {
@@ -186,29 +184,15 @@ def read_document(path: Path | str, forced_format: str | None = None) -> Documen
     return Document(path, text, fmt)
 
 
-def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
-    """Parse one file into a new graph, or raise :class:`InputError` saying where and why."""
-    return parse_document(read_document(path, forced_format))
+def parse_rdf(document: Document) -> Graph:
+    """Parse a document in an RDF syntax, or raise :class:`InputError` saying where and why.
 
-
-def parse_document(document: Document) -> Graph:
-    """Parse a read document, or raise :class:`InputError` saying where and why.
-
-    The authoring formats are read by :mod:`cph_kg.authoring` and :mod:`cph_kg.spreadsheet`;
     N-Triples, N-Quads and TriG by Oxigraph (their named graphs merged); Turtle, JSON-LD and
     RDF/XML by rdflib, after Oxigraph has checked a file large enough to hold a term beyond
     :data:`MAX_TERM_BYTES` (Oxigraph refuses it at once, where rdflib could take minutes).
+    The authoring formats are read by :func:`cph_kg.authoring.reading.parse_document`.
     """
     path, text, fmt = document.path, document.text, document.fmt
-    if fmt == "yaml":
-        return read_yaml(path, text)
-    if fmt == "csv":  # strict here; read_rows() keeps the good rows of a bulk file
-        graph, problems = read_csv(path, text)
-        if problems:
-            raise problems[0]
-        return graph
-    if fmt == "json-ld" and CONTEXT_IRI in text:
-        return read_json(path, text)
     graph = Graph()
     if fmt in ("nt", *QUAD_FORMATS):
         for statement in oxigraph_statements(document):
@@ -277,7 +261,7 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
     every graph goes to ``graph``, goes through :func:`oxigraph_statements`. A term of
     :data:`MAX_TERM_BYTES` or more is then looked for with one query over the graph (Oxigraph
     itself refuses terms of 16 MiB or more while parsing). The store is the run's scratch store
-    (:mod:`cph_kg.collection`): a refused document leaves nothing anyone reads.
+    (:mod:`cph_kg.validation.collection`): a refused document leaves nothing anyone reads.
     """
     if document.fmt in QUAD_FORMATS:
         store.extend(
@@ -363,26 +347,6 @@ def _rdflib_term(path: Path, term: object) -> Node:
     if isinstance(term, ox.Triple):
         raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
     return to_rdflib(term)  # type: ignore[return-value]
-
-
-def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputError]]:
-    """:func:`read_rows` as Oxigraph triples, built without rdflib terms for the bulk format."""
-    if document.fmt == "csv":
-        return read_csv_triples(document.path, document.text)
-    graph = parse_document(document)
-    triples = [to_oxigraph_triple(s, p, o) for s, p, o in graph]
-    return triples, []
-
-
-def read_rows(document: Document) -> tuple[Graph, list[InputError]]:
-    """A document's graph and the rows left out.
-
-    Only the CSV bulk format can leave rows out (its good rows are kept); every other format is
-    all or nothing.
-    """
-    if document.fmt == "csv":
-        return read_csv(document.path, document.text)
-    return parse_document(document), []
 
 
 def _syntax_name(fmt: str) -> str:

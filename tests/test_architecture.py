@@ -17,14 +17,16 @@ PACKAGE = ROOT / "src" / "cph_kg"
 #: modules of one layer may import each other.
 LAYERS = [
     ("cli", "__main__"),
-    ("knowledge_graph",),
+    ("web",),
+    ("publish",),
+    ("knowledge_graph", "generic"),
     ("store",),
     ("validation",),
     ("sparql",),
     ("authoring",),
     ("rdf",),
     ("codes", "reference"),
-    ("namespaces", "errors", "limits", "resources", "output_safety", "java"),
+    ("namespaces", "errors", "limits", "resources", "output_safety", "java", "interrupts"),
 ]
 
 

@@ -21,47 +21,56 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
     from cph_kg.errors import CphKgError, InputError
     from cph_kg.knowledge_graph import KnowledgeGraph
     from cph_kg.sparql.results import Boolean, Solutions, Triples
+    from cph_kg.validation.readings import Reading
     from cph_kg.validation.report import (
+        CentreVerdict,
         ConventionVerdict,
         Finding,
         Provision,
         RuleKind,
         Severity,
         ValidationOutcome,
+        Verdict,
     )
     from cph_kg.validation.validator import Validator, validate
 
 _EXPORTS = {
     "Boolean": "cph_kg.sparql.results",
+    "CentreVerdict": "cph_kg.validation.report",
     "ConventionVerdict": "cph_kg.validation.report",
     "CphKgError": "cph_kg.errors",
     "Finding": "cph_kg.validation.report",
     "InputError": "cph_kg.errors",
     "KnowledgeGraph": "cph_kg.knowledge_graph",
     "Provision": "cph_kg.validation.report",
+    "Reading": "cph_kg.validation.readings",
     "RuleKind": "cph_kg.validation.report",
     "Severity": "cph_kg.validation.report",
     "Solutions": "cph_kg.sparql.results",
     "Triples": "cph_kg.sparql.results",
     "ValidationOutcome": "cph_kg.validation.report",
     "Validator": "cph_kg.validation.validator",
+    "Verdict": "cph_kg.validation.report",
     "validate": "cph_kg.validation.validator",
 }
 
 __all__ = [
     "Boolean",
+    "CentreVerdict",
     "ConventionVerdict",
     "CphKgError",
     "Finding",
     "InputError",
     "KnowledgeGraph",
     "Provision",
+    "Reading",
     "RuleKind",
     "Severity",
     "Solutions",
     "Triples",
     "ValidationOutcome",
     "Validator",
+    "Verdict",
     "validate",
 ]
 

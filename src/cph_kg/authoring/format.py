@@ -36,6 +36,7 @@ CONVENTION_FIELDS = (
     "type",
     "identifier",
     "title",
+    "description",
     "date",
     "departement",
     "centre",
@@ -48,7 +49,7 @@ CONVENTION_FIELDS = (
     "duration",
     "source",
 )
-ORGANISATION_FIELDS = ("id", "type", "name", "presentIn", "manager")
+ORGANISATION_FIELDS = ("id", "type", "name", "description", "presentIn", "manager")
 ORGANISATION_TYPES = (
     "Centre",
     "Association",
@@ -215,6 +216,7 @@ def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> No
             raise InputError(
                 path, f"{key} is {shown(value)}, not a piece of text", lines.of((key,))
             )
+    _description(path, document, lines, ())
     if not isinstance(document["centre"], str | dict):
         raise InputError(
             path,
@@ -296,6 +298,7 @@ def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> No
     for where in organisations:
         organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]  # type: ignore[index]
         _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
+        _description(path, organisation, lines, where)
         if "type" not in organisation:
             raise InputError(
                 path,
@@ -633,6 +636,26 @@ def _fields(
                 f"unknown field {key!r}{suggest(str(key), allowed)}",
                 lines.key(where, key),
             )
+
+
+def _description(
+    path: Path, node: dict[str, Any], lines: Lines, where: tuple[str | int, ...]
+) -> None:
+    """``description``: a text, or texts by language (``{fr: …, en: …}``), as RDF language maps."""
+    value = node.get("description")
+    texts = value if isinstance(value, dict) else {"fr": value}
+    if value is not None and not all(
+        isinstance(tag, str) and _LANGUAGE_TAG.fullmatch(tag) and isinstance(text, str)
+        for tag, text in texts.items()
+    ):
+        raise InputError(
+            path,
+            f"description is {shown(value)}: write a text, or texts by language ({{fr: …, en: …}})",
+            lines.of((*where, "description")),
+        )
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _departement(path: Path, value: Any, lines: Lines, where: tuple[str | int, ...]) -> None:

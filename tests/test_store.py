@@ -95,17 +95,21 @@ def test_validate_stores_the_report_with_provision_and_convention(kg: KnowledgeG
     assert [v.conforms for v in outcome.conventions] == [True, False]
     rows = kg.store.query(
         f"""PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX cph: <https://w3id.org/cph-kg/ontology#>
-        SELECT ?convention ?provision ?severity WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{
+        SELECT ?reading ?convention ?provision ?severity WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{
+            ?report cph:readingApplied ?reading ; sh:result ?result .
             ?result cph:concernsConvention ?convention ; cph:provision ?provision ;
-                    sh:resultSeverity ?severity }} }}"""
+                    sh:resultSeverity ?severity }} }} ORDER BY ?reading"""
     )
     assert isinstance(rows, Solutions)
+    # one report per reading of R349-2, each with the finding (the meetings are no named body)
     assert rows.rows == [
         (
+            URIRef(f"https://w3id.org/cph-kg/law/casf/R349-2/reading/organismes-nommes-{name}"),
             URIRef("https://w3id.org/cph-kg/convention/missing-object-meetings"),
             URIRef("https://w3id.org/cph-kg/law/casf/R349-2/III/2"),
             URIRef("http://www.w3.org/ns/shacl#Violation"),
         )
+        for name in ("exemples", "requis")
     ]
 
 

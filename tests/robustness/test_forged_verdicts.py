@@ -44,6 +44,12 @@ VALIDATED = (
     "conv:evil a cph:ConventionDeCooperation ; cph:departement "
     "<https://w3id.org/cph-kg/departement/33> .\n[] cph:validatedConvention conv:evil .\n"
 )
+#: A report under the default reading that assesses the never-validated convention as conforming.
+ASSESSED = (
+    "[] cph:readingApplied "
+    "<https://w3id.org/cph-kg/law/casf/R349-2/reading/organismes-nommes-requis> ;\n"
+    "   cph:assessment [ cph:assessed conv:evil ; cph:verdict cph:Conforms ] .\n"
+)
 
 #: Files a load refuses, and the term the one-line error names.
 FORGERIES = {
@@ -67,6 +73,12 @@ FORGERIES = {
         "conv:gironde-2019 cph:evaluatedOn '1990-01-01'^^xsd:date .\n",
         "evaluatedOn",
     ),
+    "the-reading-applied": (
+        "conv:gironde-2019 cph:readingApplied "
+        "<https://w3id.org/cph-kg/law/casf/R349-2/reading/organismes-nommes-exemples> .\n",
+        "readingApplied",
+    ),
+    "an-assessment": (ASSESSED, "readingApplied"),
 }
 
 
@@ -111,11 +123,17 @@ def test_forged_statements_outside_the_report_change_no_verdict(
     copy = tmp_path / "store"
     shutil.copytree(validated, copy)
     forged = ox.Store()
-    forged.load((PREFIXES + FAILING + VALIDATED).encode(), ox.RdfFormat.TURTLE)
+    forged.load((PREFIXES + FAILING + VALIDATED + ASSESSED).encode(), ox.RdfFormat.TURTLE)
     with KnowledgeGraph.open(copy) as kg:
         before = {
             name: kg.query(name)
-            for name in ("conventions-by-departement", "failed-provisions", "findings-by-provision")
+            for name in (
+                "conventions-by-departement",
+                "failed-provisions",
+                "findings-by-provision",
+                "verdicts-by-reading",
+                "readings-compared",
+            )
         }
         target = ox.NamedNode(str(CONVENTIONS_GRAPH))
         kg.store._store.extend(  # type: ignore[attr-defined]
@@ -128,11 +146,12 @@ def test_forged_statements_outside_the_report_change_no_verdict(
             if name == "conventions-by-departement":  # conv:evil is one more, never validated
                 row = next(r for r in after.rows if r[1] == Literal("33"))
                 old = next(r for r in answer.rows if r[1] == Literal("33"))
+                # conventions, conforming, not conforming, cannot be assessed, not judged, never
+                # validated: conv:evil counts only in the first and the last
                 assert row[3:] == (
                     Literal(int(old[3]) + 1),
-                    old[4],
-                    old[5],
-                    Literal(int(old[6]) + 1),
+                    *old[4:8],
+                    Literal(int(old[8]) + 1),
                 ), (old, row)
             else:
                 assert after == answer, name

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, Graph
 
 from cph_kg.rdfio import MAX_TERM_BYTES
 from tests.helpers import CONFORMING, ROOT
@@ -93,7 +94,10 @@ def test_just_under_the_limit_is_validated_and_loaded(loaded_store: Loaded, tmp_
     assert loaded.exit_code == 0, loaded.stderr
     sizes, _ = snapshot(store)
     conventions = "https://w3id.org/cph-kg/graph/conventions"
-    assert sizes[conventions] == loaded_store.snapshot[0][conventions] + 1
+    # the store already holds the convention: the literal is new, and so is every triple of a
+    # blank node (the name a convention uses for a party), since each load makes fresh ones
+    fresh = sum(1 for t in Graph().parse(CONFORMING) if any(isinstance(n, BNode) for n in t))
+    assert sizes[conventions] == loaded_store.snapshot[0][conventions] + 1 + fresh
 
 
 #: Runs cph-kg and writes the process's peak resident memory (VmHWM, in kB) to the file named by

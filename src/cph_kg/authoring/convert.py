@@ -24,7 +24,7 @@ from cph_kg.authoring.format import read_json, read_yaml, to_document
 from cph_kg.authoring.spreadsheet import COLUMNS
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.namespaces import CONTEXT_IRI, CPH, slugify
-from cph_kg.output_safety import spreadsheet_cell
+from cph_kg.output_safety import json_safe, rdf_safe, spreadsheet_cell
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
 
@@ -61,9 +61,9 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     (read back as it was) unless ``raw_csv``.
     """
     if fmt == "turtle":
-        return graph.serialize(format="turtle")
+        return rdf_safe(graph.serialize(format="turtle"))
     if fmt == "ntriples":
-        return graph.serialize(format="nt")
+        return rdf_safe(graph.serialize(format="nt"))
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
         _check_csv_iris(graph, documents)
@@ -76,7 +76,9 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
         text = yaml.safe_dump(documents[0], allow_unicode=True, sort_keys=False)
     else:
         as_json = {"@context": CONTEXT_IRI, **documents[0]}
-        text = json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        text = (
+            json_safe(json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value)) + "\n"
+        )
     _check_read_back(graph, fmt, text)
     return text
 

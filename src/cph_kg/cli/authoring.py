@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +11,12 @@ import click
 from cph_kg.authoring.convert import FORMATS, convert, template
 from cph_kg.authoring.reading import parse_file
 from cph_kg.cli.options import input_format_option, output_option, user_errors, whole_file
+from cph_kg.output_safety import terminal_safe
 
 
 def _write(text: str, output: Path | None) -> None:
+    if output is None and sys.stdout.isatty():
+        text = terminal_safe(text)  # a CSV value holding an escape sequence, shown as text
     with whole_file(output) as handle:
         handle.write(text.encode("utf-8"))
 

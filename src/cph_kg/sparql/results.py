@@ -18,7 +18,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
-from cph_kg.output_safety import json_safe, printable, spreadsheet_cell
+from cph_kg.output_safety import json_safe, printable, rdf_safe, spreadsheet_cell
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "json-ld")
@@ -71,7 +71,8 @@ def serialise(
 
     ``prefixes`` (prefix -> namespace) shorten IRIs in tables, as the query wrote them; the
     standard formats always carry full IRIs. A table shows no character a terminal obeys
-    (:func:`cph_kg.output_safety.printable`); a CSV cell that a spreadsheet would run as a
+    (:func:`cph_kg.output_safety.printable`), nor do the RDF syntaxes, TSV and JSON, which
+    write such characters as escapes meaning the same; a CSV cell that a spreadsheet would run as a
     formula gets a leading ``'`` unless ``raw_csv``
     (:func:`cph_kg.output_safety.spreadsheet_cell`).
     """
@@ -79,7 +80,8 @@ def serialise(
         if output not in GRAPH_FORMATS:
             raise ValueError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}")
         fmt = {"turtle": "turtle", "ntriples": "nt", "json-ld": "json-ld"}[output]
-        return result.graph.serialize(format=fmt)
+        text = result.graph.serialize(format=fmt)
+        return json_safe(text) if output == "json-ld" else rdf_safe(text)
     if output in GRAPH_FORMATS:
         raise ValueError(
             f"a {type(result).__name__.lower()} result is written as table, csv, tsv or json"
@@ -93,7 +95,7 @@ def serialise(
     if output == "csv":
         return _csv(result, raw_csv)
     if output == "tsv":
-        return _tsv(result)
+        return rdf_safe(_tsv(result))  # its terms are in Turtle syntax
     serialised = _rdflib_result(result).serialize(format="json")
     assert serialised is not None  # serialize() returns the bytes when given no destination
     return json_safe(serialised.decode("utf-8")) + "\n"

@@ -33,8 +33,13 @@ CONVENTION = "https://w3id.org/cph-kg/convention/"
 
 
 def described(graph: Graph, root: URIRef) -> Graph:
-    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
-    found, todo, seen = Graph(), list[Node]([root]), set[Node]([root])
+    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``.
+
+    The avenants and renewals of a convention point to it (``cph:amends``): they are part of
+    its description too.
+    """
+    avenants = [a for a in graph.subjects(CPH.amends, root) if a != root]
+    found, todo, seen = Graph(), list[Node]([root, *avenants]), set[Node]([root, *avenants])
     while todo:
         node = todo.pop()
         for triple in graph.triples((node, None, None)):
@@ -66,8 +71,9 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
         return rdf_safe(graph.serialize(format="nt"))
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
+        text = _csv(documents, raw_csv)  # refuses what a row has no column for
         _check_csv_iris(graph, documents)
-        return _csv(documents, raw_csv)
+        return text
     if len(documents) != 1:
         raise CphKgError(
             f"{fmt} holds one convention and the input has {len(documents)}: write csv or turtle"
@@ -146,6 +152,12 @@ def _csv(documents: list[dict[str, Any]], raw: bool = False) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
     for document in documents:
+        lifecycle = [key for key in ("effect", "end", "duration", "avenants") if key in document]
+        if lifecycle:
+            raise CphKgError(
+                f"{document.get('identifier')}: {', '.join(lifecycle)} has no place in a CSV row;"
+                " write yaml or turtle"
+            )
         centre = document.get("centre")
         row = {
             "identifier": document.get("identifier", ""),

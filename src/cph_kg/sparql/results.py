@@ -2,7 +2,8 @@
 
 Every store turns its answers into rdflib terms: solutions for SELECT, a boolean for ASK, a
 graph for CONSTRUCT and DESCRIBE. Literals are normalised the RDF 1.1 way (a simple literal has
-no datatype) so that the embedded store and a remote endpoint give equal rows.
+no datatype) and a boolean is written in its canonical form (``true``, ``false``; Virtuoso
+writes ``1`` and ``0``) so that the embedded store and a remote endpoint give equal rows.
 """
 
 from __future__ import annotations

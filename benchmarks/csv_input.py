@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cph_kg.rdfio import parse_file
+from cph_kg.authoring.reading import parse_file
 from tests.generate import generate_csv
 
 

@@ -9,7 +9,7 @@ Builds the full graph in a temporary embedded store, the way a cph-kg user would
    ``KnowledgeGraph.load``;
 4. one ``kg.validate()``, so the validation report graph is filled;
 
-then runs every named query of ``queries/`` (``cph_kg.catalog.named_queries()``, required
+then runs every named query of ``queries/`` (``cph_kg.sparql.catalog.named_queries()``, required
 parameters bound as ``store_comparison.py`` binds them) once to warm up and ``--repeat`` times,
 each run timed around ``kg.query(name, **params)``: what a cph-kg user waits for, conversion of
 the answer to rdflib terms included. Prints a Markdown table (rows, p50, p95 by nearest rank,
@@ -33,9 +33,9 @@ from pathlib import Path
 
 from benchmarks.measure import machine, peak_rss_kib
 from benchmarks.query_parameters import required_values
-from cph_kg.catalog import named_queries
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, QueryResult, Solutions
+from cph_kg.sparql.catalog import named_queries
+from cph_kg.sparql.results import Boolean, QueryResult, Solutions
 from tests.generate import centre_iri, convention_iri, generate
 
 ETALAB = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cph_kg.catalog import NamedQuery, Parameter
+from cph_kg.sparql.catalog import NamedQuery, Parameter
 
 LAW = "https://w3id.org/cph-kg/law/"
 

@@ -1,8 +1,8 @@
 """rdflib or pyoxigraph as cph-kg's embedded store: load time, memory and every named query.
 
 cph-kg stores the law and the conventions in an embedded pyoxigraph store
-(:class:`cph_kg.store.EmbeddedStore`). This benchmark is the evidence for that choice, measured
-in one run on one machine: for each size it generates synthetic conventions
+(:class:`cph_kg.store.stores.EmbeddedStore`). This benchmark is the evidence for that choice,
+measured in one run on one machine: for each size it generates synthetic conventions
 (``tests/generate.py``), loads them with cph-kg's bundled law graphs into an rdflib
 ``Dataset(default_union=True)`` and into ``KnowledgeGraph.open(tmpdir)``, and runs every named
 query of ``queries/`` on both, ``--repeat`` times.
@@ -16,7 +16,8 @@ Why it is built the way it is:
   and a thread cannot be stopped. rdflib's child is forked from the process holding the loaded
   Dataset (no reload); Oxigraph's child is spawned and opens the store on disk. Only the query
   call is timed, never the process start.
-- Queries are discovered at run time (``cph_kg.catalog.named_queries()``), so a new ``.rq`` file
+- Queries are discovered at run time (``cph_kg.sparql.catalog.named_queries()``), so a new ``.rq``
+file
   is benchmarked without touching this script. Only required parameters are bound; optional ones
   stay unbound, so each query reads the whole store, the heavier case.
 
@@ -47,10 +48,10 @@ from rdflib.query import Result
 
 from benchmarks.measure import machine, peak_rss_kib, rss_kib
 from benchmarks.query_parameters import bound_queries
-from cph_kg.catalog import named_queries
 from cph_kg.knowledge_graph import KnowledgeGraph, bundled_graphs
-from cph_kg.results import Boolean, QueryResult, Solutions
-from cph_kg.store import CONVENTIONS_GRAPH, VALIDATION_GRAPH
+from cph_kg.namespaces import CONVENTIONS_GRAPH, VALIDATION_GRAPH
+from cph_kg.sparql.catalog import named_queries
+from cph_kg.sparql.results import Boolean, QueryResult, Solutions
 from tests.generate import centre_iri, convention_iri, generate
 
 #: How long a spawned child may take to start and open the store before its first run.

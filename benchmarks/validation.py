@@ -64,9 +64,9 @@ CHILD_TIMEOUT = 3600.0
 def run_cph_kg(path: Path) -> dict:
     """cph-kg's own path: parse into Oxigraph, compiled shapes, JSON report."""
     started = time.perf_counter()
-    from cph_kg import render
-    from cph_kg.collection import Collection
-    from cph_kg.validation import Validator
+    from cph_kg.validation import render
+    from cph_kg.validation.collection import Collection
+    from cph_kg.validation.validator import Validator
 
     validator = Validator()
     validator.engine  # noqa: B018 - the shapes are compiled once per validator, timed here
@@ -97,8 +97,8 @@ def run_pyshacl(path: Path) -> dict:
 
     from cph_kg import resources
     from cph_kg.namespaces import CPH
-    from cph_kg.point_in_time import assess, governing_texts, xsd_date
-    from cph_kg.readings import reading
+    from cph_kg.validation.point_in_time import assess, governing_texts, xsd_date
+    from cph_kg.validation.readings import reading
 
     shapes, ontology, law = Graph(), Graph(), Graph()
     for graph, files in (
@@ -275,7 +275,7 @@ def command_seconds(arguments: list[str], repeat: int = 1) -> float:
 
 def single_convention_ms(repeat: int = 30) -> tuple[float, float]:
     """p50 and p95 (nearest rank) of validating one convention with a warm validator."""
-    from cph_kg.validation import Validator
+    from cph_kg.validation.validator import Validator
 
     validator = Validator()
     validator.validate_files([CONFORMING])  # warm: law parsed, shapes compiled

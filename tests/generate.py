@@ -388,8 +388,8 @@ def write_yaml(n: int, seed: int, faulty_share: float, directory: Path) -> int:
     """
     from rdflib import Graph  # the authoring format is cph-kg's, read through rdflib
 
-    from cph_kg.authoring import to_yaml
-    from cph_kg.convert import conventions_of, described
+    from cph_kg.authoring.convert import conventions_of, described
+    from cph_kg.authoring.format import to_yaml
 
     triples = generate(n, seed, faulty_share, REFERENCE_DEPARTEMENTS, YAML_FAULTS)
     graph = Graph().parse(data=triples, format="nt")

@@ -27,7 +27,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cph_kg.codes.identifiers import CODES, slugify
+from cph_kg.codes.identifiers import CODES
+from cph_kg.namespaces import slugify
 
 #: The linked format's slug of each code (apostrophes dropped, not hyphenated).
 CODE_SLUGS = {short: CODES[short].slugs[1] for short in ("casf", "ceseda")}

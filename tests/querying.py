@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import XSD, Literal, Namespace
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Solutions
+from cph_kg.sparql.results import Solutions
 from tests.helpers import oxigraph_server
 
 #: The project's namespaces, as the expected rows name things.

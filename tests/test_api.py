@@ -161,3 +161,16 @@ def test_validate_graph_leaves_the_input_unchanged(validator: Validator) -> None
     before = len(graph)
     validator.validate_graph(graph)
     assert len(graph) == before
+
+
+def test_the_public_api_is_what_cph_kg_exports() -> None:
+    """Every name of ``cph_kg.__all__`` resolves, the type checkers' view included."""
+    import cph_kg
+
+    source = (Path(cph_kg.__file__)).read_text(encoding="utf-8")
+    for name in cph_kg.__all__:
+        assert getattr(cph_kg, name) is not None
+        assert f" {name}" in source.split("if TYPE_CHECKING:")[1].split("_EXPORTS")[0], name
+    assert {"KnowledgeGraph", "Validator", "validate", "Solutions"} <= set(cph_kg.__all__)
+    with pytest.raises(AttributeError):
+        cph_kg.EmbeddedStore  # noqa: B018 — internal: reached through its module only

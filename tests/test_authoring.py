@@ -16,11 +16,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
 from cph_kg import CphKgError, InputError, Validator, Verdict
-from cph_kg.authoring import read_yaml, to_document, to_yaml
-from cph_kg.convert import convert
+from cph_kg.authoring.convert import convert
+from cph_kg.authoring.format import read_yaml, to_document, to_yaml
+from cph_kg.authoring.reading import parse_file
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONVENTIONS
 
 AUTHORING = CONVENTIONS / "authoring"
@@ -214,7 +214,12 @@ def test_avenants_round_trip_through_rdf() -> None:
     again = read_yaml(AMENDED_YAML, to_yaml(graph), today=date(2026, 1, 1))
     assert isomorphic(again, graph)
     turtle = Graph().parse(AMENDED_TURTLE)
-    assert convert(turtle, "yaml").count("effect:") == 2  # the Turtle's avenants too
+    # the Turtle also describes the centre's manager, which YAML cannot hold (convert refuses
+    # to drop it): without it, the Turtle's avenants are written too
+    turtle.remove(
+        (URIRef("https://w3id.org/cph-kg/org/association/chartrons-entraide"), None, None)
+    )
+    assert convert(turtle, "yaml").count("effect:") == 2
 
 
 def test_a_csv_row_cannot_hold_avenants() -> None:

@@ -53,7 +53,7 @@ def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from cph_kg.validation import Validator
+    from cph_kg.validation.validator import Validator
     from tests.generate import REFERENCE_DEPARTEMENTS, YAML_FAULTS, generate, main
 
     main(["12", "--seed", "3", "--format", "turtle", "--output", str(tmp_path / "c.ttl")])

@@ -26,10 +26,11 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import Node
 
-from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, Solutions, Triples, normalise
-from cph_kg.sparql_text import query_form
+from cph_kg.rdf.terms import normalise
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Boolean, Solutions, Triples
+from cph_kg.sparql.text import query_form
 from tests.helpers import ROOT
 from tests.querying import CASF, CONV
 from tests.serving import cph_kg_serve

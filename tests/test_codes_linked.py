@@ -9,14 +9,13 @@ generator wrote is read back, and every broken link it planted is reported.
 from __future__ import annotations
 
 import re
-import sys
 import time
-import types
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from cph_kg.codes import linked
 from cph_kg.codes.linked import LinkedReader, parse_level_slug, read_article
 from cph_kg.codes.model import Article, Citation, CorpusReader, Level, Problem, Record
 from tests.generate_corpus import generate
@@ -217,9 +216,7 @@ def test_text_citations_that_repeat_a_link_are_dropped(monkeypatch: pytest.Monke
         calls.append((text, code))
         return found
 
-    stand_in = types.ModuleType("cph_kg.codes.citations")
-    stand_in.extract = extract  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cph_kg.codes.citations", stand_in)
+    monkeypatch.setattr(linked, "extract", extract)
     records = list(LinkedReader().read(FIXTURE / CASF))
     article = articles_of(records)["R349-2"]
     assert (article.text, "casf") in calls

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cph_kg.bodies import roles_in
+from cph_kg.authoring.bodies import roles_in
+from cph_kg.authoring.convert import template
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli import main
-from cph_kg.convert import template
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import parse_file
 
 TODAY = date(2026, 11, 27)
 ORG = "https://w3id.org/cph-kg/org/"

@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
+from cph_kg.authoring.convert import template
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli import main
-from cph_kg.convert import template
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"
@@ -92,17 +92,17 @@ def test_the_template_refuses_an_unknown_departement() -> None:
     assert "unknown département '20'" in result.stderr
 
 
-def test_an_ill_formed_date_is_converted_as_written_and_refused_when_read(tmp_path: Path) -> None:
-    """"2019-02-30"^^xsd:date has no YAML date: it is kept as its text, and reading says why."""
+def test_an_ill_formed_date_is_refused_by_the_formats_that_cannot_hold_it(tmp_path: Path) -> None:
+    """An xsd:date that is no date: YAML cannot hold it, Turtle keeps it for the shapes."""
     source = parse_file(EXAMPLE).serialize(format="nt")
     turtle = tmp_path / "bad-date.nt"
     assert '"2019-03-12"^^' in source
     turtle.write_text(source.replace('"2019-03-12"^^', '"2019-02-30"^^'), encoding="utf-8")
     converted = CliRunner().invoke(main, ["convert", "--to", "yaml", str(turtle)])
-    assert converted.exit_code == 0, converted.output
-    assert yaml.safe_load(converted.stdout)["date"] == "2019-02-30"
-    document = tmp_path / "bad-date.yaml"
-    document.write_text(converted.stdout, encoding="utf-8")
-    read = CliRunner().invoke(main, ["validate", str(document)])
-    assert read.exit_code == 2
-    assert "date '2019-02-30' is not a valid date" in read.stderr
+    assert converted.exit_code == 2, converted.output
+    assert converted.stderr.startswith(
+        "cph-kg: error: yaml cannot hold this input as it is (read back, date '2019-02-30' is "
+        "not a valid date"
+    )
+    assert converted.stderr.endswith("): write turtle or ntriples\n")
+    assert CliRunner().invoke(main, ["convert", "--to", "turtle", str(turtle)]).exit_code == 0

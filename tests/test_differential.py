@@ -27,8 +27,8 @@ from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
 from cph_kg import ValidationOutcome, Validator, java
-from cph_kg.collection import Collection as Conventions
-from cph_kg.shape_compiler import compile_shapes
+from cph_kg.validation.collection import Collection as Conventions
+from cph_kg.validation.shape_compiler import compile_shapes
 from tests.generate import FAULTS, generate
 from tests.helpers import CONVENTIONS
 

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH, VOID
 
-from cph_kg import catalog
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Solutions
-from cph_kg.store import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from cph_kg.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Solutions
 from tests.helpers import CONFORMING, ROOT
 
 pytestmark = pytest.mark.slow  # a documentation site built from the store

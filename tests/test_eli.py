@@ -17,7 +17,7 @@ import pytest
 from rdflib import OWL, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from cph_kg import Validator
+from cph_kg import Validator, resources
 from cph_kg.namespaces import ELI
 from tests.helpers import ROOT
 
@@ -47,7 +47,10 @@ def eli() -> Graph:
 
 @pytest.fixture(scope="module")
 def law(validator: Validator) -> Graph:
-    return validator.ontology + validator.legal_data
+    ontology = Graph()
+    for path in resources.ontology_files():
+        ontology.parse(path)
+    return ontology + validator.legal_data
 
 
 def types_of(graph: Graph) -> dict:

@@ -15,8 +15,8 @@ import pytest
 
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, Solutions
-from cph_kg.store import CONVENTIONS_GRAPH
+from cph_kg.namespaces import CONVENTIONS_GRAPH
+from cph_kg.sparql.results import Boolean, Solutions
 from tests.helpers import CONFORMING, CONVENTIONS, oxigraph_server
 
 RQ = Path(__file__).parent / "fixtures" / "rq"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cph_kg.collection import Collection
 from cph_kg.errors import InputError
-from cph_kg.rdfio import MAX_TERM_BYTES, Document, _may_hold_long_term
+from cph_kg.rdf.documents import MAX_TERM_BYTES, Document, _may_hold_long_term
+from cph_kg.validation.collection import Collection
 
 SHORTEST = MAX_TERM_BYTES // 4  # characters a term of MAX_TERM_BYTES bytes needs at least
 LINE = '<urn:s> <urn:p> "x" .\n'

@@ -79,7 +79,7 @@ def parse(paths: list[Path]) -> Graph:
 @pytest.fixture(scope="module")
 def law(validator: Validator) -> Graph:
     """What validation adds to conventions: the ontology with ORG, legal and reference data."""
-    return validator.ontology + validator.legal_data
+    return parse(resources.ontology_files()) + validator.legal_data
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg import InputError, Validator
-from cph_kg.rdfio import parse_file
+from cph_kg.authoring.reading import parse_file
 from tests.helpers import CONFORMING
 
 BAD = Path(__file__).parent / "fixtures" / "bad-input"

@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Solutions, serialise
+from cph_kg.sparql.results import Solutions, serialise
 from cph_kg.web.site import Pages, Response, negotiate
 from tests.helpers import CONVENTIONS
 

@@ -20,8 +20,8 @@ from rdflib import RDF, SH, Graph, Literal, URIRef
 from cph_kg import Severity, Validator, Verdict
 from cph_kg.cli import main
 from cph_kg.namespaces import CPH, L349_2, R349_2
-from cph_kg.point_in_time import DayBasis, Version, governing_texts, versions
-from cph_kg.report import RuleKind
+from cph_kg.validation.point_in_time import DayBasis, Version, governing_texts, versions
+from cph_kg.validation.report import RuleKind
 from tests.helpers import CONFORMING, CONVENTIONS
 
 V2016 = URIRef(f"{R349_2}/version/2016-03-05")

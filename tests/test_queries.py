@@ -20,9 +20,10 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cph_kg import CphKgError, catalog
+from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, Triples
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Boolean, Triples
 from tests import (
     test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
     test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)

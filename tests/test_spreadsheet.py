@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from cph_kg import InputError, Validator
+from cph_kg.authoring.reading import parse_file, read_rows
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.rdfio import parse_file, read_document, read_rows
+from cph_kg.rdf.documents import read_document
 from tests.generate import generate
 from tests.helpers import ROOT
 

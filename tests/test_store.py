@@ -15,9 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from cph_kg import CphKgError, InputError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean, Solutions
-from cph_kg.sparql_guard import check_query
-from cph_kg.store import (
+from cph_kg.namespaces import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
     ONTOLOGY_GRAPH,
@@ -25,6 +23,8 @@ from cph_kg.store import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
+from cph_kg.sparql.guard import check_query
+from cph_kg.sparql.results import Boolean, Solutions
 from tests.helpers import CONFORMING, CONVENTIONS
 
 BAD = Path(__file__).parent / "fixtures" / "bad-input"

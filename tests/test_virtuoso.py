@@ -25,10 +25,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import normalise
-from cph_kg.sparql_text import bind_values
+from cph_kg.rdf.terms import normalise
+from cph_kg.sparql import catalog
+from cph_kg.sparql.text import bind_values
 from tests.helpers import ROOT, run_cph_kg
 from tests.test_clients import EMPTY_HERE, FIXTURES, _empty, arguments, same
 from tests.virtuoso import Virtuoso, shared_virtuoso

@@ -6,32 +6,73 @@ The Python API mirrors the command line::
     outcome = validate(["data/conventions/conforming/gironde-2019.ttl"])
     outcome.conforms, [f.provision.reference for f in outcome.findings]
 
-The names below are imported on first use (PEP 562), so that ``cph-kg --help`` and programs
-that need one module do not pay for rdflib, Oxigraph and pySHACL.
+The names below are cph-kg's public API, the one the README documents: they are imported on
+first use (PEP 562), so that ``cph-kg --help`` and programs that need one module do not pay for
+rdflib, Oxigraph and pySHACL. The modules behind them (``cph_kg.store.stores``, …) are internal:
+their layout may change, these names stay.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__ below
+    from cph_kg.errors import CphKgError, InputError
+    from cph_kg.knowledge_graph import KnowledgeGraph
+    from cph_kg.sparql.results import Boolean, Solutions, Triples
+    from cph_kg.validation.readings import Reading
+    from cph_kg.validation.report import (
+        CentreVerdict,
+        ConventionVerdict,
+        Finding,
+        Provision,
+        RuleKind,
+        Severity,
+        ValidationOutcome,
+        Verdict,
+    )
+    from cph_kg.validation.validator import Validator, validate
 
 _EXPORTS = {
-    "ConventionVerdict": "cph_kg.report",
+    "Boolean": "cph_kg.sparql.results",
+    "CentreVerdict": "cph_kg.validation.report",
+    "ConventionVerdict": "cph_kg.validation.report",
     "CphKgError": "cph_kg.errors",
-    "Finding": "cph_kg.report",
+    "Finding": "cph_kg.validation.report",
     "InputError": "cph_kg.errors",
-    "Provision": "cph_kg.report",
-    "RuleKind": "cph_kg.report",
-    "Severity": "cph_kg.report",
-    "ValidationOutcome": "cph_kg.report",
-    "Validator": "cph_kg.validation",
-    "Verdict": "cph_kg.report",
-    "CentreVerdict": "cph_kg.report",
-    "Reading": "cph_kg.readings",
-    "validate": "cph_kg.validation",
+    "KnowledgeGraph": "cph_kg.knowledge_graph",
+    "Provision": "cph_kg.validation.report",
+    "Reading": "cph_kg.validation.readings",
+    "RuleKind": "cph_kg.validation.report",
+    "Severity": "cph_kg.validation.report",
+    "Solutions": "cph_kg.sparql.results",
+    "Triples": "cph_kg.sparql.results",
+    "ValidationOutcome": "cph_kg.validation.report",
+    "Validator": "cph_kg.validation.validator",
+    "Verdict": "cph_kg.validation.report",
+    "validate": "cph_kg.validation.validator",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Boolean",
+    "CentreVerdict",
+    "ConventionVerdict",
+    "CphKgError",
+    "Finding",
+    "InputError",
+    "KnowledgeGraph",
+    "Provision",
+    "Reading",
+    "RuleKind",
+    "Severity",
+    "Solutions",
+    "Triples",
+    "ValidationOutcome",
+    "Validator",
+    "Verdict",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,20 @@ from pathlib import Path
 from cph_kg.output_safety import printable
 
 
+def shown(value: object, width: int = 60) -> str:
+    """``value`` quoted on one line for an error message (its ``repr``), cut if it is long.
+
+    An error line quotes a value, never a whole file: past ``width`` characters the quote is cut
+    and says how long the value was.
+    """
+    text = repr(value)
+    if len(text) <= width:
+        return text
+    if isinstance(value, str):
+        return f"{value[:width]!r}… ({len(value)} characters)"
+    return f"{text[:width]}… ({len(text)} characters)"
+
+
 class CphKgError(Exception):
     """A user-facing error whose message fits on one line."""
 

@@ -17,7 +17,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 _pending = False
@@ -32,12 +32,14 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
-def _unraisable(hook: object) -> object:
+def _unraisable(
+    hook: Callable[[sys.UnraisableHookArgs], object],
+) -> Callable[[sys.UnraisableHookArgs], None]:
     """An unraisable-exception hook that keeps a swallowed Ctrl-C quiet (it is remembered)."""
 
-    def quiet(unraisable: object) -> None:
-        if not isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
-            hook(unraisable)  # type: ignore[operator]
+    def quiet(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
 
     return quiet
 

@@ -18,37 +18,42 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from cph_kg import catalog, resources
-from cph_kg.catalog import NamedQuery, is_absolute_iri, shown
+from cph_kg import resources
+from cph_kg.authoring.reading import read_row_triples
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
-from cph_kg.collection import Collection
-from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.rdfio import Document, read_document, read_row_triples
-from cph_kg.readings import readings
-from cph_kg.report import ValidationOutcome
-from cph_kg.results import Boolean, QueryResult, Triples, truncate
-from cph_kg.store import (
+from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.namespaces import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
-    MAX_ANSWER_BYTES,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
+)
+from cph_kg.rdf.documents import Document, read_document
+from cph_kg.rdf.terms import to_oxigraph
+from cph_kg.sparql import catalog
+from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
+from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
+from cph_kg.store.stores import (
+    MAX_ANSWER_BYTES,
     EmbeddedStore,
     ReadOnlyEmbeddedStore,
     RemoteStore,
     Store,
 )
-from cph_kg.validation import Validator
+from cph_kg.validation.collection import Collection
+from cph_kg.validation.readings import readings
+from cph_kg.validation.report import ValidationOutcome
+from cph_kg.validation.validator import Validator
 
 _VALIDATION_REPORT = ox.NamedNode(str(SH.ValidationReport))
 _GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
@@ -74,8 +79,12 @@ def _bundled_sources() -> dict[URIRef, list[Path]]:
     }
 
 
+@cache
 def law_fingerprint() -> str:
-    """A digest of the bundled law files: a store holding it need not load them again."""
+    """A digest of the bundled law files: a store holding it need not load them again.
+
+    The files ship with the package and do not change while it runs: hashed once.
+    """
     digest = hashlib.sha256()
     for paths in _bundled_sources().values():
         for path in paths:
@@ -217,7 +226,9 @@ class KnowledgeGraph:
             if document.fmt == "csv":  # the good rows load; the bad ones are reported
                 rows, left_out = read_row_triples(document)
                 skipped += left_out
-                text = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                serialised = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES)
+                assert serialised is not None  # bytes: no output was given
+                text = serialised.decode("utf-8")
                 document = Document(document.path, text, "nt")
             documents.append(document)
         law = self._law_to_write()

@@ -1,10 +1,13 @@
-"""Namespaces of cph-kg and of the vocabularies it reuses.
+"""Namespaces of cph-kg and of the vocabularies it reuses, and the slug of its IRI segments.
 
 ``CPH`` is a closed :class:`~rdflib.namespace.DefinedNamespace`: a misspelt term is an
 ``AttributeError`` at import time rather than a silently new IRI.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -14,6 +17,32 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 LAW = Namespace("https://w3id.org/cph-kg/law/")
 R349_2 = URIRef("https://w3id.org/cph-kg/law/casf/R349-2")
 L349_2 = URIRef("https://w3id.org/cph-kg/law/casf/L349-2")
+
+GRAPH = "https://w3id.org/cph-kg/graph/"
+#: Named graphs of the store, one per source.
+ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+SHAPES_GRAPH = URIRef(GRAPH + "shapes")
+LEGAL_GRAPH = URIRef(GRAPH + "legal")
+REFERENCE_GRAPH = URIRef(GRAPH + "reference")
+CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
+VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+
+#: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
+CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
+
+#: The ligatures of French that Unicode does not decompose.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
+def slugify(text: str) -> str:
+    """The IRI segment for a text: every IRI cph-kg mints from a name or identifier uses it.
+
+    Accents and ligatures folded, lower case, every run of other characters one hyphen:
+    "Hérault" → ``herault``, "Code de l’éducation" → ``code-de-l-education``, "Cœur" → ``coeur``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 class CPH(DefinedNamespace):
@@ -157,7 +186,6 @@ class CPH(DefinedNamespace):
     readsWords: URIRef
     referencedArticle: URIRef
     refersTo: URIRef
-    region: URIRef
     removesMission: URIRef
     removesObject: URIRef
     removesParty: URIRef

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store import EmbeddedStore
+from cph_kg.store.stores import EmbeddedStore
 from tests.helpers import CONFORMING, run_cph_kg
 
 #: The environment every command runs in: never a remote endpoint.

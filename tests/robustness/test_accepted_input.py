@@ -15,9 +15,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from cph_kg.authoring.reading import parse_file
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.rdfio import MAX_NESTING, parse_file
-from cph_kg.store import CONVENTIONS_GRAPH
+from cph_kg.limits import MAX_NESTING
+from cph_kg.namespaces import CONVENTIONS_GRAPH
 from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import Loaded, run, snapshot
 

@@ -26,8 +26,9 @@ from click.testing import CliRunner
 from cph_kg import CphKgError
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean
-from cph_kg.store import CONVENTIONS_GRAPH, RemoteStore
+from cph_kg.namespaces import CONVENTIONS_GRAPH
+from cph_kg.sparql.results import Boolean
+from cph_kg.store.stores import RemoteStore
 from tests.helpers import ROOT, free_port, run_cph_kg
 
 ASK = ROOT / "tests" / "fixtures" / "rq" / "any-convention.rq"

@@ -23,8 +23,8 @@ from rdflib import Literal, URIRef
 
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import Boolean
-from cph_kg.store import CONVENTIONS_GRAPH
+from cph_kg.namespaces import CONVENTIONS_GRAPH
+from cph_kg.sparql.results import Boolean
 from tests.helpers import CONFORMING
 from tests.robustness.hostile import assert_one_line_error, run, snapshot
 

@@ -25,12 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
+from cph_kg.authoring.reading import parse_document
 from cph_kg.codes import citations
 from cph_kg.codes.etalab import EtalabReader
 from cph_kg.codes.linked import LinkedReader
 from cph_kg.codes.model import Article, Level, Problem
 from cph_kg.errors import CphKgError
-from cph_kg.rdfio import Document, parse_document
+from cph_kg.rdf.documents import Document
 from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"

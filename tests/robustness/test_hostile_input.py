@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from cph_kg.authoring import CONTEXT_IRI, MAX_YAML_NODES
-from cph_kg.rdfio import MAX_NESTING
+from cph_kg.authoring.format import MAX_YAML_NODES
+from cph_kg.limits import MAX_NESTING
+from cph_kg.namespaces import CONTEXT_IRI
 from tests.helpers import ROOT
 from tests.robustness.hostile import (
     Listener,

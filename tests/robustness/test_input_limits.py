@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph
 
-from cph_kg.rdfio import MAX_TERM_BYTES
+from cph_kg.rdf.documents import MAX_TERM_BYTES
 from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import (
     ENV,

@@ -15,8 +15,8 @@ from tests.helpers import ROOT
 
 PROGRAM = """
 import threading
-from cph_kg import catalog
-from cph_kg.sparql_guard import check_query
+from cph_kg.sparql import catalog
+from cph_kg.sparql.guard import check_query
 
 names = ["conventions-by-departement", "findings-by-provision", "obligations", "article-versions"]
 texts = [catalog.resolve(name).bind({}) for name in names] * 3

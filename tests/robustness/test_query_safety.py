@@ -29,11 +29,12 @@ from click.testing import CliRunner
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from cph_kg import CphKgError, catalog, resources
+from cph_kg import CphKgError, resources
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.limits import MAX_QUERY_NESTING as MAX_NESTING
 from cph_kg.namespaces import CPH
-from cph_kg.sparql_guard import MAX_NESTING
+from cph_kg.sparql import catalog
 from tests.helpers import CONFORMING, ROOT, oxigraph_server, run_cph_kg
 
 RQ = ROOT / "tests" / "fixtures" / "rq"

@@ -5,7 +5,7 @@ Marked ``load`` and left out of the default run (a minute of two busy cores); ru
     python -m pytest -m load tests/robustness
 
 The server is started as a user starts it, on a generated store, on 127.0.0.1. Each client
-thread sends named queries bound with :mod:`cph_kg.catalog`, as ``cph-kg query --endpoint``
+thread sends named queries bound with :mod:`cph_kg.sparql.catalog`, as ``cph-kg query --endpoint``
 would, in a loop bounded by the duration (``$CPH_KG_LOAD_SECONDS``, 60 by default). The test
 prints p50/p95/p99 latency and requests per second, writes them with the server's memory
 samples to ``server-load.json`` in its tmp dir, and checks that the server's resident memory is
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.sparql import catalog
 from tests.generate import DEPARTEMENTS, convention_iri, generate
 from tests.helpers import CONFORMING, ROOT, free_port
 

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from cph_kg import CphKgError
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.sparql_guard import MAX_NESTING, check_query, read
+from cph_kg.limits import MAX_QUERY_NESTING as MAX_NESTING
+from cph_kg.sparql.guard import check_query, read
 from tests.helpers import CONFORMING, Counter, run_cph_kg
 
 

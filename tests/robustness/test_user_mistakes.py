@@ -23,8 +23,8 @@ import pytest
 
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store import RemoteStore
-from cph_kg.validation import Validator
+from cph_kg.store.stores import RemoteStore
+from cph_kg.validation.validator import Validator
 from tests.generate import generate
 from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import run, snapshot
@@ -379,9 +379,10 @@ def test_csv_rows_read_by_oxigraph_are_the_triples_rdflib_reads(tmp_path: Path) 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from cph_kg.authoring import check, to_graph
-    from cph_kg.rdfio import read_document, read_rows
-    from cph_kg.spreadsheet import _document, _Row
+    from cph_kg.authoring.format import check, to_graph
+    from cph_kg.authoring.reading import read_rows
+    from cph_kg.authoring.spreadsheet import _document, _Row
+    from cph_kg.rdf.documents import read_document
     from tests.generate import generate_csv
 
     path = tmp_path / "rows.csv"

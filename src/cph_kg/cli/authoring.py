@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 import yaml
 
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.convert import FORMATS, convert, template
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli.options import (
     format_option,
     input_format_option,
@@ -18,9 +19,8 @@ from cph_kg.cli.options import (
     user_errors,
     write_text,
 )
-from cph_kg.convert import FORMATS, convert, template
 from cph_kg.errors import CphKgError
-from cph_kg.rdfio import parse_file
+from cph_kg.namespaces import CONTEXT_IRI
 
 
 @click.command("convert")

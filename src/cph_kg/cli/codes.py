@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from cph_kg.cli.options import (
 )
 from cph_kg.cli.query import DISPLAY_PREFIXES
 from cph_kg.codes.model import Article, Record
-from cph_kg.results import SOLUTION_FORMATS, serialise
+from cph_kg.sparql.results import SOLUTION_FORMATS, serialise
 
 
 @click.group("codes")
@@ -36,7 +37,7 @@ def codes_group() -> None:
 )
 @store_options
 @user_errors
-def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
+def import_command(folders: tuple[Path, ...], **store: Any) -> None:
     """Import corpus FOLDERS (linked or etalab format) into one named graph per code.
 
     A file that cannot be read is reported with its reason and skipped; the rest is imported,
@@ -79,9 +80,9 @@ def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
 @out_option
 @store_options
 @user_errors
-def check_command(code: str | None, output: str, out: Path | None, **store: str | None) -> None:
+def check_command(code: str | None, output: str, out: Path | None, **store: Any) -> None:
     """List citations whose target is absent, or no longer in force at the citing version's date."""
-    params = {"code": code} if code else {}
+    params: dict[str, Any] = {"code": code} if code else {}
     with open_graph(**store, create=False) as kg:
         result = kg.query("broken-references", **params)
     write_text(serialise(result, output, DISPLAY_PREFIXES), out)

@@ -18,8 +18,8 @@ from cph_kg import interrupts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
 from cph_kg.output_safety import printable, terminal_safe
-from cph_kg.rdfio import FORMAT_NAMES
-from cph_kg.store import MAX_ANSWER_BYTES
+from cph_kg.rdf.documents import FORMAT_NAMES
+from cph_kg.store.stores import MAX_ANSWER_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -183,7 +183,7 @@ def shown_path(path: Path | str) -> str:
     return printable(str(path))
 
 
-class LegacyFile(click.ParamType):
+class LegacyFile(click.ParamType):  # type: ignore[type-arg]
     """``-o/--output FORMAT``, which in a few commands once named a file.
 
     A value among the formats is the format; any other value, in a command where ``-o`` used
@@ -217,7 +217,7 @@ class LegacyFile(click.ParamType):
     ) -> str | Path:
         """The format, or (deprecated) the file an old ``-o FILE`` named."""
         if isinstance(value, Path) or value in self.formats:
-            return value  # type: ignore[return-value]
+            return value
         if self.was_file and isinstance(value, str) and value:
             click.echo(
                 f"cph-kg: warning: -o/--output now names a format ({', '.join(self.formats)}); "

@@ -6,10 +6,10 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cph_kg.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
 from cph_kg.cli.options import (
     format_option,
     input_format_option,
@@ -21,7 +21,8 @@ from cph_kg.cli.options import (
 )
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
+from cph_kg.sparql.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
+from cph_kg.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
 DISPLAY_PREFIXES = {
@@ -195,7 +196,7 @@ def query_command(
     max_memory_mb: float | None,
     raw_csv: bool,
     allow_service: bool,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Run QUERY: a named query (see cph-kg queries), a query file, or - for standard input.
 
@@ -206,11 +207,12 @@ def query_command(
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
     if data:
-        from cph_kg.file_store import FileStore
+        from cph_kg.store.file_store import FileStore
 
         if store.get("endpoint"):
             raise CphKgError("--data queries files: it does not go with --endpoint")
-        graph = KnowledgeGraph(FileStore(data, forced_format))
+        # a FileStore answers queries only, and this graph is only queried
+        graph = KnowledgeGraph(FileStore(data, forced_format))  # type: ignore[arg-type]
     else:
         graph = open_graph(**store, read_only=True, allow_service=allow_service)
     max_memory = None if max_memory_mb is None else int(max_memory_mb * 2**20)

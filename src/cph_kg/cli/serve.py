@@ -3,10 +3,10 @@
 The SPARQL server is Oxigraph's own (the ``oxigraph`` package), started on the store's
 directory with the default graph the union of the named graphs, so that the named queries run
 unchanged. It listens on a private loopback port; the address served is answered by cph-kg's
-guard (:mod:`cph_kg.serve_guard`), which checks every request (its ``Host``, its origin, SERVICE,
-updates and their content types, nesting) before handing it on, and gives each one a deadline.
-The same address serves the Linked Data pages (:mod:`cph_kg.web`): a page for every resource of
-the store under its IRI's path, read through Oxigraph, with search and a SPARQL editor.
+guard (:mod:`cph_kg.cli.serve_guard`), which checks every request (its ``Host``, its origin,
+SERVICE, updates and their content types, nesting) before handing it on, and gives each one a
+deadline. The same address serves the Linked Data pages (:mod:`cph_kg.web`): a page for every
+resource of the store under its IRI's path, read through Oxigraph, with search and a SPARQL editor.
 
 ``cph-kg serve`` stays beside both as a supervisor. It restarts Oxigraph when it dies (a request
 can end it), when a request runs past its deadline (Oxigraph cancels a query at its own timeout
@@ -33,10 +33,10 @@ from pathlib import Path
 import click
 
 from cph_kg.cli.options import location, user_errors
+from cph_kg.cli.serve_guard import Backend, Guard, Policy, allowed_hosts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, KnowledgeGraph, default_store_path
-from cph_kg.serve_guard import Backend, Guard, Policy, allowed_hosts
-from cph_kg.store import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
+from cph_kg.store.stores import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
 from cph_kg.web.site import Pages
 
 #: How many page answers a read-only server keeps (its store cannot change while it serves).
@@ -87,7 +87,8 @@ def server_environment() -> dict[str, str]:
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _accepts(port: int) -> bool:

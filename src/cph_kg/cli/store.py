@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rdflib import URIRef
@@ -20,9 +21,10 @@ from cph_kg.cli.options import (
     whole_file,
 )
 from cph_kg.errors import CphKgError
+from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.output_safety import printable
 from cph_kg.resources import example_conventions
-from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
+from cph_kg.store.stores import EmbeddedStore
 
 
 @click.command("load")
@@ -45,7 +47,7 @@ def load_command(
     graph: str,
     replace: bool,
     forced_format: str | None,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Load FILES into the store, atomically, with the bundled law graphs.
 
@@ -82,7 +84,7 @@ def store_group() -> None:
 @store_group.command("info")
 @store_options
 @user_errors
-def info_command(**store: str | None) -> None:
+def info_command(**store: Any) -> None:
     """Triples per named graph."""
     with open_graph(**store, read_only=True) as kg:
         sizes = kg.info()
@@ -95,7 +97,7 @@ def info_command(**store: str | None) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @store_options
 @user_errors
-def clear_command(yes: bool, **store: str | None) -> None:
+def clear_command(yes: bool, **store: Any) -> None:
     """Remove everything from the store (it asks first; --yes does not)."""
     with open_graph(**store) as kg:
         if not yes:
@@ -131,7 +133,7 @@ def export_command(
     old_format: str | None,
     graph: str | None,
     out: Path | None,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Write the store's content in a standard RDF syntax."""
     fmt, out = split_output(output, out)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 from rdflib import SH
 
-from cph_kg import render
 from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -26,9 +25,10 @@ from cph_kg.cli.options import (
 )
 from cph_kg.errors import CphKgError
 from cph_kg.output_safety import printable
-from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
-from cph_kg.validation import ENGINES, Validator
+from cph_kg.validation import render
+from cph_kg.validation.report import Severity
+from cph_kg.validation.validator import ENGINES, Validator
 
 if TYPE_CHECKING:
     from cph_kg.generic_shacl import GenericOutcome
@@ -140,7 +140,7 @@ def validate_command(
     reading: str | None,
     engine: str,
     record: bool,
-    **store: str | None,
+    **store: Any,
 ) -> None:
     """Validate cooperation agreements (conventions de coopération) against R349-2 CASF.
 

@@ -11,10 +11,11 @@ IRI patterns (all under ``https://w3id.org/cph-kg/law/``):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rdflib import URIRef
+
+from cph_kg.namespaces import slugify
 
 LAW = "https://w3id.org/cph-kg/law/"
 
@@ -48,12 +49,6 @@ CODES = {
         ),
     ),
 }
-
-
-def slugify(text: str) -> str:
-    """Lower case, accents removed, every run of other characters one hyphen."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def code_for_slug(slug: str) -> Code | None:

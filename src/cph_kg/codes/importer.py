@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg.codes.model import Article, CorpusReader, Level, Problem, Record
 from cph_kg.codes.rdf import article_triples, code_triples, level_triples
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH, ELI
-from cph_kg.store import GRAPH
+from cph_kg.namespaces import CPH, ELI, GRAPH
 
 
 def codes_graph(code: str) -> URIRef:
@@ -71,7 +71,7 @@ def build(
     """One graph per code from a stream of records, and the summary of what was seen."""
     graphs: dict[URIRef, Graph] = {}
     summary = ImportSummary()
-    cited: set[URIRef] = set()
+    cited: set[Node] = set()
     present: set[URIRef] = set()
     for corpus, record in records:
         if progress is not None:

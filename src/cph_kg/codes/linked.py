@@ -27,8 +27,10 @@ from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cph_kg.codes.identifiers import article_number, code_for_slug, slugify
+from cph_kg.codes.citations import extract
+from cph_kg.codes.identifiers import article_number, code_for_slug
 from cph_kg.codes.model import LEVEL_KINDS, Article, Citation, Level, Problem, Record
+from cph_kg.namespaces import slugify
 
 #: A function that finds the citations written in plain text: ``extract(text, code)``.
 Extractor = Callable[[str, str], list[Citation]]
@@ -81,7 +83,6 @@ class LinkedReader:
         what it holds. A code folder cph-kg does not know is reported once and skipped, since
         its levels and articles would have no code to belong to.
         """
-        extract = _text_extractor()
         for code_dir in _code_dirs(root):
             code = code_for_slug(code_dir.name)
             if code is None:
@@ -346,18 +347,3 @@ def _natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
         for part in re.split(r"(\d+)", path.name)
         if part
     )
-
-
-def _text_extractor() -> Extractor | None:
-    """``cph_kg.codes.citations.extract`` if that module exists yet, else None.
-
-    Imported lazily so the reader works (links only) before the extractor lands; an import
-    error inside the extractor itself is not hidden.
-    """
-    try:
-        from cph_kg.codes.citations import extract
-    except ModuleNotFoundError as error:
-        if error.name != "cph_kg.codes.citations":
-            raise
-        return None
-    return extract

@@ -26,9 +26,10 @@ from pathlib import Path
 import jinja2
 from rdflib import DCTERMS, OWL, Graph, URIRef
 
-from cph_kg import catalog, resources
+from cph_kg import resources
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.namespaces import LEGAL_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH
 from cph_kg.publish.dataset import DATASET, Dump, describe, write_dumps
 from cph_kg.publish.labels import LANGUAGES, anchor, pick
 from cph_kg.publish.shapes import shape_docs
@@ -41,8 +42,8 @@ from cph_kg.publish.vocabulary import (
     ontology_iris,
     terms,
 )
-from cph_kg.results import Solutions
-from cph_kg.store import LEGAL_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Solutions
 
 HERE = Path(__file__).parent
 #: The file that marks a folder as written by ``cph-kg docs`` (so it may be replaced).

@@ -8,7 +8,7 @@ from rdflib.term import Node
 from cph_kg.publish.labels import Text
 from cph_kg.publish.shapes import Value
 from cph_kg.publish.vocabulary import Linker
-from cph_kg.results import Solutions
+from cph_kg.sparql.results import Solutions
 
 
 def cell(linker: Linker, term: Node | None) -> Value | None:

@@ -119,13 +119,13 @@ def write(files: dict[str, str], output: Path) -> None:
                 stream.write(text)
             os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
             staged.append((name, Path(temporary)))
-        for name, temporary in staged:
-            os.replace(temporary, output / name)
+        for name, staged_file in staged:
+            os.replace(staged_file, output / name)
     except OSError as error:
         raise CphKgError(f"{output}: {error}") from error
     finally:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
+        for _, staged_file in staged:
+            staged_file.unlink(missing_ok=True)
 
 
 def _umask() -> int:

@@ -271,8 +271,8 @@ class _Grouper:
             )
             for k, rs in sorted(members.items())
         ]
-        for body in bodies:
-            self.place(body)
+        for grouped in bodies:
+            self.place(grouped)
         self.check(bodies)
         return Grouping(sorted(bodies, key=lambda b: (b.kind.key, b.home, b.slug)), left_out)
 

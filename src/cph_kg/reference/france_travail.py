@@ -100,6 +100,7 @@ def with_coverage(
         if direction.kind != "DT":
             covered.append(direction)
             continue
+        region: list[Departement] | None
         if not direction.region:
             region = list(departements.values())
         else:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cph_kg.namespaces import slugify
+
 _SEPARATORS = re.compile(r"[\s\-‐–—'’]+")
 _PREPOSITIONS = (("de", "la"), ("de", "l"), ("des",), ("du",), ("de",), ("d",))
 _ARTICLES = (("la",), ("le",), ("les",), ("l",))
@@ -44,8 +46,8 @@ def without_preposition(name: str) -> str:
 
 
 def slug(name: str) -> str:
-    """An IRI segment for a name: folded words joined by hyphens ("Côte d'Opale" → cote-d-opale)."""
-    return fold(without_preposition(name)).replace(" ", "-")
+    """The IRI segment of a body: the slug of its name less its preposition."""
+    return slugify(without_preposition(name))
 
 
 def mailing_destination(address: str) -> tuple[str, str] | None:

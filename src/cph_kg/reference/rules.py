@@ -225,7 +225,7 @@ class _Reader:
             raise CphKgError(
                 f"{self.path}: {self.where}: certainty {value!r} is not one of {CERTAINTIES}"
             )
-        return value
+        return str(value)
 
     def note(self, stem: str = "note") -> Note:
         return Note(self.get(f"{stem}_fr"), self.get(f"{stem}_en"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg.namespaces import CPH
 from cph_kg.reference.names import key
@@ -39,7 +40,7 @@ def read_departements(path: Path) -> dict[str, Departement]:
     """The départements of ``path`` by INSEE code."""
     graph = Graph().parse(path, format="turtle")
 
-    def french(node: URIRef, prop: URIRef) -> str:
+    def french(node: Node | None, prop: URIRef) -> str:
         return next(str(v) for v in graph.objects(node, prop) if getattr(v, "language", "") == "fr")
 
     found = {}

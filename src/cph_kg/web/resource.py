@@ -20,15 +20,15 @@ from rdflib import OWL, RDF, BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cph_kg import catalog
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.publish.labels import NAMING, Text, label
 from cph_kg.publish.shapes import ShapeDoc, Statement, Value, shape_docs, statements
 from cph_kg.publish.tables import table
 from cph_kg.publish.vocabulary import Link, Linker, Term, terms
-from cph_kg.results import Boolean, Solutions, Triples
-from cph_kg.sparql_text import bind_values, where_group_start
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Boolean, Solutions, Triples
+from cph_kg.sparql.text import bind_values, where_group_start
 
 QUERIES = Path(__file__).parent / "queries"
 #: How many named queries a page runs at once.

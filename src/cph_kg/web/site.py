@@ -1,7 +1,7 @@
 """The pages' routes, content negotiation and languages, answered from the store.
 
 :meth:`Pages.respond` takes a request's method, target and headers and gives the response; the
-server in front of the SPARQL endpoint (:mod:`cph_kg.serve_guard`) hands it every ``GET`` and
+server in front of the SPARQL endpoint (:mod:`cph_kg.cli.serve_guard`) hands it every ``GET`` and
 ``HEAD`` that is not for the endpoint. Routes:
 
 ``/``                    the home page: the documents, the classes and their instances
@@ -31,15 +31,15 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from cph_kg import catalog
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.publish.labels import LANGUAGES
 from cph_kg.publish.site import environment, messages, version
 from cph_kg.publish.tables import table
 from cph_kg.publish.vocabulary import BASE, KINDS, Linker
-from cph_kg.results import Boolean, Solutions, Triples, serialise
-from cph_kg.sparql_text import bind_values
+from cph_kg.sparql import catalog
+from cph_kg.sparql.results import Boolean, Solutions, Triples, serialise
+from cph_kg.sparql.text import bind_values
 from cph_kg.web.resource import (
     description,
     exists,

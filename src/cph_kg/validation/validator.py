@@ -1,12 +1,12 @@
 """Validating conventions against article R349-2 CASF.
 
-A run parses the conventions into an Oxigraph store (:mod:`cph_kg.collection`), adds the law
-graph (ontology, legal and reference data), adds the run's data the shapes read — the day each
-convention and each centre is judged on (:mod:`cph_kg.point_in_time`) and the reading of the
-text applied (:mod:`cph_kg.readings`) —, asks an engine (:mod:`cph_kg.engines`) for the SHACL
-results and reads them as findings per convention, centre and provision (:mod:`cph_kg.report`).
-Nothing else is decided in Python: any SHACL engine given the same graph reaches the same
-verdicts.
+A run parses the conventions into an Oxigraph store (:mod:`cph_kg.validation.collection`), adds the
+law graph (ontology, legal and reference data), adds the run's data the shapes read — the day each
+convention and each centre is judged on (:mod:`cph_kg.validation.point_in_time`) and the reading of
+the text applied (:mod:`cph_kg.validation.readings`) —, asks an engine
+(:mod:`cph_kg.validation.engines`) for the SHACL results and reads them as findings per convention,
+centre and provision (:mod:`cph_kg.validation.report`). Nothing else is decided in Python: any
+SHACL engine given the same graph reaches the same verdicts.
 
 The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
 pySHACL, the reference, on the same data, and ``engine="jena"`` Apache Jena's SHACL in Java. If
@@ -21,28 +21,35 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.collection import Collection
-from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.point_in_time import (
+from cph_kg.rdf.terms import solutions, to_oxigraph
+from cph_kg.validation.collection import Collection
+from cph_kg.validation.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
+from cph_kg.validation.point_in_time import (
     Assessment,
     DayBasis,
+    Version,
     assess,
     governing_texts,
     in_force_on,
     xsd_date,
 )
-from cph_kg.readings import Reading, reading
-from cph_kg.report import CentreVerdict, ConventionVerdict, ValidationOutcome, read_results
-from cph_kg.shape_compiler import Unsupported
+from cph_kg.validation.readings import Reading, reading
+from cph_kg.validation.report import (
+    CentreVerdict,
+    ConventionVerdict,
+    ValidationOutcome,
+    read_results,
+)
+from cph_kg.validation.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
 ENGINES = ("compiled", "pyshacl", "jena")
@@ -69,11 +76,6 @@ class Validator:
         if engine not in ENGINES:
             raise CphKgError(f"unknown validation engine {engine!r} (use one of {ENGINES})")
         self.engine_name = engine
-
-    @cached_property
-    def ontology(self) -> Graph:
-        """The cph-kg ontology with the vendored vocabularies validation needs."""
-        return _load(resources.ontology_files())
 
     @cached_property
     def legal_data(self) -> Graph:
@@ -169,9 +171,9 @@ class Validator:
         store.clear_graph(_RUN_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)
-        days: dict[date, ox.Literal] = {}  # many conventions share a day
+        days: dict[date, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # a day, many conventions
 
-        def day_literal(day: date) -> ox.Literal:
+        def day_literal(day: date) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             if day not in days:
                 days[day] = to_oxigraph(Literal(day))
             return days[day]
@@ -201,7 +203,7 @@ class Validator:
         return outcome
 
     @cached_property
-    def _texts(self):
+    def _texts(self) -> list[list[Version]]:
         """The versions of the texts that can govern a convention, most specific first."""
         return governing_texts(self.legal_data)
 
@@ -215,7 +217,9 @@ class Validator:
             day, basis = today or date.today(), DayBasis.TODAY
         assessment = Assessment(day, basis, in_force_on(day, self._texts))
         names: dict[str, list[ox.Literal]] = {}
-        for centre, name in collection.store.query(_CENTRES, use_default_graph_as_union=True):
+        for centre, name in solutions(
+            collection.store.query(_CENTRES, use_default_graph_as_union=True)
+        ):
             found = names.setdefault(centre.value, [])
             if name is not None:
                 found.append(name)
@@ -240,8 +244,10 @@ class Validator:
         store = collection.store
         # identifier, title, date and département of each convention: one row per convention
         # unless one of them has several values
-        fields: dict[str, tuple[list, list, list, list]] = {}
-        for convention, *terms in store.query(_VERDICT_FIELDS, use_default_graph_as_union=True):
+        fields: dict[str, tuple[list[Any], list[Any], list[Any], list[Any]]] = {}
+        for convention, *terms in solutions(
+            store.query(_VERDICT_FIELDS, use_default_graph_as_union=True)
+        ):
             found = fields.get(convention.value)
             if found is None:
                 found = fields[convention.value] = ([], [], [], [])
@@ -249,7 +255,7 @@ class Validator:
                 if term is not None and term not in values:
                     values.append(term)
         labels: dict[str, list[ox.Literal]] = {}
-        for departement, label in store.query(_LABELS, use_default_graph_as_union=True):
+        for departement, label in solutions(store.query(_LABELS, use_default_graph_as_union=True)):
             labels.setdefault(departement.value, []).append(label)
         verdicts = []
         assessments: dict[str | None, Assessment] = {}  # many conventions share a day
@@ -314,7 +320,7 @@ SELECT DISTINCT ?d ?label WHERE {{
 """
 
 
-def _first(values: Sequence) -> ox.Literal | ox.NamedNode | None:
+def _first(values: Sequence[Any]) -> ox.Literal | ox.NamedNode | None:
     """The value to show when there are several: French first, then the smallest.
 
     The same one every run; the shapes report the excess values themselves.
@@ -340,8 +346,8 @@ def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
     named = [term for term in terms if isinstance(term, ox.NamedNode)]
     if named:
         values = " ".join(str(term) for term in named)
-        for focus, convention in store.query(
-            _CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True
+        for focus, convention in solutions(
+            store.query(_CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True)
         ):
             if isinstance(convention, ox.NamedNode):
                 links.setdefault(terms[focus], set()).add(URIRef(convention.value))
@@ -390,7 +396,11 @@ def _names(store: ox.Store, parties: set[Node]) -> dict[Node, str]:
         for predicate in _NAME_PREDICATES:
             labels = [
                 quad.object
-                for quad in store.quads_for_pattern(to_oxigraph(party), predicate, None)
+                for quad in store.quads_for_pattern(
+                    ox.NamedNode(str(party)) if isinstance(party, URIRef) else None,
+                    predicate,
+                    None,
+                )
                 if isinstance(quad.object, ox.Literal)
             ]
             chosen = _first(labels)

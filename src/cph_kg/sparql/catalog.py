@@ -1,7 +1,7 @@
 """The named queries of ``queries/``: their headers, their parameters, and safe binding.
 
 A parameter value is turned into an RDF term of the declared type and bound with a ``VALUES``
-block at the start of the query's WHERE group (:func:`cph_kg.sparql_text.bind_values`). User
+block at the start of the query's WHERE group (:func:`cph_kg.sparql.text.bind_values`). User
 input never becomes query text of its own: a value such as ``x" } ; DROP ALL ; #`` stays one
 literal and cannot change the query, and the same mechanism works on the embedded store and on
 any SPARQL 1.1 endpoint.
@@ -18,9 +18,9 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.errors import CphKgError, InputError
-from cph_kg.rdfio import read_bytes
-from cph_kg.sparql_text import bind_values, mask_comments, query_form
+from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.rdf.documents import read_bytes
+from cph_kg.sparql.text import bind_values, mask_comments, query_form
 
 DEPARTEMENT = "https://w3id.org/cph-kg/departement/"
 #: The largest query file read (Oxigraph's server takes bodies up to 128 MiB).
@@ -100,13 +100,6 @@ class NamedQuery:
             return bind_values(self.text, bound)
         except ValueError as error:
             raise CphKgError(f"query {self.name}: {error}") from None
-
-
-def shown(value: str, width: int = 60) -> str:
-    """``value`` quoted on one line for a message, cut if it is long."""
-    if len(value) <= width:
-        return repr(value)
-    return f"{value[:width]!r}… ({len(value)} characters)"
 
 
 def load(path: Path) -> NamedQuery:

@@ -10,7 +10,7 @@ serve`` runs Oxigraph on a private loopback port and answers the public one itse
 - a request whose ``Host`` is not the address served (or one given with ``--allow-host``) is
   refused (403), and so is one sent from another origin (an ``Origin`` header that is not the
   address served);
-- a query is checked as every cph-kg query is (:func:`cph_kg.sparql_guard.check_query`):
+- a query is checked as every cph-kg query is (:func:`cph_kg.sparql.guard.check_query`):
   SERVICE is refused unless ``--allow-service``, and so are updates sent as queries and queries
   nested deeply enough to crash the parser;
 - an update (allowed only with ``--allow-update``) must come as ``application/sparql-update``
@@ -36,12 +36,12 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cph_kg.errors import CphKgError
-from cph_kg.sparql_guard import check_query
+from cph_kg.sparql.guard import check_query
 
 if TYPE_CHECKING:  # the pages pull in rdflib and Jinja2: imported by the serve command only
     from cph_kg.web.site import Pages
@@ -191,7 +191,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _page(self, pages: Pages) -> None:
         """A Linked Data page, or a resource's description, from :mod:`cph_kg.web`."""
         try:
-            response = pages.respond(self.command, self.path, self.headers)
+            response = pages.respond(
+                self.command, self.path, cast("Mapping[str, str]", self.headers)
+            )
         except (OSError, CphKgError) as error:
             return self._refuse(502, f"the page could not be read from the store: {error}")
         self.send_response(response.status)

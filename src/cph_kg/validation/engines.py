@@ -1,7 +1,7 @@
 """cph-kg's SHACL engines: shapes compiled to SPARQL on Oxigraph, pySHACL, and Apache Jena.
 
 All read the same store (conventions, law and ontology) and give the same
-:class:`~cph_kg.report.Result` list; everything before (parsing, point in time) and after
+:class:`~cph_kg.validation.report.Result` list; everything before (parsing, point in time) and after
 (findings, verdicts, report) is shared. The compiled engine is the default because it is fast;
 pySHACL is the reference implementation the compiled one is tested against
 (``tests/test_differential.py``) and the one used when the shapes need a SHACL feature the
@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import SH, Graph, Literal, plugin
@@ -31,9 +31,9 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.oxigraph_terms import to_rdflib
-from cph_kg.report import Result
-from cph_kg.shape_compiler import Check, compile_shapes
+from cph_kg.rdf.terms import solutions, to_rdflib
+from cph_kg.validation.report import Result
+from cph_kg.validation.shape_compiler import Check, compile_shapes
 
 Progress = Callable[[int, int], None]
 
@@ -111,7 +111,9 @@ class CompiledEngine:
         markers: dict[str, ox.NamedNode] = {}
         for focus in sorted({check.focus for check in self.checks}):
             marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
-            found = store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            found = solutions(
+                store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            )
             store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
         return [
             check.query.replace(
@@ -129,8 +131,8 @@ def _rows(store: ox.Store, query: str) -> list[tuple[object, object, object]]:
 
     A SPARQL-based constraint may bind ``?path`` itself (SHACL's ``sh:resultPath``).
     """
-    solutions = store.query(query, use_default_graph_as_union=True)
-    projected = {variable.value for variable in solutions.variables}
+    answer = solutions(store.query(query, use_default_graph_as_union=True))
+    projected = {variable.value for variable in answer.variables}
     reports_value, reports_path = "value" in projected, "path" in projected
     return [
         (
@@ -138,7 +140,7 @@ def _rows(store: ox.Store, query: str) -> list[tuple[object, object, object]]:
             row["value"] if reports_value else None,
             row["path"] if reports_path else None,
         )
-        for row in solutions
+        for row in answer
     ]
 
 
@@ -158,7 +160,14 @@ class _ParsingOnceProcessor(SPARQLProcessor):
     from the text; only the parsing is remembered.
     """
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+    def query(  # type: ignore[override]  # rdflib's own query() takes ``base`` too
+        self,
+        strOrQuery: str | Query,
+        initBindings: Any = None,
+        initNs: Any = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Any:
         """Evaluate the query, translated once per (text, base, namespaces)."""
         if isinstance(strOrQuery, str):
             namespaces = tuple(sorted((initNs or {}).items()))
@@ -167,7 +176,7 @@ class _ParsingOnceProcessor(SPARQLProcessor):
 
 
 @functools.lru_cache(maxsize=512)
-def _translated(text: str, base: str | None, namespaces: tuple) -> Query:
+def _translated(text: str, base: str | None, namespaces: tuple[Any, ...]) -> Query:
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import cast
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from cph_kg.namespaces import CPH, ELI, L349_2, R349_2
 
@@ -67,7 +68,13 @@ def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
             continue
         end = legal.value(member, ELI.date_no_longer_in_force)
         found.append(
-            Version(member, start.toPython(), end.toPython() if end else None, article, reference)
+            Version(
+                cast(URIRef, member),
+                cast(Literal, start).toPython(),
+                cast(Literal, end).toPython() if end else None,
+                article,
+                reference,
+            )
         )
     return sorted(found, key=lambda version: version.start)
 
@@ -78,7 +85,7 @@ def governing_texts(legal: Graph, base: URIRef = L349_2) -> list[list[Version]]:
     The texts based on ``base`` (``eli:based_on``: R349-2) apply where they are in force; the
     base applies alone where none of them is.
     """
-    implementing = sorted(legal.subjects(ELI.based_on, base), key=str)
+    implementing = sorted((cast(URIRef, s) for s in legal.subjects(ELI.based_on, base)), key=str)
     texts = [versions(legal, article) for article in implementing]
     return [*texts, versions(legal, base)]
 

@@ -1,7 +1,7 @@
 """The bulk format: one convention per row of a CSV file, as a spreadsheet exports it.
 
 UTF-8 with or without a byte-order mark, ``;`` or ``,`` between fields, dates ``2019-03-12`` or
-``12/03/2019``. Each row becomes an authoring document (:mod:`cph_kg.authoring`) and goes
+``12/03/2019``. Each row becomes an authoring document (:mod:`cph_kg.authoring.format`) and goes
 through the same checks; a bad row is reported with its line and left out, the good rows are
 kept, and the caller says that some failed.
 """
@@ -19,10 +19,10 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from cph_kg.authoring import check, json_ld_triples, shown, suggest
-from cph_kg.errors import InputError
+from cph_kg.authoring.format import check, json_ld_triples, suggest
+from cph_kg.errors import InputError, shown
 from cph_kg.output_safety import from_spreadsheet_cell
-from cph_kg.oxigraph_terms import to_rdflib
+from cph_kg.rdf.terms import to_rdflib
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
 COLUMNS = (
@@ -48,11 +48,11 @@ class _Row:
     def __init__(self, line: int) -> None:
         self.line = line
 
-    def of(self, where: tuple) -> int:
+    def of(self, where: tuple[str | int, ...]) -> int:
         """The row's line, whatever the field."""
         return self.line
 
-    def key(self, where: tuple, key: str) -> int:
+    def key(self, where: tuple[str | int, ...], key: str) -> int:
         """The row's line, whatever the key."""
         return self.line
 
@@ -149,7 +149,7 @@ def _triples_of(
     return triples, problems
 
 
-def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line: int) -> Any:
+def _csv_step(path: Path, reader: csv.DictReader[str], step: Callable[[], Any], line: int) -> Any:
     """One step of the csv reader; its errors become the file's, on the row's first line."""
     try:
         return step()

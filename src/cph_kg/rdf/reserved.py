@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from cph_kg import resources
 from cph_kg.errors import InputError
+from cph_kg.rdf.terms import solutions
 
 SHACL = "http://www.w3.org/ns/shacl#"
 CPH_IRI = "https://w3id.org/cph-kg/"
@@ -42,7 +43,7 @@ RUN_PROPERTIES = frozenset(
 )
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _CONVENTION = ONTOLOGY + "#ConventionDeCooperation"
-_S = TypeVar("_S", ox.Triple, ox.Quad)
+_S = TypeVar("_S", bound=ox.Triple | ox.Quad)
 _DOMAINS = (
     "http://www.w3.org/2000/01/rdf-schema#domain",
     "http://schema.org/domainIncludes",
@@ -109,7 +110,7 @@ def refuse_reserved_in(store: ox.Store, graph: ox.NamedNode, path: Path) -> None
         f"|| (isIRI(?s) && ({subjects})) "
         f'|| (?p = <{_TYPE}> && isIRI(?o) && STRSTARTS(STR(?o), "{SHACL}"))) }} LIMIT 1'
     )
-    for row in store.query(query):
+    for row in solutions(store.query(query)):
         refuse_reserved(path, [ox.Triple(row["s"], row["p"], row["o"])])
 
 

@@ -13,11 +13,12 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from prettytable import PrettyTable
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from cph_kg.output_safety import json_safe, printable, rdf_safe, spreadsheet_cell
 
@@ -53,25 +54,6 @@ class Triples:
 
 
 QueryResult = Solutions | Boolean | Triples
-
-
-#: The lexical forms of xsd:boolean (XML Schema 2, 3.2.2.1) and the canonical one of each.
-CANONICAL_BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
-
-
-def normalise(term: Node | None) -> Node | None:
-    """A literal typed xsd:string is the same as a simple literal; make it one.
-
-    A boolean written ``1`` or ``0`` is the same value as ``true`` or ``false``: it is given
-    its canonical form (an ill-formed one is left as it is).
-    """
-    if isinstance(term, Literal) and term.datatype in (XSD.string, RDF.langString):
-        return Literal(str(term), lang=term.language)
-    if isinstance(term, Literal) and term.datatype == XSD.boolean:
-        canonical = CANONICAL_BOOLEANS.get(str(term))
-        if canonical is not None and canonical != str(term):
-            return Literal(canonical, datatype=XSD.boolean)
-    return term
 
 
 def truncate(result: QueryResult, limit: int | None) -> QueryResult:
@@ -118,7 +100,9 @@ def serialise(
         return _csv(result, raw_csv)
     if output == "tsv":
         return rdf_safe(_tsv(result))  # its terms are in Turtle syntax
-    return json_safe(_rdflib_result(result).serialize(format="json").decode("utf-8")) + "\n"
+    serialised = _rdflib_result(result).serialize(format="json")
+    assert serialised is not None  # serialize() returns the bytes when given no destination
+    return json_safe(serialised.decode("utf-8")) + "\n"
 
 
 def _rdflib_result(solutions: Solutions) -> Result:
@@ -126,7 +110,7 @@ def _rdflib_result(solutions: Solutions) -> Result:
     result.vars = [Variable(name) for name in solutions.variables]
     result.bindings = [
         {
-            Variable(name): value
+            Variable(name): cast(Identifier, value)
             for name, value in zip(solutions.variables, row, strict=True)
             if value is not None
         }
@@ -161,7 +145,9 @@ def _xml(result: Solutions | Boolean) -> str:
                         "write json, csv or tsv"
                     )
         answer = _rdflib_result(result)
-    text = answer.serialize(format="xml").decode("utf-8")
+    serialised = answer.serialize(format="xml")
+    assert serialised is not None  # serialize() returns the bytes when given no destination
+    text = serialised.decode("utf-8")
     return _RAW_IN_XML.sub(lambda match: f"&#x{ord(match.group()):x};", text) + "\n"
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import cast
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError
@@ -87,7 +89,7 @@ def reference_graph() -> Graph:
     return graph
 
 
-def _text(graph: Graph, node: URIRef, prop: URIRef, lang: str) -> str:
+def _text(graph: Graph, node: Node, prop: URIRef, lang: str) -> str:
     values = [v for v in graph.objects(node, prop) if getattr(v, "language", None) == lang]
     return str(values[0]) if values else ""
 
@@ -99,8 +101,8 @@ def _dated_names(graph: Graph, body: URIRef) -> tuple[tuple[str, date | None, da
         names.append(
             (
                 _text(graph, node, SKOS.prefLabel, "fr"),
-                start.toPython() if start is not None else None,
-                end.toPython() if end is not None else None,
+                cast(Literal, start).toPython() if start is not None else None,
+                cast(Literal, end).toPython() if end is not None else None,
             )
         )
     return tuple(sorted(names, key=lambda n: (n[1] or date.min, n[0])))

@@ -18,7 +18,7 @@ queries give pySHACL's results on every fixture and on generated data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
@@ -181,7 +181,7 @@ def _node_checks(shapes: Graph, shape: Node, focus: str) -> list[Check]:
 def _refuse_unsupported(shapes: Graph, shape: Node) -> None:
     used = {p for p in shapes.predicates(shape, None) if p in _PARAMETERS}
     if used - _COMPILED:
-        names = ", ".join(sorted(shapes.qname(p) for p in used - _COMPILED))
+        names = ", ".join(sorted(shapes.qname(str(p)) for p in used - _COMPILED))
         raise Unsupported(f"shape {shape} uses {names}")
     if shapes.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
         raise Unsupported(f"shape {shape} uses sh:qualifiedValueShapesDisjoint")
@@ -234,7 +234,9 @@ def _constraints(
         yield check("SPARQLConstraintComponent", _sparql(shapes, constraint, focus))
 
 
-def _cardinalities(shapes: Graph, shape: Node, focus: str, path: Node, check) -> Iterator[Check]:
+def _cardinalities(
+    shapes: Graph, shape: Node, focus: str, path: Node, check: Callable[..., Check]
+) -> Iterator[Check]:
     """minCount, maxCount and qualified counts: one row per focus node with a wrong count."""
     sparql_path = _path(shapes, path)
 

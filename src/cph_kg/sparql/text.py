@@ -3,7 +3,7 @@
 Strings, IRIs and comments are masked first (replaced by spaces of the same length), so a
 keyword or a brace inside a literal, an IRI or a comment is never mistaken for code. This is
 for placing text in the project's own queries; what a query may do before a store runs it is
-decided by :mod:`cph_kg.sparql_guard`, from tokens and a parse.
+decided by :mod:`cph_kg.sparql.guard`, from tokens and a parse.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from rdflib.term import Node
 
 from cph_kg.errors import CphKgError
-from cph_kg.sparql_guard import QUERY_FORMS, read
+from cph_kg.sparql.guard import QUERY_FORMS, read
 
 _STRINGS = (
     r'"""(?:[^\\]|\\.)*?"""'

@@ -10,11 +10,13 @@ English; and it writes the standard ``sh:ValidationReport`` back from the findin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
@@ -22,9 +24,9 @@ from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH, ELI
-from cph_kg.oxigraph_terms import to_oxigraph, to_rdflib
-from cph_kg.point_in_time import Assessment
-from cph_kg.readings import Reading
+from cph_kg.rdf.terms import to_oxigraph_triple, to_rdflib
+from cph_kg.validation.point_in_time import Assessment
+from cph_kg.validation.readings import Reading
 
 
 class Severity(Enum):
@@ -242,14 +244,13 @@ class ValidationOutcome:
     #: The name of each party (centre, body) a finding is about, from the data.
     names: dict[Node, str] = field(default_factory=dict)
 
+    def _verdicts(self) -> list[ConventionVerdict | CentreVerdict]:
+        return [*self.conventions, *self.centres]
+
     @property
     def findings(self) -> list[Finding]:
         """Every finding, convention by convention, then centre by centre."""
-        return [
-            finding
-            for verdict in [*self.conventions, *self.centres]
-            for finding in verdict.findings
-        ]
+        return [finding for verdict in self._verdicts() for finding in verdict.findings]
 
     def count(self, severity: Severity, legal: bool | None = None) -> int:
         """How many findings of ``severity`` the run produced (legal or data quality if asked)."""
@@ -266,7 +267,7 @@ class ValidationOutcome:
     def conforms(self) -> bool:
         """True when no convention nor centre fails or cannot be assessed."""
         failing = {Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED}
-        return not any(c.verdict in failing for c in [*self.conventions, *self.centres])
+        return not any(c.verdict in failing for c in self._verdicts())
 
     @property
     def conforms_to_shacl(self) -> bool:
@@ -327,11 +328,13 @@ def read_results(
     by_iri = {verdict.iri: verdict for verdict in verdicts}
     by_centre = {centre.iri: centre for centre in centres or []}
     provisions: dict[Node, Provision] = {}
-    described: dict[Node, tuple] = {}  # what the shapes graph says of each shape, read once
+    described: dict[
+        Node, tuple[Any, ...]
+    ] = {}  # what the shapes graph says of each shape, read once
     findings: list[Finding] = []
     for result in results:
         if result.shape not in described:
-            provision_iri = shapes.value(result.shape, CPH.provision)
+            provision_iri = cast(URIRef, shapes.value(result.shape, CPH.provision))
             if provision_iri not in provisions:
                 provisions[provision_iri] = _provision(provision_iri, legal)
             described[result.shape] = (
@@ -347,8 +350,8 @@ def read_results(
         elif result.focus in by_iri:
             concerned = {result.focus}
         else:
-            concerned = links.get(result.focus, set())
-        conventions = tuple(sorted((c for c in concerned if c in by_iri), key=str))
+            concerned = set(links.get(result.focus, set()))
+        conventions = tuple(sorted((cast(URIRef, c) for c in concerned if c in by_iri), key=str))
         finding = Finding(
             focus=result.focus,
             provision=provision,
@@ -367,8 +370,9 @@ def read_results(
         for convention in finding.conventions:
             by_iri[convention].findings.append(finding)
         if for_centre and result.focus in by_centre:
-            by_centre[result.focus].findings.append(finding)
-    for verdict in [*verdicts, *by_centre.values()]:
+            by_centre[cast(URIRef, result.focus)].findings.append(finding)
+    every: list[ConventionVerdict | CentreVerdict] = [*verdicts, *by_centre.values()]
+    for verdict in every:
         verdict.findings.sort(key=_finding_order)
     findings.sort(key=lambda f: (f.conventions, _finding_order(f)))
     return ValidationOutcome(
@@ -401,7 +405,7 @@ def _details(
             continue
         start = legal.value(version, ELI.first_date_entry_in_force)
         end = legal.value(version, ELI.date_no_longer_in_force)
-        if start is None or start.toPython() > day or (end is not None and end.toPython() < day):
+        if start is None or _day(start) > day or (end is not None and _day(end) < day):
             continue
         cited = sorted(
             str(legal.value(article, CPH.provisionLabel) or article)
@@ -409,7 +413,7 @@ def _details(
         )
         if not cited:
             return {}
-        since = start.toPython().isoformat()
+        since = _day(start).isoformat()
         return {
             "fr": f"Le {day.isoformat()}, {provision.reference} cite {', '.join(cited)} "
             f"(version en vigueur depuis le {since}).",
@@ -429,7 +433,13 @@ def _version_of(wording: Node, legal: Graph) -> Node | None:
     return None
 
 
-def _finding_order(finding: Finding) -> tuple:
+def _day(value: Node) -> date:
+    """The date an xsd:date literal of the law states."""
+    day: date = cast(Literal, value).toPython()
+    return day
+
+
+def _finding_order(finding: Finding) -> tuple[Any, ...]:
     return (
         finding.provision.order,
         finding.severity.rank,
@@ -456,14 +466,14 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     triples: list[ox.Triple] = []
 
     def add(subject: Node, predicate: Node, value: Node) -> None:
-        triples.append(ox.Triple(to_oxigraph(subject), to_oxigraph(predicate), to_oxigraph(value)))
+        triples.append(to_oxigraph_triple(subject, predicate, value))
 
     report = BNode()
     add(report, RDF.type, SH.ValidationReport)
     add(report, SH.conforms, Literal(outcome.conforms_to_shacl))
     if outcome.reading is not None:
         add(report, CPH.readingApplied, outcome.reading.iri)
-    for verdict in [*outcome.conventions, *outcome.centres]:
+    for verdict in outcome._verdicts():
         assessment = BNode()
         add(report, CPH.assessment, assessment)
         add(assessment, RDF.type, CPH.Assessment)
@@ -503,7 +513,7 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     return triples
 
 
-def _copy_structure(source: Graph, node: Node, add) -> None:
+def _copy_structure(source: Graph, node: Node, add: Callable[[Node, Node, Node], None]) -> None:
     """Copy a blank-node structure (a SHACL path such as an alternative path) and its lists."""
     if not isinstance(node, BNode):
         return

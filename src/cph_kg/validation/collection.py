@@ -3,8 +3,8 @@
 Every file goes into a named graph of its own, so the checks that span files (a convention or
 an identifier described twice) are queries, and a bad file is refused before anything is
 validated. Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML are parsed by Oxigraph into the
-store (:func:`cph_kg.rdfio.load_document`); the authoring formats (YAML, JSON with cph-kg's context,
-CSV) are read by :mod:`cph_kg.rdfio` and copied in.
+store (:func:`cph_kg.rdf.documents.load_document`); the authoring formats (YAML, JSON with cph-kg's
+context, CSV) are read by :mod:`cph_kg.rdf.documents` and copied in.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.reading import read_row_triples
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.namespaces import CPH
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, load_document, read_document, read_row_triples
-from cph_kg.reserved import refuse_reserved_in
+from cph_kg.namespaces import CONTEXT_IRI, CPH
+from cph_kg.rdf.documents import Document, load_document, read_document
+from cph_kg.rdf.reserved import refuse_reserved_in
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions, to_oxigraph_quad
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
@@ -43,7 +43,7 @@ class Collection:
 
         A file that holds no convention is an input error: validating the ontology or a list
         of bodies by mistake would otherwise "conform" without checking anything. So is a file
-        that speaks for the validator or the law (:mod:`cph_kg.reserved`).
+        that speaks for the validator or the law (:mod:`cph_kg.rdf.reserved`).
         """
         collection = cls()
         files = [Path(path) for path in paths]
@@ -61,9 +61,7 @@ class Collection:
         """The conventions of an rdflib graph (the graph is not modified)."""
         collection = cls()
         target = ox.NamedNode(_FILE_GRAPH + "0")
-        collection.store.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph
-        )
+        collection.store.extend(to_oxigraph_quad(s, p, o, target) for s, p, o in graph)
         return collection
 
     @classmethod
@@ -104,8 +102,8 @@ class Collection:
         only when something is, the full check below finds the first problem to report.
         """
         sources: dict[URIRef, Path] = {}
-        for graph, convention in self.store.query(
-            f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c a {_CONVENTION} }} }}"
+        for graph, convention in solutions(
+            self.store.query(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c a {_CONVENTION} }} }}")
         ):
             iri = URIRef(convention.value) if isinstance(convention, ox.NamedNode) else None
             if iri is None or iri in sources:
@@ -120,16 +118,18 @@ class Collection:
     def _find_duplicates(self, files: list[Path]) -> None:
         """Each file holds a convention; the first convention or identifier described twice."""
         found: dict[int, list[tuple[URIRef, list[str]]]] = {}
-        for row in self.store.query(
-            f"SELECT ?g ?c (GROUP_CONCAT(?id; separator='\\u0000') AS ?ids) "
-            f"WHERE {{ GRAPH ?g {{ ?c a {_CONVENTION} OPTIONAL {{ ?c <{_IDENTIFIER}> ?id }} }} }} "
-            "GROUP BY ?g ?c ORDER BY ?c"
+        for row in solutions(
+            self.store.query(
+                f"SELECT ?g ?c (GROUP_CONCAT(?id; separator='\\u0000') AS ?ids) WHERE {{ "
+                f"GRAPH ?g {{ ?c a {_CONVENTION} OPTIONAL {{ ?c <{_IDENTIFIER}> ?id }} }} }} "
+                "GROUP BY ?g ?c ORDER BY ?c"
+            )
         ):
             index = int(row["g"].value.removeprefix(_FILE_GRAPH))
             if isinstance(row["c"], ox.BlankNode):
                 raise InputError(files[index], _BLANK_CONVENTION)
             ids = row["ids"].value.split("\0") if row["ids"] and row["ids"].value else []
-            found.setdefault(index, []).append((to_rdflib(row["c"]), ids))  # type: ignore[arg-type]
+            found.setdefault(index, []).append((URIRef(row["c"].value), ids))
         identifiers: dict[str, Path] = {}
         for index, path in enumerate(files):
             if index not in found:

@@ -10,20 +10,26 @@ import csv
 import io
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import yaml
 from rdflib import RDF, Graph, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.term import Node
 
 from cph_kg import resources
-from cph_kg.authoring import CONTEXT_IRI, to_document
-from cph_kg.bodies import Holder, RoleInDepartement, roles_in
-from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH
+from cph_kg.authoring.bodies import Holder, RoleInDepartement, roles_in
+from cph_kg.authoring.format import read_json, read_yaml, to_document
+from cph_kg.authoring.spreadsheet import COLUMNS
+from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.namespaces import CONTEXT_IRI, CPH, slugify
 from cph_kg.output_safety import json_safe, rdf_safe, spreadsheet_cell
-from cph_kg.spreadsheet import COLUMNS
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
+
+#: Where a convention's IRI is minted from its identifier when a document gives none.
+CONVENTION = "https://w3id.org/cph-kg/convention/"
 
 
 def described(graph: Graph, root: URIRef) -> Graph:
@@ -33,7 +39,7 @@ def described(graph: Graph, root: URIRef) -> Graph:
     its description too.
     """
     avenants = [a for a in graph.subjects(CPH.amends, root) if a != root]
-    found, todo, seen = Graph(), [root, *avenants], {root, *avenants}
+    found, todo, seen = Graph(), list[Node]([root, *avenants]), set[Node]([root, *avenants])
     while todo:
         node = todo.pop()
         for triple in graph.triples((node, None, None)):
@@ -65,16 +71,73 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
         return rdf_safe(graph.serialize(format="nt"))
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
-        return _csv(documents, raw_csv)
+        text = _csv(documents, raw_csv)  # refuses what a row has no column for
+        _check_csv_iris(graph, documents)
+        return text
     if len(documents) != 1:
         raise CphKgError(
             f"{fmt} holds one convention and the input has {len(documents)}: write csv or turtle"
         )
-    [document] = documents
-    if fmt == "yaml":
-        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    as_json = {"@context": CONTEXT_IRI, **document}
-    return json_safe(json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value)) + "\n"
+    elif fmt == "yaml":
+        text = yaml.safe_dump(documents[0], allow_unicode=True, sort_keys=False)
+    else:
+        as_json = {"@context": CONTEXT_IRI, **documents[0]}
+        text = (
+            json_safe(json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value)) + "\n"
+        )
+    _check_read_back(graph, fmt, text)
+    return text
+
+
+def _check_csv_iris(graph: Graph, documents: list[dict[str, Any]]) -> None:
+    """A CSV row has no IRI column: refuse a convention whose IRI a row would not give back."""
+    for convention, document in zip(conventions_of(graph), documents, strict=True):
+        identifier = str(document.get("identifier", ""))
+        if str(convention) != CONVENTION + slugify(identifier):
+            raise CphKgError(
+                f"csv cannot hold {shown(str(convention))}: a row makes its convention's IRI from "
+                f"its identifier ({shown(identifier)}); write yaml or turtle"
+            )
+
+
+#: How each authoring format is read back, and the file name its errors are reported under.
+_READERS = {
+    "yaml": (read_yaml, "converted.yaml"),
+    "json-ld": (read_json, "converted.jsonld"),
+}
+
+
+def _check_read_back(graph: Graph, fmt: str, text: str) -> None:
+    """Refuse, on one line, a conversion that would not read back as the graph it was made from.
+
+    The authoring format holds less than RDF: it describes the organisations a convention
+    names as its centre and signatories, not others, and its reader refuses a convention with
+    a field missing or unknown, where the shapes would report it. Rather than write a file that says
+    less than the input, or one that ``validate`` refuses, the conversion is refused and says
+    what the format cannot hold; Turtle and N-Triples hold everything.
+    """
+    read, name = _READERS[fmt]
+    try:
+        back = read(Path(name), text)
+    except InputError as error:
+        raise CphKgError(
+            f"{fmt} cannot hold this input as it is (read back, {error.problem}): "
+            "write turtle or ntriples"
+        ) from None
+    if isomorphic(back, graph):
+        return
+    _, lost, added = graph_diff(to_isomorphic(graph), to_isomorphic(back))
+    change = (
+        f"{_n3(next(iter(lost)))} would be lost"
+        if len(lost)
+        else f"{_n3(next(iter(added)))} would be added"
+    )
+    raise CphKgError(f"{fmt} cannot hold this input as it is ({change}): write turtle or ntriples")
+
+
+def _n3(triple: tuple[Node, Node, Node]) -> str:
+    """A triple on one line, each term quoted and cut (a literal can be long)."""
+    return " ".join(shown(term.n3(), 70) for term in triple)
 
 
 def _json_value(value: object) -> str:

@@ -17,27 +17,26 @@ import re
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 import yaml
 from rdflib import RDF, BNode, Graph, URIRef
 
 from cph_kg import resources
-from cph_kg.errors import CphKgError, InputError
-from cph_kg.limits import MAX_TERM_BYTES
+from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
+from cph_kg.namespaces import slugify
 
 _CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
 _OX_CONVENTION = ox.NamedNode(str(_CONVENTION))
-
-#: The IRI documents use to name the bundled context; it is resolved locally, never fetched.
-CONTEXT_IRI = "https://w3id.org/cph-kg/context/convention.jsonld"
 
 CONVENTION_FIELDS = (
     "id",
     "type",
     "identifier",
     "title",
+    "description",
     "date",
     "departement",
     "centre",
@@ -77,7 +76,7 @@ AVENANT_LISTS = {
     "addObjects": ("III-1", "III-2", "III-3", "III-4"),
     "removeObjects": ("III-1", "III-2", "III-3", "III-4"),
 }
-ORGANISATION_FIELDS = ("id", "type", "name", "presentIn", "manager")
+ORGANISATION_FIELDS = ("id", "type", "name", "description", "presentIn", "manager")
 ORGANISATION_TYPES = (
     "Centre",
     "Association",
@@ -100,15 +99,13 @@ OPERATOR_NAMES = {"pe": "Pôle emploi"}
 #: fifty, and a "billion laughs" of nested aliases is refused before anything expands it.
 MAX_YAML_NODES = 10_000
 
-#: The deepest nesting of sequences and mappings in a YAML document (as rdfio.MAX_NESTING).
-MAX_YAML_DEPTH = 64
-
 
 @cache
 def context() -> dict[str, Any]:
     """The bundled JSON-LD context (the value of its ``@context``)."""
     path = resources.root() / "data" / "context" / "convention.jsonld"
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["@context"]
+    return found
 
 
 @cache
@@ -122,8 +119,9 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     """A YAML convention as RDF, after every check; :class:`InputError` on the first mistake.
 
     The document is composed first (no object is built), and refused when it nests deeper than
-    :data:`MAX_YAML_DEPTH`, when its aliases would expand it beyond :data:`MAX_YAML_NODES` nodes
-    or when an alias refers to the node that holds it; only then is it loaded, safely.
+    :data:`~cph_kg.limits.MAX_NESTING`, when its aliases would expand it beyond
+    :data:`MAX_YAML_NODES` nodes or when an alias refers to the node that holds it; only then is
+    it loaded, safely.
     """
     try:
         tree = yaml.compose(text, Loader=_Loader)
@@ -151,13 +149,13 @@ class _Loader(yaml.SafeLoader):
     their line, instead of a ValueError from inside the loader.
     """
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
 
-    def construct_yaml_int(self, node: yaml.Node) -> object:
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_int(node)
         except (ValueError, OverflowError):
@@ -188,10 +186,8 @@ def _check_tree(path: Path, root: yaml.Node | None) -> None:
                     f"YAML aliases expand to more than {MAX_YAML_NODES} nodes: refused",
                     line,
                 )
-            if depth > MAX_YAML_DEPTH:
-                raise InputError(
-                    path, f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", line
-                )
+            if depth > MAX_NESTING:
+                raise InputError(path, too_deeply_nested("YAML"), line)
             sizes[id(node)] = (size, depth)
             continue
         if id(node) in sizes:
@@ -229,7 +225,7 @@ def read_json(path: Path, text: str, today: date | None = None) -> Graph:
     return to_graph(path, document)
 
 
-def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
+def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> None:
     """Every check a person can act on, in the order of the document."""
     _fields(path, document, CONVENTION_FIELDS, lines, ())
     _term_sizes(path, document, lines)
@@ -333,6 +329,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     for where in organisations:
         organisation = document[where[0]] if len(where) == 1 else document[where[0]][where[1]]  # type: ignore[index]
         _fields(path, organisation, ORGANISATION_FIELDS, lines, where)
+        _description(path, organisation, lines, where)
         if "type" not in organisation:
             raise InputError(
                 path,
@@ -352,7 +349,7 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
     _avenants(path, document, lines, today)
 
 
-def _avenants(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
+def _avenants(path: Path, document: dict[str, Any], lines: Lines, today: date) -> None:
     """Each avenant: known fields, a date of effect, dates that are dates, codes from the lists.
 
     An avenant changes the convention from its date of effect (R349-2 is judged on the
@@ -470,7 +467,7 @@ def _node(document: dict[str, Any]) -> dict[str, Any]:
     """
     data = dict(document)
     data.setdefault("type", "Convention")
-    data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
+    data.setdefault("id", f"conv:{slugify(str(document['identifier']))}")
     if "centres" in data:  # several centres concluding jointly: each is cph:concludedBy
         data["centre"] = data.pop("centres")
     if data.get("date") is not None:
@@ -569,10 +566,11 @@ def to_graphs(path: Path, documents: list[dict[str, Any]]) -> Graph:
     if not documents:
         return Graph()
     data = {"@context": context(), "@graph": [_node(document) for document in documents]}
-    graph = Graph()
+    graph, text = Graph(), json.dumps(data, default=str)
     try:
-        graph.parse(data=json.dumps(data, default=str), format="json-ld")
-    except Exception as error:  # a value the checks let through and JSON-LD cannot read
+        graph.parse(data=text, format="json-ld")
+    except Exception as error:  # only rdflib runs here: a value the checks let through that
+        # JSON-LD cannot read, whatever rdflib's JSON-LD processor raises for it
         raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
     if len(graph) == 0:
         raise InputError(path, "the document describes nothing")
@@ -760,6 +758,16 @@ def to_yaml(graph: Graph) -> str:
     return yaml.safe_dump(to_document(graph), allow_unicode=True, sort_keys=False)
 
 
+class Lines(Protocol):
+    """Where a document's fields are, for error lines: a YAML file's nodes, a CSV row."""
+
+    def of(self, where: tuple[str | int, ...]) -> int | None:
+        """The line of the value at ``where`` (keys and list indexes)."""
+
+    def key(self, where: tuple[str | int, ...], key: str) -> int | None:
+        """The line of ``key`` in the mapping at ``where``."""
+
+
 class _Lines:
     """Line numbers of the fields of a YAML document, by path (keys and list indexes)."""
 
@@ -788,7 +796,8 @@ class _Lines:
         if isinstance(node, yaml.MappingNode):
             for k, _ in node.value:
                 if k.value == key:
-                    return k.start_mark.line + 1
+                    line: int = k.start_mark.line + 1
+                    return line
         return None
 
 
@@ -807,7 +816,7 @@ _IRI_FIELDS = (
 )
 
 
-def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _iri_values(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No IRI or code holds a character no IRI may hold (``<x>``, a space, a quote…).
 
     A JSON-LD processor drops a value that does not expand to an IRI, silently: the convention
@@ -828,7 +837,7 @@ def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:
             )
 
 
-def _centres(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _centres(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """``centre`` (one) or ``centres`` (a list: several CPH concluding jointly), not both.
 
     Each centre is an IRI or code (``centres:les-tilleuls``) or an organisation; each becomes a
@@ -872,7 +881,7 @@ def _centres(path: Path, document: dict[str, Any], lines: _Lines) -> None:
 _PLACEHOLDER = re.compile(r"CHANGE-ME|(?:^|[\s:])…(?:$|[\s,.])", re.IGNORECASE)
 
 
-def _placeholders(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _placeholders(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No value is still one of the template's placeholders: an unedited template is refused.
 
     Read as data, ``identifier: CHANGE-ME`` and a centre named "Centre provisoire
@@ -899,7 +908,7 @@ def _placeholders(path: Path, document: dict[str, Any], lines: _Lines) -> None:
         )
 
 
-def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:
+def _term_sizes(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No value may reach :data:`MAX_TERM_BYTES` (the limit of every other syntax).
 
     A store would accept a longer literal and then fail to read its own export back; the
@@ -924,7 +933,13 @@ def _term_sizes(path: Path, document: dict[str, Any], lines: _Lines) -> None:
             )
 
 
-def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, where) -> None:
+def _fields(
+    path: Path,
+    mapping: dict[str, Any],
+    allowed: tuple[str, ...],
+    lines: Lines,
+    where: tuple[str | int, ...],
+) -> None:
     for key in mapping:
         if key not in allowed:
             raise InputError(
@@ -934,7 +949,27 @@ def _fields(path: Path, mapping: dict, allowed: tuple[str, ...], lines: _Lines, 
             )
 
 
-def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
+def _description(
+    path: Path, node: dict[str, Any], lines: Lines, where: tuple[str | int, ...]
+) -> None:
+    """``description``: a text, or texts by language (``{fr: …, en: …}``), as RDF language maps."""
+    value = node.get("description")
+    texts = value if isinstance(value, dict) else {"fr": value}
+    if value is not None and not all(
+        isinstance(tag, str) and _LANGUAGE_TAG.fullmatch(tag) and isinstance(text, str)
+        for tag, text in texts.items()
+    ):
+        raise InputError(
+            path,
+            f"description is {shown(value)}: write a text, or texts by language ({{fr: …, en: …}})",
+            lines.of((*where, "description")),
+        )
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _departement(path: Path, value: Any, lines: Lines, where: tuple[str | int, ...]) -> None:
     code = str(value).removeprefix("dep:")
     if not str(value).startswith("dep:") or code not in departement_codes():
         raise InputError(
@@ -944,17 +979,7 @@ def _departement(path: Path, value: Any, lines: _Lines, where: tuple) -> None:
         )
 
 
-def shown(value: Any, width: int = 60) -> str:
-    """``repr(value)``, cut to ``width`` characters: an error line quotes a value, not a file."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def suggest(word: str, known: tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest known word, or nothing."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

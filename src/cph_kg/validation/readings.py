@@ -10,10 +10,12 @@ the default.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
@@ -64,7 +66,7 @@ def reading(legal: Graph, name: str | None = None) -> Reading:
     raise CphKgError(f"unknown reading {name!r} (one of {names})")
 
 
-def _by_language(literals) -> dict[str, str]:
+def _by_language(literals: Iterable[Node]) -> dict[str, str]:
     return {
         (literal.language or "fr"): str(literal)
         for literal in literals

@@ -1,6 +1,6 @@
 """Where the knowledge graph lives: the embedded Oxigraph store, or any SPARQL 1.1 endpoint.
 
-Both answer the same queries with the same :mod:`cph_kg.results`, so a user who outgrows one
+Both answer the same queries with the same :mod:`cph_kg.sparql.results`, so a user who outgrows one
 machine points ``--endpoint`` at a triple store and changes nothing else. Writes are atomic:
 the embedded store adds a whole load in one transaction; an endpoint receives one SPARQL Update
 request, which SPARQL 1.1 stores apply as a unit.
@@ -24,12 +24,15 @@ import signal
 import socket
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from email.message import Message
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -37,23 +40,21 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from cph_kg import interrupts
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.reading import parse_document
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, oxigraph_statements, parse_document
-from cph_kg.reserved import checked, refuse_reserved
-from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_guard import check_query
-from cph_kg.sparql_text import query_form
-
-GRAPH = "https://w3id.org/cph-kg/graph/"
-#: Named graphs of the store, one per source.
-ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
-SHAPES_GRAPH = URIRef(GRAPH + "shapes")
-LEGAL_GRAPH = URIRef(GRAPH + "legal")
-REFERENCE_GRAPH = URIRef(GRAPH + "reference")
-CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
-VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.documents import Document, oxigraph_statements
+from cph_kg.rdf.reserved import checked, refuse_reserved
+from cph_kg.rdf.terms import (
+    OXIGRAPH_FORMATS,
+    normalise,
+    to_oxigraph_quad,
+    to_oxigraph_triple,
+    to_rdflib,
+)
+from cph_kg.sparql.guard import check_query
+from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
+from cph_kg.sparql.text import query_form
 
 #: The largest answer read from an endpoint by default (parsed, it takes about six times this).
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
@@ -134,7 +135,7 @@ def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
     return graph
 
 
-def _answer(answer: object) -> QueryResult:
+def _answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return Boolean(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -227,7 +228,9 @@ def _limit_memory(max_memory: int) -> None:
     os.close(quiet)
 
 
-def _query_in_child(location: str, text: str, pipe, max_memory: int | None = None) -> None:
+def _query_in_child(
+    location: str, text: str, pipe: Connection, max_memory: int | None = None
+) -> None:
     """Run one query in a child process, so that a timeout can stop it for good.
 
     The child says ``ready`` once it has started and opened the store, so that the parent
@@ -244,8 +247,10 @@ def _query_in_child(location: str, text: str, pipe, max_memory: int | None = Non
         pipe.send(("ok", _run_query(store, text)))
     except CphKgError as error:
         pipe.send(("error", str(error)))
-    except Exception as error:  # sent back and reported by the parent
+    except OSError as error:  # the store cannot be opened
         pipe.send(("error", f"query failed: {_one_line(error)}"))
+    except Exception:  # a cph-kg bug: its traceback goes to the parent, which raises it
+        pipe.send(("bug", traceback.format_exc()))
 
 
 #: The longest a query's child process may take to start and open the store.
@@ -437,7 +442,7 @@ class EmbeddedStore:
     def close(self) -> None:
         """Close the database, then release the lock (in that order: the next opener waits)."""
         if self._store is not None:
-            self._store = None
+            self._store = None  # type: ignore[assignment]  # closed: any later use fails loudly
             if self._lock is not None:
                 self._lock.close()
 
@@ -448,7 +453,7 @@ class EmbeddedStore:
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
         Updates are refused too (``query`` only reads), and so is a query nested deeply enough
-        to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
+        to crash the parser (:func:`cph_kg.sparql.guard.check_query`). The timeout counts from
         the moment the child has opened the store; when it is up, the child is killed and
         reaped. ``max_memory`` (bytes) is what the child may allocate for the query (Linux);
         a query that needs more ends with one line (an ``ORDER BY`` over a cartesian product
@@ -467,7 +472,8 @@ class EmbeddedStore:
         )
         child.start()
         sender.close()
-        status, payload = "error", "the query process did not start"
+        status: str = "error"
+        payload: object = "the query process did not start"
         try:
             if receiver.poll(CHILD_START_LIMIT):
                 status, payload = receiver.recv()
@@ -491,7 +497,11 @@ class EmbeddedStore:
         if status == "timeout":
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
-            raise CphKgError(payload)
+            raise CphKgError(str(payload))
+        if status == "bug":
+            raise RuntimeError(f"the query process failed:\n{payload}")
+        if not isinstance(payload, Solutions | Boolean | Triples):
+            raise TypeError(f"the query process answered {payload!r}")
         return payload
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
@@ -531,8 +541,8 @@ class EmbeddedStore:
         and a file) share is counted once, or not at all.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
-        syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
-        anything is written. The named graphs of an N-Quads or TriG file are merged into
+        syntax error; :func:`cph_kg.rdf.documents.oxigraph_statements`); every document is parsed
+        before anything is written. The named graphs of an N-Quads or TriG file are merged into
         ``graph``, as every other document's triples are. A plain load is one
         ``extend`` (transactional); ``replace``, or ``law`` graphs replacing stored ones, one
         update that drops and inserts. The law goes in the same transaction as the documents,
@@ -547,10 +557,7 @@ class EmbeddedStore:
                 quads.extend(
                     checked(
                         document.path,
-                        (
-                            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
-                            for s, p, o in parse_document(document)
-                        ),
+                        (to_oxigraph_quad(s, p, o, target) for s, p, o in parse_document(document)),
                     )
                 )
                 continue
@@ -579,7 +586,7 @@ class EmbeddedStore:
                 self._store.extend(
                     quads
                     + [
-                        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _named(name))
+                        to_oxigraph_quad(s, p, o, _named(name))
                         for name, content in law.items()
                         for s, p, o in content
                     ]
@@ -624,7 +631,7 @@ class EmbeddedStore:
                 "was kept: free some space and run it again)"
             ) from None
 
-    def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
         """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
         formats = {
             "nquads": ox.RdfFormat.N_QUADS,
@@ -695,7 +702,9 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                     caught
                 ):
                     break  # not a file the writer removed: reading again would not help
-        raise CphKgError(f"cannot read store {self.path}: {_one_line(error)}") from None
+        raise CphKgError(
+            f"cannot read store {self.path}: {_one_line(error or OSError())}"
+        ) from None
 
     def query(
         self, text: str, timeout: float | None = None, max_memory: int | None = None
@@ -707,7 +716,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         """Triples per named graph, read again if the writer removed a file under them."""
         return self._reading(lambda: EmbeddedStore.graph_sizes(self))
 
-    def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
         """The dump, written to ``output`` only once it was read whole."""
 
         def read() -> bytes:
@@ -717,10 +726,30 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
 
         output.write(self._reading(read))
 
-    def _refuse(self, *args: object, **kwargs: object) -> None:
-        raise CphKgError(f"store {self.path} is open read-only: nothing is written through it")
+    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
 
-    write = replace_graph = add_documents = clear = _refuse
+    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def clear(self) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def _refused(self) -> CphKgError:
+        return CphKgError(f"store {self.path} is open read-only: nothing is written through it")
 
 
 # --- a remote SPARQL 1.1 endpoint -------------------------------------------------------------
@@ -741,7 +770,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     ``Authorization`` header across hosts.
     """
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> None:
         return None
 
 
@@ -774,14 +811,14 @@ class _Watched:
 
 
 class _WatchedHTTP(_Watched, http.client.HTTPConnection):
-    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.deadline = deadline
 
 
 class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
-    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.deadline = deadline
 
 
@@ -793,8 +830,10 @@ class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
         self.deadline = deadline
         self.connections: list[_Watched] = []
 
-    def _connection(self, kind: type, *args: object, **kwargs: object) -> _Watched:
-        connection = kind(*args, deadline=self.deadline, **kwargs)
+    def _connection(
+        self, kind: type[_WatchedHTTP] | type[_WatchedHTTPS], host: str, **kwargs: Any
+    ) -> http.client.HTTPConnection:
+        connection = kind(host, deadline=self.deadline, **kwargs)
         self.connections.append(connection)
         return connection
 
@@ -904,7 +943,7 @@ class RemoteStore:
                 )
                 failure = None
                 break
-            except Exception as error:
+            except _EXCHANGE_FAILURES as error:
                 failure = _failure(error, self.location, budget)
             if not failure.retry or attempt == 2 or time.monotonic() >= deadline:
                 break
@@ -947,7 +986,7 @@ class RemoteStore:
             parsed = parse_document(document)
             refuse_reserved(
                 document.path,
-                (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in parsed),
+                (to_oxigraph_triple(s, p, o) for s, p, o in parsed),
             )
             loaded += parsed
         law = law or {}
@@ -967,7 +1006,7 @@ class RemoteStore:
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
         )
         assert isinstance(answer, Solutions)
-        return {str(g): int(n) for g, n in answer.rows}
+        return {str(g): int(str(n)) for g, n in answer.rows}
 
     def clear(self) -> None:
         """DROP ALL on the endpoint."""
@@ -987,7 +1026,7 @@ class RemoteStore:
                 "*/*",
                 time.monotonic() + self._timeout,
             )
-        except Exception as error:
+        except _EXCHANGE_FAILURES as error:
             failure = _failure(error, self.update_endpoint, self._timeout)
         if failure is not None:
             raise CphKgError(self._scrub(str(failure)))
@@ -1081,7 +1120,7 @@ def scrub(message: str, secrets: list[str], limit: int = MESSAGE_LIMIT) -> str:
     of a form (three characters or more) at the end, that start goes too. Scrubbing after the
     cut would miss a secret the cut split; scrubbing only before would leave its start.
     """
-    forms = set()
+    forms: set[str] = set()
     for secret in secrets:
         if len(secret) >= 3:
             forms.update(
@@ -1146,6 +1185,13 @@ def _update_url(endpoint: str) -> str:
     return endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
 
 
+#: What an HTTP exchange with an endpoint fails with: the endpoint's refusals (:class:`_Refused`),
+#: the network's and urllib's errors (``OSError``, ``URLError``, ``HTTPError``, timeouts),
+#: http.client's protocol errors, and ``ValueError`` for a URL urllib cannot use. Anything else
+#: is a cph-kg bug and keeps its traceback.
+_EXCHANGE_FAILURES = (_Refused, OSError, http.client.HTTPException, ValueError)
+
+
 def _failure(error: Exception, url: str, budget: float) -> _Refused:
     """One line for a failed HTTP exchange (never with credentials), and whether to retry it."""
     if isinstance(error, _Refused):
@@ -1194,22 +1240,26 @@ def _parse_answer(url: str, graph: bool, kind: str | None, body: bytes) -> Query
             raise CphKgError(f"endpoint {url} did not answer with Turtle (it sent {kind})")
         try:
             return Triples(Graph().parse(data=body.decode("utf-8"), format="turtle"))
-        except Exception:
+        except Exception:  # only rdflib's parser runs here: what it raises is about the answer
             raise CphKgError(
                 f"endpoint {url} did not answer with Turtle (malformed or cut off)"
             ) from None
     if kind is not None and kind not in _RESULTS_TYPES:
         raise CphKgError(f"endpoint {url} did not answer with SPARQL JSON results (it sent {kind})")
+    malformed = CphKgError(
+        f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"
+    )
     try:
         parsed = Result.parse(source=io.BytesIO(body), format="json")
-        if parsed.type == "ASK":
-            return Boolean(bool(parsed.askAnswer))
-        variables = [str(v) for v in parsed.vars]
-        rows = [
-            tuple(normalise(binding.get(v)) for v in parsed.vars) for binding in parsed.bindings
-        ]
-    except Exception:
-        raise CphKgError(
-            f"endpoint {url} did not answer with SPARQL JSON results (malformed or cut off)"
-        ) from None
+        # rdflib reads the bindings lazily: what is malformed in them shows here
+        bindings = list(parsed.bindings) if parsed.type != "ASK" else []
+    except Exception:  # only rdflib's parser runs here: what it raises is about the answer
+        raise malformed from None
+    if parsed.type == "ASK":
+        return Boolean(bool(parsed.askAnswer))
+    if parsed.vars is None:
+        raise malformed
+    names = parsed.vars
+    variables = [str(v) for v in names]
+    rows = [tuple(normalise(binding.get(v)) for v in names) for binding in bindings]
     return Solutions(variables, rows)

@@ -34,12 +34,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from cph_kg.errors import CphKgError
-
-#: The deepest nesting of ``{ ( [`` and ``<<`` a query may have. Oxigraph's parser crashes the
-#: process near 3,000 levels; rdflib's, which decides SERVICE, overflows Python's stack from 22
-#: nested function calls (measured: 37 groups, 25 parentheses, 26 FILTER EXISTS). The named
-#: queries nest at most 7 deep.
-MAX_NESTING = 16
+from cph_kg.limits import MAX_QUERY_NESTING
 
 #: The words that open a SPARQL 1.1 Update operation.
 UPDATE_KEYWORDS = (
@@ -226,10 +221,10 @@ def _verdict(text: str, allow_service: bool) -> str:
         reading = read(text)
     except CphKgError as error:
         return str(error)
-    if reading.depth > MAX_NESTING:
+    if reading.depth > MAX_QUERY_NESTING:
         return (
-            f"the query nests {reading.depth} levels deep; more than {MAX_NESTING} is refused "
-            "(SPARQL parsers recurse and would run out of stack)"
+            f"the query nests {reading.depth} levels deep; more than {MAX_QUERY_NESTING} is "
+            "refused (SPARQL parsers recurse and would run out of stack)"
         )
     update = next((word for word in UPDATE_KEYWORDS if reading.keyword.startswith(word)), None)
     if update is not None:
@@ -298,5 +293,5 @@ def _calls_service(tree: object) -> bool:
         elif isinstance(node, list | tuple):
             stack.extend(node)
         elif hasattr(node, "as_list") and not isinstance(node, str):  # pyparsing results
-            stack.extend(list(node))
+            stack.extend(list(node))  # type: ignore[call-overload]  # iterable, untyped
     return False

@@ -1,4 +1,4 @@
-"""Rendering a :class:`~cph_kg.report.ValidationOutcome` as text, JSON or a SHACL report.
+"""Rendering a :class:`~cph_kg.validation.report.ValidationOutcome` as text, JSON or a SHACL report.
 
 Text is for people at a terminal: the reading applied, then each convention and its findings by
 provision, then the centres' own obligation, in the chosen language. JSON is the same structure
@@ -17,8 +17,8 @@ from rdflib.term import Node
 
 from cph_kg.namespaces import R349_2
 from cph_kg.output_safety import json_safe, printable
-from cph_kg.point_in_time import Assessment, DayBasis
-from cph_kg.report import (
+from cph_kg.validation.point_in_time import Assessment, DayBasis
+from cph_kg.validation.report import (
     CentreVerdict,
     ConventionVerdict,
     Finding,
@@ -351,7 +351,7 @@ def _finding_json(
 
 def as_turtle(outcome: ValidationOutcome) -> str:
     """The standard SHACL validation report, in Turtle (written by Oxigraph: fast at scale)."""
-    return ox.serialize(
+    return ox.serialize(  # type: ignore[union-attr]  # bytes: no output was given
         outcome.report_triples, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES
     ).decode("utf-8")
 

@@ -28,23 +28,23 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax import SAXParseException
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
-from cph_kg.limits import MAX_TERM_BYTES
-from cph_kg.oxigraph_terms import (
+from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.terms import (
     OXIGRAPH_FORMATS,
     QUAD_FORMATS,
+    solutions,
     syntax_error,
-    to_oxigraph,
     to_rdflib,
 )
-from cph_kg.spreadsheet import read_csv, read_csv_triples
 
 #: File extensions and the rdflib parser each one selects.
 FORMATS_BY_SUFFIX: dict[str, str] = {
@@ -79,13 +79,6 @@ FORMAT_NAMES: dict[str, str] = {
 #: Syntaxes in which a raw NUL character is never valid (Turtle and N-Triples allow one in a
 #: string): a file of these holding one is binary, not text.
 BINARY_IF_NUL = ("json-ld", "xml", "yaml", "csv")
-
-
-#: The deepest nesting read: brackets, parentheses and braces of Turtle and TriG (blank nodes,
-#: collections, graphs), arrays and objects of JSON, sequences and mappings of YAML, elements
-#: of XML. rdflib's parsers recurse once per level and give up near 150, Oxigraph's RDF/XML
-#: parser slows down with the square of the depth; a convention needs fewer than ten.
-MAX_NESTING = 64
 
 
 def parser_for(path: Path, forced: str | None = None) -> str:
@@ -191,34 +184,25 @@ def read_document(path: Path | str, forced_format: str | None = None) -> Documen
     return Document(path, text, fmt)
 
 
-def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
-    """Parse one file into a new graph, or raise :class:`InputError` saying where and why."""
-    return parse_document(read_document(path, forced_format))
+def parse_rdf(document: Document) -> Graph:
+    """Parse a document in an RDF syntax, or raise :class:`InputError` saying where and why.
 
-
-def parse_document(document: Document) -> Graph:
-    """Parse a read document, or raise :class:`InputError` saying where and why.
-
-    The authoring formats are read by :mod:`cph_kg.authoring` and :mod:`cph_kg.spreadsheet`;
     N-Triples, N-Quads and TriG by Oxigraph (their named graphs merged); Turtle, JSON-LD and
     RDF/XML by rdflib, after Oxigraph has checked a file large enough to hold a term beyond
     :data:`MAX_TERM_BYTES` (Oxigraph refuses it at once, where rdflib could take minutes).
+    The authoring formats are read by :func:`cph_kg.authoring.reading.parse_document`.
     """
     path, text, fmt = document.path, document.text, document.fmt
-    if fmt == "yaml":
-        return read_yaml(path, text)
-    if fmt == "csv":  # strict here; read_rows() keeps the good rows of a bulk file
-        graph, problems = read_csv(path, text)
-        if problems:
-            raise problems[0]
-        return graph
-    if fmt == "json-ld" and CONTEXT_IRI in text:
-        return read_json(path, text)
     graph = Graph()
     if fmt in ("nt", *QUAD_FORMATS):
         for statement in oxigraph_statements(document):
-            terms = (statement.subject, statement.predicate, statement.object)
-            graph.add(tuple(_rdflib_term(path, term) for term in terms))
+            graph.add(
+                (
+                    _rdflib_term(path, statement.subject),
+                    _rdflib_term(path, statement.predicate),
+                    _rdflib_term(path, statement.object),
+                )
+            )
     else:
         if len(text) >= MAX_TERM_BYTES // 4 and len(text.encode("utf-8")) >= MAX_TERM_BYTES:
             for _ in oxigraph_statements(document):  # refuses a term beyond the limit
@@ -237,14 +221,15 @@ def _parse_with_rdflib(graph: Graph, document: Document) -> None:
         line = min(error.lines + 1, text.count("\n") + 1)
         raise InputError(path, f"Turtle syntax error: {error._why}", line) from None
     except RecursionError:
-        raise InputError(path, f"{_syntax_name(fmt)} nested too deeply") from None
+        raise InputError(path, too_deeply_nested(_syntax_name(fmt))) from None
+    except SAXParseException as error:  # RDF/XML that is not well-formed XML
+        message, where = error.getMessage(), error.getLineNumber()
+        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {message}", where) from None
     except Exception as error:
-        # rdflib's parsers raise many types (SAXParseException, ValueError, KeyError…) for
-        # malformed input; each is the user's data being wrong, never a cph-kg failure.
-        located = hasattr(error, "getLineNumber")  # xml.sax.SAXParseException
-        line = error.getLineNumber() if located else None
-        message = error.getMessage() if located else str(error)
-        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {message}", line) from None
+        # Only rdflib's parser runs in this try, and it raises many types (ValueError,
+        # KeyError…) for malformed input: each is the user's data being wrong. A cph-kg bug
+        # cannot hide here.
+        raise InputError(path, f"{_syntax_name(fmt)} syntax error: {error}") from None
 
 
 def oxigraph_statements(document: Document) -> Iterator[ox.Triple | ox.Quad]:
@@ -276,7 +261,7 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
     every graph goes to ``graph``, goes through :func:`oxigraph_statements`. A term of
     :data:`MAX_TERM_BYTES` or more is then looked for with one query over the graph (Oxigraph
     itself refuses terms of 16 MiB or more while parsing). The store is the run's scratch store
-    (:mod:`cph_kg.collection`): a refused document leaves nothing anyone reads.
+    (:mod:`cph_kg.validation.collection`): a refused document leaves nothing anyone reads.
     """
     if document.fmt in QUAD_FORMATS:
         store.extend(
@@ -321,8 +306,10 @@ def _holds_long_term(store: ox.Store, graph: ox.NamedNode) -> bool:
     long_term = " || ".join(
         f"(!isBlank(?{v}) && STRLEN(STR(?{v})) >= {shortest})" for v in ("s", "p", "o")
     )
-    candidates = store.query(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER ({long_term}) }}"
+    candidates = solutions(
+        store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} FILTER ({long_term}) }}"
+        )
     )
     return any(
         len(term.value.encode("utf-8")) >= MAX_TERM_BYTES
@@ -362,26 +349,6 @@ def _rdflib_term(path: Path, term: object) -> Node:
     return to_rdflib(term)  # type: ignore[return-value]
 
 
-def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputError]]:
-    """:func:`read_rows` as Oxigraph triples, built without rdflib terms for the bulk format."""
-    if document.fmt == "csv":
-        return read_csv_triples(document.path, document.text)
-    graph = parse_document(document)
-    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
-    return triples, []
-
-
-def read_rows(document: Document) -> tuple[Graph, list[InputError]]:
-    """A document's graph and the rows left out.
-
-    Only the CSV bulk format can leave rows out (its good rows are kept); every other format is
-    all or nothing.
-    """
-    if document.fmt == "csv":
-        return read_csv(document.path, document.text)
-    return parse_document(document), []
-
-
 def _syntax_name(fmt: str) -> str:
     return {
         "turtle": "Turtle",
@@ -407,7 +374,7 @@ def _check_json_ld(path: Path, text: str) -> None:
     except RecursionError:
         raise InputError(path, "JSON nested too deeply") from None
     if _json_depth(document) > MAX_NESTING:
-        raise InputError(path, f"JSON nested too deeply (more than {MAX_NESTING} levels)")
+        raise InputError(path, too_deeply_nested("JSON"))
     for keyword, found in _references(document):
         for reference in found if isinstance(found, list) else [found]:
             if isinstance(reference, str) and reference != CONTEXT_IRI:
@@ -519,9 +486,7 @@ def _check_turtle_nesting(path: Path, text: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InputError(
-                    path, f"nested too deeply (more than {MAX_NESTING} levels of [ ( {{)", line
-                )
+                raise InputError(path, too_deeply_nested("Turtle", "levels of [ ( {"), line)
         elif kind in ("]", ")", "}"):
             depth = max(depth - 1, 0)
 
@@ -554,6 +519,4 @@ def _check_xml_nesting(path: Path, text: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InputError(
-                    path, f"XML nested too deeply (more than {MAX_NESTING} elements)", line
-                )
+                raise InputError(path, too_deeply_nested("XML", "elements"), line)

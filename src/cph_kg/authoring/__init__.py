@@ -1,0 +1,1 @@
+"""The authoring formats (YAML, JSON-LD, CSV), conversion and new conventions."""

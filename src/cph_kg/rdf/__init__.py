@@ -1,0 +1,1 @@
+"""RDF itself: terms (rdflib and Oxigraph), documents read safely, what only cph-kg writes."""

@@ -1,0 +1,1 @@
+"""SPARQL: query text, the guard on what a query may do, named queries, results."""

@@ -1,0 +1,1 @@
+"""Validation: collections, point in time, engines, the shapes compiled, reports."""

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from rdflib import URIRef
 
 from cph_kg import InputError, Validator
-from cph_kg.authoring import read_json, read_yaml, to_yaml
+from cph_kg.authoring.convert import template
+from cph_kg.authoring.format import read_json, read_yaml, to_yaml
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli import main
-from cph_kg.convert import template
 from cph_kg.namespaces import CPH
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONVENTIONS, run_cph_kg
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"

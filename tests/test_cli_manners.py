@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from wcwidth import wcswidth
 
+from cph_kg.authoring.reading import parse_file
 from cph_kg.cli import main
-from cph_kg.rdfio import parse_file
 from tests.helpers import CONFORMING, ROOT, run_cph_kg
 
 AUTHORING = ROOT / "data" / "conventions" / "authoring" / "gironde-2019.yaml"

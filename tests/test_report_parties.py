@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cph_kg import Validator
 from cph_kg.cli import main
-from cph_kg.render import as_json, as_text
+from cph_kg.validation.render import as_json, as_text
 from tests.helpers import CONVENTIONS, run_cph_kg
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"

@@ -207,7 +207,7 @@ def query_command(
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
     if data:
-        from cph_kg.store.file_store import FileStore
+        from cph_kg.store.files import FileStore
 
         if store.get("endpoint"):
             raise CphKgError("--data queries files: it does not go with --endpoint")

@@ -31,7 +31,7 @@ from cph_kg.validation.report import Severity
 from cph_kg.validation.validator import ENGINES, Validator
 
 if TYPE_CHECKING:
-    from cph_kg.generic_shacl import GenericOutcome
+    from cph_kg.generic.validation import GenericOutcome
 
 #: The report formats of ``validate`` (conventions, or any data with --shapes).
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -159,8 +159,8 @@ def validate_command(
             )
         generic = _validate_any([*data, *files], list(shapes), engine, forced_format)
         _write_generic(generic, output, lang, out)
-        threshold = SH.Warning if fail_on == "warning" else SH.Violation
-        sys.exit(EXIT_FAILED if generic.fails(threshold) else EXIT_OK)
+        level = SH.Warning if fail_on == "warning" else SH.Violation
+        sys.exit(EXIT_FAILED if generic.fails(level) else EXIT_OK)
     paths = [*files, *(example_conventions() if examples else [])]
     day = as_of.date() if as_of else None
     bar = _ProgressBar() if sys.stderr.isatty() else None
@@ -190,7 +190,7 @@ def _validate_any(
     data: list[Path], shapes: list[Path], engine: str, forced_format: str | None
 ) -> GenericOutcome:
     """Generic SHACL; an engine's fallback (compiled -> pySHACL) said as one line."""
-    from cph_kg.generic_shacl import validate_data
+    from cph_kg.generic.validation import validate_data
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -202,7 +202,7 @@ def _validate_any(
 
 
 def _write_generic(outcome: GenericOutcome, output: str, lang: str, out: Path | None) -> None:
-    from cph_kg import generic_report
+    from cph_kg.generic import render as generic_report
 
     if output == "json":
         write_text(generic_report.as_json(outcome, lang), out)

@@ -998,7 +998,8 @@ class RemoteStore:
         """The triples of one graph, counted by the endpoint."""
         answer = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(answer, Solutions)
-        return int(answer.rows[0][0]) if answer.rows and answer.rows[0][0] is not None else 0
+        count = answer.rows[0][0] if answer.rows else None
+        return int(str(count)) if count is not None else 0
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, counted by the endpoint."""

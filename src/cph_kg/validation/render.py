@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from cph_kg.namespaces import R349_2
 from cph_kg.output_safety import json_safe, printable
+from cph_kg.validation.paths import path_text
 from cph_kg.validation.point_in_time import Assessment, DayBasis
 from cph_kg.validation.report import (
     CentreVerdict,
@@ -26,7 +27,6 @@ from cph_kg.validation.report import (
     ValidationOutcome,
     Verdict,
 )
-from cph_kg.shacl_paths import path_text
 
 HEADINGS = {
     "fr": {

@@ -393,14 +393,13 @@ def _names(store: ox.Store, parties: set[Node]) -> dict[Node, str]:
     """The name of each party a finding is about (French first), for the report to show."""
     names: dict[Node, str] = {}
     for party in parties:
+        if not isinstance(party, URIRef | BNode):
+            continue  # a literal names nothing (and None would match every subject)
+        subject = ox.NamedNode(str(party)) if isinstance(party, URIRef) else ox.BlankNode(party)
         for predicate in _NAME_PREDICATES:
             labels = [
                 quad.object
-                for quad in store.quads_for_pattern(
-                    ox.NamedNode(str(party)) if isinstance(party, URIRef) else None,
-                    predicate,
-                    None,
-                )
+                for quad in store.quads_for_pattern(subject, predicate, None)
                 if isinstance(quad.object, ox.Literal)
             ]
             chosen = _first(labels)

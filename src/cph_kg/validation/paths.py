@@ -20,6 +20,6 @@ def path_text(path: Node | None, shapes: Graph) -> str | None:
     if isinstance(path, URIRef):
         return str(path)
     try:
-        return parse_shacl_path(shapes, path).n3()  # type: ignore[arg-type, union-attr]
+        return parse_shacl_path(shapes, path).n3()
     except (SHACLPathError, AttributeError, TypeError):
         return None

@@ -20,12 +20,12 @@ import pyoxigraph as ox
 from rdflib import SH, BNode, Graph, URIRef
 from rdflib.term import Node
 
-from cph_kg.engines import CompiledEngine, Engine, JenaEngine, Progress, PyShaclEngine
+from cph_kg.authoring.reading import parse_file
 from cph_kg.errors import CphKgError
-from cph_kg.file_store import read_files
-from cph_kg.rdfio import parse_file
-from cph_kg.report import Result
-from cph_kg.shape_compiler import Unsupported
+from cph_kg.store.files import read_files
+from cph_kg.validation.engines import CompiledEngine, Engine, JenaEngine, Progress, PyShaclEngine
+from cph_kg.validation.report import Result
+from cph_kg.validation.shape_compiler import Unsupported
 
 #: Severities from the most to the least severe.
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
@@ -89,11 +89,11 @@ class _NamedShapesJena:
     def __init__(self, shapes: Graph) -> None:
         blank = {n for n in shapes.objects(None, SH.property) if isinstance(n, BNode)}
         blank |= {n for n in shapes.subjects(SH.path, None) if isinstance(n, BNode)}
-        self.names = {node: URIRef(f"{_SHAPE_IRI}{node}") for node in blank}
+        self.names: dict[Node, Node] = {node: URIRef(f"{_SHAPE_IRI}{node}") for node in blank}
         self.back: dict[Node, Node] = {iri: node for node, iri in self.names.items()}
         named = Graph()
         for s, p, o in shapes:
-            named.add((self.names.get(s, s), p, self.names.get(o, o)))  # type: ignore[arg-type]
+            named.add((self.names.get(s, s), p, self.names.get(o, o)))
         self.engine = JenaEngine(named)
 
     def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.authoring.reading import read_row_triples
 from cph_kg.errors import CphKgError, InputError
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS
-from cph_kg.rdfio import oxigraph_statements, read_document, read_row_triples
-from cph_kg.results import QueryResult
-from cph_kg.sparql_guard import check_query
-from cph_kg.store import _interruptible, _run_query, check_timeout
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.documents import oxigraph_statements, read_document
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS
+from cph_kg.sparql.guard import check_query
+from cph_kg.sparql.results import QueryResult
+from cph_kg.store.stores import _interruptible, _run_query, check_timeout
 
 
 def read_files(paths: Sequence[Path | str], forced_format: str | None = None) -> ox.Store:
@@ -35,12 +36,14 @@ def read_files(paths: Sequence[Path | str], forced_format: str | None = None) ->
     for path in paths:
         document = read_document(Path(path), forced_format)
         graph = ox.NamedNode(document.path.resolve().as_uri())
+        statements: list[ox.Triple | ox.Quad]
         if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
             statements = list(oxigraph_statements(document))
         else:  # the authoring formats and the CSV bulk format
-            statements, left_out = read_row_triples(document)
+            triples, left_out = read_row_triples(document)
             if left_out:
                 raise left_out[0]
+            statements = list(triples)
         if not statements:
             raise InputError(document.path, "contains no RDF triples")
         quads.extend(ox.Quad(s.subject, s.predicate, s.object, graph) for s in statements)

@@ -1,4 +1,4 @@
-"""The report of a generic SHACL run (:mod:`cph_kg.generic_shacl`) as text, JSON or Turtle.
+"""The report of a generic SHACL run (:mod:`cph_kg.generic.validation`) as text, JSON or Turtle.
 
 The same three formats as a convention's report. Text is for a terminal: one line a result,
 terms shortened with the prefixes of the shapes and data files. JSON is for programs: terms as
@@ -15,11 +15,11 @@ import json
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cph_kg.convert import described
-from cph_kg.generic_shacl import GenericOutcome
+from cph_kg.authoring.convert import described
+from cph_kg.generic.validation import GenericOutcome
 from cph_kg.output_safety import json_safe, printable
-from cph_kg.report import Result
-from cph_kg.shacl_paths import path_text
+from cph_kg.validation.paths import path_text
+from cph_kg.validation.report import Result
 
 WORDS = {
     "fr": {

@@ -161,6 +161,8 @@ _LIST_TO_ARTICLE = re.compile(
 _AMENDING = re.compile(r"\bainsi\s+(?:modifiée?s?|rédigée?s?)\b|\bremplacée?s?\s+par\b")
 _ROOTED_IN_ROMAN = re.compile(rf"(?:^|\s){_ROMAN}$")
 
+#: "même" just before "article": the same article as an earlier citation, whatever its code.
+_SAME_ARTICLE = re.compile(r"\bm[êe]mes?\s+$")
 #: Every place a code is named, for "du même code" to find the last one.
 _CODE_MENTION = re.compile(rf"(?P<present>présent\s+code\b)|(?P<name>{_KNOWN_CODE}|{_OTHER_CODE})")
 
@@ -187,7 +189,14 @@ def extract(text: str, code: str) -> list[Citation]:
             continue
         words = text[match.start() : end]
         provision = _provision(match["provision"]) if match["provision"] else None
+        same = _SAME_ARTICLE.search(text, max(0, match.start() - 8), match.start()) is not None
         for number in _numbers(match["numbers"]):
+            if same and qualifier is None:
+                # "au même article L. 146-9": the article just cited, of whatever code it was
+                earlier = [c for _, c in found if c.number == number]
+                if not earlier:
+                    continue
+                ref = _CodeRef(earlier[-1].code, earlier[-1].code_name)
             if ref.code_name is None and not number[:1].isalpha():
                 continue  # a bare number with no code named: an article of some other text
             found.append(

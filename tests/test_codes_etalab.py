@@ -9,8 +9,9 @@ import pytest
 
 from cph_kg.codes.etalab import EtalabReader
 from cph_kg.codes.model import Article, Citation, Level, Problem, Record
+from tests.corpora import ETALAB
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
+CORPUS = ETALAB
 CASF = "code-de-l-action-sociale-et-des-familles"
 CESEDA = "code-de-l-entree-et-du-sejour-des-etrangers-et-du-droit-d-asile"
 SOUS_SECTION = (

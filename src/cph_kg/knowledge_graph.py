@@ -222,14 +222,15 @@ class KnowledgeGraph:
     ) -> ImportSummary:
         """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
 
-        The graphs of the codes found replace the stored ones in one atomic write; the bundled
-        law is written too when missing, so the store can walk from R349-2 into the codes.
+        The graphs of the codes found replace the stored ones (bulk-loaded: see
+        :meth:`cph_kg.store.EmbeddedStore.load_code_graphs`); the bundled law is written too when
+        missing, so the store can walk from R349-2 into the codes.
         """
-        graphs, summary = build(stream(folders), progress)
+        built = build(stream(folders), progress)
         self.refresh_law()
-        if graphs:
-            self.store.write(graphs, replace=list(graphs))
-        return summary
+        if built.graphs:
+            self.store.load_code_graphs(built.graphs)
+        return built.summary
 
     def clear(self) -> None:
         """Empty the store."""

@@ -6,17 +6,29 @@ IRI patterns (all under ``https://w3id.org/cph-kg/law/``):
 - level: ``{code}/{segment}/{segment}…`` — ``law/casf/partie-reglementaire/livre-iii/titre-iv``
 - article: ``{code}/{number}`` — ``law/casf/R349-2`` (the IRI the R349-2 graph already uses)
 - a code cph-kg does not know: ``other/{slug}`` — ``law/other/code-de-l-education``
+- an article version: ``{code}/{number}/version/{YYYY-MM-DD}`` (its first day in force)
+
+and, for the texts published in the Journal officiel that amend codes (under
+``https://w3id.org/cph-kg/text/``): ``{nature}/{number}`` when the text has a number
+(``text/decret/2016-253``, ``text/loi/2023-1196``), else ``jorf/{JORFTEXT id}``; an article of
+such a text ``…/article/{number}``.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 
 from rdflib import URIRef
 
+from cph_kg import resources
+
 LAW = "https://w3id.org/cph-kg/law/"
+TEXT = "https://w3id.org/cph-kg/text/"
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,8 @@ class Code:
     #: Folder slugs used by corpora (etalab keeps the apostrophe as a hyphen, the linked
     #: format drops it).
     slugs: tuple[str, ...]
+    #: Other LEGITEXT ids Légifrance's links give the same code (an id it had before).
+    former_ids: tuple[str, ...] = ()
 
 
 CODES = {
@@ -47,7 +61,53 @@ CODES = {
             "code-de-lentree-et-du-sejour-des-etrangers-et-du-droit-dasile",
         ),
     ),
+    "css": Code(
+        "css",
+        "LEGITEXT000006073189",
+        "Code de la sécurité sociale",
+        ("code-de-la-securite-sociale",),
+    ),
+    "ctrav": Code("ctrav", "LEGITEXT000006072050", "Code du travail", ("code-du-travail",)),
+    "crpm": Code(
+        "crpm",
+        "LEGITEXT000022197698",
+        "Code rural et de la pêche maritime",
+        ("code-rural-et-de-la-peche-maritime",),
+        # Légifrance's "Code rural" id, whose stable id (cid) the current code keeps.
+        former_ids=("LEGITEXT000006071367",),
+    ),
+    "crpa": Code(
+        "crpa",
+        "LEGITEXT000031366350",
+        "Code des relations entre le public et l'administration",
+        (
+            "code-des-relations-entre-le-public-et-l-administration",
+            "code-des-relations-entre-le-public-et-ladministration",
+        ),
+    ),
 }
+
+#: A date that means "no end" in LEGI (``2999-01-01``): no date at all.
+NO_END = date(2999, 1, 1)
+
+
+def code_for_legitext(legitext: str) -> Code | None:
+    """The known code a LEGITEXT id (current or former) names, if any."""
+    return next(
+        (c for c in CODES.values() if legitext == c.legitext or legitext in c.former_ids), None
+    )
+
+
+@cache
+def legitext_titles() -> dict[str, str]:
+    """Every code of Légifrance, LEGITEXT id to title (``data/codes/legitext.tsv``).
+
+    Rebuilt from the LEGI index by ``scripts/build_legi_codes.py``; it names the code of a link
+    whose article is not imported.
+    """
+    path = resources.root() / "data" / "codes" / "legitext.tsv"
+    with path.open(encoding="utf-8", newline="") as table:
+        return {row["id"]: row["title"] for row in csv.DictReader(table, delimiter="\t")}
 
 
 def slugify(text: str) -> str:
@@ -99,3 +159,21 @@ def article_iri(code: str, number: str) -> URIRef:
 def other_code_iri(name: str) -> URIRef:
     """A code cph-kg does not know, named by the slug of its name."""
     return URIRef(f"{LAW}other/{slugify(name)}")
+
+
+def version_iri(code: str, number: str, start: date) -> URIRef:
+    """``law/{code}/{number}/version/{YYYY-MM-DD}``: a version by its first day in force."""
+    return URIRef(f"{article_iri(code, number)}/version/{start.isoformat()}")
+
+
+def text_iri(nature: str | None, number: str | None, jorf_id: str | None) -> URIRef | None:
+    """``text/{nature}/{number}``, else ``text/jorf/{JORFTEXT id}``; None when neither is known.
+
+    ``nature`` is LEGI's (``DECRET``, ``LOI``, ``LOI_ORGANIQUE``…), written in lower case with
+    hyphens (``decret``, ``loi-organique``).
+    """
+    if nature and number:
+        return URIRef(f"{TEXT}{slugify(nature)}/{slugify(number)}")
+    if jorf_id:
+        return URIRef(f"{TEXT}jorf/{jorf_id}")
+    return None

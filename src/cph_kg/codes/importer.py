@@ -1,24 +1,56 @@
 """Importing corpora: detect each folder's format, stream its records, build one graph per code.
 
 Each code goes to its own named graph (``https://w3id.org/cph-kg/graph/codes/{code}``), which
-:meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole, in the same write as
-the new triples: importing twice gives the same store, and a crash leaves the previous graph.
-Bad files are reported and skipped; the rest of the import goes on.
+:meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole: importing twice gives
+the same store. Bad files are reported and skipped; the rest of the import goes on.
+
+Records are turned into N-Triples lines as they stream by; what a record points at by a
+Légifrance id (a link to any version of an article of any code of the import, an amending text
+known by its JORFTEXT id) is written at the end, once every record has been seen: the id map
+is the only thing kept for the whole import, not the records.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
-from cph_kg.codes.model import Article, CorpusReader, Level, Problem, Record
-from cph_kg.codes.rdf import article_triples, code_triples, level_triples
+from cph_kg.codes.identifiers import (
+    LAW,
+    article_iri,
+    code_for_legitext,
+    code_iri,
+    legitext_titles,
+    level_iri,
+    other_code_iri,
+    text_iri,
+)
+from cph_kg.codes.legi import text_number
+from cph_kg.codes.model import (
+    AmendingText,
+    Amendment,
+    Article,
+    Citation,
+    CorpusReader,
+    Level,
+    Problem,
+    Record,
+)
+from cph_kg.codes.rdf import (
+    amendment_triples,
+    article_triples,
+    citation_triples,
+    code_triples,
+    level_triples,
+    text_article_triples,
+    text_triples,
+    version_iris,
+)
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH, ELI
 from cph_kg.store import GRAPH
 
 
@@ -30,9 +62,10 @@ def codes_graph(code: str) -> URIRef:
 def readers() -> list[CorpusReader]:
     """The corpus formats cph-kg reads, most specific first."""
     from cph_kg.codes.etalab import EtalabReader
+    from cph_kg.codes.legi import LegiReader
     from cph_kg.codes.linked import LinkedReader
 
-    return [LinkedReader(), EtalabReader()]
+    return [LegiReader(), LinkedReader(), EtalabReader()]
 
 
 def reader_for(root: Path) -> CorpusReader:
@@ -42,7 +75,7 @@ def reader_for(root: Path) -> CorpusReader:
     for reader in readers():
         if reader.detect(root):
             return reader
-    raise CphKgError(f"{root}: not a corpus cph-kg can read (formats: linked, etalab)")
+    raise CphKgError(f"{root}: not a corpus cph-kg can read (formats: legi, linked, etalab)")
 
 
 @dataclass
@@ -51,10 +84,20 @@ class ImportSummary:
 
     articles: Counter[str] = field(default_factory=Counter)
     levels: Counter[str] = field(default_factory=Counter)
+    versions: Counter[str] = field(default_factory=Counter)
+    amendments: Counter[str] = field(default_factory=Counter)
     citations: Counter[str] = field(default_factory=Counter)  # by method: link, text
     unresolved: int = 0  # citations whose target is not in the imported corpus
     problems: list[Problem] = field(default_factory=list)
     triples: int = 0
+
+
+@dataclass
+class CodeGraphs:
+    """The N-Triples of each code graph of an import, and what the import found."""
+
+    graphs: dict[URIRef, list[str]]
+    summary: ImportSummary
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
@@ -65,38 +108,175 @@ def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
             yield reader.name, record
 
 
+@dataclass
+class _Pending:
+    """A citation or amendment written at the end, once the ids it carries can be resolved."""
+
+    graph: URIRef
+    article: str
+    text: str  # the article, or the version whose text makes the citation / that was changed
+    node: str
+    item: Citation | Amendment
+
+
+class _Builder:
+    """Accumulates the lines of each code graph and the Légifrance ids seen, then resolves."""
+
+    def __init__(self) -> None:
+        self.graphs: dict[URIRef, list[str]] = {}
+        self.summary = ImportSummary()
+        self.ids: dict[str, str] = {}  # LEGIARTI (any version, cid) or LEGISCTA -> IRI
+        self.pending: list[_Pending] = []
+        self.texts: dict[str, list[AmendingText]] = defaultdict(list)  # JORFTEXT -> as seen
+        self.present: set[str] = set()
+
+    def lines(self, code: str) -> list[str]:
+        """The lines of ``code``'s graph, started with the code's own triples."""
+        name = codes_graph(code)
+        lines = self.graphs.get(name)
+        if lines is None:
+            lines = self.graphs[name] = list(code_triples(code))
+        return lines
+
+    def add(self, corpus: str, record: Record) -> None:
+        """One record's statements; its id-borne references are kept for the end."""
+        if isinstance(record, Problem):
+            self.summary.problems.append(record)
+            return
+        lines = self.lines(record.code)
+        if isinstance(record, Level):
+            self.summary.levels[record.code] += 1
+            lines.extend(level_triples(record, corpus))
+            if record.legi_id:
+                self.ids[record.legi_id] = str(level_iri(record.code, record.path))
+            return
+        self._article(corpus, record, lines)
+
+    def _article(self, corpus: str, article: Article, lines: list[str]) -> None:
+        """An article now; its citations and amendments pending."""
+        summary = self.summary
+        summary.articles[article.code] += 1
+        summary.versions[article.code] += len(article.versions)
+        summary.amendments[article.code] += len(article.amendments)
+        summary.citations.update(c.method for c in article.citations)
+        subject = str(article_iri(article.code, article.number))
+        self.present.add(subject)
+        versions = version_iris(article)
+        lines.extend(article_triples(article, corpus, versions))
+        for legi_id in (article.legi_cid, *versions):
+            if legi_id:
+                self.ids[legi_id] = subject
+        graph = codes_graph(article.code)
+        speaker = versions.get(article.current or "", subject)
+        for index, citation in enumerate(article.citations, start=1):
+            node = f"{subject}/citation/{index}"
+            self.pending.append(_Pending(graph, subject, speaker, node, citation))
+            if citation.legi_text and citation.legi_text.startswith("JORFTEXT"):
+                number, nature = text_number(citation.legi_title or citation.text, None)
+                self.texts[citation.legi_text].append(
+                    AmendingText(citation.legi_text, "", nature, number, None, None)
+                )
+        for index, amendment in enumerate(article.amendments, start=1):
+            node = f"{speaker}/change/{index}"
+            self.pending.append(_Pending(graph, subject, speaker, node, amendment))
+            if amendment.text.jorf_id:
+                self.texts[amendment.text.jorf_id].append(amendment.text)
+
+    def finish(self) -> CodeGraphs:
+        """Resolve the pending references, write them, and count what could not be found."""
+        text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
+        written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
+        cited: set[str] = set()
+        for pending in self.pending:
+            lines = self.graphs[pending.graph]
+            item = pending.item
+            if isinstance(item, Citation):
+                target = self._target(item, pending.article, text_iris)
+                cited.add(target)
+                lines.extend(
+                    citation_triples(item, pending.article, pending.text, pending.node, target)
+                )
+                continue
+            text = self._amending_text_iri(item.text, text_iris)
+            article = f"{text}/article/{item.article}" if text and item.article else None
+            lines.extend(amendment_triples(item, pending.text, pending.node, text, article))
+            done = written[pending.graph]
+            if text is not None and text not in done:
+                done.add(text)
+                best = _best(self.texts.get(item.text.jorf_id or "", []) or [item.text])
+                lines.extend(text_triples(text, best))
+            if article is not None and article not in done:
+                done.add(article)
+                lines.extend(text_article_triples(article, text or "", item.article or ""))
+        self.summary.unresolved = sum(
+            1 for target in cited if target.startswith(LAW) and target not in self.present
+        )
+        self.summary.triples = sum(len(lines) for lines in self.graphs.values())
+        return CodeGraphs(self.graphs, self.summary)
+
+    def _target(self, citation: Citation, citing: str, text_iris: dict[str, str]) -> str:
+        """What a citation aims at: by the id its link carries, else by number and code."""
+        if citation.legi_id is not None:
+            known = self.ids.get(citation.legi_id)
+            if known is not None:
+                return known
+            text = citation.legi_text or ""
+            if text.startswith("JORFTEXT"):
+                base = text_iris.get(text) or f"{text_iri(None, None, text)}"
+                named = citation.number or _text_article(citation.legi_title)
+                whole = citation.legi_id == text
+                return base if whole or not named else f"{base}/article/{named}"
+            code = code_for_legitext(text)
+            if code is not None:
+                base = str(code_iri(code.short))
+                return str(article_iri(code.short, citation.number)) if citation.number else base
+            name = legitext_titles().get(text) or text
+            base = str(other_code_iri(name))
+            return f"{base}/{citation.number}" if citation.number else base
+        if citation.number is None:
+            return citing
+        if citation.code is not None:
+            return str(article_iri(citation.code, citation.number))
+        return f"{other_code_iri(citation.code_name or 'code-inconnu')}/{citation.number}"
+
+    @staticmethod
+    def _text_iri(jorf_id: str, seen: list[AmendingText]) -> str:
+        """One IRI per JORF text: by nature and number when every mention agrees, else by id."""
+        numbered = {(t.nature, t.number) for t in seen if t.number and t.nature}
+        if len(numbered) == 1:
+            nature, number = next(iter(numbered))
+            return str(text_iri(nature, number, jorf_id))
+        return str(text_iri(None, None, jorf_id))
+
+    @staticmethod
+    def _amending_text_iri(text: AmendingText, text_iris: dict[str, str]) -> str | None:
+        """The IRI of an amending text: by its JORFTEXT id, else by nature and number if any."""
+        if text.jorf_id:
+            return text_iris[text.jorf_id]
+        found = text_iri(text.nature, text.number, None)
+        return None if found is None else str(found)
+
+
+def _best(seen: list[AmendingText]) -> AmendingText:
+    """Of the mentions of one text, the one with the fullest title and dates."""
+    return max(seen, key=lambda t: (bool(t.title), "n°" in t.title, bool(t.signed), t.title))
+
+
+def _text_article(title: str | None) -> str | None:
+    """The article a link's title names: "LOI n° 2016-1691 du 9 décembre 2016 - art. 6 (V)"."""
+    if not title or " - art. " not in title:
+        return None
+    number = title.split(" - art. ", 1)[1].split(" ", 1)[0].strip(" ,")
+    return number or None
+
+
 def build(
     records: Iterable[tuple[str, Record]], progress: Callable[[Record], None] | None = None
-) -> tuple[dict[URIRef, Graph], ImportSummary]:
+) -> CodeGraphs:
     """One graph per code from a stream of records, and the summary of what was seen."""
-    graphs: dict[URIRef, Graph] = {}
-    summary = ImportSummary()
-    cited: set[URIRef] = set()
-    present: set[URIRef] = set()
+    builder = _Builder()
     for corpus, record in records:
         if progress is not None:
             progress(record)
-        if isinstance(record, Problem):
-            summary.problems.append(record)
-            continue
-        graph = graphs.get(codes_graph(record.code))
-        if graph is None:
-            graph = graphs[codes_graph(record.code)] = Graph()
-            for triple in code_triples(record.code):
-                graph.add(triple)
-        if isinstance(record, Level):
-            summary.levels[record.code] += 1
-            triples = level_triples(record, corpus)
-        else:
-            summary.articles[record.code] += 1
-            summary.citations.update(c.method for c in record.citations)
-            triples = article_triples(record, corpus)
-        for triple in triples:
-            graph.add(triple)
-            if triple[1] == CPH.citedResource:
-                cited.add(triple[2])
-            elif isinstance(record, Article) and triple[1] == ELI.number:
-                present.add(triple[0])
-    summary.unresolved = len(cited - present)
-    summary.triples = sum(len(g) for g in graphs.values())
-    return graphs, summary
+        builder.add(corpus, record)
+    return builder.finish()

@@ -132,7 +132,7 @@ def read_article(
     if heading is None:
         yield Problem(source, "no '# Article' heading")
         return
-    body = _Body()
+    body = Body()
     try:
         body.feed(content[heading.end() :])
         body.close()
@@ -146,7 +146,7 @@ def read_article(
     text = body.text()
     links: list[Citation] = []
     broken: list[Problem] = []
-    for href, words in body.links:
+    for href, words, _title in body.links:
         citation = link_citation(href, words)
         if citation is None:
             broken.append(Problem(source, f"broken link {href!r} ({words!r}): not /code-…/….md"))
@@ -222,7 +222,7 @@ def parse_level_slug(slug: str) -> tuple[str, str, str, str | None] | None:
     return kind, number, segment, (rest[:1].upper() + rest[1:]) or None
 
 
-class _Body(HTMLParser):
+class Body(HTMLParser):
     """Reduces an article's HTML body to paragraphs of clean text and collects its links.
 
     Only what is inside the first ``<div>`` counts. Runs of ``<br>`` decide the structure: one
@@ -240,8 +240,9 @@ class _Body(HTMLParser):
         self.depth = 0  # how deep inside the body's <div>
         self.seen_div = False
         self.closed = False
-        self.links: list[tuple[str, str]] = []
-        self.anchor: tuple[str, list[str]] | None = None  # href, words of the open <a href>
+        self.links: list[tuple[str, str, str | None]] = []  # href, words, title
+        #: href, title and words of the open <a href>
+        self.anchor: tuple[str, str | None, list[str]] | None = None
         self.error: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -261,9 +262,10 @@ class _Body(HTMLParser):
         elif tag == "p":
             self.breaks = max(self.breaks, 2)
         elif tag == "a":
-            href = dict(attrs).get("href")
+            named = dict(attrs)
+            href = named.get("href")
             if href is not None:
-                self.anchor = (href, [])
+                self.anchor = (href, named.get("title"), [])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """``<br/>``: a self-closing tag is an opening one without content."""
@@ -281,8 +283,8 @@ class _Body(HTMLParser):
         elif tag == "p":
             self.breaks = max(self.breaks, 2)
         elif tag == "a" and self.anchor is not None:
-            href, words = self.anchor
-            self.links.append((href, " ".join("".join(words).split())))
+            href, title, words = self.anchor
+            self.links.append((href, " ".join("".join(words).split()), title))
             self.anchor = None
 
     def handle_data(self, data: str) -> None:
@@ -292,7 +294,7 @@ class _Body(HTMLParser):
                 self.error = self.error or "text outside the <div>"
             return
         if self.anchor is not None:
-            self.anchor[1].append(data)
+            self.anchor[2].append(data)
         if not data.strip():
             if not self.breaks:
                 self.words.append(data)

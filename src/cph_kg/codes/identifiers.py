@@ -141,6 +141,11 @@ def article_number(raw: str) -> str:
     return compact[:1].upper() + compact[1:] if compact[:1].isalpha() else compact
 
 
+def level_segment(kind: str, number: str) -> str:
+    """A level's IRI segment, the same in every format: "Section 1 bis" gives ``section-1-bis``."""
+    return slugify(f"{kind} {number}")
+
+
 def code_iri(code: str) -> URIRef:
     """``law/{code}``."""
     return URIRef(f"{LAW}{code}")

@@ -9,7 +9,7 @@ import click
 
 from cph_kg.cli.options import EXIT_FAILED, EXIT_OK, open_graph, store_options, user_errors
 from cph_kg.cli.query import DISPLAY_PREFIXES
-from cph_kg.codes.model import Article, Record
+from cph_kg.codes.model import Article, Problem, Record
 from cph_kg.results import SOLUTION_FORMATS, serialise
 
 
@@ -65,10 +65,16 @@ def import_command(folders: tuple[Path, ...], **store: str | None) -> None:
     click.echo(
         f"{sum(summary.citations.values())} citations ({summary.citations['link']} links, "
         f"{summary.citations['text']} in plain text), {summary.unresolved} cited articles "
-        f"absent from the corpus; {summary.triples} triples; "
-        f"{len(summary.problems)} file(s) skipped"
+        f"absent from the corpus; {summary.triples} triples; {_skipped(summary.problems)}"
     )
     sys.exit(EXIT_FAILED if summary.problems else EXIT_OK)
+
+
+def _skipped(problems: list[Problem]) -> str:
+    """How many files, and folders with all they hold, were skipped."""
+    folders = sum(1 for problem in problems if problem.source.is_dir())
+    text = f"{len(problems) - folders} file(s) skipped"
+    return f"{text}, and {folders} folder(s) with every file in them" if folders else text
 
 
 def _legi_articles(path: Path) -> int:

@@ -185,6 +185,30 @@ def cite(
         ),
         pytest.param("au même article L. 5", [], id="même article with none cited"),
         pytest.param(
+            "articles L. 311-4 du code de l'action sociale et des familles et L. 633-2 du code "
+            "de la construction et de l'habitation",
+            [
+                cite("L311-4", "articles L. 311-4 du code de l'action sociale et des familles"),
+                cite(
+                    "L633-2",
+                    "L. 633-2 du code de la construction et de l'habitation",
+                    code=None,
+                    code_name="code de la construction et de l'habitation",
+                ),
+            ],
+            id="a list carried on to another code",
+        ),
+        pytest.param(
+            "l'article L. 5 du code civil et L. 6 sont",
+            [cite("L5", "l'article L. 5 du code civil", code=None, code_name="code civil")],
+            id="numbers after a code with no code named after them are not guessed",
+        ),
+        pytest.param(
+            "aux 18° à 26° et au 28° de l'article D. 271-2",
+            [cite("D271-2", "l'article D. 271-2")],
+            id="a list of items gives the article without a provision",
+        ),
+        pytest.param(
             "par les articles R. 821-1 et suivants du code de justice administrative",
             [
                 cite(

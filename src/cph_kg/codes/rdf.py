@@ -225,6 +225,8 @@ def citation_triples(
         yield triple(text, CITES, iri(target))
     yield triple(node, TYPE, iri(f"{_CPH}Citation"))
     yield triple(node, f"{_CPH}citingArticle", iri(article))
+    if text != article:
+        yield triple(node, f"{_CPH}citingVersion", iri(text))
     yield triple(node, CITED_RESOURCE, iri(target))
     yield triple(node, f"{_CPH}foundBy", iri(METHODS[citation.method]))
     yield triple(node, f"{_CPH}citationText", literal(citation.text, "fr"))

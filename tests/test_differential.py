@@ -1,10 +1,17 @@
-"""The compiled engine against pySHACL, the reference: the same results, result for result.
+"""Three engines, one verdict: the compiled engine, pySHACL (the reference) and Apache Jena.
 
-Speed must never change a verdict. Every example and golden-case convention, every authoring
-example, and generated collections (a fault on every clause, several days of judgement) are
-validated by both engines; the results are compared as multisets of (focus node, shape,
-constraint component, path, severity, value), and the verdicts (judged, day, version,
+Speed must never change a verdict, and the shapes must mean the same in any SHACL engine. Every
+example and golden-case convention, every authoring example, and generated collections (a fault
+on every clause, several days of judgement) are validated by the compiled engine and pySHACL;
+the examples together on each day and the generated collections also by Jena's SHACL, an
+independent implementation in Java run as a subprocess (skipped, with the reason, where Java or
+Debian's ``libapache-jena-java`` is missing). Results are compared as multisets of (focus node,
+shape, constraint component, path, severity, value), and the verdicts (judged, day, version,
 conformity) as well.
+
+Jena starts a Java virtual machine for each run (two to three seconds), so it validates the
+examples all in one run rather than file by file: judged together they give exactly the results
+each gives alone (``tests/test_inference.py`` checks that of the golden cases).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
 from benchmarks.generate import FAULTS, generate
-from cph_kg import ValidationOutcome, Validator
+from cph_kg import ValidationOutcome, Validator, java
 from cph_kg.shape_compiler import compile_shapes
 from tests.conftest import CONVENTIONS
 
@@ -35,6 +42,17 @@ EXAMPLES = sorted(
 def reference() -> Validator:
     """pySHACL, on the same data."""
     return Validator(engine="pyshacl")
+
+
+@pytest.fixture(scope="module")
+def jena() -> Validator:
+    """Apache Jena's SHACL, on the same data; the tests using it are skipped without Java."""
+    try:
+        java.java()
+        java.jena_classpath()
+    except java.JavaUnavailable as missing:
+        pytest.skip(f"Jena SHACL cannot run here: {missing}")
+    return Validator(engine="jena")
 
 
 def path_key(graph: Graph, node: Node | None) -> Hashable:
@@ -104,6 +122,30 @@ def test_every_example_together_on_several_days(
     assert fast.results or as_of == date(2015, 12, 31)
 
 
+@pytest.mark.parametrize(
+    "as_of", [None, date(2015, 12, 31), date(2021, 5, 1), date(2024, 1, 1)], ids=str
+)
+def test_every_example_together_gives_the_same_results_in_jena(
+    as_of: date | None, validator: Validator, jena: Validator
+) -> None:
+    """Every example and golden case in one Jena run, on their own dates or on chosen days."""
+    paths = [p for p in EXAMPLES if p.parent.name != "authoring"]
+    fast = validator.validate_files(paths, as_of=as_of)
+    assert_same(fast, jena.validate_files(paths, as_of=as_of))
+    assert fast.results or as_of == date(2015, 12, 31)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_generated_collections_give_the_same_results_in_jena(
+    seed: int, validator: Validator, jena: Validator
+) -> None:
+    """150 conventions, 80 % faulty, in the compiled engine and in Jena."""
+    conventions = Graph().parse(data=generate(150, seed=seed, faulty_share=0.8), format="nt")
+    fast = validator.validate_graph(conventions)
+    assert_same(fast, jena.validate_graph(conventions))
+    assert len({finding.shape for finding in fast.results}) >= 15
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_generated_collections_give_pyshacls_results(
     seed: int, validator: Validator, reference: Validator
@@ -115,3 +157,10 @@ def test_generated_collections_give_pyshacls_results(
     reported = {finding.shape for finding in fast.results}
     assert len(reported) >= 15, reported
     assert len(FAULTS) == 15
+
+
+def test_jena_without_its_jars_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where Debian's Jena is not installed, the error says which package to install."""
+    monkeypatch.setenv("CPH_KG_JAVA_DIR", "/nonexistent")
+    with pytest.raises(java.JavaUnavailable, match="apt-get install libapache-jena-java"):
+        Validator(engine="jena").validate_files([EXAMPLES[0]])

@@ -16,6 +16,7 @@ REUSED = {
     "http://www.w3.org/2004/02/skos/core#": "skos.ttl",
     "http://www.w3.org/ns/prov#": "prov-o.ttl",
     "http://purl.org/dc/terms/": "dcterms.ttl",
+    "http://schema.org/": "schemaorg-meta.ttl",
 }
 PROJECT_FILES = [
     *sorted((ROOT / "ontology").glob("*.ttl")),

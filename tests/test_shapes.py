@@ -84,3 +84,18 @@ def test_every_clause_of_the_article_is_enforced(shapes_graph: Graph) -> None:
         if (shape, CPH.ruleKind, CPH.LegalRequirement) in shapes_graph
     }
     assert enforced == {"I", "II/1", "II/2", "III/1", "III/2", "III/3", "III/4"}
+
+
+def test_sparql_constraints_leave_their_messages_to_their_shape(shapes_graph: Graph) -> None:
+    """A SPARQL constraint node carries no sh:message; the shape holding it does, in both languages.
+
+    Jena 4.5 refuses a constraint with more than one message ("ShaclParseException: More than one
+    match"), so the French and English messages sit on the shape, where every engine reads them.
+    """
+    constraints = list(shapes_graph.objects(None, SH.sparql))
+    assert constraints
+    for constraint in constraints:
+        assert shapes_graph.value(constraint, SH.message) is None, constraint
+        shape = next(shapes_graph.subjects(SH.sparql, constraint))
+        languages = {m.language for m in shapes_graph.objects(shape, SH.message)}
+        assert languages == {"fr", "en"}, shape

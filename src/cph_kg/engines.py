@@ -1,22 +1,28 @@
-"""The two SHACL engines of cph-kg: shapes compiled to SPARQL on Oxigraph, and pySHACL.
+"""cph-kg's SHACL engines: shapes compiled to SPARQL on Oxigraph, pySHACL, and Apache Jena.
 
-Both read the same store (conventions, law and ontology) and give the same
+All read the same store (conventions, law and ontology) and give the same
 :class:`~cph_kg.report.Result` list; everything before (parsing, point in time) and after
 (findings, verdicts, report) is shared. The compiled engine is the default because it is fast;
 pySHACL is the reference implementation the compiled one is tested against
 (``tests/test_differential.py``) and the one used when the shapes need a SHACL feature the
-compiler does not translate.
+compiler does not translate. Jena's SHACL, run as a subprocess on the same data written to
+files, is a third, independent implementation (Java, Debian's ``libapache-jena-java``).
 """
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import SH, Graph, Literal
 from rdflib.term import Node
 
+from cph_kg import java
+from cph_kg.errors import CphKgError
 from cph_kg.oxigraph_terms import to_rdflib
 from cph_kg.report import Result
 from cph_kg.shape_compiler import Check, compile_shapes
@@ -86,27 +92,82 @@ class PyShaclEngine:
         _, report, _ = shacl_validate(
             data, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True
         )
-        found = []
-        for result in report.objects(None, SH.result):
-            shape = report.value(result, SH.sourceShape)
-            path: Node | None = self.shapes.value(shape, SH.path)
-            if path is None:  # a SPARQL constraint may bind ?path itself
-                path = report.value(result, SH.resultPath)
-            found.append(
-                Result(
-                    focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
-                    shape=shape,  # type: ignore[arg-type]
-                    component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
-                    severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
-                    path=path,
-                    value=report.value(result, SH.value),
-                    messages={
-                        (m.language or "en"): str(m)
-                        for m in report.objects(result, SH.resultMessage)
-                        if isinstance(m, Literal)
-                    },
-                )
-            )
+        found = read_report(report, self.shapes)
         if progress is not None:
             progress(1, 1)
         return found
+
+
+class JenaEngine:
+    """Apache Jena's SHACL (``shacl validate``) in a Java subprocess, on the data as N-Triples.
+
+    The store's triples and the shapes are written to a temporary folder, Jena reads them as a
+    user's command line would, and its ``sh:ValidationReport`` (Turtle on standard output) is
+    read back into results. Java and the jars are looked up when it runs
+    (:mod:`cph_kg.java`); their absence is a :class:`~cph_kg.java.JavaUnavailable` error.
+    """
+
+    name = "jena"
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+
+    def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
+        """Jena's report of the union of the store's graphs, read back into results."""
+        with tempfile.TemporaryDirectory(prefix="cph-kg-jena-") as folder:
+            data, shapes = Path(folder) / "data.nt", Path(folder) / "shapes.ttl"
+            ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in store),
+                output=str(data),
+                format=ox.RdfFormat.N_TRIPLES,
+            )
+            self.shapes.serialize(shapes, format="turtle")
+            report = run_jena_shacl(shapes, data)
+        found = read_report(report, self.shapes)
+        if progress is not None:
+            progress(1, 1)
+        return found
+
+
+def run_jena_shacl(shapes: Path, data: Path) -> Graph:
+    """``shacl validate --shapes SHAPES --data DATA`` of Debian's Jena; its report as a graph."""
+    command = [java.java(), "-cp", java.jena_classpath(), "shacl.shacl", "validate"]
+    done = subprocess.run(
+        [*command, "--shapes", str(shapes), "--data", str(data)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise CphKgError(f"Jena SHACL failed (exit {done.returncode}): {lines[0]}")
+    return Graph().parse(data=done.stdout, format="turtle")
+
+
+def read_report(report: Graph, shapes: Graph) -> list[Result]:
+    """The results of a standard ``sh:ValidationReport``, whichever engine wrote it.
+
+    The path is taken from the shape where it has one, so that blank-node paths compare as the
+    shapes graph's own nodes.
+    """
+    found = []
+    for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        path: Node | None = shapes.value(shape, SH.path)
+        if path is None:  # a SPARQL constraint may bind ?path itself
+            path = report.value(result, SH.resultPath)
+        found.append(
+            Result(
+                focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
+                shape=shape,  # type: ignore[arg-type]
+                component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+                severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
+                path=path,
+                value=report.value(result, SH.value),
+                messages={
+                    (m.language or "en"): str(m)
+                    for m in report.objects(result, SH.resultMessage)
+                    if isinstance(m, Literal)
+                },
+            )
+        )
+    return found

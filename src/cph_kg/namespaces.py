@@ -76,3 +76,27 @@ class CPH(DefinedNamespace):
     PlainText: URIRef
     corpus: URIRef
     renumberedAs: URIRef
+
+    # Reference data: the bodies R349-2 I names, their roles and dated names.
+    CaisseGeneraleSecuriteSociale: URIRef
+    CaisseCommuneSecuriteSociale: URIRef
+    CaisseSecuriteSocialeMayotte: URIRef
+    ReferenceDataset: URIRef
+    RoleAttribution: URIRef
+    UnidentifiedRoleHolder: URIRef
+    DatedName: URIRef
+    DirectoryRecord: URIRef
+    actsAs: URIRef
+    roleAttribution: URIRef
+    role: URIRef
+    legalBasis: URIRef
+    certainty: URIRef
+    basisNote: URIRef
+    forDepartement: URIRef
+    datedName: URIRef
+    validFrom: URIRef
+    validUntil: URIRef
+    communeCode: URIRef
+    siren: URIRef
+    siret: URIRef
+    safirCode: URIRef

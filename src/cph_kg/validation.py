@@ -6,8 +6,9 @@ graph (ontology, legal and reference data), decides on which day each convention
 reads them as findings per convention and provision (:mod:`cph_kg.report`).
 
 The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
-pySHACL, the reference, on the same data. If the shapes ever use a SHACL feature the compiler
-does not translate, the validator says so once and uses pySHACL.
+pySHACL, the reference, on the same data, and ``engine="jena"`` Apache Jena's SHACL in Java. If
+the shapes ever use a SHACL feature the compiler does not translate, the validator says so once
+and uses pySHACL.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.collection import Collection
-from cph_kg.engines import CompiledEngine, Engine, PyShaclEngine
+from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import to_oxigraph
@@ -33,7 +34,7 @@ from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
 from cph_kg.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
-ENGINES = ("compiled", "pyshacl")
+ENGINES = ("compiled", "pyshacl", "jena")
 
 _LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
 _RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
@@ -76,6 +77,8 @@ class Validator:
     @cached_property
     def engine(self) -> Engine:
         """The engine runs use: the compiled one unless asked otherwise or unable."""
+        if self.engine_name == "jena":
+            return JenaEngine(self.shapes)
         if self.engine_name == "compiled":
             try:
                 return CompiledEngine(self.shapes)

@@ -80,7 +80,8 @@ class _ProgressBar:
     default="compiled",
     show_default=True,
     help="compiled: the shapes as SPARQL on Oxigraph (fast); pyshacl: the reference "
-    "implementation (slow, same results).",
+    "implementation (slow, same results); jena: Apache Jena's SHACL in Java (Debian's "
+    "libapache-jena-java, same results).",
 )
 @click.option(
     "--store",

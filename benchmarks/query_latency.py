@@ -220,6 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a parameter's value"
     )
+    parser.add_argument(
+        "--articles",
+        default="",
+        help="comma-separated article IRIs: each query with an article parameter is timed on each",
+    )
     arguments = parser.parse_args(argv)
     # Some generated conventions carry an impossible date on purpose (a fault to report); rdflib
     # logs a traceback each time it reads one, which would drown the progress lines.
@@ -237,16 +242,22 @@ def main(argv: list[str] | None = None) -> None:
         )
         chosen = dict(item.split("=", 1) for item in arguments.set)
         latencies = {}
+        articles = [a for a in arguments.articles.split(",") if a]
         for name, named in catalog.items():
             params = required_values(named, convention_iri(0), centre_iri(0))
             params.update({key: value for key, value in chosen.items() if key in params})
-            latency = time_query(kg, name, params, arguments.repeat, arguments.budget)
-            latencies[name] = latency
-            progress(
-                f"{name}: {latency.error}"
-                if latency.error
-                else f"{name}: {latency.rows} rows, p50 {format_seconds(latency.p50())}"
-            )
+            runs = {name: params}
+            if articles and "article" in {p.name for p in named.parameters}:
+                short = {a: a.rsplit("/law/", 1)[-1] for a in articles}
+                runs = {f"{name} ({short[a]})": {**params, "article": a} for a in articles}
+            for label, values in runs.items():
+                latency = time_query(kg, name, values, arguments.repeat, arguments.budget)
+                latencies[label] = latency
+                progress(
+                    f"{label}: {latency.error}"
+                    if latency.error
+                    else f"{label}: {latency.rows} rows, p50 {format_seconds(latency.p50())}"
+                )
     lines = [
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
         f"Each query: one warm-up run, then up to {arguments.repeat} timed runs of "

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cph_kg.codes.identifiers import article_iri, code_for_legitext
-from cph_kg.codes.importer import build, stream
+from cph_kg.codes.importer import CodeGraphs, build, stream
 
 _LINK = re.compile(r'href="/affichCodeArticle\.do\?[^"]*?idArticle=(LEGIARTI\d+)')
 _CPH = "https://w3id.org/cph-kg/ontology#"
@@ -63,9 +63,8 @@ def truth(folder: Path) -> tuple[Counter[tuple[str, str, str]], int]:
     return expected, outside
 
 
-def found(folder: Path, known: set[str]) -> tuple[Counter[tuple[str, str, str]], int]:
+def found(built: CodeGraphs, known: set[str]) -> tuple[Counter[tuple[str, str, str]], int]:
     """cph-kg's link citations (citing, id, target) whose id is known, and how many others."""
-    built = build(stream([folder]))
     nodes: dict[str, dict[str, str]] = {}
     wanted = {f"{_CPH}citingArticle", f"{_CPH}citedResource", f"{_CPH}linkTarget"}
     for lines in built.graphs.values():
@@ -104,10 +103,12 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
     expected, outside = truth(args.folder)
-    made, others = found(args.folder, {legi_id for _, legi_id, _ in expected})
+    built = build(stream([args.folder]))
+    made, others = found(built, {legi_id for _, legi_id, _ in expected})
     right = sum((expected & made).values())
     print(f"links to an article of the corpus, by id: {sum(expected.values()):,}")
-    print(f"links whose id is no article of the corpus: {outside:,} (cph-kg: {others:,})")
+    print(f"links whose id is no article of the corpus: {outside:,}")
+    print(f"cph-kg's link citations with a LEGIARTI id of no article of the corpus: {others:,}")
     print(f"cph-kg's link citations with such an id: {sum(made.values()):,}; right: {right:,}")
     print(f"precision: {right / max(1, sum(made.values())):.4%}")
     print(f"recall: {right / max(1, sum(expected.values())):.4%}")

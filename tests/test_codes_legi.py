@@ -460,3 +460,28 @@ def test_changes_of_l5312_1_from_its_real_dates(kg: KnowledgeGraph) -> None:
     # one row per pair of consecutive versions in force, and no citation "added" or "removed"
     assert [r[4] for r in found].count(new) == 10  # 11 versions in force, 2 never were
     assert {str(r[4]) for r in found} == {str(new), "changed by (modification)"}
+
+
+def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
+    """All of legi-2026: LEGI's counts, no problem, and links resolved by id at ≥ 99.5 %."""
+    import tarfile
+
+    from benchmarks.citation_resolution import found, truth
+    from tests.corpora import LEGI_TARBALL, require
+
+    with tarfile.open(require(LEGI_TARBALL)) as archive:
+        members = [m for m in archive.getmembers() if m.name.startswith("package/data/LEGITEXT")]
+        archive.extractall(tmp_path, members=members, filter="data")
+    folder = tmp_path / "package" / "data"
+    built = build(stream([folder]))
+    summary = built.summary
+    assert summary.problems == []
+    assert dict(summary.articles) == {"ctrav": 11545, "css": 7372, "crpm": 9724, "crpa": 474}
+    assert sum(summary.versions.values()) == 67492
+    assert sum(summary.levels.values()) == 11020
+    assert sum(summary.amendments.values()) == 40083
+    expected, _ = truth(folder)
+    made, _ = found(built, {legi_id for _, legi_id, _ in expected})
+    right = sum((expected & made).values())
+    assert right / sum(made.values()) >= 0.995  # precision
+    assert right / sum(expected.values()) >= 0.995  # recall

@@ -485,3 +485,40 @@ def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
     right = sum((expected & made).values())
     assert right / sum(made.values()) >= 0.995  # precision
     assert right / sum(expected.values()) >= 0.995  # recall
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"type": "code", "data": {"id": "LEGITEXT000031366350"}, "children": 3},
+        {
+            "type": "code",
+            "data": {"id": "LEGITEXT000031366350"},
+            "children": [{"type": "section", "data": [], "children": []}],
+        },
+        {
+            "type": "code",
+            "data": {"id": "LEGITEXT000031366350"},
+            "children": [
+                {
+                    "type": "article",
+                    "data": {
+                        "num": "L1",
+                        "articleVersions": [{"id": "X", "dateDebut": "soon"}],
+                        "lienModifications": "none",
+                    },
+                }
+            ],
+        },
+        [1, 2],
+    ],
+    ids=["children not a list", "data not an object", "fields of the wrong type", "not an object"],
+)
+def test_a_malformed_tree_is_one_problem(tmp_path: Path, tree: object) -> None:
+    corpus = tmp_path / "legi"
+    corpus.mkdir()
+    (corpus / "LEGITEXT000031366350.json").write_text(json.dumps(tree), encoding="utf-8")
+    records = list(LegiReader().read(corpus))
+    problems = [r for r in records if isinstance(r, Problem)]
+    assert len(problems) == 1 and "\n" not in problems[0].reason
+    assert problems[0].reason.startswith("not a LEGI code tree")

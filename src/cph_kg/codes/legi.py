@@ -166,7 +166,11 @@ def read_code(path: Path) -> Iterator[Record]:
         known = ", ".join(CODES)
         yield Problem(path, f"{legitext} ({title}) is not a code cph-kg knows ({known}): skipped")
         return
-    yield from _walk(tree.get("children") or [], code.short, (), path)
+    try:
+        yield from _walk(tree.get("children") or [], code.short, (), path)
+    except (AttributeError, TypeError, ValueError, KeyError) as error:
+        # a tree whose nodes are not the objects LEGI writes ("children": 3, "data": [])
+        yield Problem(path, f"not a LEGI code tree: {type(error).__name__}: {error}"[:200])
 
 
 def _walk(
@@ -177,6 +181,8 @@ def _walk(
     for child in children:
         kind = child.get("type")
         data = child.get("data") or {}
+        if not isinstance(data, dict):
+            raise TypeError(f"the data of a {kind} is not an object")
         if kind == "section":
             level = _level(data, code, path, source)
             if level.path[-1] in segments:  # two siblings with the same kind and number
@@ -194,6 +200,8 @@ def _level(data: dict[str, Any], code: str, path: tuple[str, ...], source: Path)
     legi_id = str(data.get("id") or "")
     kind, number, title = parse_level_title(heading)
     segment = slugify(f"{kind} {number}") if number else legi_id
+    if not segment:
+        raise ValueError(f"a section with neither a numbered title nor an id: {heading[:60]!r}")
     start = _day(data.get("dateDebut"))
     end = _day(data.get("dateFin"))
     return Level(

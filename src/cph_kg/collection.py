@@ -87,7 +87,27 @@ class Collection:
         )
 
     def _check_files(self, files: list[Path]) -> None:
-        """Each file holds a convention; no convention nor identifier is described twice."""
+        """Each file holds a convention; no convention nor identifier is described twice.
+
+        The common case, nothing described twice, is established with two light queries;
+        only when something is, the full check below finds the first problem to report.
+        """
+        sources: dict[URIRef, Path] = {}
+        for graph, convention in self.store.query(
+            f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c a {_CONVENTION} }} }}"
+        ):
+            iri = URIRef(convention.value) if isinstance(convention, ox.NamedNode) else None
+            if iri is None or iri in sources:
+                self._find_duplicates(files)
+                return
+            sources[iri] = files[int(graph.value.removeprefix(_FILE_GRAPH))]
+        if self.store.query(_SHARED_IDENTIFIER) or len(set(sources.values())) < len(files):
+            self._find_duplicates(files)
+            return
+        self.sources.update(sources)
+
+    def _find_duplicates(self, files: list[Path]) -> None:
+        """Each file holds a convention; the first convention or identifier described twice."""
         found: dict[int, list[tuple[URIRef, list[str]]]] = {}
         for row in self.store.query(
             f"SELECT ?g ?c (GROUP_CONCAT(?id; separator='\\u0000') AS ?ids) "
@@ -118,3 +138,11 @@ class Collection:
 
 
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
+#: Whether two conventions (or one in two files) share an identifier.
+_SHARED_IDENTIFIER = f"""
+ASK {{
+    GRAPH ?g1 {{ ?c1 a {_CONVENTION} ; <{_IDENTIFIER}> ?id }}
+    GRAPH ?g2 {{ ?c2 a {_CONVENTION} ; <{_IDENTIFIER}> ?id }}
+    FILTER (?c1 != ?c2 || ?g1 != ?g2)
+}}
+"""

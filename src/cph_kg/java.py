@@ -1,9 +1,12 @@
-"""The Java tools cph-kg runs as subprocesses, from Debian's packages: Apache Jena and the OWL API.
+"""The Java tools cph-kg runs as subprocesses: Apache Jena, the OWL API and HermiT.
 
-Nothing is downloaded: the jars are the ones ``apt-get install libapache-jena-java
-libowlapi-java`` puts in ``/usr/share/java`` (``$CPH_KG_JAVA_DIR`` to look elsewhere), and the
-class path names them one by one. ``/usr/share/java/*`` would not do: it holds two SLF4J
-bindings, and several versions of some libraries.
+Nothing is downloaded at run time: Jena and the OWL API are the jars ``apt-get install
+libapache-jena-java libowlapi-java`` puts in ``/usr/share/java`` (``$CPH_KG_JAVA_DIR`` to look
+elsewhere), and the class path names them one by one. HermiT, the OWL 2 DL reasoner, is not
+packaged by Debian; the copy PyPI's ``owlready2`` ships (``owlready2/hermit/HermiT.jar``, HermiT
+1.3.8 with its own OWL API) is used, run with ``java -jar``. A class path of
+``/usr/share/java/*`` would not do: it holds two SLF4J bindings, and several versions of some
+libraries.
 
 Debian's Jena 4.5 also needs one repair. Its copy of Xerces (Jena's XSD datatypes) is compiled
 in the package ``xerces`` but its message files sit under ``org/apache/jena/ext/xerces`` in
@@ -15,6 +18,7 @@ first on the class path (once per jar, in the temporary directory).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -78,6 +82,16 @@ def _jars(names: tuple[str, ...], package: str) -> list[Path]:
 def owlapi_classpath() -> str:
     """The class path of the OWL API checker (``tools/java/OwlDlCheck.java``)."""
     return os.pathsep.join(map(str, _jars(OWLAPI_JARS, _PACKAGES["owlapi"])))
+
+
+def hermit_jar() -> Path:
+    """HermiT's jar, as the ``owlready2`` package installs it (a test dependency of cph-kg)."""
+    spec = importlib.util.find_spec("owlready2")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        jar = Path(folder) / "hermit" / "HermiT.jar"
+        if jar.is_file():
+            return jar
+    raise JavaUnavailable("HermiT not found (pip install owlready2, which ships HermiT.jar)")
 
 
 def jena_classpath() -> str:

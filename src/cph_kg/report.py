@@ -210,23 +210,32 @@ def read_results(
     """
     by_iri = {verdict.iri: verdict for verdict in verdicts}
     provisions: dict[Node, Provision] = {}
+    described: dict[Node, tuple] = {}  # what the shapes graph says of each shape, read once
     findings: list[Finding] = []
     for result in results:
-        provision_iri = shapes.value(result.shape, CPH.provision)
-        if provision_iri not in provisions:
-            provisions[provision_iri] = _provision(provision_iri, legal)
+        if result.shape not in described:
+            provision_iri = shapes.value(result.shape, CPH.provision)
+            if provision_iri not in provisions:
+                provisions[provision_iri] = _provision(provision_iri, legal)
+            described[result.shape] = (
+                provisions[provision_iri],
+                RuleKind(shapes.value(result.shape, CPH.ruleKind)),
+                shapes.value(result.shape, CPH.expresses),
+                _by_language(shapes.objects(result.shape, SH.message)),
+            )
+        provision, rule_kind, obligation, messages = described[result.shape]
         concerned = {result.focus} if result.focus in by_iri else links.get(result.focus, set())
         finding = Finding(
             focus=result.focus,
-            provision=provisions[provision_iri],
+            provision=provision,
             severity=Severity(result.severity),
-            rule_kind=RuleKind(shapes.value(result.shape, CPH.ruleKind)),
+            rule_kind=rule_kind,
             shape=result.shape,
             component=result.component,
-            obligation=shapes.value(result.shape, CPH.expresses),
+            obligation=obligation,
             path=result.path,
             value=result.value,
-            messages=_by_language(shapes.objects(result.shape, SH.message)) or result.messages,
+            messages=messages or result.messages,
             conventions=tuple(sorted((c for c in concerned if c in by_iri), key=str)),
         )
         findings.append(finding)

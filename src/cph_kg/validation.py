@@ -29,7 +29,7 @@ from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.point_in_time import assess, versions, xsd_date
+from cph_kg.point_in_time import Assessment, assess, versions, xsd_date
 from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
 from cph_kg.shape_compiler import Unsupported
 
@@ -139,14 +139,19 @@ class Validator:
         store = collection.store
         store.extend(self._law_quads)
         verdicts = self._verdicts(collection, as_of, today)
+        days: dict[date, ox.Literal] = {}
+        judged_on = []
         for verdict in verdicts:
-            subject = to_oxigraph(verdict.iri)
+            subject = ox.NamedNode(str(verdict.iri))
             if verdict.judged:
-                day = to_oxigraph(Literal(verdict.assessment.day))  # type: ignore[union-attr]
-                store.add(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+                day = verdict.assessment.day  # type: ignore[union-attr]
+                if day not in days:
+                    days[day] = to_oxigraph(Literal(day))
+                judged_on.append(ox.Quad(subject, _EVALUATED_ON, days[day], _RUN_GRAPH))
             else:
                 for quad in list(store.quads_for_pattern(subject, None, None)):
                     store.remove(quad)
+        store.extend(judged_on)
         results = self.engine.results(store, progress)
         links = _links(store, {r.focus for r in results} - {v.iri for v in verdicts})
         return read_results(results, verdicts, links, self.shapes, self.legal_data)
@@ -171,26 +176,27 @@ class Validator:
         for departement, label in store.query(_LABELS, use_default_graph_as_union=True):
             labels.setdefault(departement.value, []).append(label)
         verdicts = []
+        assessments: dict[str | None, Assessment] = {}  # many conventions share a day
         for iri in sorted(fields):
             found = fields[iri]
-            signed = _first(found.get(_DATE, []))
-            departement = _first(found.get(_DEPARTEMENT, []))
-            label = _first(labels.get(departement.value, [])) if departement else None
-            day = (
-                xsd_date(signed.value)
-                if isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
-                else None
-            )
+            signed = _first(found.get(_DATE, ()))
+            departement = _first(found.get(_DEPARTEMENT, ()))
+            label = _first(labels.get(departement.value, ())) if departement else None
+            valid = isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
+            key = signed.value if valid else None  # type: ignore[union-attr]
+            if key not in assessments:
+                day = xsd_date(key) if key is not None else None
+                assessments[key] = assess(day, law, as_of, today)
             convention = URIRef(iri)
             verdicts.append(
                 ConventionVerdict(
                     iri=convention,
-                    identifier=_value(_first(found.get(_IDENTIFIER, []))),
-                    title=_value(_first(found.get(_TITLE, []))),
+                    identifier=_value(_first(found.get(_IDENTIFIER, ()))),
+                    title=_value(_first(found.get(_TITLE, ()))),
                     date=_value(signed),
                     departement=_value(label),
                     source=collection.sources.get(convention),
-                    assessment=assess(day, law, as_of, today),
+                    assessment=assessments[key],
                 )
             )
         return verdicts
@@ -219,13 +225,13 @@ SELECT DISTINCT ?d ?label WHERE {{
 """
 
 
-def _first(values: list) -> ox.Literal | ox.NamedNode | None:
+def _first(values: Sequence) -> ox.Literal | ox.NamedNode | None:
     """The value to show when there are several: French first, then the smallest.
 
     The same one every run; the shapes report the excess values themselves.
     """
-    if not values:
-        return None
+    if len(values) < 2:
+        return values[0] if values else None
     french = [v for v in values if isinstance(v, ox.Literal) and v.language == "fr"]
     return min(french or values, key=lambda v: v.value)
 

@@ -1,4 +1,4 @@
-"""Validation at scale: cph-kg's compiled engine against pySHACL, measured in the same run.
+"""Validation at scale: cph-kg's compiled engine against pySHACL and Jena, in the same run.
 
 For each size N the generator (``generate.py``, 30 % faulty conventions, a fault on every
 clause) writes N conventions to an N-Triples file; then, each in a fresh process so that peak
@@ -14,10 +14,17 @@ memory is its own:
   above, only when the rate measured at the previous size predicts less than five minutes, and
   the table says when it was skipped.
 
-Both processes print their results as (focus, shape, severity, value) tuples; the benchmark
-checks they are the same multiset ("identical" column). Separately it times the whole command
-a user runs (``cph-kg validate FILE --output json``, interpreter start included), one convention
-validated by a warm validator, and ``cph-kg --help``.
+- **Jena** (Apache Jena 4.5's SHACL, Debian's ``libapache-jena-java``): the same shapes file,
+  and one N-Triples file holding the same conventions, the law and each convention's day (Jena
+  takes one data file; writing it is not timed), then ``shacl validate`` as a user runs it, its
+  Java virtual machine's start included; peak memory is the Java process's. Skipped, with the
+  reason, where Java or the jars are missing.
+
+Every engine prints its results as (focus, shape, severity, value) tuples; the benchmark checks
+they are the same multiset ("identical" columns). Separately it times the whole command a user
+runs (``cph-kg validate FILE --output json``, interpreter start included), one convention
+validated by a warm validator, and ``cph-kg --help``. The ratio against Jena compares whole
+commands: that one, and Jena's ``shacl validate``.
 
 Run from the repository root::
 
@@ -41,6 +48,8 @@ from pathlib import Path
 
 from generate import generate
 from measure import machine, peak_rss_kib
+
+from cph_kg import java
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFORMING = ROOT / "data" / "conventions" / "conforming" / "gironde-2019.ttl"
@@ -141,14 +150,109 @@ def run_pyshacl(path: Path) -> dict:
     }
 
 
+def jena_data(path: Path, target: Path) -> None:
+    """One N-Triples file for Jena: the conventions, the ontology and law, each convention's day.
+
+    Parsed by Oxigraph (rdflib would take longer than Jena's whole run); the days are computed as
+    cph-kg and the pySHACL baseline compute them.
+    """
+    import pyoxigraph as ox
+
+    from cph_kg import resources
+    from cph_kg.namespaces import CPH
+    from cph_kg.point_in_time import assess, versions, xsd_date
+    from cph_kg.validation import Validator
+
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    for law in [*resources.ontology_files(), *resources.legal_data_files()]:
+        store.load(path=str(law), format=ox.RdfFormat.TURTLE)
+    in_force = versions(Validator().legal_data)
+    dates = store.query(
+        f"SELECT ?c ?d WHERE {{ ?c a <{CPH.ConventionDeCooperation}> "
+        f"OPTIONAL {{ ?c <{CPH.dateOfConclusion}> ?d }} }}"
+    )
+    days = []
+    for row in dates:
+        signed = row["d"]
+        valid = isinstance(signed, ox.Literal) and signed.datatype.value.endswith("#date")
+        day = assess(xsd_date(signed.value) if valid else None, in_force).day
+        days.append(
+            ox.Quad(
+                row["c"],
+                ox.NamedNode(str(CPH.evaluatedOn)),
+                ox.Literal(day.isoformat(), datatype=ox.NamedNode(str(XSD_DATE))),
+            )
+        )
+    store.extend(days)
+    ox.serialize(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in store),
+        output=str(target),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def run_jena(path: Path) -> dict:
+    """Jena's ``shacl validate`` on the shapes file and one data file, timed as a command."""
+    from rdflib import SH, Graph
+
+    from cph_kg import resources
+
+    shapes = resources.shapes_files()
+    assert len(shapes) == 1, "Jena reads one shapes file: merge them first"
+    data = path.with_suffix(".jena.nt")
+    jena_data(path, data)
+    report_file = path.with_suffix(".jena-report.ttl")
+    command = [java.java(), "-cp", java.jena_classpath(), "shacl.shacl", "validate"]
+    command += ["--shapes", str(shapes[0]), "--data", str(data)]
+    started = time.perf_counter()
+    with report_file.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _java_peak_kib(process.pid))
+            time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(process.stderr.read().decode()[-2000:])
+    report = Graph().parse(report_file, format="turtle")
+    fields = (SH.focusNode, SH.sourceShape, SH.resultSeverity, SH.value)
+    results = [tuple(report.value(r, p) for p in fields) for r in report.objects(None, SH.result)]
+    return {"total": elapsed, "peak_kib": peak, "results": _keys(results)}
+
+
+def _java_peak_kib(pid: int) -> int:
+    """The high-water mark of a running process's resident memory (0 once it has gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    peaks = [line for line in status.splitlines() if line.startswith("VmHWM:")]
+    return int(peaks[0].split()[1]) if peaks else 0
+
+
+def jena_missing() -> str | None:
+    """Why Jena cannot run here, or None."""
+    try:
+        java.java()
+        java.jena_classpath()
+    except java.JavaUnavailable as missing:
+        return str(missing)
+    return None
+
+
 def _keys(results) -> list[str]:
     return sorted(" ".join(str(term) for term in result) for result in results)
 
 
 def child(engine: str, path: Path) -> None:
     """Run one engine on one file and print its figures as JSON (the parent reads them)."""
-    figures = (run_cph_kg if engine == "cph-kg" else run_pyshacl)(path)
-    figures["peak_kib"] = peak_rss_kib()
+    runner = {"cph-kg": run_cph_kg, "pyshacl": run_pyshacl, "jena": run_jena}[engine]
+    figures = runner(path)
+    figures.setdefault("peak_kib", peak_rss_kib())
     print(json.dumps(figures))
 
 
@@ -208,6 +312,11 @@ def row(n: int, engine: str, figures: dict | None, note: str = "") -> str:
     """One line of the table."""
     if figures is None:
         return f"| {n:,} | {engine} | — | — | — | — | — | {note} |"
+    if "total" in figures:  # a whole command: no phases
+        return (
+            f"| {n:,} | {engine} | — | — | — | **{figures['total']:.2f}** "
+            f"| {figures['peak_kib'] / 1024:,.0f} | {n / figures['total']:,.0f} |"
+        )
     total = figures["parse"] + figures["validate"] + figures["report"]
     return (
         f"| {n:,} | {engine} | {figures['parse']:.2f} | {figures['validate']:.2f} "
@@ -233,6 +342,7 @@ def main(argv: list[str] | None = None) -> None:
         child(arguments.child[0], Path(arguments.child[1]))
         return
     sizes = [int(size) for size in arguments.sizes.split(",")]
+    no_jena = jena_missing()
 
     lines = [
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
@@ -265,8 +375,13 @@ def main(argv: list[str] | None = None) -> None:
                     note = f"stopped after {CHILD_TIMEOUT:.0f} s"
                 else:
                     baseline_rate = (slow["parse"] + slow["validate"] + slow["report"]) / n
+            jena = None
+            if no_jena is None:
+                print(f"N={n:,}: Jena…", file=sys.stderr)
+                jena = measure("jena", path)
             lines.append(row(n, "cph-kg", fast))
             lines.append(row(n, "pySHACL", slow, note))
+            lines.append(row(n, "Jena (command)", jena, f"not run: {no_jena}" if no_jena else ""))
             fast_total = fast["parse"] + fast["validate"] + fast["report"]
             same = "—" if slow is None else ("yes" if slow["results"] == fast["results"] else "NO")
             ratio = (
@@ -274,15 +389,20 @@ def main(argv: list[str] | None = None) -> None:
                 if slow is None
                 else f"{(slow['parse'] + slow['validate'] + slow['report']) / fast_total:.0f}×"
             )
+            jena_same = (
+                "—" if jena is None else ("yes" if jena["results"] == fast["results"] else "NO")
+            )
+            jena_ratio = "—" if jena is None else f"{jena['total'] / command:.1f}×"
             summary.append(
-                f"| {n:,} | {len(fast['results']):,} | {same} | {ratio} | {command:.2f} "
-                f"| {1000 * fast_total / n:.3f} |"
+                f"| {n:,} | {len(fast['results']):,} | {same} | {jena_same} | {ratio} "
+                f"| {jena_ratio} | {command:.2f} | {1000 * fast_total / n:.3f} |"
             )
     lines += [
         "",
-        "| N | results | identical results | pySHACL ÷ cph-kg | `cph-kg validate` command (s) "
+        "| N | results | identical (pySHACL) | identical (Jena) | pySHACL ÷ cph-kg "
+        "| Jena command ÷ `cph-kg validate` command | `cph-kg validate` command (s) "
         "| cph-kg ms per convention |",
-        "|---:|---:|---|---:|---:|---:|",
+        "|---:|---:|---|---|---:|---:|---:|---:|",
         *summary,
     ]
     p50, p95 = single_convention_ms()

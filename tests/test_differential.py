@@ -28,6 +28,7 @@ from rdflib.term import BNode, Node
 
 from benchmarks.generate import FAULTS, generate
 from cph_kg import ValidationOutcome, Validator, java
+from cph_kg.collection import Collection as Conventions
 from cph_kg.shape_compiler import compile_shapes
 from tests.conftest import CONVENTIONS
 
@@ -164,3 +165,11 @@ def test_jena_without_its_jars_is_one_clear_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CPH_KG_JAVA_DIR", "/nonexistent")
     with pytest.raises(java.JavaUnavailable, match="apt-get install libapache-jena-java"):
         Validator(engine="jena").validate_files([EXAMPLES[0]])
+
+
+def test_the_compiled_engine_leaves_no_scratch_graph(validator: Validator) -> None:
+    """The focus nodes it writes into the store while checking are gone when it returns."""
+    collection = Conventions.from_files([EXAMPLES[0]])
+    before = set(collection.store.named_graphs())
+    validator.engine.results(collection.store)
+    assert set(collection.store.named_graphs()) == before

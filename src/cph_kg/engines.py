@@ -53,9 +53,13 @@ class CompiledEngine:
     def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
         """One query per check, run on every core; each row is one result.
 
-        Oxigraph evaluates a query without holding Python's lock, so the checks run in a few
-        threads at once; their rows are read back here, each distinct term converted once.
+        The focus nodes of the shapes (the conventions, the parties…) are found once per
+        distinct target and written into a scratch graph of the store, which the checks read
+        instead of each finding them again; the graph is removed before returning. Oxigraph
+        evaluates a query without holding Python's lock, so the checks run in a few threads at
+        once; their rows are read back here, each distinct term converted once.
         """
+        queries = self._with_focus_graph(store)
         terms: dict[object, Node | None] = {}
 
         def term(value: object) -> Node | None:
@@ -65,28 +69,48 @@ class CompiledEngine:
             return known  # type: ignore[return-value]
 
         found: list[Result] = []
-        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-            answers = pool.map(lambda check: _rows(store, check), self.checks)
-            for check, rows in zip(self.checks, answers, strict=True):
-                for focus, value in rows:
-                    found.append(
-                        Result(
-                            focus=term(focus),  # type: ignore[arg-type]
-                            shape=check.shape,
-                            component=check.component,
-                            severity=check.severity,
-                            path=check.path,
-                            value=term(value),
+        try:
+            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+                answers = pool.map(lambda query: _rows(store, query), queries)
+                for check, rows in zip(self.checks, answers, strict=True):
+                    for focus, value in rows:
+                        found.append(
+                            Result(
+                                focus=term(focus),  # type: ignore[arg-type]
+                                shape=check.shape,
+                                component=check.component,
+                                severity=check.severity,
+                                path=check.path,
+                                value=term(value),
+                            )
                         )
-                    )
-                if progress is not None:
-                    progress(1, len(self.checks))
+                    if progress is not None:
+                        progress(1, len(self.checks))
+        finally:
+            store.remove_graph(_FOCUS_GRAPH)
         return found
 
+    def _with_focus_graph(self, store: ox.Store) -> list[str]:
+        """Each check's query reading its focus nodes from the focus graph, once it is filled."""
+        markers: dict[str, ox.NamedNode] = {}
+        for focus in sorted({check.focus for check in self.checks}):
+            marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
+            found = store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
+            store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
+        return [
+            check.query.replace(
+                check.focus,
+                f"{{ GRAPH <{_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
+                f"<{_FOCUS_GRAPH.value}> }} }}",
+                1,
+            )
+            for check in self.checks
+        ]
 
-def _rows(store: ox.Store, check: Check) -> list[tuple[object, object]]:
+
+def _rows(store: ox.Store, query: str) -> list[tuple[object, object]]:
     """The (focus, value) rows of one check, as Oxigraph terms (value None if not reported)."""
-    solutions = store.query(check.query, use_default_graph_as_union=True)
+    solutions = store.query(query, use_default_graph_as_union=True)
     if "value" in {variable.value for variable in solutions.variables}:
         return [(row["this"], row["value"]) for row in solutions]
     return [(row["this"], None) for row in solutions]
@@ -95,6 +119,8 @@ def _rows(store: ox.Store, check: Check) -> list[tuple[object, object]]:
 #: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
 _WORKERS = min(4, os.cpu_count() or 1)
 _MISSING = object()
+#: The scratch graph holding each check's focus nodes while the checks run.
+_FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 
 
 class PyShaclEngine:

@@ -35,7 +35,9 @@ class Check:
     """One constraint of one shape, as a query whose rows are its validation results.
 
     The query selects ``?this`` (the focus node) and, when the constraint reports one,
-    ``?value``; ``path`` is the ``sh:path`` node of the shapes graph, or None.
+    ``?value``; ``path`` is the ``sh:path`` node of the shapes graph, or None. ``focus`` is the
+    group pattern of the query that binds ``?this`` to the shape's focus nodes, so that an
+    engine running many checks can compute each distinct set of focus nodes once.
     """
 
     shape: URIRef | BNode
@@ -43,6 +45,7 @@ class Check:
     severity: URIRef
     path: Node | None
     query: str
+    focus: str
 
 
 #: Constraint parameters of SHACL Core and SHACL-SPARQL; any of them not compiled is refused.
@@ -190,7 +193,7 @@ def _constraints(
     severity = shapes.value(shape, SH.severity) or SH.Violation
 
     def check(component: str, query: str) -> Check:
-        return Check(shape, SH[component], severity, path, query)  # type: ignore[arg-type]
+        return Check(shape, SH[component], severity, path, query, focus)  # type: ignore[arg-type]
 
     for cls in shapes.objects(shape, SH["class"]):
         yield check(

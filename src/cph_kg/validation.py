@@ -166,21 +166,25 @@ class Validator:
         """
         law = versions(self.legal_data)
         store = collection.store
-        fields: dict[str, dict[str, list[ox.Literal | ox.NamedNode]]] = {}
-        for convention, predicate, value in store.query(
-            _VERDICT_FIELDS, use_default_graph_as_union=True
-        ):
-            found = fields.setdefault(convention.value, {})
-            found.setdefault(predicate.value, []).append(value)
+        # identifier, title, date and département of each convention: one row per convention
+        # unless one of them has several values
+        fields: dict[str, tuple[list, list, list, list]] = {}
+        for convention, *terms in store.query(_VERDICT_FIELDS, use_default_graph_as_union=True):
+            found = fields.get(convention.value)
+            if found is None:
+                found = fields[convention.value] = ([], [], [], [])
+            for values, term in zip(found, terms, strict=True):
+                if term is not None and term not in values:
+                    values.append(term)
         labels: dict[str, list[ox.Literal]] = {}
         for departement, label in store.query(_LABELS, use_default_graph_as_union=True):
             labels.setdefault(departement.value, []).append(label)
         verdicts = []
         assessments: dict[str | None, Assessment] = {}  # many conventions share a day
         for iri in sorted(fields):
-            found = fields[iri]
-            signed = _first(found.get(_DATE, ()))
-            departement = _first(found.get(_DEPARTEMENT, ()))
+            identifiers, titles, dates, departements = fields[iri]
+            signed = _first(dates)
+            departement = _first(departements)
             label = _first(labels.get(departement.value, ())) if departement else None
             valid = isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
             key = signed.value if valid else None  # type: ignore[union-attr]
@@ -191,8 +195,8 @@ class Validator:
             verdicts.append(
                 ConventionVerdict(
                     iri=convention,
-                    identifier=_value(_first(found.get(_IDENTIFIER, ()))),
-                    title=_value(_first(found.get(_TITLE, ()))),
+                    identifier=_value(_first(identifiers)),
+                    title=_value(_first(titles)),
                     date=_value(signed),
                     departement=_value(label),
                     source=collection.sources.get(convention),
@@ -211,9 +215,13 @@ _XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 #: What a verdict shows of each convention: identifier, title, date and département.
 _VERDICT_FIELDS = f"""
-SELECT ?c ?p ?o WHERE {{
-    ?c a <{CPH.ConventionDeCooperation}> ; ?p ?o .
-    FILTER (isIRI(?c) && ?p IN (<{_IDENTIFIER}>, <{_TITLE}>, <{_DATE}>, <{_DEPARTEMENT}>))
+SELECT ?c ?identifier ?title ?date ?departement WHERE {{
+    ?c a <{CPH.ConventionDeCooperation}> .
+    FILTER (isIRI(?c))
+    OPTIONAL {{ ?c <{_IDENTIFIER}> ?identifier }}
+    OPTIONAL {{ ?c <{_TITLE}> ?title }}
+    OPTIONAL {{ ?c <{_DATE}> ?date }}
+    OPTIONAL {{ ?c <{_DEPARTEMENT}> ?departement }}
 }}
 """
 #: The labels of the départements conventions name.

@@ -516,3 +516,19 @@ def test_a_malformed_tree_is_one_problem(tmp_path: Path, tree: object) -> None:
     problems = [r for r in records if isinstance(r, Problem)]
     assert len(problems) == 1 and "\n" not in problems[0].reason
     assert problems[0].reason.startswith("not a LEGI code tree")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Annexe 6-8", "Annexe-6-8"),
+        ("annexe-1-1", "Annexe-1-1"),
+        ("Annexe I à l'article R4312-1", "Annexe-I-a-l-article-R4312-1"),
+        ("Annexe (3) à l'art. A931-11-11", "Annexe-3-a-l-art-A931-11-11"),
+    ],
+)
+def test_annex_numbers_give_plain_iris(raw: str, expected: str) -> None:
+    """LEGI numbers some annexes in words: the IRI keeps ASCII letters, digits and hyphens."""
+    from cph_kg.codes.identifiers import article_number
+
+    assert article_number(raw) == expected

@@ -136,7 +136,11 @@ def article_number(raw: str) -> str:
     """
     annex = re.match(r"(?i)^annexe[\s.-]*(.+)$", raw.strip())
     if annex:
-        return "Annexe-" + re.sub(r"[\s.]", "", annex.group(1))
+        # LEGI writes some annexes' numbers in words ("Annexe I à l'article R4312-1"): accents
+        # folded and every other run of characters one hyphen, so the IRI stays plain ASCII
+        rest = unicodedata.normalize("NFKD", annex.group(1)).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^A-Za-z0-9-]+", "-", re.sub(r"(?<=\w)\.(?=\w)", "", rest))
+        return "Annexe-" + words.strip("-")
     compact = re.sub(r"[\s.*]", "", raw)
     return compact[:1].upper() + compact[1:] if compact[:1].isalpha() else compact
 

@@ -71,7 +71,7 @@ def test_bad_input_is_one_line() -> None:
 
 def test_the_template_is_a_valid_convention_once_filled(tmp_path: Path) -> None:
     text = template("33", date(2026, 11, 27))
-    assert "signatories: [caf:33, cpam:33, ft:33]" in text
+    assert "signatories: [ft:33, caf:33, cpam:33]" in text
     assert "les acteurs de l'intégration de la Gironde" in text
     filled = tmp_path / "new.yaml"
     filled.write_text(text, encoding="utf-8")
@@ -80,8 +80,7 @@ def test_the_template_is_a_valid_convention_once_filled(tmp_path: Path) -> None:
     assert "✔ CHANGE-ME — conforms (Gironde, 2026-11-27)" in result.output
 
 
-def test_the_template_for_a_departement_without_reference_bodies() -> None:
-    assert "signatories: []  # no reference bodies yet" in template("01", date(2026, 1, 1))
+def test_the_template_refuses_an_unknown_departement() -> None:
     result = run("convention", "new", "--departement", "20")
     assert result.exit_code == 2
     assert "unknown département '20'" in result.stderr

@@ -13,10 +13,11 @@ from datetime import date
 from typing import Any
 
 import yaml
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from cph_kg import resources
 from cph_kg.authoring import CONTEXT_IRI, to_document
+from cph_kg.bodies import Holder, RoleInDepartement, roles_in
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.spreadsheet import COLUMNS
@@ -94,25 +95,63 @@ def _csv(documents: list[dict[str, Any]]) -> str:
 
 
 def template(departement: str, today: date) -> str:
-    """A commented YAML convention, pre-filled for ``departement`` (an INSEE code)."""
-    bodies = Graph()
-    bodies.parse(resources.root() / "data" / "reference" / "bodies.ttl")
+    """A commented YAML convention, pre-filled with the bodies of ``departement`` (INSEE code).
+
+    For each role R. 349-2, I names, the bodies present in the département that play it: all of
+    them when there are several (any one satisfies the text), a comment when the sources
+    identify none. France Travail's unit is ``ft:NN`` whatever the date (one organisation,
+    renamed); the comment gives the name it bore on the template's date.
+    """
+    roles = roles_in(departement)
     departements = Graph()
     departements.parse(resources.root() / "data" / "reference" / "departements.ttl")
     departement_iri = URIRef(f"https://w3id.org/cph-kg/departement/{departement}")
     preposition = departements.value(departement_iri, CPH.nameWithPreposition)
-    if preposition is None:
-        raise CphKgError(f"unknown département {departement!r} (an INSEE code, e.g. 33)")
-    codes = [
-        f"{prefix}:{departement}"
-        for prefix, kind in (("caf", "caf"), ("cpam", "cpam"), ("ft", "france-travail"))
-        if (URIRef(f"https://w3id.org/cph-kg/org/{kind}/{departement}"), RDFS.label, None) in bodies
-    ]
-    signatories = f"[{', '.join(codes)}]" if codes else "[]  # no reference bodies yet: add them"
+    lines, codes = [], []
+    for role in roles:
+        lines += _role_comment(role, departement, today)
+        for holder in role.holders:
+            if holder.code not in codes:
+                codes.append(holder.code)
     text = (resources.root() / "data" / "templates" / "convention.yaml").read_text("utf-8")
     return text.format(
         departement=departement,
         departement_name=str(preposition),
         today=today.isoformat(),
-        signatories=signatories,
+        bodies="\n".join(lines),
+        signatories=f"[{', '.join(codes)}]",
     )
+
+
+def _role_comment(role: RoleInDepartement, departement: str, today: date) -> list[str]:
+    """The comment lines that present one role's bodies in the template."""
+    head = f"#   {role.label}:"
+    if not role.holders:
+        reason = role.unknown or "the reference data has no body for this role here."
+        return [head + " not identified by cph-kg's sources.", *_wrapped(reason, "#     ")]
+    if len(role.holders) == 1:
+        [holder] = role.holders
+        return [f"{head} {holder.code} ({holder.name_on(today)}){_noted(holder)}"]
+    lines = [
+        f"{head} {len(role.holders)} bodies play this role here; any one of them satisfies the"
+        " text:"
+    ]
+    for holder in role.holders:
+        elsewhere = [code for code in holder.present_in if code != departement]
+        where = f"; also present in {', '.join(elsewhere)}" if elsewhere else ""
+        lines.append(f"#     {holder.code} ({holder.name_on(today)}{where}){_noted(holder)}")
+    return lines
+
+
+def _noted(holder: Holder) -> str:
+    return " — role inferred, see its cph:roleAttribution" if holder.certainty == "Inferred" else ""
+
+
+def _wrapped(text: str, prefix: str, width: int = 98) -> list[str]:
+    lines, line = [], prefix
+    for word in text.split():
+        if len(line) + len(word) + 1 > width and line.strip() != prefix.strip():
+            lines.append(line.rstrip())
+            line = prefix
+        line += word + " "
+    return [*lines, line.rstrip()]

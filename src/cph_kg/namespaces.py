@@ -64,6 +64,7 @@ class CPH(DefinedNamespace):
     presentIn: URIRef
     inseeCode: URIRef
     nameWithPreposition: URIRef
+    region: URIRef
     CodeLevel: URIRef
     levelKind: URIRef
     Citation: URIRef

@@ -47,6 +47,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "query_command",
         "Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file.",
     ),
+    "reference": (
+        "cph_kg.cli.reference",
+        "reference_group",
+        "Rebuild the reference data (bodies of every département) from the directories.",
+    ),
     "serve": (
         "cph_kg.cli.serve",
         "serve_command",

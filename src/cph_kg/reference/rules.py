@@ -1,0 +1,407 @@
+"""The build's rules (``data/reference/rules.toml``), read into typed records.
+
+The rules are data: what the directories' names mean, which role each kind of body plays and
+why, and the few grouping decisions no general rule can make, each with its evidence. A rule
+file that lacks a field or names an unknown certainty is an error naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cph_kg.errors import CphKgError
+from cph_kg.reference.names import fold
+
+CERTAINTIES = ("Attested", "Inferred")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A reasoning in French (the source language) and English."""
+
+    fr: str
+    en: str
+
+    def format(self, **fields: str) -> Note:
+        """The note with ``{field}`` placeholders filled in, in both languages."""
+        return Note(self.fr.format(**fields), self.en.format(**fields))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Why bodies play a role of R. 349-2, I: basis, certainty, reasoning.
+
+    One attribution is shared by all the bodies it explains (every CAF plays the CAF's role for
+    the same reason), under ``reference/role-attribution/{id}``.
+    """
+
+    id: str
+    role: str
+    certainty: str
+    legal_basis: tuple[str, ...]
+    note: Note
+    departements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of body DILA lists, and the roles its bodies play."""
+
+    key: str
+    acronym: str
+    pivot: str
+    prefix: str
+    mail: tuple[str, ...]
+    cls: str
+    label_fr: str
+    label_en: str
+    legal_basis: tuple[str, ...]
+    attributions: tuple[Attribution, ...]
+
+    def attributions_for(self, departement: str) -> tuple[Attribution, ...]:
+        """The attributions for a body based in ``departement``: specific ones, else general."""
+        specific = tuple(a for a in self.attributions if departement in a.departements)
+        return specific or tuple(a for a in self.attributions if not a.departements)
+
+
+@dataclass(frozen=True)
+class SplitBody:
+    """One body a split makes: the mailing destination that identifies it, its slug, labels."""
+
+    destination: tuple[str, str]
+    slug: str
+    label_fr: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Split:
+    """A département's generic body split into several by the mailing destinations."""
+
+    kind: str
+    departement: str
+    certainty: str
+    note: Note
+    bodies: tuple[SplitBody, ...]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A record placed by hand in a département's body of a kind, with the evidence."""
+
+    record: str
+    kind: str
+    departement: str
+    certainty: str
+    note: Note
+
+
+@dataclass(frozen=True)
+class ExtraBody:
+    """A body no DILA record shows, established by the codes (the CSSM)."""
+
+    iri: str
+    kind: str
+    departement: str
+    cls: str
+    label_fr: str
+    label_en: str
+    legal_basis: tuple[str, ...]
+    sources: tuple[str, ...]
+    note: Note
+    attributions: tuple[Attribution, ...]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A role whose holder in a département the sources do not identify."""
+
+    iri: str
+    departement: str
+    role: str
+    legal_basis: tuple[str, ...]
+    label_fr: str
+    label_en: str
+    note: Note
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text published in the Journal officiel that the data cites."""
+
+    iri: str
+    label_fr: str
+    date_document: str
+    source: str
+    date_publication: str | None = None
+    jorftext: str | None = None
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatedName:
+    """A name France Travail bore, with its bounds (either may be unknown)."""
+
+    label: str
+    certainty: str
+    legal_basis: tuple[str, ...]
+    note: Note
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class FranceTravail:
+    """The public employment operator: its IRI, basis, names and notes."""
+
+    iri: str
+    legal_basis: tuple[str, ...]
+    general_direction_safir: str
+    note: Note
+    role_certainty: str
+    unit_role_note: Note
+    names: tuple[DatedName, ...]
+    strip_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset the reference data comes from: title, publisher, licence, provenance."""
+
+    key: str
+    iri: str
+    title: Note
+    publisher: str
+    license: str
+    source: str
+    modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything ``rules.toml`` says."""
+
+    sources: dict[str, str]
+    datasets: dict[str, Dataset]
+    legi_codes: dict[str, str]
+    legi_titles: dict[str, str]
+    legi_articles: tuple[str, ...]
+    kinds: tuple[Kind, ...]
+    spellings: dict[str, str]
+    several: dict[str, tuple[str, ...]]
+    splits: tuple[Split, ...]
+    assignments: tuple[Assignment, ...]
+    labels: dict[tuple[str, str], Note]
+    bodies: tuple[ExtraBody, ...]
+    unknowns: tuple[Unknown, ...]
+    texts: tuple[Text, ...]
+    france_travail: FranceTravail
+    notes: dict[str, Note]
+
+    def kind(self, key: str) -> Kind:
+        """The kind named ``key``."""
+        return next(k for k in self.kinds if k.key == key)
+
+
+class _Reader:
+    """Reads one table of the file, naming the file and the table in every error."""
+
+    def __init__(self, path: Path, where: str, table: dict[str, Any]) -> None:
+        self.path, self.where, self.table = path, where, table
+
+    def get(self, name: str, default: Any = ...) -> Any:
+        if name in self.table:
+            return self.table[name]
+        if default is ...:
+            raise CphKgError(f"{self.path}: {self.where} has no {name!r}")
+        return default
+
+    def certainty(self, name: str = "certainty") -> str:
+        value = self.get(name)
+        if value not in CERTAINTIES:
+            raise CphKgError(
+                f"{self.path}: {self.where}: certainty {value!r} is not one of {CERTAINTIES}"
+            )
+        return value
+
+    def note(self, stem: str = "note") -> Note:
+        return Note(self.get(f"{stem}_fr"), self.get(f"{stem}_en"))
+
+    def sub(self, where: str, table: dict[str, Any]) -> _Reader:
+        return _Reader(self.path, f"{self.where} {where}", table)
+
+
+def _attribution(reader: _Reader) -> Attribution:
+    return Attribution(
+        id=reader.get("id"),
+        role=reader.get("role"),
+        certainty=reader.certainty(),
+        legal_basis=tuple(reader.get("legal_basis")),
+        note=reader.note(),
+        departements=tuple(reader.get("departements", ())),
+    )
+
+
+def _attributions(reader: _Reader) -> tuple[Attribution, ...]:
+    return tuple(
+        _attribution(reader.sub(f"attribution {n + 1}", table))
+        for n, table in enumerate(reader.get("attribution", []))
+    )
+
+
+def read_rules(path: Path) -> Rules:
+    """The rules of ``path``; a missing or malformed rule is a :class:`CphKgError`."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CphKgError(f"{path}: {error}") from error
+    top = _Reader(path, "the file", data)
+
+    def tables(name: str) -> list[_Reader]:
+        return [top.sub(f"[[{name}]] {n + 1}", t) for n, t in enumerate(top.get(name, []))]
+
+    kinds = tuple(
+        Kind(
+            key=r.get("key"),
+            acronym=r.get("acronym"),
+            pivot=r.get("pivot"),
+            prefix=r.get("prefix"),
+            mail=tuple(r.get("mail")),
+            cls=r.get("class"),
+            label_fr=r.get("label_fr"),
+            label_en=r.get("label_en"),
+            legal_basis=tuple(r.get("legal_basis")),
+            attributions=_attributions(r),
+        )
+        for r in tables("kind")
+    )
+    splits = tuple(
+        Split(
+            kind=r.get("kind"),
+            departement=r.get("departement"),
+            certainty=r.certainty(),
+            note=r.note(),
+            bodies=tuple(
+                SplitBody(
+                    destination=_destination(b.get("destination")),
+                    slug=b.get("slug"),
+                    label_fr=b.get("label_fr"),
+                    label_en=b.get("label_en"),
+                )
+                for b in (r.sub("body", t) for t in r.get("body"))
+            ),
+        )
+        for r in tables("split")
+    )
+    assignments = tuple(
+        Assignment(r.get("record"), r.get("kind"), r.get("departement"), r.certainty(), r.note())
+        for r in tables("assign")
+    )
+    bodies = tuple(
+        ExtraBody(
+            iri=r.get("iri"),
+            kind=r.get("kind"),
+            departement=r.get("departement"),
+            cls=r.get("class"),
+            label_fr=r.get("label_fr"),
+            label_en=r.get("label_en"),
+            legal_basis=tuple(r.get("legal_basis")),
+            sources=tuple(r.get("sources")),
+            note=r.note(),
+            attributions=_attributions(r),
+        )
+        for r in tables("body")
+    )
+    unknowns = tuple(
+        Unknown(
+            iri=r.get("iri"),
+            departement=r.get("departement"),
+            role=r.get("role"),
+            legal_basis=tuple(r.get("legal_basis")),
+            label_fr=r.get("label_fr"),
+            label_en=r.get("label_en"),
+            note=r.note(),
+        )
+        for r in tables("unknown")
+    )
+    texts = tuple(
+        Text(
+            iri=r.get("iri"),
+            label_fr=r.get("label_fr"),
+            date_document=r.get("date_document"),
+            source=r.get("source"),
+            date_publication=r.get("date_publication", None),
+            jorftext=r.get("jorftext", None),
+            articles=tuple(r.get("articles", ())),
+        )
+        for r in tables("text")
+    )
+    legi = top.sub("[legi]", top.get("legi"))
+    return Rules(
+        sources=dict(top.get("sources")),
+        datasets={
+            r.get("key"): Dataset(
+                key=r.get("key"),
+                iri=r.get("iri"),
+                title=r.note("title"),
+                publisher=r.get("publisher"),
+                license=r.get("license"),
+                source=r.get("source"),
+                modified=r.get("modified", None),
+            )
+            for r in tables("dataset")
+        },
+        legi_codes=dict(legi.get("codes")),
+        legi_titles=dict(legi.get("titles")),
+        legi_articles=tuple(legi.get("articles")),
+        kinds=kinds,
+        spellings={r.get("variant"): r.get("reads") for r in tables("spelling")},
+        several={kind: tuple(deps) for kind, deps in top.get("several", {}).items()},
+        splits=splits,
+        assignments=assignments,
+        labels={(r.get("kind"), r.get("name")): r.note("label") for r in tables("label")},
+        bodies=bodies,
+        unknowns=unknowns,
+        texts=texts,
+        france_travail=_france_travail(top.sub("[france_travail]", top.get("france_travail"))),
+        notes=_notes(top.sub("[notes]", top.get("notes"))),
+    )
+
+
+def _notes(r: _Reader) -> dict[str, Note]:
+    """The texts the build writes, by name, from their ``_fr`` and ``_en`` keys."""
+    stems = sorted({name.rsplit("_", 1)[0] for name in r.table})
+    return {stem: r.note(stem) for stem in stems}
+
+
+def _destination(text: str) -> tuple[str, str]:
+    code, _, town = text.partition(" ")
+    return code, fold(town)
+
+
+def _france_travail(r: _Reader) -> FranceTravail:
+    names = tuple(
+        DatedName(
+            label=n.get("label"),
+            certainty=n.certainty(),
+            legal_basis=tuple(n.get("legal_basis")),
+            note=n.note(),
+            start=n.get("from", None),
+            end=n.get("until", None),
+        )
+        for n in (r.sub(f"name {i + 1}", t) for i, t in enumerate(r.get("name")))
+    )
+    directions = r.sub("directions", r.get("directions"))
+    return FranceTravail(
+        iri=r.get("iri"),
+        legal_basis=tuple(r.get("legal_basis")),
+        general_direction_safir=r.get("general_direction_safir"),
+        note=r.note(),
+        role_certainty=r.certainty("role_certainty"),
+        unit_role_note=r.note("unit_role_note"),
+        names=names,
+        strip_words=tuple(directions.get("strip_words")),
+    )

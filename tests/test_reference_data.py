@@ -227,7 +227,8 @@ def test_the_renaming_rests_on_the_dated_versions_of_l5312_1() -> None:
     assert graph.value(version, ELI.id_local) == Literal("LEGIARTI000048600658")
     assert graph.value(version, ELI.first_date_entry_in_force) == Literal(date(2024, 1, 1))
     before = URIRef(BASE + "law/ctrav/L5312-1/version/2023-09-01")
-    assert graph.value(before, ELI.date_no_longer_in_force) == Literal(date(2024, 1, 1))
+    # the last day in force (ELI), the day before the renamed version starts
+    assert graph.value(before, ELI.date_no_longer_in_force) == Literal(date(2023, 12, 31))
     loi = URIRef(BASE + "text/loi/2023-1196")
     assert graph.value(loi, ELI.id_local) == Literal("JORFTEXT000048581935")
     assert graph.value(loi, ELI.date_publication) == Literal(date(2023, 12, 19))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -432,7 +433,9 @@ class Writer:
                 g.add((member, ELI.first_date_entry_in_force, day(version.start.isoformat())))
                 g.add((member, CPH.entryIntoForceCertainty, CPH.Attested))
                 if version.end is not None:
-                    g.add((member, ELI.date_no_longer_in_force, day(version.end.isoformat())))
+                    # LEGI's dateFin is the first day no longer in force; ELI's date is the last
+                    last = version.end - timedelta(days=1)
+                    g.add((member, ELI.date_no_longer_in_force, day(last.isoformat())))
                     g.add((member, CPH.endOfForceCertainty, CPH.Attested))
                 g.add(
                     (

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS
 from cph_kg import CphKgError, InputError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions
-from cph_kg.sparql_text import calls_service
+from cph_kg.sparql_guard import check_query
 from cph_kg.store import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
@@ -216,7 +216,11 @@ def test_service_is_refused_on_the_embedded_store(kg: KnowledgeGraph) -> None:
     ],
 )
 def test_service_detection_ignores_strings_iris_and_comments(text: str, expected: bool) -> None:
-    assert calls_service(text) is expected
+    if expected:
+        with pytest.raises(CphKgError, match="SERVICE is not allowed"):
+            check_query(text)
+    else:
+        check_query(text)
 
 
 def test_a_second_process_is_told_the_store_is_busy(tmp_path: Path) -> None:

@@ -19,9 +19,12 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError, InputError
+from cph_kg.rdfio import read_bytes
 from cph_kg.sparql_text import bind_values, mask_comments, query_form
 
 DEPARTEMENT = "https://w3id.org/cph-kg/departement/"
+#: The largest query file read (Oxigraph's server takes bodies up to 128 MiB).
+MAX_QUERY_BYTES = 128 * 1024 * 1024
 TYPES = ("iri", "string", "date", "integer", "boolean", "departement")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM = re.compile(
@@ -111,13 +114,9 @@ def load(path: Path) -> NamedQuery:
     if "\0" in str(path):
         raise CphKgError(f"query file {shown(str(path))}: a file name cannot contain a NUL byte")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "no such query file") from None
-    except (UnicodeDecodeError, IsADirectoryError):
+        text = read_bytes(path, MAX_QUERY_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
         raise InputError(path, "is not a UTF-8 text file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot be read: {error.strerror or error}") from None
     title, description, parameters = path.stem, [], []
     in_description = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -193,6 +192,11 @@ def resolve(name_or_file: str) -> NamedQuery:
     if not _inside(path, folder):
         raise CphKgError(f"query {name_or_file!r} is a link out of queries/: refused")
     return load(path)
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI that SPARQL and every RDF syntax can write."""
+    return bool(_SCHEME.match(text)) and not _IRI_FORBIDDEN.search(text)
 
 
 def _convert(kind: str, raw: str) -> Node:

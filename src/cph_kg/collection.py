@@ -17,10 +17,11 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from cph_kg.authoring import CONTEXT_IRI
-from cph_kg.errors import InputError
+from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
-from cph_kg.rdfio import Document, load_document, read_document, read_rows
+from cph_kg.rdfio import Document, load_document, read_document, read_row_triples
+from cph_kg.reserved import refuse_reserved_in
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
@@ -41,7 +42,8 @@ class Collection:
         """Parse every file (all or nothing) and check what spans files.
 
         A file that holds no convention is an input error: validating the ontology or a list
-        of bodies by mistake would otherwise "conform" without checking anything.
+        of bodies by mistake would otherwise "conform" without checking anything. So is a file
+        that speaks for the validator or the law (:mod:`cph_kg.reserved`).
         """
         collection = cls()
         files = [Path(path) for path in paths]
@@ -50,6 +52,8 @@ class Collection:
                 read_document(path, forced_format), ox.NamedNode(_FILE_GRAPH + str(index))
             )
         collection._check_files(files)
+        for index, path in enumerate(files):
+            refuse_reserved_in(collection.store, ox.NamedNode(_FILE_GRAPH + str(index)), path)
         return collection
 
     @classmethod
@@ -71,6 +75,15 @@ class Collection:
         )
         return collection
 
+    def refuse_blank_conventions(self) -> None:
+        """A convention that is a blank node is refused, never silently left unjudged."""
+        ask = f"ASK {{ ?c a {_CONVENTION} FILTER(isBlank(?c)) }}"
+        if self.store.query(ask, use_default_graph_as_union=True):
+            raise CphKgError(
+                "a cph:ConventionDeCooperation to validate is a blank node: give it an IRI "
+                "(a convention is judged, cited and queried by its IRI)"
+            )
+
     def holds_conventions(self) -> bool:
         """Whether any graph of the collection describes a convention."""
         ask = f"ASK {{ ?c a {_CONVENTION} }}"
@@ -79,12 +92,10 @@ class Collection:
     def _add(self, document: Document, graph: ox.NamedNode) -> None:
         if document.fmt in OXIGRAPH_FORMATS and CONTEXT_IRI not in document.text:
             load_document(self.store, document, graph)  # the same checks as cph-kg load
-            return
-        parsed, skipped = read_rows(document)
-        self.skipped += skipped
-        self.store.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
-        )
+        else:
+            parsed, skipped = read_row_triples(document)
+            self.skipped += skipped
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
 
     def _check_files(self, files: list[Path]) -> None:
         """Each file holds a convention; no convention nor identifier is described twice.
@@ -115,6 +126,8 @@ class Collection:
             "GROUP BY ?g ?c ORDER BY ?c"
         ):
             index = int(row["g"].value.removeprefix(_FILE_GRAPH))
+            if isinstance(row["c"], ox.BlankNode):
+                raise InputError(files[index], _BLANK_CONVENTION)
             ids = row["ids"].value.split("\0") if row["ids"] and row["ids"].value else []
             found.setdefault(index, []).append((to_rdflib(row["c"]), ids))  # type: ignore[arg-type]
         identifiers: dict[str, Path] = {}
@@ -138,6 +151,11 @@ class Collection:
 
 
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
+#: Why a convention that is a blank node is refused rather than left out.
+_BLANK_CONVENTION = (
+    "describes a cph:ConventionDeCooperation that is a blank node: give it an IRI "
+    "(a convention is judged, cited and queried by its IRI)"
+)
 #: Whether two conventions (or one in two files) share an identifier.
 _SHARED_IDENTIFIER = f"""
 ASK {{

@@ -20,6 +20,7 @@ from cph_kg.authoring import CONTEXT_IRI, to_document
 from cph_kg.bodies import Holder, RoleInDepartement, roles_in
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
+from cph_kg.output_safety import spreadsheet_cell
 from cph_kg.spreadsheet import COLUMNS
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
@@ -47,15 +48,19 @@ def conventions_of(graph: Graph) -> list[URIRef]:
     )
 
 
-def convert(graph: Graph, fmt: str) -> str:
-    """The conventions of ``graph`` written in ``fmt`` (one of :data:`FORMATS`)."""
+def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
+    """The conventions of ``graph`` written in ``fmt`` (one of :data:`FORMATS`).
+
+    CSV is meant for spreadsheets: a cell that would run as a formula gets a leading ``'``
+    (read back as it was) unless ``raw_csv``.
+    """
     if fmt == "turtle":
         return graph.serialize(format="turtle")
     if fmt == "ntriples":
         return graph.serialize(format="nt")
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
-        return _csv(documents)
+        return _csv(documents, raw_csv)
     if len(documents) != 1:
         raise CphKgError(
             f"{fmt} holds one convention and the input has {len(documents)}: write csv or turtle"
@@ -63,11 +68,18 @@ def convert(graph: Graph, fmt: str) -> str:
     [document] = documents
     if fmt == "yaml":
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    as_json = {"@context": CONTEXT_IRI, **document, "date": document["date"].isoformat()}
-    return json.dumps(as_json, ensure_ascii=False, indent=2) + "\n"
+    as_json = {"@context": CONTEXT_IRI, **document}
+    return json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value) + "\n"
 
 
-def _csv(documents: list[dict[str, Any]]) -> str:
+def _json_value(value: object) -> str:
+    """A date as JSON-LD writes it (an ill-formed one is already the text it was)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _csv(documents: list[dict[str, Any]], raw: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
@@ -90,7 +102,7 @@ def _csv(documents: list[dict[str, Any]]) -> str:
                     "place in a CSV row; write yaml or turtle"
                 )
             row[key] = " ".join(sorted(values))
-        writer.writerow(row)
+        writer.writerow(row if raw else {k: spreadsheet_cell(str(v)) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cph_kg.output_safety import printable
+
 
 class CphKgError(Exception):
     """A user-facing error whose message fits on one line."""
@@ -20,5 +22,6 @@ class InputError(CphKgError):
         self.path = Path(path)
         self.problem = " ".join(problem.split())
         self.line = line
-        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        shown = printable(str(self.path))  # a newline in a file name stays on the line
+        where = f"{shown}:{line}" if line is not None else shown
         super().__init__(f"{where}: {self.problem}")

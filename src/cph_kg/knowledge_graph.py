@@ -25,18 +25,19 @@ from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import catalog, resources
-from cph_kg.catalog import NamedQuery
+from cph_kg.catalog import NamedQuery, is_absolute_iri, shown
 from cph_kg.codes.importer import ImportSummary, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.collection import Collection
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.rdfio import Document, read_document, read_rows
+from cph_kg.rdfio import Document, read_document, read_row_triples
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
     CONVENTIONS_GRAPH,
     LEGAL_GRAPH,
+    MAX_ANSWER_BYTES,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     SHAPES_GRAPH,
@@ -124,6 +125,8 @@ class KnowledgeGraph:
         password: str | None = None,
         create: bool = True,
         read_only: bool = False,
+        allow_service: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> KnowledgeGraph:
         """Open the embedded store at ``path`` (default location if None), or an endpoint.
 
@@ -132,10 +135,26 @@ class KnowledgeGraph:
         only: it opens while another process writes (a long ``cph-kg load``), sees the last
         committed state, and refuses writes; opened for writing, a store already being written
         is an error saying it is busy. ``read_only`` implies ``create=False``.
+        ``allow_service`` lets queries sent to an endpoint call SERVICE (the endpoint then
+        reaches the network for them); the embedded store never does. ``max_answer_bytes``
+        caps what is read of an endpoint's answer.
         """
+        if path is not None and not str(path):
+            raise CphKgError("the store location is empty: name a folder (--location DIR)")
         endpoint = endpoint or os.environ.get(ENV_ENDPOINT) or None
         if endpoint:
-            return cls(RemoteStore(endpoint, update_endpoint, user, password))
+            return cls(
+                RemoteStore(
+                    endpoint,
+                    update_endpoint,
+                    user,
+                    password,
+                    allow_service=allow_service,
+                    max_answer_bytes=max_answer_bytes,
+                )
+            )
+        if allow_service:
+            raise CphKgError("SERVICE is never allowed on the embedded store (--endpoint only)")
         location = Path(path) if path else default_store_path()
         if read_only:
             return cls(ReadOnlyEmbeddedStore(location))
@@ -177,24 +196,32 @@ class KnowledgeGraph:
 
         Every file is read and parsed before anything is written; a bad file raises
         :class:`~cph_kg.errors.InputError` and the conventions are left as they were. The
-        bundled graphs (ontology, shapes, legal and reference data) are written first when the
-        store does not hold this version of them (:meth:`refresh_law`), so a store always holds
-        the law of the installed cph-kg. With ``replace``, ``graph`` is emptied first, in the
-        same transaction as the new triples. A CSV bulk file is the exception to all or
-        nothing: its good rows load and its bad rows come back in the report's ``skipped``.
+        bundled graphs (ontology, shapes, legal and reference data) are written too when the
+        store does not hold this version of them, so a store always holds the law of the
+        installed cph-kg, in the same transaction as the files: a load killed at any moment
+        leaves the store as it was (a fresh one empty) or loaded. With ``replace``, ``graph``
+        is emptied first, in the same transaction as the new triples. A CSV bulk file is the
+        exception to all or nothing: its good rows load and its bad rows come back in the
+        report's ``skipped``.
         """
+        if not is_absolute_iri(str(graph)):
+            raise CphKgError(
+                f"graph {shown(str(graph))} is not an absolute IRI (e.g. https://example.org/g)"
+            )
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
             raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
         documents, skipped = [], []
         for path in paths:
             document = read_document(Path(path), forced_format)
             if document.fmt == "csv":  # the good rows load; the bad ones are reported
-                rows, left_out = read_rows(document)
+                rows, left_out = read_row_triples(document)
                 skipped += left_out
-                document = Document(document.path, rows.serialize(format="nt"), "nt")
+                text = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                document = Document(document.path, text, "nt")
             documents.append(document)
-        written = self.refresh_law()
-        written[graph] = self.store.add_documents(documents, graph, replace)
+        law = self._law_to_write()
+        written = {name: len(content) for name, content in law.items()}
+        written[graph] = self.store.add_documents(documents, graph, replace, law)
         return LoadReport(written, skipped)
 
     def refresh_law(self) -> dict[URIRef, int]:
@@ -203,6 +230,13 @@ class KnowledgeGraph:
         One atomic write of its own: if a crash follows it, the store holds the installed law
         and the conventions it had, a consistent state.
         """
+        graphs = self._law_to_write()
+        if graphs:
+            self.store.write(graphs, replace=list(graphs))
+        return {name: len(g) for name, g in graphs.items()}
+
+    def _law_to_write(self) -> dict[URIRef, Graph]:
+        """The bundled law graphs, or nothing if the store holds this very law already."""
         answer = self.store.query(
             "PREFIX dct: <http://purl.org/dc/terms/> ASK { "
             + " ".join(
@@ -211,11 +245,7 @@ class KnowledgeGraph:
             )
             + " }"
         )
-        if answer == Boolean(True):
-            return {}
-        graphs = bundled_graphs()
-        self.store.write(graphs, replace=list(graphs))
-        return {name: len(g) for name, g in graphs.items()}
+        return {} if answer == Boolean(True) else bundled_graphs()
 
     def import_codes(
         self, folders: Sequence[Path], progress: Callable[[Record], None] | None = None

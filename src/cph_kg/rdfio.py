@@ -20,8 +20,11 @@ expansion beyond the document's own size.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +36,15 @@ from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI, read_json, read_yaml
 from cph_kg.errors import InputError
-from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, QUAD_FORMATS, syntax_error, to_rdflib
-from cph_kg.spreadsheet import read_csv
+from cph_kg.limits import MAX_TERM_BYTES
+from cph_kg.oxigraph_terms import (
+    OXIGRAPH_FORMATS,
+    QUAD_FORMATS,
+    syntax_error,
+    to_oxigraph,
+    to_rdflib,
+)
+from cph_kg.spreadsheet import read_csv, read_csv_triples
 
 #: File extensions and the rdflib parser each one selects.
 FORMATS_BY_SUFFIX: dict[str, str] = {
@@ -70,12 +80,6 @@ FORMAT_NAMES: dict[str, str] = {
 #: string): a file of these holding one is binary, not text.
 BINARY_IF_NUL = ("json-ld", "xml", "yaml", "csv")
 
-#: No literal or IRI may reach this many bytes of UTF-8, whatever the syntax and the command.
-#: Oxigraph's parsers hold a term in a buffer of 16 MiB (less the JSON around it in JSON-LD) and
-#: stop with a MemoryError past it; rdflib's N-Triples parser took minutes over a 50 MB line.
-#: Half the buffer is a limit every parser keeps, and still far beyond any legal text. Only a
-#: file at least this large can break it, so only such files are checked.
-MAX_TERM_BYTES = 8 * 1024 * 1024
 
 #: The deepest nesting read: brackets, parentheses and braces of Turtle and TriG (blank nodes,
 #: collections, graphs), arrays and objects of JSON, sequences and mappings of YAML, elements
@@ -101,16 +105,55 @@ def parser_for(path: Path, forced: str | None = None) -> str:
         ) from None
 
 
+#: The largest file read: a file of 50,000 conventions is about 150 MB; a bigger one, or one
+#: that grows while it is read, is refused rather than read until memory runs out.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+#: What an operating-system error on opening a user's file means, in words.
+_OPEN_ERRORS = {
+    errno.ENOENT: "no such file",
+    errno.EISDIR: "is a directory, not a file",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "is a loop of symbolic links",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ENAMETOOLONG: "the file name is too long",
+}
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The content of a regular file, at most ``limit`` bytes; anything else is refused.
+
+    A FIFO, a device (``/dev/zero``) or a socket could block for ever or never end: the file is
+    opened without waiting (``O_NONBLOCK``) and refused unless it is a regular file. Every
+    failure is an :class:`InputError` naming the file.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        reason = _OPEN_ERRORS.get(error.errno or 0, error.strerror or type(error).__name__)
+        raise InputError(path, reason) from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise InputError(path, "is a directory, not a file")
+        raise InputError(
+            path, "is not a regular file (a FIFO, a device or a socket): cph-kg reads files"
+        )
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as error:
+            raise InputError(path, f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise InputError(path, f"is larger than {limit // 2**20} MiB, the most cph-kg reads")
+    return raw
+
+
 def read_text(path: Path) -> str:
     """The file's text, decoded as UTF-8 (a byte-order mark is allowed and dropped)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -317,6 +360,15 @@ def _rdflib_term(path: Path, term: object) -> Node:
     if isinstance(term, ox.Triple):
         raise InputError(path, "RDF 1.2 triple terms (<< … >>) are not supported")
     return to_rdflib(term)  # type: ignore[return-value]
+
+
+def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputError]]:
+    """:func:`read_rows` as Oxigraph triples, built without rdflib terms for the bulk format."""
+    if document.fmt == "csv":
+        return read_csv_triples(document.path, document.text)
+    graph = parse_document(document)
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+    return triples, []
 
 
 def read_rows(document: Document) -> tuple[Graph, list[InputError]]:

@@ -12,6 +12,7 @@ from itertools import groupby
 
 import pyoxigraph as ox
 
+from cph_kg.output_safety import json_safe, printable
 from cph_kg.point_in_time import Assessment
 from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
 
@@ -94,13 +95,14 @@ def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
     status = words["conforms"] if verdict.conforms else words["not_conforms"]
     if not verdict.judged:
         status = words["not_judged"]
-    name = verdict.identifier or str(verdict.iri)
-    details = ", ".join(part for part in (verdict.departement, verdict.date) if part)
+    name = printable(verdict.identifier or str(verdict.iri))
+    details = printable(", ".join(part for part in (verdict.departement, verdict.date) if part))
     lines = [f"{mark} {name} — {status}" + (f" ({details})" if details else "")]
     if verdict.title:
-        lines.append(f"  « {verdict.title} »" if lang == "fr" else f'  "{verdict.title}"')
+        title = printable(verdict.title)
+        lines.append(f"  « {title} »" if lang == "fr" else f'  "{title}"')
     if verdict.source:
-        lines.append(f"  {verdict.source}")
+        lines.append(f"  {printable(str(verdict.source))}")
     if verdict.assessment is not None:
         lines.append("  " + _assessment_line(verdict.assessment, lang))
     for provision, findings in groupby(verdict.findings, key=lambda f: f.provision):
@@ -124,7 +126,7 @@ def _finding_line(finding: Finding, lang: str) -> str:
     words = HEADINGS[lang]
     kind = f" [{words['data_quality']}]" if finding.rule_kind.name == "DATA_QUALITY" else ""
     value = words["value"].format(finding.value) if finding.value is not None else ""
-    return f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}"
+    return printable(f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}")
 
 
 def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
@@ -160,7 +162,7 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
         ],
     }
     # one line: the C encoder (indented JSON goes through a pure-Python one, 5x slower)
-    return json.dumps(document, ensure_ascii=False)
+    return json_safe(json.dumps(document, ensure_ascii=False))
 
 
 def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:

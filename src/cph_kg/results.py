@@ -17,6 +17,8 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
+from cph_kg.output_safety import json_safe, printable, spreadsheet_cell
+
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "json-ld")
 
@@ -65,11 +67,19 @@ def truncate(result: QueryResult, limit: int | None) -> QueryResult:
     return result
 
 
-def serialise(result: QueryResult, output: str, prefixes: dict[str, str] | None = None) -> str:
+def serialise(
+    result: QueryResult,
+    output: str,
+    prefixes: dict[str, str] | None = None,
+    raw_csv: bool = False,
+) -> str:
     """The result in a SPARQL 1.1 results format, an RDF syntax, or a table for a terminal.
 
     ``prefixes`` (prefix -> namespace) shorten IRIs in tables, as the query wrote them; the
-    standard formats always carry full IRIs.
+    standard formats always carry full IRIs. A table shows no character a terminal obeys
+    (:func:`cph_kg.output_safety.printable`); a CSV cell that a spreadsheet would run as a
+    formula gets a leading ``'`` unless ``raw_csv``
+    (:func:`cph_kg.output_safety.spreadsheet_cell`).
     """
     if isinstance(result, Triples):
         if output not in GRAPH_FORMATS:
@@ -87,10 +97,10 @@ def serialise(result: QueryResult, output: str, prefixes: dict[str, str] | None 
             return json.dumps({"head": {}, "boolean": result.value}) + "\n"
         return ("true" if result.value else "false") + "\n"
     if output == "csv":
-        return _csv(result)
+        return _csv(result, raw_csv)
     if output == "tsv":
         return _tsv(result)
-    return _rdflib_result(result).serialize(format="json").decode("utf-8") + "\n"
+    return json_safe(_rdflib_result(result).serialize(format="json").decode("utf-8")) + "\n"
 
 
 def _rdflib_result(solutions: Solutions) -> Result:
@@ -107,14 +117,15 @@ def _rdflib_result(solutions: Solutions) -> Result:
     return result
 
 
-def _csv(solutions: Solutions) -> str:
+def _csv(solutions: Solutions, raw: bool = False) -> str:
     """SPARQL 1.1 CSV: IRIs and literals as their plain text, blank nodes as _:label."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(solutions.variables)
+    cell = str if raw else spreadsheet_cell
     for row in solutions.rows:
         writer.writerow(
-            ["" if v is None else (f"_:{v}" if isinstance(v, BNode) else str(v)) for v in row]
+            ["" if v is None else (f"_:{v}" if isinstance(v, BNode) else cell(str(v))) for v in row]
         )
     return buffer.getvalue()
 
@@ -145,7 +156,7 @@ def _table(result: Solutions | Boolean, prefixes: dict[str, str]) -> str:
     if isinstance(result, Boolean):
         return ("true" if result.value else "false") + "\n"
     namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-    cells = [[_cell(value, namespaces) for value in row] for row in result.rows]
+    cells = [[printable(_cell(value, namespaces)) for value in row] for row in result.rows]
     widths = [
         max([len(name) + 1] + [len(row[i]) for row in cells])
         for i, name in enumerate(result.variables)

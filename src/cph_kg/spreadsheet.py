@@ -16,10 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from cph_kg.authoring import check, shown, suggest, to_graph
+from cph_kg.authoring import check, json_ld_triples, shown, suggest
 from cph_kg.errors import InputError
+from cph_kg.output_safety import from_spreadsheet_cell
+from cph_kg.oxigraph_terms import to_rdflib
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
 COLUMNS = (
@@ -55,6 +58,22 @@ class _Row:
 
 
 def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, list[InputError]]:
+    """The conventions of the good rows as an rdflib graph, and one error per bad row.
+
+    See :func:`read_csv_triples`, which the commands use (it builds no rdflib terms).
+    """
+    triples, problems = read_csv_triples(path, text, today)
+    graph = Graph()
+    for triple in triples:
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph, problems
+
+
+def read_csv_triples(
+    path: Path, text: str, today: date | None = None
+) -> tuple[list[ox.Triple], list[InputError]]:
     """The conventions of the good rows, and one error per bad row (with its line).
 
     A file whose structure is broken (a quote never closed, a field past the csv module's
@@ -75,7 +94,9 @@ def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, l
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise InputError(path, f"missing column {missing[0]!r} (columns: {', '.join(COLUMNS)})", 1)
-    graph, problems, seen = Graph(), [], {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    problems: list[InputError] = []
+    seen: dict[str, int] = {}
     while True:
         start = reader.line_num + 1
         row = _csv_step(path, reader, lambda: next(reader, None), start)
@@ -90,15 +111,42 @@ def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, l
                     path, f"identifier {identifier!r} is also on line {seen[identifier]}", line
                 )
             check(path, document, _Row(line), today or date.today())
-            graph += to_graph(path, document)
+            rows.append((line, document))
             seen[identifier] = line
         except InputError as error:
             problems.append(error)
-    if len(graph) == 0 and problems:
+    triples, late = _triples_of(path, rows)
+    problems = sorted(problems + late, key=lambda problem: problem.line or 0)
+    if not triples and problems:
         raise problems[0]
-    if len(graph) == 0:
+    if not triples:
         raise InputError(path, "holds no row")
-    return graph, problems
+    return triples, problems
+
+
+def _triples_of(
+    path: Path, rows: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[ox.Triple], list[InputError]]:
+    """The RDF of the checked rows, read as one JSON-LD document; and the rows refused then.
+
+    One document for all rows, read by Oxigraph's JSON-LD parser: rdflib's processed the
+    context once per row and built Python terms for every triple, which made CSV input ten
+    times slower than Turtle (the triples are the same: ``tests/robustness/
+    test_user_mistakes.py`` compares them with rdflib's, row by row). Should the whole fail (a
+    value the checks let through and JSON-LD refuses, an IRI that is not one), each row is read
+    on its own, so that every bad row is named with its line and the good ones are kept.
+    """
+    try:
+        return json_ld_triples(path, [document for _, document in rows]), []
+    except InputError:
+        pass
+    triples, problems = [], []
+    for line, document in rows:
+        try:
+            triples += json_ld_triples(path, [document])
+        except InputError as error:
+            problems.append(InputError(path, error.problem, line))
+    return triples, problems
 
 
 def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line: int) -> Any:
@@ -116,7 +164,7 @@ def _csv_step(path: Path, reader: csv.DictReader, step: Callable[[], Any], line:
 
 def _document(row: dict[str, str | None]) -> dict[str, Any]:
     """An authoring document from a row: lists split on spaces or |, codes completed."""
-    cells = {key: (value or "").strip() for key, value in row.items() if key}
+    cells = {key: from_spreadsheet_cell((value or "").strip()) for key, value in row.items() if key}
     document: dict[str, Any] = {}
     for key in ("identifier", "title", "source"):
         if cells.get(key):

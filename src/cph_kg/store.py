@@ -9,17 +9,21 @@ request, which SPARQL 1.1 stores apply as a unit.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
+import functools
 import http.client
 import io
+import math
 import multiprocessing
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
 
@@ -32,14 +36,10 @@ from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, oxigraph_statements, parse_document
+from cph_kg.reserved import checked, refuse_reserved
 from cph_kg.results import Boolean, QueryResult, Solutions, Triples, normalise
-from cph_kg.sparql_text import (
-    UPDATE_KEYWORDS,
-    calls_service,
-    nesting_depth,
-    operation,
-    query_form,
-)
+from cph_kg.sparql_guard import check_query
+from cph_kg.sparql_text import query_form
 
 GRAPH = "https://w3id.org/cph-kg/graph/"
 #: Named graphs of the store, one per source.
@@ -49,6 +49,9 @@ LEGAL_GRAPH = URIRef(GRAPH + "legal")
 REFERENCE_GRAPH = URIRef(GRAPH + "reference")
 CONVENTIONS_GRAPH = URIRef(GRAPH + "conventions")
 VALIDATION_GRAPH = URIRef(GRAPH + "validation")
+
+#: The largest answer read from an endpoint by default (parsed, it takes about six times this).
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
 
 
 class Store(Protocol):
@@ -72,11 +75,17 @@ class Store(Protocol):
         """Make ``graph`` hold exactly ``triples``, atomically."""
         ...
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
         """Parse every document, then add all to ``graph`` in one atomic write.
 
-        With ``replace`` the graph is emptied first, in the same write. Returns the number of
-        triples added.
+        With ``replace`` the graph is emptied first, in the same write; ``law`` graphs replace
+        the stored ones in that same write. Returns the number of triples added to ``graph``.
         """
         ...
 
@@ -109,6 +118,17 @@ def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str
 
 
 # --- the embedded store -----------------------------------------------------------------------
+
+
+def _named(name: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(name))
+
+
+def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
+    graph = Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
 
 
 def _answer(answer: object) -> QueryResult:
@@ -154,6 +174,33 @@ def _run_query(store: ox.Store, text: str) -> QueryResult:
         raise CphKgError(f"query failed: {_one_line(error)}") from None
 
 
+def _interruptible(run: Callable[[], _T]) -> _T:
+    """Run ``run`` in a thread while this one waits, so that Ctrl-C stops the wait.
+
+    Oxigraph evaluates a query without looking at Python's signals; run in the calling thread,
+    a long query ignores Ctrl-C until it ends. In a thread of its own (Oxigraph releases the
+    GIL), the caller receives KeyboardInterrupt at once; the command line then exits, which
+    ends the thread. A program that catches the interrupt and goes on should give queries a
+    ``timeout``, which runs them in a process that is killed.
+    """
+    outcome: list[tuple[bool, object]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, run()))
+        except BaseException as error:  # handed to the caller below
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=target, name="cph-kg query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
 class _FileGone(CphKgError):
     """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
@@ -178,27 +225,18 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 CHILD_START_LIMIT = 60.0
 
 
-#: Nesting a query may have. Oxigraph's parser recurses: about 3,000 nested groups overflow its
-#: stack and end the process (a segmentation fault, in-process); real queries nest a dozen deep.
-MAX_NESTING = 256
+#: The longest timeout a query may be given: a week (a float beyond it, inf or nan is no time).
+MAX_TIMEOUT = 7 * 24 * 3600.0
 
 
-def refuse_updates(text: str) -> None:
-    """A store's ``query`` only reads: a SPARQL Update is refused before anything runs.
-
-    A query nested deeper than :data:`MAX_NESTING` is refused too: it would crash the engine.
-    """
-    depth = nesting_depth(text)
-    if depth > MAX_NESTING:
+def check_timeout(timeout: float | None) -> None:
+    """A timeout is a number of seconds above 0 and at most :data:`MAX_TIMEOUT`."""
+    if timeout is not None and not (
+        isinstance(timeout, int | float) and math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT
+    ):
         raise CphKgError(
-            f"the query nests {depth} levels deep; more than {MAX_NESTING} is refused "
-            "(the SPARQL parser would run out of stack)"
-        )
-    keyword = operation(text)
-    if keyword in UPDATE_KEYWORDS:
-        raise CphKgError(
-            f"{keyword} is a SPARQL update; a query only reads (SELECT, ASK, CONSTRUCT, "
-            "DESCRIBE): write with cph-kg load"
+            f"timeout {timeout!r} is not a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT:g} (a week)"
         )
 
 
@@ -249,7 +287,10 @@ class EmbeddedStore:
         self.path = path
         if not create and not (path / "CURRENT").exists():
             raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CphKgError(f"cannot create store {path}: {error.strerror or error}") from None
         self._lock: IO[bytes] | None = hold_lock(path)
         try:
             self._store = ox.Store(str(path))
@@ -270,16 +311,15 @@ class EmbeddedStore:
         """Run a query; with ``timeout``, in a child process stopped when time is up.
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
-        Updates are refused too (``query`` only reads). The timeout counts from the moment the
-        child has opened the store; when it is up, the child is killed and reaped.
+        Updates are refused too (``query`` only reads), and so is a query nested deeply enough
+        to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
+        the moment the child has opened the store; when it is up, the child is killed and
+        reaped.
         """
-        refuse_updates(text)
-        if calls_service(text):
-            raise CphKgError(
-                "SERVICE is not allowed on the embedded store (it would reach the network)"
-            )
+        check_query(text)
+        check_timeout(timeout)
         if timeout is None:
-            return _run_query(self._store, text)
+            return _interruptible(lambda: _run_query(self._store, text))
         if self.writable:
             self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
@@ -311,8 +351,9 @@ class EmbeddedStore:
         """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
         update = write_request(graphs, replace)
         if update:
-            self._store.update(update)
-            self._store.flush()
+            with self._writing():
+                self._store.update(update)
+                self._store.flush()
 
     def load_code_graphs(self, graphs: dict[URIRef, list[str]]) -> None:
         """Replace each graph with its N-Triples lines, with Oxigraph's bulk loader.
@@ -342,19 +383,29 @@ class EmbeddedStore:
         report uses this for: it is derived data, and the next run writes it again.
         """
         target = ox.NamedNode(str(graph))
-        if self._store.contains_named_graph(target):
-            self._store.remove_graph(target)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-        self._store.flush()
+        with self._writing():
+            if self._store.contains_named_graph(target):
+                self._store.remove_graph(target)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            self._store.flush()
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
         """Parse with Oxigraph's own parsers, then add in one transaction.
 
         Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
         syntax error; :func:`cph_kg.rdfio.oxigraph_statements`); every document is parsed before
         anything is written. The named graphs of an N-Quads or TriG file are merged into
         ``graph``, as every other document's triples are. A plain load is one
-        ``extend`` (transactional); ``replace`` is one update that drops and inserts.
+        ``extend`` (transactional); ``replace``, or ``law`` graphs replacing stored ones, one
+        update that drops and inserts. The law goes in the same transaction as the documents,
+        so that a load killed at any moment leaves a fresh store empty or loaded, never with
+        the law alone.
         """
         target = ox.NamedNode(str(graph))
         quads: list[ox.Quad] = []
@@ -362,29 +413,43 @@ class EmbeddedStore:
             if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
                 # the authoring format (YAML, JSON-LD with cph-kg's context) is read by rdflib
                 quads.extend(
-                    ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
-                    for s, p, o in parse_document(document)
+                    checked(
+                        document.path,
+                        (
+                            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
+                            for s, p, o in parse_document(document)
+                        ),
+                    )
                 )
                 continue
             before = len(quads)
             # N-Quads and TriG: the statements of every graph of the file go to ``graph``
             quads.extend(
                 ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in oxigraph_statements(document)
+                for t in checked(document.path, oxigraph_statements(document))
             )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
-        if replace:
-            triples = ox.serialize(
-                (ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-                format=ox.RdfFormat.N_TRIPLES,
-            ).decode("utf-8")
-            self._store.update(
-                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
-            )
-        else:
-            self._store.extend(quads)
-        self._store.flush()
+        law = law or {}
+        stored_law = [name for name in law if self._store.contains_named_graph(_named(name))]
+        with self._writing():
+            if replace or stored_law:
+                drops = [graph] if replace else []
+                self._store.update(
+                    " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in [*drops, *law])
+                    + (" ;\n" if drops or law else "")
+                    + write_request({graph: _rdflib_graph(quads), **law}, [])
+                )
+            else:
+                self._store.extend(
+                    quads
+                    + [
+                        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _named(name))
+                        for name, content in law.items()
+                        for s, p, o in content
+                    ]
+                )
+            self._store.flush()
         return len(quads)
 
     def graph_sizes(self) -> dict[str, int]:
@@ -398,8 +463,23 @@ class EmbeddedStore:
 
     def clear(self) -> None:
         """Remove every graph."""
-        self._store.clear()
-        self._store.flush()
+        with self._writing():
+            self._store.clear()
+            self._store.flush()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write that the disk refuses (full, over a quota or a size limit) is one line.
+
+        Oxigraph writes a transaction whole or not at all: the store is left as it was.
+        """
+        try:
+            yield
+        except OSError as error:
+            raise CphKgError(
+                f"cannot write store {self.path}: {_one_line(error)} (nothing of this write "
+                "was kept: free some space and run it again)"
+            ) from None
 
     def dump(self, output, fmt: str, graph: URIRef | None = None) -> None:
         """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
@@ -519,8 +599,85 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
-#: Answers worth a second try of a read: the endpoint may be restarting or behind a proxy.
+class _Watched:
+    """A connection with a watchdog: at the deadline its socket is shut, whatever it awaits.
+
+    A socket timeout bounds each read, not the exchange: a server that sends its headers or
+    its body a byte at a time would never trip it. The watchdog bounds the whole exchange,
+    connection, headers and body together.
+    """
+
+    deadline: float
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        # urllib detaches ``sock`` once the headers are read; the body still comes through it
+        self._watched_socket = self.sock  # type: ignore[attr-defined]
+        remaining = max(self.deadline - time.monotonic(), 0.0)
+        self._watchdog = threading.Timer(remaining, self._expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def _expire(self) -> None:
+        with contextlib.suppress(OSError):
+            self._watched_socket.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Close; the watchdog stays until the deadline (urllib closes before the body)."""
+        super().close()  # type: ignore[misc]
+
+
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.deadline = deadline
+
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    def __init__(self, *args: object, deadline: float, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.deadline = deadline
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    """Opens watched connections (:class:`_Watched`) and keeps them, to stop their watchdogs."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.connections: list[_Watched] = []
+
+    def _connection(self, kind: type, *args: object, **kwargs: object) -> _Watched:
+        connection = kind(*args, deadline=self.deadline, **kwargs)
+        self.connections.append(connection)
+        return connection
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(self._connection, _WatchedHTTP), req)
+
+    def stop(self) -> None:
+        """The exchange is over: no watchdog is needed any more."""
+        for connection in self.connections:
+            watchdog = getattr(connection, "_watchdog", None)
+            if watchdog is not None:
+                watchdog.cancel()
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    """The same for HTTPS."""
+
+    def __init__(self, deadline: float, watched: _DeadlineHTTPHandler) -> None:
+        super().__init__()
+        self.watched = watched
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(
+            functools.partial(self.watched._connection, _WatchedHTTPS),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
+
+
 _TRANSIENT_STATUSES = (502, 503, 504)
 _RESULTS_TYPES = ("application/sparql-results+json", "application/json")
 _GRAPH_TYPES = ("text/turtle", "application/x-turtle", "application/n-triples", "text/plain")
@@ -535,7 +692,9 @@ class RemoteStore:
     off, HTTP 502/503/504), within the same deadline; a timeout, an HTTP error and a wrong
     answer are not retried, and writes never are. Credentials, from ``user``/``password`` or
     from the URL (``http://user:password@host/…``, taken out of it), are sent with HTTP basic
-    authentication and never appear in a message, a log or a ``repr``.
+    authentication and never appear in a message, a log or a ``repr``. A query that calls
+    SERVICE is refused unless ``allow_service``: the endpoint would reach the network for the
+    one who sent it (server-side request forgery).
     """
 
     def __init__(
@@ -545,6 +704,8 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
         timeout: float = 30.0,
+        allow_service: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         endpoint, in_url = _split_credentials(endpoint, "endpoint")
         if update_endpoint:
@@ -558,13 +719,16 @@ class RemoteStore:
         else:
             self._auth = in_url or in_update_url
         self._timeout = timeout
+        self.allow_service = allow_service
+        self.max_answer_bytes = max_answer_bytes
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.location!r})"
 
     def query(self, text: str, timeout: float | None = None) -> QueryResult:
         """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
-        refuse_updates(text)
+        check_query(text, allow_service=self.allow_service)
+        check_timeout(timeout)
         form = query_form(text)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         accept = (
@@ -590,7 +754,11 @@ class RemoteStore:
             time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         if failure is not None:  # raised here, not in the except: no traceback chain to leak
             raise CphKgError(self._scrub(str(failure)))
-        return _parse_answer(self.location, graph, kind, body)
+        try:
+            return _parse_answer(self.location, graph, kind, body)
+        except CphKgError as error:
+            message = self._scrub(str(error))
+        raise CphKgError(message)
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
@@ -615,13 +783,24 @@ class RemoteStore:
             content.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         self.write({graph: content}, replace=[graph])
 
-    def add_documents(self, documents: list[Document], graph: URIRef, replace: bool) -> int:
-        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA)."""
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included."""
         loaded = Graph()
         for document in documents:
-            for triple in parse_document(document):
-                loaded.add(triple)
-        self.write({graph: loaded}, replace=[graph] if replace else [])
+            parsed = parse_document(document)
+            refuse_reserved(
+                document.path,
+                (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in parsed),
+            )
+            loaded += parsed
+        law = law or {}
+        self.write({graph: loaded, **law}, replace=([graph] if replace else []) + list(law))
         return len(loaded)
 
     def graph_sizes(self) -> dict[str, int]:
@@ -670,43 +849,132 @@ class RemoteStore:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        with _OPENER.open(request, timeout=remaining) as response:
-            kind = response.headers.get_content_type() if response.headers["Content-Type"] else None
-            chunks = []
-            while chunk := response.read1(65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
+        watched = _DeadlineHTTPHandler(deadline)
+        opener = urllib.request.build_opener(
+            _NoRedirect, watched, _DeadlineHTTPSHandler(deadline, watched)
+        )
+        try:
+            with opener.open(request, timeout=remaining) as response:
+                kind = (
+                    response.headers.get_content_type()
+                    if response.headers["Content-Type"]
+                    else None
+                )
+                if response.length is not None and response.length > self.max_answer_bytes:
+                    raise self._too_large(url)
+                chunks, size = [], 0
+                while chunk := response.read1(65536):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_answer_bytes:
+                        raise self._too_large(url)
+                    if time.monotonic() >= deadline:
+                        raise TimeoutError
+                if time.monotonic() >= deadline:
                     raise TimeoutError
-            if response.length:  # the connection closed before the announced length
-                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+                if response.length:  # the connection closed before the announced length
+                    raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        except _Refused:
+            raise
+        except Exception:
+            if time.monotonic() >= deadline:  # the watchdog closed the connection
+                raise TimeoutError from None
+            raise
+        finally:
+            watched.stop()
         return kind, b"".join(chunks)
+
+    def _too_large(self, url: str) -> _Refused:
+        return _Refused(
+            f"endpoint {url} answered more than {self.max_answer_bytes / 2**20:g} MiB, the most "
+            "cph-kg reads (--max-answer-mb): ask for less (LIMIT, a narrower query)"
+        )
 
     def _token(self) -> str:
         assert self._auth is not None
         return base64.b64encode(f"{self._auth[0]}:{self._auth[1]}".encode()).decode()
 
     def _scrub(self, message: str) -> str:
-        """The message without the password or the basic-auth token, should a server echo one."""
-        if self._auth:
-            for secret in (self._auth[1], self._token()):
-                if len(secret) >= 3:
-                    message = message.replace(secret, "***")
-        return message
+        """The message without the password or the token, in any form, then cut to one line.
+
+        See :func:`scrub`: every form a server could echo (as sent, percent-encoded, the
+        basic-auth token, padded or not) is replaced before the message is cut, and a cut that
+        leaves the start of one is replaced too.
+        """
+        return scrub(message, self._secrets())
+
+    def _secrets(self) -> list[str]:
+        if not self._auth:
+            return []
+        user, password = self._auth
+        token = self._token()
+        return [password, token, token.rstrip("="), f"{user}:{password}"]
+
+
+#: The longest error message an endpoint's answer may produce (a redirect target, a type).
+MESSAGE_LIMIT = 300
+
+
+def scrub(message: str, secrets: list[str], limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` without any form of ``secrets``, then cut to ``limit`` characters.
+
+    Each secret is looked for as it is, percent-encoded (both ways urllib writes it) and, for
+    the token, without its padding; then the message is cut; then, if the cut left the start
+    of a form (three characters or more) at the end, that start goes too. Scrubbing after the
+    cut would miss a secret the cut split; scrubbing only before would leave its start.
+    """
+    forms = set()
+    for secret in secrets:
+        if len(secret) >= 3:
+            forms.update(
+                (
+                    secret,
+                    urllib.parse.quote(secret, safe=""),
+                    urllib.parse.quote(secret),
+                    urllib.parse.quote_plus(secret),
+                )
+            )
+    for form in sorted(forms, key=len, reverse=True):  # in any case: a type is lower-cased
+        message = re.sub(re.escape(form), "***", message, flags=re.IGNORECASE)
+    if len(message) > limit:
+        message = message[:limit] + "…"
+    for form in forms:
+        for size in range(len(form) - 1, 2, -1):
+            if message.rstrip("…").lower().endswith(form[:size].lower()):
+                message = message.rstrip("…")[:-size] + "***…"
+                break
+    return message
+
+
+def _hide_userinfo(url: str, cut: bool = True) -> str:
+    """A URL to show in an error: everything up to its last ``@`` (credentials) left out."""
+    scheme, sep, rest = url.partition("://")
+    shown = f"{scheme}://{rest.rpartition('@')[2]}" if sep else url.rpartition("@")[2]
+    shown = "".join(c for c in shown if c.isprintable())
+    return shown[:200] if cut else shown
 
 
 def _split_credentials(url: str, what: str) -> tuple[str, tuple[str, str] | None]:
-    """The URL without ``user:password@``, and those credentials if it had them."""
+    """The URL without ``user:password@``, and those credentials if it had them.
+
+    A password holding an unencoded ``/``, ``?`` or ``#`` ends the URL's authority early
+    (``http://u:pa/ss@host/`` names the host ``u``): such a URL is refused, never shown.
+    """
     if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
         raise CphKgError(f"{what} URL contains a space or a control character")
-    parts = urllib.parse.urlsplit(url)
     try:
+        parts = urllib.parse.urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
         parts.port  # noqa: B018 -- raises ValueError on a bad port
-    except ValueError:
+    except ValueError:  # a bad port, an unclosed IPv6 bracket
         valid = False
     if not valid:
-        shown = re.sub(r"//[^/?#]*@", "//", url)
-        raise CphKgError(f"{what} must be an http(s) URL, not {shown!r}")
+        raise CphKgError(f"{what} must be an http(s) URL, not {_hide_userinfo(url)!r}")
+    if url.count("@") != parts.netloc.count("@"):  # an @ after the host: a password cut short
+        raise CphKgError(
+            f"{what} URL {_hide_userinfo(url)!r} has an @ after its host: percent-encode a "
+            "/, ? or # in the password (%2F, %3F, %23), or use --user and $CPH_KG_PASSWORD"
+        )
     if "@" not in parts.netloc:
         return url, None
     userinfo, _, host = parts.netloc.rpartition("@")
@@ -729,11 +997,11 @@ def _failure(error: Exception, url: str, budget: float) -> _Refused:
         location = error.headers.get("Location", "") if error.headers else ""
         error.close()
         if 300 <= code < 400:
-            target = re.sub(r"//[^/?#]*@", "//", urllib.parse.urljoin(url, location))
-            target = "".join(c for c in target if c.isprintable())[:200]
+            target = _hide_userinfo(urllib.parse.urljoin(url, location), cut=False)
+            # the target last: a message cut to length cuts the target, never the explanation
             return _Refused(
-                f"endpoint {url} redirects to {target or 'nowhere'} (HTTP {code}); cph-kg does "
-                "not follow redirects: give the final URL with --endpoint"
+                f"endpoint {url} answered HTTP {code}, a redirect, which cph-kg does not "
+                f"follow (give the final URL with --endpoint); it points to {target or 'nowhere'}"
             )
         if code == 400:
             return _Refused(f"endpoint {url} rejected the query as malformed (HTTP 400)")

@@ -136,6 +136,7 @@ class Validator:
         into the data as ``cph:evaluatedOn`` for the shapes that depend on it, and a convention
         dated before R349-2 existed is left out of the validation and reported as not judged.
         """
+        collection.refuse_blank_conventions()
         store = collection.store
         store.extend(self._law_quads)
         verdicts = self._verdicts(collection, as_of, today)

@@ -71,3 +71,43 @@ def test_sigkill_during_load_leaves_before_or_after(states, tmp_path: Path) -> N
         seen.add("after" if sizes == sizes_after else "before")
     # The delays cover both outcomes, so the test saw the kill land before and after the commit.
     assert seen == {"before", "after"}, seen
+
+
+def test_sigkill_during_a_first_load_leaves_nothing_or_everything(states, tmp_path: Path) -> None:
+    """On a fresh location the law and the files are one transaction.
+
+    It was two: a kill between them left a store holding the law and no convention, which the
+    README's "before or after" did not say. Now the only states are no store, an empty one
+    (the files RocksDB creates on opening), or the whole load; and a load run again completes.
+    """
+    _, data, _, _, _ = states
+    command, env = load_command(tmp_path / "timing", data)
+    started = time.monotonic()
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
+    duration = time.monotonic() - started
+    with KnowledgeGraph.open(tmp_path / "timing", create=False) as kg:
+        loaded = kg.info()
+    rng = random.Random(2027)
+    seen: set[str] = set()
+    rounds = 5
+    for round_ in range(rounds):
+        store = tmp_path / f"fresh-{round_}"
+        command, env = load_command(store, data)
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(duration * (0.1 + 1.1 * round_ / (rounds - 1)) * rng.uniform(0.9, 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        if not (store / "CURRENT").exists():
+            seen.add("no store")
+            continue
+        with KnowledgeGraph.open(store, create=False) as kg:
+            sizes = kg.info()
+        assert sizes in ({}, loaded), (round_, sizes)
+        if sizes == {} and "empty" not in seen:  # the leftover is a store to load into
+            subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
+            with KnowledgeGraph.open(store, create=False) as kg:
+                assert kg.info() == loaded
+        seen.add("loaded" if sizes == loaded else "empty")
+    assert "loaded" in seen and seen & {"no store", "empty"}, seen

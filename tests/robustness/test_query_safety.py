@@ -33,6 +33,7 @@ from cph_kg import CphKgError, catalog, resources
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
+from cph_kg.sparql_guard import MAX_NESTING
 from tests.conftest import CONFORMING, ROOT, oxigraph_server, run_cph_kg
 
 RQ = ROOT / "tests" / "fixtures" / "rq"
@@ -316,11 +317,24 @@ REFUSED_QUERIES = {
         "ASK { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }",
         "nests 302 levels deep",
     ),
+    # Oxigraph matches keywords without word boundaries: these are SERVICE calls to it
+    "service-glued-to-a-prefixed-name": (
+        "PREFIX ex: <{url}/> SELECT * { SERVICEex:x { ?s ?p ?o } }",
+        "SERVICE is not allowed",
+    ),
+    "service-glued-to-true": (
+        "SELECT * { ?s ?p trueSERVICE<{url}/s>{ ?a ?b ?c } }",
+        "SERVICE is not allowed",
+    ),
+    "service-as-a-prefix": (
+        "PREFIX service: <urn:s:> PREFIX : <{url}/> SELECT * { service:b { ?s ?p ?o } }",
+        "SERVICE is not allowed",
+    ),
 }
 
 #: User queries whose keywords are only words: they run.
 HARMLESS_QUERIES = {
-    "nested-as-deep-as-allowed": "ASK " + "{" * 256 + "}" * 256,
+    "nested-as-deep-as-allowed": "ASK " + "{" * MAX_NESTING + "}" * MAX_NESTING,
     "brackets-in-strings": "ASK { FILTER('" + "{" * 5000 + "' != '') }",
     "in-a-string": (
         "SELECT ?t { ?c <http://purl.org/dc/terms/title> ?t "
@@ -330,7 +344,7 @@ HARMLESS_QUERIES = {
     "in-a-comment": "# DROP ALL ; SERVICE <http://x/> { }\nASK { ?s ?p ?o } # CLEAR ALL",
     "in-an-iri": "ASK { ?s <http://example.org/SERVICE/INSERT> ?o } ",
     "as-variables": "SELECT ?insert ?service { BIND(1 AS ?insert) BIND(2 AS ?service) }",
-    "as-prefixed-names": "PREFIX load: <urn:l:> PREFIX service: <urn:s:> ASK {?s load:a service:b}",
+    "as-prefixed-names": "PREFIX load: <urn:l:> PREFIX ex: <urn:s:> ASK {?s load:a ex:service}",
 }
 
 

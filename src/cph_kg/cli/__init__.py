@@ -10,8 +10,12 @@ lists are kept here; a test checks each is its command's own.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import logging
+import os
+import sys
 
 import click
 
@@ -79,6 +83,27 @@ class LazyGroup(click.Group):
             return None
         module, attribute, _ = COMMANDS[cmd_name]
         return getattr(importlib.import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; an output that cannot be written (disk full) is one line, exit 2.
+
+        Standard output is flushed here, so that a full disk or a closed device behind it is
+        reported as every other failure is, not as a traceback when Python exits.
+        """
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+        except KeyboardInterrupt:
+            click.echo("cph-kg: interrupted", err=True)
+            sys.exit(130)
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+                raise
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # nothing more is written where it failed  # noqa: SIM115
+            click.echo(f"cph-kg: error: cannot write the output: {error.strerror}", err=True)
+            sys.exit(2)
+        return result
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands with their summaries, as click would, without importing them."""

@@ -22,14 +22,22 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @input_format_option
 @output_option
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With --to csv, write every value as it is (by default a value a spreadsheet would "
+    "run as a formula gets a leading ', which reading the file back takes off).",
+)
 @user_errors
-def convert_command(source: Path, fmt: str, forced_format: str | None, output: Path | None) -> None:
+def convert_command(
+    source: Path, fmt: str, forced_format: str | None, output: Path | None, raw_csv: bool
+) -> None:
     """Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.
 
     The input is read and checked like any file cph-kg validates; YAML and JSON-LD hold one
     convention, CSV one per row.
     """
-    _write(convert(parse_file(source, forced_format), fmt), output)
+    _write(convert(parse_file(source, forced_format), fmt, raw_csv), output)
 
 
 @click.group("convention")

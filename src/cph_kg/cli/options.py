@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,14 +14,16 @@ import click
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
+from cph_kg.output_safety import printable
 from cph_kg.rdfio import FORMAT_NAMES
+from cph_kg.store import MAX_ANSWER_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def fail(error: CphKgError) -> None:
-    """Print a user-facing error as one line and exit with 2."""
-    click.echo(f"cph-kg: error: {error}", err=True)
+    """Print a user-facing error as one line (nothing in it a terminal obeys) and exit with 2."""
+    click.echo(f"cph-kg: error: {printable(str(error))}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -37,12 +40,21 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def location(_ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--location``: a folder's path; an empty one is refused (it would mean the current one)."""
+    if value is None:
+        return None
+    if not value:
+        raise click.BadParameter("is empty: name the store's folder", param=param)
+    return Path(value)
+
+
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--location`` for the embedded store, or ``--endpoint`` and credentials for a remote one."""
     decorators = [
         click.option(
             "--location",
-            type=click.Path(file_okay=False, path_type=Path),
+            callback=location,
             envvar=ENV_STORE,
             help=f"Directory of the embedded store [env {ENV_STORE}; "
             "default ~/.local/share/cph-kg/store].",
@@ -69,6 +81,15 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
             envvar="CPH_KG_PASSWORD",
             help="HTTP basic-auth password [env CPH_KG_PASSWORD; prefer it to the option].",
         ),
+        click.option(
+            "--max-answer-mb",
+            type=click.FloatRange(min=0, min_open=True, max=64 * 1024),
+            default=MAX_ANSWER_BYTES / 2**20,
+            show_default=True,
+            envvar="CPH_KG_MAX_ANSWER_MB",
+            help="The largest answer read from the endpoint, in MiB (parsed, it takes about six "
+            "times as much memory) [env CPH_KG_MAX_ANSWER_MB].",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -83,6 +104,8 @@ def open_graph(
     password: str | None,
     create: bool = True,
     read_only: bool = False,
+    allow_service: bool = False,
+    max_answer_mb: float = MAX_ANSWER_BYTES / 2**20,
 ) -> KnowledgeGraph:
     """The knowledge graph the store options designate (``read_only`` for reading commands)."""
     return KnowledgeGraph.open(
@@ -93,6 +116,8 @@ def open_graph(
         password=password,
         create=create,
         read_only=read_only,
+        allow_service=allow_service,
+        max_answer_bytes=int(max_answer_mb * 2**20),
     )
 
 
@@ -115,14 +140,40 @@ output_option = click.option(
 
 @contextlib.contextmanager
 def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
-    """Standard output, or a file that appears whole: written aside, then renamed."""
+    """Standard output, or what ``-o`` names, written without replacing what is not a file.
+
+    A regular file (or a path where none is yet) appears whole: written aside, then renamed
+    over it, keeping its permissions. A symbolic link is written through: the file it points
+    to is replaced, the link stays. Anything else (a FIFO, a terminal, ``/dev/null``) is
+    written to as it is, never replaced by a file; a directory is an error. Failing to write
+    (no such folder, no space left, permission denied) is one line, and a partial file is
+    removed.
+    """
     if output is None:
         yield sys.stdout.buffer
         return
-    partial = output.with_name(output.name + ".partial")
+    target = output.resolve() if output.is_symlink() else output
     try:
-        with partial.open("wb") as handle:
-            yield handle
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+        if target.exists() and not target.is_file():
+            if target.is_dir():
+                raise CphKgError(f"cannot write {shown_path(output)}: it is a directory")
+            with target.open("wb") as handle:  # a FIFO, a device: streamed, never replaced
+                yield handle
+            return
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("wb") as handle:
+                yield handle
+            if target.exists():
+                shutil.copymode(target, partial)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CphKgError(f"cannot write {shown_path(output)}: {reason}") from None
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as an error line shows it: on one line, nothing a terminal obeys."""
+    return printable(str(path))

@@ -77,6 +77,18 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="SECONDS",
     help="Stop the query after this many seconds.",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
+    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query call SERVICE on the --endpoint (refused by default: the endpoint "
+    "would reach the network on the query's behalf). Never on the embedded store.",
+)
 @store_options
 @user_errors
 def query_command(
@@ -86,6 +98,8 @@ def query_command(
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
+    raw_csv: bool,
+    allow_service: bool,
     **store: str | None,
 ) -> None:
     """Run QUERY, a named query (see cph-kg queries) or a SPARQL .rq file."""
@@ -93,11 +107,12 @@ def query_command(
     named = resolve(query)  # an unknown name or a bad header fails before the store is opened
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
-    with open_graph(**store, read_only=True) as kg:
+    with open_graph(**store, read_only=True, allow_service=allow_service) as kg:
         result = kg.query(query, timeout=timeout, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
-        click.echo(serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}), nl=False)
+        text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
+        click.echo(text, nl=False)
     except ValueError as error:
         raise CphKgError(str(error)) from None
 

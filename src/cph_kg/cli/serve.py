@@ -1,42 +1,48 @@
 """``cph-kg serve``: a SPARQL 1.1 Protocol endpoint over the embedded store.
 
-The server is Oxigraph's own (the ``oxigraph`` package), started on the store's directory: a
-real HTTP server, read-only unless ``--allow-update``, bound to 127.0.0.1 unless told otherwise,
-with the default graph the union of the named graphs so that the named queries run unchanged.
+The SPARQL server is Oxigraph's own (the ``oxigraph`` package), started on the store's
+directory with the default graph the union of the named graphs, so that the named queries run
+unchanged. It listens on a private loopback port; the address served is answered by cph-kg's
+guard (:mod:`cph_kg.serve_guard`), which checks every request (its ``Host``, its origin, SERVICE,
+updates and their content types, nesting) before handing it on, and gives each one a deadline.
 
-``cph-kg serve`` stays beside it as a supervisor, because one request can end Oxigraph's
-server: a query nested a few thousand levels deep (``ASK {{{{…}}}}``, a few kilobytes) overflows
-the stack of the thread that parses it, and Rust aborts the whole process. The supervisor gives
-the server's threads a larger stack (such queries then need tens of thousands of levels) and
-restarts the server when it dies while it should be serving, so the endpoint comes back within
-a second and the other clients retry. What Oxigraph itself does with large and slow requests
-(measured, see ``tests/robustness/test_server_limits.py``): SPARQL bodies over 128 MiB are
-refused with HTTP 400; ``--timeout`` cancels a query cooperatively, which stops most runaway
-queries on time but not every one (a sort of a cartesian product runs on).
+``cph-kg serve`` stays beside both as a supervisor. It restarts Oxigraph when it dies (a request
+can end it), when a request runs past its deadline (Oxigraph cancels a query at its own timeout
+only where its evaluator looks: a 4-way ``COUNT(*)`` ran on for minutes), and when its memory
+passes ``--max-memory-mb`` (an ``ORDER BY`` over a cartesian product reached 4.4 GB). It gives
+up, with one line and exit 2, if the server cannot stay up (five starts in ten seconds).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import resource
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import click
 
-from cph_kg.cli.options import user_errors
+from cph_kg.cli.options import location, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, default_store_path
-from cph_kg.store import hold_lock
+from cph_kg.serve_guard import Backend, Guard, Policy, allowed_hosts
+from cph_kg.store import MAX_TIMEOUT, hold_lock
 
 #: Stack of the server's threads (Rust's default is 2 MiB): deeper queries parse, not abort.
 SERVER_STACK_BYTES = 64 * 1024 * 1024
 #: How long a starting server may take to accept connections before it is a failed start.
 START_SECONDS = 30.0
+#: Starts within :data:`RESTART_WINDOW` seconds after which the supervisor gives up.
+MAX_STARTS, RESTART_WINDOW = 5, 10.0
+#: How often the server's memory is looked at.
+MEMORY_POLL_SECONDS = 0.2
 
 
 def oxigraph_executable() -> str:
@@ -53,7 +59,7 @@ def oxigraph_executable() -> str:
 def server_command_line(
     location: Path, host: str, port: int, allow_update: bool, timeout: float
 ) -> list[str]:
-    """The oxigraph command that serves ``location``."""
+    """The oxigraph command that serves ``location`` (its timeout in whole seconds)."""
     return [
         oxigraph_executable(),
         "serve" if allow_update else "serve-read-only",
@@ -63,7 +69,7 @@ def server_command_line(
         f"{host}:{port}",
         "--union-default-graph",
         "--timeout-s",
-        f"{timeout:g}",
+        str(max(1, math.ceil(timeout))),
     ]
 
 
@@ -72,66 +78,134 @@ def server_environment() -> dict[str, str]:
     return {**os.environ, "RUST_MIN_STACK": str(SERVER_STACK_BYTES)}
 
 
-def _accepts(host: str, port: int) -> bool:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _accepts(port: int) -> bool:
     try:
-        with socket.create_connection((host, port), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
 
 
-def _start(argv: list[str], host: str, port: int, lock_fd: int) -> subprocess.Popen[bytes]:
-    """Start the server and wait until it accepts connections; a failed start is an error."""
-    server = subprocess.Popen(argv, env=server_environment(), pass_fds=(lock_fd,))
-    deadline = time.monotonic() + START_SECONDS
-    while not _accepts(host, port):
-        if server.poll() is not None:
-            raise CphKgError(f"the oxigraph server did not start (exit code {server.returncode})")
-        if time.monotonic() > deadline:
-            server.kill()
-            server.wait()
-            raise CphKgError(f"the oxigraph server did not listen on {host}:{port} in time")
-        time.sleep(0.05)
-    return server
-
-
-def supervise(argv: list[str], host: str, port: int, lock_fd: int) -> int:
-    """Run the server until asked to stop (SIGTERM, SIGINT); restart it when it dies.
-
-    Returns the exit code for ``cph-kg serve``: 0 when it was asked to stop.
-    """
-    stopping = False
-    server = _start(argv, host, port, lock_fd)
-
-    def stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signal.SIGINT)
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+def _resident_bytes(pid: int) -> int:
+    """The resident memory of a process (Linux /proc); 0 where it cannot be read."""
     try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * resource.getpagesize()
+
+
+class Supervisor:
+    """Starts Oxigraph on a private port, restarts it when needed, stops it when asked."""
+
+    def __init__(
+        self, location: Path, allow_update: bool, timeout: float, max_memory: int, lock_fd: int
+    ) -> None:
+        self.location, self.allow_update, self.timeout = location, allow_update, timeout
+        self.max_memory, self.lock_fd = max_memory, lock_fd
+        self.backend = Backend(port=0, restart=self.restart)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.stopping = False
+        self.restarting = False  # the supervisor killed the server itself
+        self.starts: list[float] = []
+
+    def start(self) -> None:
+        """Start the server on a free loopback port and wait until it is the one answering."""
+        now = time.monotonic()
+        self.starts = [t for t in self.starts if now - t < RESTART_WINDOW] + [now]
+        if len(self.starts) > MAX_STARTS:
+            raise CphKgError(
+                f"the oxigraph server stopped {MAX_STARTS} times in {RESTART_WINDOW:g} s: giving up"
+            )
+        for _ in range(3):  # a port taken between choosing it and binding it: another one
+            port = _free_port()
+            argv = server_command_line(
+                self.location, "127.0.0.1", port, self.allow_update, self.timeout
+            )
+            server = subprocess.Popen(
+                argv,
+                env=server_environment(),
+                pass_fds=(self.lock_fd,),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + START_SECONDS
+            while server.poll() is None and not _accepts(port):
+                if time.monotonic() > deadline:
+                    server.kill()
+                    server.wait()
+                    raise CphKgError("the oxigraph server did not listen in time")
+                time.sleep(0.05)
+            if server.poll() is None:  # it is ours that answers, not another process
+                self.server, self.backend.port = server, port
+                return
+        raise CphKgError(
+            f"the oxigraph server did not start (exit code {server.returncode}): "
+            f"is {self.location} an Oxigraph store?"
+        )
+
+    def restart(self, reason: str) -> None:
+        """Kill the server (the supervising loop starts a new one), saying why."""
+        click.echo(f"cph-kg: {reason}: restarting the oxigraph server", err=True)
+        if self.server is not None and self.server.poll() is None:
+            self.restarting = True
+            self.server.kill()
+
+    def watch_memory(self) -> None:
+        """Restart the server when its resident memory passes the limit."""
+        while not self.stopping:
+            server = self.server
+            if server is not None and server.poll() is None:
+                used = _resident_bytes(server.pid)
+                if used > self.max_memory:
+                    with self.backend.lock:
+                        self.backend.generation += 1
+                    self.restart(
+                        f"the oxigraph server used {used / 2**20:.0f} MiB, past --max-memory-mb "
+                        f"{self.max_memory / 2**20:g}"
+                    )
+            time.sleep(MEMORY_POLL_SECONDS)
+
+    def run(self) -> int:
+        """Keep a server running until asked to stop; 0 when asked."""
         while True:
-            code = server.wait()
-            if stopping:
+            assert self.server is not None
+            code = self.server.wait()
+            if self.stopping:
                 return 0
-            how = f"signal {-code}" if code < 0 else f"exit code {code}"
-            click.echo(f"cph-kg: the oxigraph server stopped ({how}); restarting it", err=True)
-            server = _start(argv, host, port, lock_fd)
-            if stopping:  # asked to stop while the new server was starting
-                server.terminate()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if server.poll() is None:
-            server.terminate()
-            server.wait()
+            if not self.restarting:  # it died on its own: say so
+                how = f"signal {-code}" if code < 0 else f"exit code {code}"
+                click.echo(f"cph-kg: the oxigraph server stopped ({how}); restarting it", err=True)
+            self.restarting = False
+            self.start()
+
+    def ask_to_stop(self) -> None:
+        """From a signal handler: no waiting here (the main thread may be in ``wait``)."""
+        self.stopping = True
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+
+    def stop(self) -> None:
+        """Stop the server and wait for it (never from a signal handler)."""
+        self.ask_to_stop()
+        if self.server is not None:
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
 
 
 @click.command("serve")
 @click.option(
     "--location",
-    type=click.Path(file_okay=False, path_type=Path),
+    callback=location,
     envvar=ENV_STORE,
     help=f"Directory of the embedded store [env {ENV_STORE}].",
 )
@@ -139,29 +213,80 @@ def supervise(argv: list[str], host: str, port: int, lock_fd: int) -> int:
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update and Graph Store writes.")
 @click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let queries call SERVICE (refused by default: the server would reach the network "
+    "for whoever sends a query).",
+)
+@click.option(
+    "--allow-host",
+    multiple=True,
+    metavar="NAME[:PORT]",
+    help="Another Host the server answers to (a name a proxy forwards under); repeatable.",
+)
+@click.option(
     "--timeout",
     default=30.0,
     show_default=True,
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=0.1, max=MAX_TIMEOUT),
     metavar="SECONDS",
-    help="Query timeout.",
+    help="Query timeout; a request still running 2 s later restarts the server.",
+)
+@click.option(
+    "--max-memory-mb",
+    default=2048.0,
+    show_default=True,
+    type=click.FloatRange(min=64),
+    help="Restart the server when its resident memory passes this (Linux).",
 )
 @user_errors
 def serve_command(
-    location: Path | None, host: str, port: int, allow_update: bool, timeout: float
+    location: Path | None,
+    host: str,
+    port: int,
+    allow_update: bool,
+    allow_service: bool,
+    allow_host: tuple[str, ...],
+    timeout: float,
+    max_memory_mb: float,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update)."""
     location = location or default_store_path()
     if not (location / "CURRENT").exists():
         raise CphKgError(f"no store at {location} (load something first: cph-kg load)")
-    argv = server_command_line(location, host, port, allow_update, timeout)
     # The writer lock, held here and by the server (it inherits it): nobody else writes under
     # a running server, even if this supervisor is killed; readers are not affected.
     lock = hold_lock(location)
     os.set_inheritable(lock.fileno(), True)
-    mode = "read-write" if allow_update else "read-only"
-    click.echo(f"serving {location} ({mode}) at http://{host}:{port}/query", err=True)
+    supervisor = Supervisor(
+        location, allow_update, timeout, int(max_memory_mb * 2**20), lock.fileno()
+    )
+    hosts = allowed_hosts(host, port, allow_host)
+    policy = Policy(
+        hosts=hosts,
+        origins=frozenset(f"http://{name}" for name in hosts),
+        allow_update=allow_update,
+        allow_service=allow_service,
+        timeout=timeout,
+    )
+    guard = Guard((host, port), policy, supervisor.backend)  # a port in use fails here
+    previous = {}
     try:
-        sys.exit(supervise(argv, host, port, lock.fileno()))
+        supervisor.start()
+
+        def stop(_signum: int, _frame: object) -> None:
+            supervisor.ask_to_stop()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        threading.Thread(target=guard.serve_forever, args=(0.1,), daemon=True).start()
+        threading.Thread(target=supervisor.watch_memory, daemon=True).start()
+        mode = "read-write" if allow_update else "read-only"
+        click.echo(f"serving {location} ({mode}) at http://{host}:{port}/query", err=True)
+        code = supervisor.run()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        supervisor.stop()
+        guard.server_close()
         lock.close()
+    sys.exit(code)

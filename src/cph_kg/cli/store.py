@@ -18,6 +18,7 @@ from cph_kg.cli.options import (
     whole_file,
 )
 from cph_kg.errors import CphKgError
+from cph_kg.output_safety import printable
 from cph_kg.resources import example_conventions
 from cph_kg.store import CONVENTIONS_GRAPH, EmbeddedStore
 
@@ -61,10 +62,10 @@ def load_command(
     ):
         report = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
     for name, size in report.written.items():
-        click.echo(f"{size:>8} triples  <{name}>")
-    click.echo(f"loaded {len(paths)} file(s) into {kg.store.location}")
+        click.echo(f"{size:>8} triples  <{printable(str(name))}>")
+    click.echo(f"loaded {len(paths)} file(s) into {printable(kg.store.location)}")
     for problem in report.skipped:
-        click.echo(f"cph-kg: skipped {problem}", err=True)
+        click.echo(f"cph-kg: skipped {printable(str(problem))}", err=True)
     if report.skipped:
         click.echo(f"{len(report.skipped)} row(s) left out", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -83,7 +84,7 @@ def info_command(**store: str | None) -> None:
     with open_graph(**store, read_only=True) as kg:
         sizes = kg.info()
     for name, size in sizes.items():
-        click.echo(f"{size:>8} triples  <{name}>")
+        click.echo(f"{size:>8} triples  <{printable(name)}>")
     click.echo(f"{sum(sizes.values()):>8} triples in {len(sizes)} graph(s) at {kg.store.location}")
 
 

@@ -19,6 +19,7 @@ from cph_kg.cli.options import (
     store_options,
     user_errors,
 )
+from cph_kg.output_safety import printable
 from cph_kg.report import Severity
 from cph_kg.resources import example_conventions
 from cph_kg.validation import ENGINES, Validator
@@ -127,7 +128,7 @@ def validate_command(
     else:
         click.echo(render.as_text(outcome, lang))
     for problem in outcome.skipped:
-        click.echo(f"cph-kg: skipped {problem}", err=True)
+        click.echo(f"cph-kg: skipped {printable(str(problem))}", err=True)
     if outcome.skipped:
         sys.exit(EXIT_BAD_INPUT)
     threshold = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION

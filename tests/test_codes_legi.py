@@ -251,10 +251,10 @@ def test_l5312_1_on_a_day_the_corpus_has_only_the_dates(kg: KnowledgeGraph) -> N
             Literal(CURRENT),
         )
     ]
-    # the reference data (data/reference/legal-bases.ttl) gives this version LEGI's plain "texte"
-    # too: the row with the text in paragraphs is the import's
-    found = rows(kg, "article-version-at", article=article, date="2026-01-01")
-    (current,) = [r for r in found if "\n\n1° Prospecter" in str(r[5])]
+    # the reference data (data/reference/legal-bases.ttl) states this version's text too, read
+    # from the same HTML the same way: one text, one row
+    (current,) = rows(kg, "article-version-at", article=article, date="2026-01-01")
+    assert "\n\n1° Prospecter" in str(current[5])
     assert current[:5] == (L5312_1 + "/version/2025-01-01", day("2025-01-01"), ATTESTED, None, None)
     assert str(current[5]).startswith("I. - L'opérateur France Travail")
     assert current[6] == Literal("text of this version")
@@ -396,14 +396,14 @@ def test_every_term_of_the_code_graphs_is_declared() -> None:
 
     from cph_kg import resources
 
-    built = build(stream([SAMPLE]))
     used = set()
-    for lines in built.graphs.values():
-        for line in lines:
-            predicate = line.split("> <", 1)[1].split(">", 1)[0]
-            used.add(predicate)
-            if predicate.endswith("#type") or predicate.endswith("changeKind"):
-                used.add(line.rsplit("<", 1)[1].split(">", 1)[0])
+    with build(stream([SAMPLE])) as built:
+        lines = [line for graph in built.graphs for line in built.lines(graph)]
+    for line in lines:
+        predicate = line.split("> <", 1)[1].split(">", 1)[0]
+        used.add(predicate)
+        if predicate.endswith("#type") or predicate.endswith("changeKind"):
+            used.add(line.rsplit("<", 1)[1].split(">", 1)[0])
     ontology = Graph().parse(resources.root() / "ontology" / "cph.ttl")
     eli = Graph().parse(resources.root() / "ontology" / "vendor" / "eli.ttl")
     declared = {str(s) for s in ontology.subjects()} | {str(s) for s in eli.subjects()}
@@ -470,7 +470,8 @@ def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
         members = [m for m in archive.getmembers() if m.name.startswith("package/data/LEGITEXT")]
         archive.extractall(tmp_path, members=members, filter="data")
     folder = tmp_path / "package" / "data"
-    built = build(stream([folder]))
+    with build(stream([folder])) as built:
+        made, _ = found(built, {legi_id for _, legi_id, _ in truth(folder)[0]})
     summary = built.summary
     assert summary.problems == []
     assert dict(summary.articles) == {"ctrav": 11545, "css": 7372, "crpm": 9724, "crpa": 474}
@@ -478,7 +479,6 @@ def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
     assert sum(summary.levels.values()) == 11020
     assert sum(summary.amendments.values()) == 40083
     expected, _ = truth(folder)
-    made, _ = found(built, {legi_id for _, legi_id, _ in expected})
     right = sum((expected & made).values())
     assert right / sum(made.values()) >= 0.995  # precision
     assert right / sum(expected.values()) >= 0.995  # recall
@@ -535,3 +535,116 @@ def test_annex_numbers_give_plain_iris(raw: str, expected: str) -> None:
     from cph_kg.codes.identifiers import article_number
 
     assert article_number(raw) == expected
+
+
+#: LEGI's "no end", 2999-01-01, in milliseconds.
+NO_END_MS = 32472144000000
+
+
+def _annex(cid: str, text: str) -> dict[str, object]:
+    """A LEGI article numbered "Annexe I", in force since 2020 (a link to the other one's id)."""
+    return {
+        "type": "article",
+        "data": {
+            "id": cid,
+            "cid": cid,
+            "num": "Annexe I",
+            "etat": "VIGUEUR",
+            "texteHtml": text,
+            "articleVersions": [
+                {"id": cid, "etat": "VIGUEUR", "dateDebut": 1577836800000, "dateFin": NO_END_MS}
+            ],
+        },
+    }
+
+
+def _two_annexes(first_chapter_first: bool) -> dict[str, object]:
+    """A CRPA tree whose two chapters each end with an article numbered "Annexe I"."""
+    link = (
+        '<a href="/affichCodeArticle.do?cidTexte=LEGITEXT000031366350'
+        '&idArticle=LEGIARTI000000000002">Annexe I</a>'
+    )
+    chapters = [
+        {
+            "type": "section",
+            "data": {"id": "LEGISCTA000000000001", "title": "Chapitre Ier : Un"},
+            "children": [_annex("LEGIARTI000000000001", f"<p>Voir {link}.</p>")],
+        },
+        {
+            "type": "section",
+            "data": {"id": "LEGISCTA000000000002", "title": "Chapitre II : Deux"},
+            "children": [_annex("LEGIARTI000000000002", "<p>Texte deux.</p>")],
+        },
+    ]
+    if not first_chapter_first:
+        chapters.reverse()
+    return {"type": "code", "data": {"id": "LEGITEXT000031366350"}, "children": chapters}
+
+
+@pytest.mark.parametrize("first_chapter_first", [True, False], ids=["in order", "reversed"])
+def test_articles_a_code_numbers_alike_get_distinct_stable_iris(
+    tmp_path: Path, first_chapter_first: bool
+) -> None:
+    """Two "Annexe I" of one code are two articles, each named by its stable id, in any order."""
+    corpus = tmp_path / "legi"
+    corpus.mkdir()
+    tree = _two_annexes(first_chapter_first)
+    (corpus / "LEGITEXT000031366350.json").write_text(json.dumps(tree), encoding="utf-8")
+    built = build(stream([corpus]))
+    assert built.summary.problems == []
+    assert built.summary.articles["crpa"] == 2
+    with built:
+        lines = "".join(built.lines(codes_graph("crpa")))
+    one, two = (LAW[f"crpa/Annexe-I_LEGIARTI00000000000{n}"] for n in (1, 2))
+    number = "<http://data.europa.eu/eli/ontology#number>"
+    assert f'<{one}> {number} "Annexe-I" .\n' in lines
+    assert f'<{two}> {number} "Annexe-I" .\n' in lines
+    assert f"<{LAW['crpa/Annexe-I']}>" not in lines
+    assert f'<{one}/version/2020-01-01> <{CPH.text}> "Texte deux.' not in lines
+    assert f'<{two}/version/2020-01-01> <{CPH.text}> "Texte deux."@fr .\n' in lines
+    # the link of the first annex carries the second's id: it cites the second, not itself
+    cites = "<http://data.europa.eu/eli/ontology#cites>"
+    assert f"<{one}/version/2020-01-01> {cites} <{two}> .\n" in lines
+
+
+def test_two_articles_given_one_iri_are_a_problem_not_one_merged_article() -> None:
+    """A reader that gives two articles one IRI: the second is reported, never merged."""
+    twin = Article("crpa", "L1", (), "Texte.", source=Path("a.md"))
+    with build([("linked", twin), ("linked", twin)]) as built:
+        pass
+    assert built.summary.articles["crpa"] == 1
+    assert [p.reason for p in built.summary.problems] == [
+        f"a second article {LAW['crpa/L1']}: skipped"
+    ]
+
+
+def test_every_version_has_one_text_and_one_nota_in_the_reference_and_the_code_graphs(
+    kg: KnowledgeGraph,
+) -> None:
+    """The reference data and the import state a version's text and note once, identically."""
+    answer = kg.store.query(
+        "PREFIX cph: <https://w3id.org/cph-kg/ontology#> "
+        "SELECT ?version ?p (COUNT(DISTINCT ?value) AS ?n) WHERE { "
+        "VALUES ?p { cph:text cph:nota } ?version a cph:ArticleVersion ; ?p ?value } "
+        "GROUP BY ?version ?p HAVING (COUNT(DISTINCT ?value) > 1)"
+    )
+    assert answer.rows == []
+    # L. 5312-1's current text is stated once in the store, by the reference data: the code
+    # graph leaves out what the bundled law states, and states what it does not (its nota)
+    answer = kg.store.query(
+        "PREFIX cph: <https://w3id.org/cph-kg/ontology#> SELECT ?g (COUNT(*) AS ?n) WHERE { "
+        f"GRAPH ?g {{ <{L5312_1}/version/2025-01-01> cph:text ?t }} }} GROUP BY ?g"
+    )
+    assert [(str(g), int(n)) for g, n in answer.rows] == [
+        ("https://w3id.org/cph-kg/graph/reference", 1)
+    ]
+    answer = kg.store.query(
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT ?g (COUNT(*) AS ?n) WHERE { "
+        f"GRAPH ?g {{ <{L5312_1}> eli:has_member ?v }} }} GROUP BY ?g ORDER BY ?g"
+    )
+    # the eleven versions ever in force are the reference data's; the two LEGI lists that never
+    # were (a mort-né, one ended the day it began) are the import's alone
+    assert [(str(g), int(n)) for g, n in answer.rows] == [
+        ("https://w3id.org/cph-kg/graph/codes/ctrav", 2),
+        ("https://w3id.org/cph-kg/graph/reference", 11),
+    ]

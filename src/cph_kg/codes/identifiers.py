@@ -160,19 +160,19 @@ def level_iri(code: str, path: tuple[str, ...]) -> URIRef:
     return URIRef(f"{LAW}{code}/" + "/".join(path))
 
 
-def article_iri(code: str, number: str) -> URIRef:
-    """``law/{code}/{number}``."""
-    return URIRef(f"{LAW}{code}/{article_number(number)}")
+def article_iri(code: str, number: str, qualifier: str | None = None) -> URIRef:
+    """``law/{code}/{number}``, or ``law/{code}/{number}_{qualifier}`` for one of several.
+
+    The qualifier tells apart articles a code numbers alike: the article's LEGI ``cid``, stable;
+    "_" is in no normalised number, so no other article can be given that IRI.
+    """
+    suffix = f"_{qualifier}" if qualifier else ""
+    return URIRef(f"{LAW}{code}/{article_number(number)}{suffix}")
 
 
 def other_code_iri(name: str) -> URIRef:
     """A code cph-kg does not know, named by the slug of its name."""
     return URIRef(f"{LAW}other/{slugify(name)}")
-
-
-def version_iri(code: str, number: str, start: date) -> URIRef:
-    """``law/{code}/{number}/version/{YYYY-MM-DD}``: a version by its first day in force."""
-    return URIRef(f"{article_iri(code, number)}/version/{start.isoformat()}")
 
 
 def text_iri(nature: str | None, number: str | None, jorf_id: str | None) -> URIRef | None:

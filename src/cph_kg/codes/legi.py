@@ -167,16 +167,42 @@ def read_code(path: Path) -> Iterator[Record]:
         yield Problem(path, f"{legitext} ({title}) is not a code cph-kg knows ({known}): skipped")
         return
     try:
-        yield from _walk(tree.get("children") or [], code.short, (), path)
+        shared = _shared_numbers(tree.get("children") or [])
+        yield from _walk(tree.get("children") or [], code.short, (), path, shared)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         # a tree whose nodes are not the objects LEGI writes ("children": 3, "data": [])
         yield Problem(path, f"not a LEGI code tree: {type(error).__name__}: {error}"[:200])
 
 
+def _shared_numbers(children: list[dict[str, Any]]) -> frozenset[str]:
+    """The article numbers the code gives more than one article ("Annexe I" in the C. trav.)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    stack = list(children)
+    while stack:
+        node = stack.pop()
+        if node.get("type") == "article":
+            raw = (node.get("data") or {}).get("num")
+            if raw and str(raw).strip():
+                number = article_number(str(raw))
+                (shared if number in seen else seen).add(number)
+        else:
+            stack.extend(node.get("children") or [])
+    return frozenset(shared)
+
+
 def _walk(
-    children: list[dict[str, Any]], code: str, path: tuple[str, ...], source: Path
+    children: list[dict[str, Any]],
+    code: str,
+    path: tuple[str, ...],
+    source: Path,
+    shared: frozenset[str] = frozenset(),
 ) -> Iterator[Record]:
-    """The records of one level's children, in LEGI's order, depth first."""
+    """The records of one level's children, in LEGI's order, depth first.
+
+    An article whose number is in ``shared`` is told apart by its stable id (its IRI's
+    qualifier, :func:`cph_kg.codes.identifiers.article_iri`).
+    """
     segments: set[str] = set()
     for child in children:
         kind = child.get("type")
@@ -189,9 +215,9 @@ def _walk(
                 level = _with_segment(level, str(data.get("id")))
             segments.add(level.path[-1])
             yield level
-            yield from _walk(child.get("children") or [], code, level.path, source)
+            yield from _walk(child.get("children") or [], code, level.path, source, shared)
         elif kind == "article":
-            yield _article(data, code, path, source)
+            yield _article(data, code, path, source, shared)
 
 
 def _level(data: dict[str, Any], code: str, path: tuple[str, ...], source: Path) -> Level:
@@ -260,18 +286,20 @@ def parse_level_title(heading: str) -> tuple[str, str, str | None]:
     return "division", "", heading or None
 
 
-def _article(data: dict[str, Any], code: str, parent: tuple[str, ...], source: Path) -> Record:
+def _article(
+    data: dict[str, Any],
+    code: str,
+    parent: tuple[str, ...],
+    source: Path,
+    shared: frozenset[str] = frozenset(),
+) -> Record:
     """An article with every version, its current text, links, amendments and citations."""
     raw_number = data.get("num")
     legi_id = str(data.get("id") or "")
     if not raw_number or not str(raw_number).strip():
         return Problem(source, f"article {legi_id or '(no id)'} has no number: skipped")
     number = article_number(str(raw_number))
-    body = Body()
-    # each <br/> of LEGI's HTML ends an alinéa: a paragraph of the text
-    html = re.sub(r"(?i)<br\s*/?>", "<br/><br/>", str(data.get("texteHtml") or ""))
-    body.feed(f"<div>{html}</div>")
-    body.close()
+    body = read_html(str(data.get("texteHtml") or ""))
     text = body.text()
     links = [c for c in (link_citation(*link) for link in body.links) if c is not None]
     linked = {(c.number, c.code) for c in links}
@@ -301,8 +329,28 @@ def _article(data: dict[str, Any], code: str, parent: tuple[str, ...], source: P
         versions=versions,
         current=legi_id or None,
         amendments=amendments,
-        nota=" ".join(str(data.get("nota") or "").split()) or None,
+        nota=nota_text(data.get("nota")),
+        qualifier=(str(data.get("cid") or legi_id) or None) if number in shared else None,
     )
+
+
+def read_html(html: str) -> Body:
+    """LEGI's ``texteHtml`` read: its text in paragraphs (``.text()``) and its links.
+
+    The one reading of a version's text: the LEGI reader and the reference data
+    (:mod:`cph_kg.reference.legi`) both state ``cph:text`` with it, so the two graphs give the
+    same version one text, not two wordings of it.
+    """
+    body = Body()
+    # each <br/> of LEGI's HTML ends an alinéa: a paragraph of the text
+    body.feed("<div>" + re.sub(r"(?i)<br\s*/?>", "<br/><br/>", html) + "</div>")
+    body.close()
+    return body
+
+
+def nota_text(nota: object) -> str | None:
+    """LEGI's ``nota`` on one line (its HTML line breaks are not paragraphs); None if empty."""
+    return " ".join(str(nota or "").split()) or None
 
 
 def link_citation(href: str, words: str, title: str | None) -> Citation | None:

@@ -144,6 +144,10 @@ class Article:
     current: str | None = None
     amendments: tuple[Amendment, ...] = field(default=())
     nota: str | None = None
+    #: Set when the code gives another article the same number (LEGI's Code du travail has two
+    #: "Annexe I", two "Annexe II", two "Annexe"): the article's stable id (``cid``), which
+    #: makes its IRI ``law/{code}/{number}_{cid}``, the same whatever order they are read in.
+    qualifier: str | None = None
 
 
 @dataclass(frozen=True)

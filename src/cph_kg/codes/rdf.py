@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from cph_kg.codes.identifiers import CODES, article_iri, code_iri, level_iri, version_iri
+from cph_kg.codes.identifiers import CODES, article_iri, code_iri, level_iri
 from cph_kg.codes.model import AmendingText, Amendment, Article, Citation, Level, Version
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -138,7 +138,7 @@ def version_iris(article: Article) -> dict[str, str]:
     (LEGI's end on or before its start) and the other version of such a pair are named by their
     LEGIARTI id, ``…/version/{LEGIARTI…}``: they have no first day in force of their own.
     """
-    article_base = str(article_iri(article.code, article.number))
+    article_base = str(article_iri(article.code, article.number, article.qualifier))
     by_day: dict[date, Version] = {}
     for version in article.versions:
         if version.in_force:
@@ -146,9 +146,7 @@ def version_iris(article: Article) -> dict[str, str]:
             kept = by_day.get(version.start)
             if kept is None or _later(version.end, kept.end):
                 by_day[version.start] = version
-    named = {
-        v.legi_id: str(version_iri(article.code, article.number, d)) for d, v in by_day.items()
-    }
+    named = {v.legi_id: f"{article_base}/version/{d.isoformat()}" for d, v in by_day.items()}
     return {
         v.legi_id: named.get(v.legi_id, f"{article_base}/version/{v.legi_id}")
         for v in article.versions
@@ -166,7 +164,7 @@ def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> 
     ``versions`` is :func:`version_iris` of the article. Citations and amendments are written
     by the importer once what they point at is resolved.
     """
-    subject = str(article_iri(article.code, article.number))
+    subject = str(article_iri(article.code, article.number, article.qualifier))
     parent = parent_iri(article.code, article.parent)
     yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
     yield triple(subject, TYPE, iri(SUBDIVISION))

@@ -448,7 +448,7 @@ class Writer:
                 if version.id == article.in_force:
                     g.add((member, CPH.text, fr(article.text)))
                     if article.note:
-                        g.add((member, SKOS.note, fr(article.note)))
+                        g.add((member, CPH.nota, fr(article.note)))
         for text in self.rules.texts:
             self.text(text)
         missing = {p for p in cited if p.startswith("law/")} - self._described()

@@ -67,8 +67,8 @@ def found(built: CodeGraphs, known: set[str]) -> tuple[Counter[tuple[str, str, s
     """cph-kg's link citations (citing, id, target) whose id is known, and how many others."""
     nodes: dict[str, dict[str, str]] = {}
     wanted = {f"{_CPH}citingArticle", f"{_CPH}citedResource", f"{_CPH}linkTarget"}
-    for lines in built.graphs.values():
-        text = "".join(line for line in lines if "/citation/" in line.split(" ", 1)[0])
+    for graph in built.graphs:
+        text = "".join(line for line in built.lines(graph) if "/citation/" in line.split(" ", 1)[0])
         for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
             if triple.predicate.value in wanted:
                 node = nodes.setdefault(triple.subject.value, {})
@@ -103,8 +103,8 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
     expected, outside = truth(args.folder)
-    built = build(stream([args.folder]))
-    made, others = found(built, {legi_id for _, legi_id, _ in expected})
+    with build(stream([args.folder])) as built:
+        made, others = found(built, {legi_id for _, legi_id, _ in expected})
     right = sum((expected & made).values())
     print(f"links to an article of the corpus, by id: {sum(expected.values()):,}")
     print(f"links whose id is no article of the corpus: {outside:,}")

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import fcntl
 import functools
+import gc
 import http.client
 import io
 import math
@@ -20,6 +21,7 @@ import re
 import socket
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +35,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from cph_kg.authoring import CONTEXT_IRI
+from cph_kg.checkpoint import begin, commit, readable, restore
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import OXIGRAPH_FORMATS, to_oxigraph, to_rdflib
 from cph_kg.rdfio import Document, oxigraph_statements, parse_document
@@ -67,8 +70,8 @@ class Store(Protocol):
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
         ...
 
-    def load_code_graphs(self, graphs: dict[URIRef, list[str]]) -> None:
-        """Make each graph hold exactly its N-Triples lines."""
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Make each graph hold exactly the statements of its N-Triples file, all or nothing."""
         ...
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
@@ -293,6 +296,8 @@ class EmbeddedStore:
             raise CphKgError(f"cannot create store {path}: {error.strerror or error}") from None
         self._lock: IO[bytes] | None = hold_lock(path)
         try:
+            #: Whether opening undid a write a killed process left half done.
+            self.recovered = restore(path, frozenset({LOCK_FILE}))
             self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as error:
             self._lock.close()
@@ -355,23 +360,40 @@ class EmbeddedStore:
                 self._store.update(update)
                 self._store.flush()
 
-    def load_code_graphs(self, graphs: dict[URIRef, list[str]]) -> None:
-        """Replace each graph with its N-Triples lines, with Oxigraph's bulk loader.
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Replace each graph with its N-Triples file, with Oxigraph's bulk loader, all or nothing.
 
-        The bulk loader is several times faster than a transaction on whole codes (measured:
-        ``benchmarks/README.md``, "Code import") but not atomic: a process killed during it
-        leaves the graph partly written. The code graphs are derived data, rebuilt whole by the
-        next import of the same corpus (the graph is dropped first), as the validation report
-        is by the next run.
+        The bulk loader is several times faster than a transaction on whole codes, and a
+        transaction of millions of statements does not fit in memory (measured:
+        ``benchmarks/README.md``, "Code import"), but it is not atomic. So the write runs from
+        a checkpoint (:mod:`cph_kg.checkpoint`): readers see the store as it was until the
+        write is complete; a failure puts the checkpoint back before it is reported; a process
+        killed during the write is undone when the store is next opened.
         """
-        for name, lines in graphs.items():
-            target = ox.NamedNode(str(name))
-            if self._store.contains_named_graph(target):
-                self._store.remove_graph(target)
-            self._store.bulk_load(
-                "".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target
-            )
-        self._store.flush()
+        begin(self.path, self._store)
+        try:
+            with self._writing():
+                for name, path in graphs.items():
+                    target = ox.NamedNode(str(name))
+                    if self._store.contains_named_graph(target):
+                        self._store.remove_graph(target)
+                    self._store.bulk_load(
+                        path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target
+                    )
+                self._store.flush()
+        except BaseException as error:
+            # RocksDB must be closed before its files are put back: drop every reference to it,
+            # the failed calls' frames included, so that it is closed now
+            self._store = None
+            cause: BaseException | None = error
+            while cause is not None:
+                traceback.clear_frames(cause.__traceback__)
+                cause = cause.__cause__ or cause.__context__
+            gc.collect()
+            restore(self.path, frozenset({LOCK_FILE}))
+            self._store = ox.Store(str(self.path))
+            raise
+        commit(self.path)
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """Drop ``graph``, then add ``triples`` to it in one transaction.
@@ -524,6 +546,8 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
             if not (self.path / "CURRENT").exists():
                 raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
+            # while a code import is under way (or was killed), the store before it
+            self.location = str(readable(self.path))
             try:
                 self._store = ox.Store.read_only(self.location)
                 return
@@ -766,11 +790,12 @@ class RemoteStore:
         if update:
             self._update(update)
 
-    def load_code_graphs(self, graphs: dict[URIRef, list[str]]) -> None:
-        """One SPARQL Update that drops each graph and inserts its N-Triples lines."""
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """One SPARQL Update that drops each graph and inserts its N-Triples file."""
         operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
         inserts = "\n".join(
-            f"GRAPH <{name}> {{\n{''.join(lines)}}}" for name, lines in graphs.items()
+            f"GRAPH <{name}> {{\n{path.read_text(encoding='utf-8')}}}"
+            for name, path in graphs.items()
         )
         if inserts:
             operations.append(f"INSERT DATA {{\n{inserts}\n}}")

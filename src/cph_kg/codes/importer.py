@@ -4,20 +4,32 @@ Each code goes to its own named graph (``https://w3id.org/cph-kg/graph/codes/{co
 :meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole: importing twice gives
 the same store. Bad files are reported and skipped; the rest of the import goes on.
 
-Records are turned into N-Triples lines as they stream by; what a record points at by a
-Légifrance id (a link to any version of an article of any code of the import, an amending text
-known by its JORFTEXT id) is written at the end, once every record has been seen: the id map
-is the only thing kept for the whole import, not the records.
+Records are turned into N-Triples lines as they stream by, written to one file per graph in a
+temporary folder (so memory does not grow with the corpus: Oxigraph bulk-loads the files); what
+a record points at by a Légifrance id (a link to any version of an article of any code of the
+import, an amending text known by its JORFTEXT id) is written at the end, once every record has
+been seen: the id map and those references are what is kept for the whole import, not the
+records or their statements.
+
+A statement the store holds already in the bundled law (``data/reference/legal-bases.ttl``
+describes twelve LEGI articles, their versions and texts) is not written again in a code graph:
+each statement is in the store once. Oxigraph's union of the named graphs keeps a statement
+once per graph, and the queries' joins multiply on each repeat.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
-from rdflib import URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from cph_kg.codes.identifiers import (
     LAW,
@@ -51,6 +63,7 @@ from cph_kg.codes.rdf import (
     version_iris,
 )
 from cph_kg.errors import CphKgError
+from cph_kg.oxigraph_terms import to_oxigraph
 from cph_kg.store import GRAPH
 
 
@@ -94,10 +107,99 @@ class ImportSummary:
 
 @dataclass
 class CodeGraphs:
-    """The N-Triples of each code graph of an import, and what the import found."""
+    """The N-Triples file of each code graph of an import, and what the import found.
 
-    graphs: dict[URIRef, list[str]]
+    The files sit in a temporary folder, removed by :meth:`close` (or leaving a ``with``).
+    """
+
+    graphs: dict[URIRef, Path]
     summary: ImportSummary
+    folder: Path
+
+    def lines(self, graph: URIRef) -> Iterator[str]:
+        """The N-Triples lines of one graph."""
+        with self.graphs[graph].open(encoding="utf-8") as handle:
+            yield from handle
+
+    def close(self) -> None:
+        """Remove the files."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> CodeGraphs:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class Stated:
+    """Statements the store holds already (the bundled law), not to be repeated in a code graph.
+
+    Only a line whose subject is among ``subjects`` is parsed and looked up, so the check costs
+    nothing for the statements of the articles the bundled law does not describe.
+    """
+
+    subjects: frozenset[str]  # "<iri>", as a line starts
+    triples: frozenset[tuple[object, object, object]]
+
+    @classmethod
+    def of(cls, graphs: Iterable[Graph]) -> Stated:
+        """What ``graphs`` state about IRIs."""
+        triples = set()
+        subjects = set()
+        for graph in graphs:
+            for s, p, o in graph:
+                if isinstance(s, URIRef):
+                    subjects.add(f"<{s}>")
+                    triples.add((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+        return cls(frozenset(subjects), frozenset(triples))
+
+    def new(self, lines: list[str]) -> list[str]:
+        """The lines that state something not stated yet."""
+        return [line for line in lines if not self._stated(line)]
+
+    def _stated(self, line: str) -> bool:
+        if line[: line.find(" ")] not in self.subjects:
+            return False
+        (quad,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return (quad.subject, quad.predicate, quad.object) in self.triples
+
+
+class _Files:
+    """The N-Triples file of each code graph, written as the statements are made."""
+
+    def __init__(self, stated: Stated | None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
+        self.stated = stated
+        self.paths: dict[URIRef, Path] = {}
+        self.handles: dict[URIRef, TextIO] = {}
+        self.counts: Counter[URIRef] = Counter()
+
+    def write(self, graph: URIRef, lines: Iterable[str]) -> None:
+        """Add ``lines`` to ``graph``'s file (opened by :meth:`open`)."""
+        batch = list(lines)
+        if self.stated is not None:
+            batch = self.stated.new(batch)
+        self.handles[graph].writelines(batch)
+        self.counts[graph] += len(batch)
+
+    def open(self, graph: URIRef, first: Iterable[str]) -> None:
+        """Start ``graph``'s file with ``first`` unless it is started."""
+        if graph not in self.handles:
+            self.paths[graph] = path = self.folder / f"{len(self.paths)}.nt"
+            self.handles[graph] = path.open("w", encoding="utf-8", buffering=1 << 20)
+            self.write(graph, first)
+
+    def close(self) -> None:
+        """Flush and close every file."""
+        for handle in self.handles.values():
+            handle.close()
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
@@ -122,51 +224,54 @@ class _Pending:
 class _Builder:
     """Accumulates the lines of each code graph and the Légifrance ids seen, then resolves."""
 
-    def __init__(self) -> None:
-        self.graphs: dict[URIRef, list[str]] = {}
+    def __init__(self, stated: Stated | None = None) -> None:
+        self.files = _Files(stated)
         self.summary = ImportSummary()
         self.ids: dict[str, str] = {}  # LEGIARTI (any version, cid) or LEGISCTA -> IRI
         self.pending: list[_Pending] = []
         self.texts: dict[str, list[AmendingText]] = defaultdict(list)  # JORFTEXT -> as seen
         self.present: set[str] = set()
 
-    def lines(self, code: str) -> list[str]:
-        """The lines of ``code``'s graph, started with the code's own triples."""
+    def graph(self, code: str) -> URIRef:
+        """The graph of ``code``, its file started with the code's own triples."""
         name = codes_graph(code)
-        lines = self.graphs.get(name)
-        if lines is None:
-            lines = self.graphs[name] = list(code_triples(code))
-        return lines
+        self.files.open(name, code_triples(code))
+        return name
 
     def add(self, corpus: str, record: Record) -> None:
         """One record's statements; its id-borne references are kept for the end."""
         if isinstance(record, Problem):
             self.summary.problems.append(record)
             return
-        lines = self.lines(record.code)
+        graph = self.graph(record.code)
         if isinstance(record, Level):
             self.summary.levels[record.code] += 1
-            lines.extend(level_triples(record, corpus))
+            self.files.write(graph, level_triples(record, corpus))
             if record.legi_id:
                 self.ids[record.legi_id] = str(level_iri(record.code, record.path))
             return
-        self._article(corpus, record, lines)
+        self._article(corpus, record, graph)
 
-    def _article(self, corpus: str, article: Article, lines: list[str]) -> None:
+    def _article(self, corpus: str, article: Article, graph: URIRef) -> None:
         """An article now; its citations and amendments pending."""
         summary = self.summary
+        subject = str(article_iri(article.code, article.number, article.qualifier))
+        if subject in self.present:
+            # two articles given one IRI would merge into one: the second is reported, not read
+            summary.problems.append(
+                Problem(article.source or Path("?"), f"a second article {subject}: skipped")
+            )
+            return
+        self.present.add(subject)
         summary.articles[article.code] += 1
         summary.versions[article.code] += len(article.versions)
         summary.amendments[article.code] += len(article.amendments)
         summary.citations.update(c.method for c in article.citations)
-        subject = str(article_iri(article.code, article.number))
-        self.present.add(subject)
         versions = version_iris(article)
-        lines.extend(article_triples(article, corpus, versions))
+        self.files.write(graph, article_triples(article, corpus, versions))
         for legi_id in (article.legi_cid, *versions):
             if legi_id:
                 self.ids[legi_id] = subject
-        graph = codes_graph(article.code)
         speaker = versions.get(article.current or "", subject)
         for index, citation in enumerate(article.citations, start=1):
             node = f"{subject}/citation/{index}"
@@ -187,32 +292,36 @@ class _Builder:
         text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
         written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
         cited: set[str] = set()
+        files = self.files
         for pending in self.pending:
-            lines = self.graphs[pending.graph]
+            graph = pending.graph
             item = pending.item
             if isinstance(item, Citation):
                 target = self._target(item, pending.article, text_iris)
                 cited.add(target)
-                lines.extend(
-                    citation_triples(item, pending.article, pending.text, pending.node, target)
+                files.write(
+                    graph,
+                    citation_triples(item, pending.article, pending.text, pending.node, target),
                 )
                 continue
             text = self._amending_text_iri(item.text, text_iris)
             article = f"{text}/article/{item.article}" if text and item.article else None
-            lines.extend(amendment_triples(item, pending.text, pending.node, text, article))
-            done = written[pending.graph]
+            files.write(graph, amendment_triples(item, pending.text, pending.node, text, article))
+            done = written[graph]
             if text is not None and text not in done:
                 done.add(text)
                 best = _best(self.texts.get(item.text.jorf_id or "", []) or [item.text])
-                lines.extend(text_triples(text, best))
+                files.write(graph, text_triples(text, best))
             if article is not None and article not in done:
                 done.add(article)
-                lines.extend(text_article_triples(article, text or "", item.article or ""))
+                files.write(graph, text_article_triples(article, text or "", item.article or ""))
+        self.pending.clear()
+        files.close()
         self.summary.unresolved = sum(
             1 for target in cited if target.startswith(LAW) and target not in self.present
         )
-        self.summary.triples = sum(len(lines) for lines in self.graphs.values())
-        return CodeGraphs(self.graphs, self.summary)
+        self.summary.triples = sum(files.counts.values())
+        return CodeGraphs(files.paths, self.summary, files.folder)
 
     def _target(self, citation: Citation, citing: str, text_iris: dict[str, str]) -> str:
         """What a citation aims at: by the id its link carries, else by number and code."""
@@ -271,12 +380,23 @@ def _text_article(title: str | None) -> str | None:
 
 
 def build(
-    records: Iterable[tuple[str, Record]], progress: Callable[[Record], None] | None = None
+    records: Iterable[tuple[str, Record]],
+    progress: Callable[[Record], None] | None = None,
+    stated: Stated | None = None,
 ) -> CodeGraphs:
-    """One graph per code from a stream of records, and the summary of what was seen."""
-    builder = _Builder()
-    for corpus, record in records:
-        if progress is not None:
-            progress(record)
-        builder.add(corpus, record)
-    return builder.finish()
+    """One graph per code from a stream of records, and the summary of what was seen.
+
+    The graphs are files in a temporary folder: use the result in a ``with`` block (or
+    :meth:`CodeGraphs.close` it). Statements ``stated`` holds are left out.
+    """
+    builder = _Builder(stated)
+    try:
+        for corpus, record in records:
+            if progress is not None:
+                progress(record)
+            builder.add(corpus, record)
+        return builder.finish()
+    except BaseException:
+        builder.files.close()
+        shutil.rmtree(builder.files.folder, ignore_errors=True)
+        raise

@@ -2,7 +2,7 @@
 
 The bulk format (one convention per CSV row) was ten times slower to read than the same
 conventions in Turtle (10,000 rows: 26 s). This benchmark writes N generated rows
-(:func:`benchmarks.generate.generate_csv`), converts them once to Turtle through cph-kg (so both
+(:func:`tests.generate.generate_csv`), converts them once to Turtle through cph-kg (so both
 files hold the same triples), then times, each in a fresh process, ``cph-kg validate FILE
 --output json`` on each file, and reports the ratio CSV ÷ Turtle (the target is at most 2)::
 
@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.generate import generate_csv
 from cph_kg.rdfio import parse_file
+from tests.generate import generate_csv
 
 
 def _seconds(path: Path, runs: int) -> float:

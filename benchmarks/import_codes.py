@@ -13,7 +13,7 @@ and the process's peak memory::
 ``--legi`` is a folder of LEGI code files (``package/data`` of the legi-2026 tarball,
 extracted); ``--legi-sizes`` generates LEGI corpora of that many article versions
 (``benchmarks/generate_legi.py``); ``--linked-sizes`` generated linked corpora of that many
-articles (``benchmarks/generate_corpus.py``).
+articles (``tests/generate_corpus.py``).
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def main() -> None:
             generate(corpus, size, seed=1)
             print(measure(f"generated LEGI, {size:,} versions", corpus, workdir), flush=True)
         for size in (int(s) for s in args.linked_sizes.split(",") if s):
-            from benchmarks.generate_corpus import generate as generate_linked
+            from tests.generate_corpus import generate as generate_linked
 
             corpus = Path(tmp) / f"linked-{size}"
             generate_linked(corpus, articles=size, seed=1)

@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks.generate import centre_iri, convention_iri, generate
 from benchmarks.measure import machine, peak_rss_kib
 from benchmarks.query_parameters import required_values
 from cph_kg.catalog import named_queries
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, QueryResult, Solutions
+from tests.generate import centre_iri, convention_iri, generate
 
 SHARED = Path(os.environ.get("CPH_KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 ETALAB = SHARED / "corpora" / "etalab-2015"

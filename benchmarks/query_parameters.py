@@ -4,9 +4,7 @@
 knowing them in advance, so each required parameter gets a value from its type, name and
 description. Optional parameters stay unbound: each query then reads the whole store, the
 heavier case. The IRIs of the generated data are passed in (``generate.convention_iri(0)`` and
-``generate.centre_iri(0)``) so that this module imports nothing from the benchmarks and works
-both from a script (``python benchmarks/store_comparison.py``) and from a package
-(``python -m benchmarks.query_latency``).
+``generate.centre_iri(0)``) so that this module depends on no generator.
 """
 
 from __future__ import annotations

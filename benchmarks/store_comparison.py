@@ -3,7 +3,7 @@
 cph-kg stores the law and the conventions in an embedded pyoxigraph store
 (:class:`cph_kg.store.EmbeddedStore`). This benchmark is the evidence for that choice, measured
 in one run on one machine: for each size it generates synthetic conventions
-(``benchmarks/generate.py``), loads them with cph-kg's bundled law graphs into an rdflib
+(``tests/generate.py``), loads them with cph-kg's bundled law graphs into an rdflib
 ``Dataset(default_union=True)`` and into ``KnowledgeGraph.open(tmpdir)``, and runs every named
 query of ``queries/`` on both, ``--repeat`` times.
 
@@ -20,7 +20,7 @@ Why it is built the way it is:
   is benchmarked without touching this script. Only required parameters are bound; optional ones
   stay unbound, so each query reads the whole store, the heavier case.
 
-Run ``python benchmarks/store_comparison.py --help`` for the options; the Markdown report goes
+Run ``python -m benchmarks.store_comparison --help`` for the options; the Markdown report goes
 to standard output, progress to standard error.
 """
 
@@ -42,16 +42,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from generate import centre_iri, convention_iri, generate
-from measure import machine, peak_rss_kib, rss_kib
-from query_parameters import bound_queries
 from rdflib import Dataset
 from rdflib.query import Result
 
+from benchmarks.measure import machine, peak_rss_kib, rss_kib
+from benchmarks.query_parameters import bound_queries
 from cph_kg.catalog import named_queries
 from cph_kg.knowledge_graph import KnowledgeGraph, bundled_graphs
 from cph_kg.results import Boolean, QueryResult, Solutions
 from cph_kg.store import CONVENTIONS_GRAPH, VALIDATION_GRAPH
+from tests.generate import centre_iri, convention_iri, generate
 
 #: How long a spawned child may take to start and open the store before its first run.
 STARTUP_SECONDS = 120.0

@@ -1,6 +1,6 @@
 """Validation at scale: cph-kg's compiled engine against pySHACL and Jena, in the same run.
 
-For each size N the generator (``generate.py``, 30 % faulty conventions, a fault on every
+For each size N the generator (``tests/generate.py``, 30 % faulty conventions, a fault on every
 clause) writes N conventions to an N-Triples file; then, each in a fresh process so that peak
 memory is its own:
 
@@ -28,8 +28,8 @@ commands: that one, and Jena's ``shacl validate``.
 
 Run from the repository root::
 
-    python benchmarks/validation.py                       # N = 100, 1,000, 10,000, 50,000
-    python benchmarks/validation.py --sizes 100,1000 --seed 2
+    python -m benchmarks.validation                       # N = 100, 1,000, 10,000, 50,000
+    python -m benchmarks.validation --sizes 100,1000 --seed 2
 
 The Markdown report goes to standard output, progress to standard error.
 """
@@ -46,10 +46,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from generate import generate
-from measure import machine, peak_rss_kib
-
+from benchmarks.measure import machine, peak_rss_kib
 from cph_kg import java
+from tests.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFORMING = ROOT / "data" / "conventions" / "conforming" / "gironde-2019.ttl"
@@ -98,7 +97,8 @@ def run_pyshacl(path: Path) -> dict:
 
     from cph_kg import resources
     from cph_kg.namespaces import CPH
-    from cph_kg.point_in_time import assess, versions, xsd_date
+    from cph_kg.point_in_time import assess, governing_texts, xsd_date
+    from cph_kg.readings import reading
 
     shapes, ontology, law = Graph(), Graph(), Graph()
     for graph, files in (
@@ -112,12 +112,17 @@ def run_pyshacl(path: Path) -> dict:
     data = Graph()
     data.parse(path, format="nt")
     data += law
-    in_force = versions(law)
+    # the run data cph-kg adds: each convention's day and the reading, each centre's day
+    texts, applied = governing_texts(law), reading(law).iri
     for convention in list(data.subjects(RDF.type, CPH.ConventionDeCooperation)):
         signed = data.value(convention, CPH.dateOfConclusion)
         valid = isinstance(signed, Literal) and signed.datatype == XSD.date
-        day = assess(xsd_date(str(signed)) if valid else None, in_force).day
+        day = assess(xsd_date(str(signed)) if valid else None, texts).day
         data.add((convention, CPH.evaluatedOn, Literal(day)))
+        data.add((convention, CPH.readingApplied, applied))
+    today = Literal(assess(None, texts).day)
+    for centre in list(data.subjects(RDF.type, CPH.CentreProvisoireHebergement)):
+        data.add((centre, CPH.evaluatedOn, today))
     parsed = time.perf_counter()
     _, report, _ = validate(
         data,
@@ -151,48 +156,26 @@ def run_pyshacl(path: Path) -> dict:
 
 
 def jena_data(path: Path, target: Path) -> None:
-    """One N-Triples file for Jena: the conventions, the ontology and law, each convention's day.
+    """One N-Triples file for Jena: the conventions, the ontology and law, and the run data.
 
-    Parsed by Oxigraph (rdflib would take longer than Jena's whole run); the days are computed as
-    cph-kg and the pySHACL baseline compute them.
+    Parsed by Oxigraph (rdflib would take longer than Jena's whole run); the run data (each
+    convention's day and the reading applied, each centre's day) is added by the SPARQL update
+    the README gives other engines, ``tools/sparql/evaluated-on.ru``.
     """
     import pyoxigraph as ox
 
     from cph_kg import resources
-    from cph_kg.namespaces import CPH
-    from cph_kg.point_in_time import assess, versions, xsd_date
-    from cph_kg.validation import Validator
 
     store = ox.Store()
     store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     for law in [*resources.ontology_files(), *resources.legal_data_files()]:
         store.load(path=str(law), format=ox.RdfFormat.TURTLE)
-    in_force = versions(Validator().legal_data)
-    dates = store.query(
-        f"SELECT ?c ?d WHERE {{ ?c a <{CPH.ConventionDeCooperation}> "
-        f"OPTIONAL {{ ?c <{CPH.dateOfConclusion}> ?d }} }}"
-    )
-    days = []
-    for row in dates:
-        signed = row["d"]
-        valid = isinstance(signed, ox.Literal) and signed.datatype.value.endswith("#date")
-        day = assess(xsd_date(signed.value) if valid else None, in_force).day
-        days.append(
-            ox.Quad(
-                row["c"],
-                ox.NamedNode(str(CPH.evaluatedOn)),
-                ox.Literal(day.isoformat(), datatype=ox.NamedNode(str(XSD_DATE))),
-            )
-        )
-    store.extend(days)
+    store.update((ROOT / "tools" / "sparql" / "evaluated-on.ru").read_text(encoding="utf-8"))
     ox.serialize(
         (ox.Triple(q.subject, q.predicate, q.object) for q in store),
         output=str(target),
         format=ox.RdfFormat.N_TRIPLES,
     )
-
-
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
 def run_jena(path: Path) -> dict:
@@ -260,7 +243,7 @@ def measure(engine: str, path: Path, timeout: float = CHILD_TIMEOUT) -> dict | N
     """An engine's figures on ``path``, from a fresh process; None when it overran."""
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--child", engine, str(path)],
+            [sys.executable, "-m", "benchmarks.validation", "--child", engine, str(path)],
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -6,44 +6,11 @@ keeps the suite fast without sharing any state that a test could change.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from rdflib import Graph
 
 from cph_kg import Validator, resources
-from cph_kg.cli.serve import server_command_line
-
-ROOT = Path(__file__).resolve().parents[1]
-CONVENTIONS = ROOT / "data" / "conventions"
-CONFORMING = CONVENTIONS / "conforming" / "gironde-2019.ttl"
-
-
-def run_cph_kg(
-    *args: object, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """``python -m cph_kg ARGS`` in a process of its own, as a user's shell runs it.
-
-    ``env`` is added to this process's environment; the run is never checked (tests assert the
-    exit code they expect).
-    """
-    return subprocess.run(
-        [sys.executable, "-m", "cph_kg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=timeout,
-        check=False,
-    )
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -77,39 +44,3 @@ def ontology_graph() -> Graph:
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
         graph.parse(path)
     return graph
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def oxigraph_server(location: Path, allow_update: bool = False) -> Iterator[str]:
-    """Serve ``location`` with the real Oxigraph server on 127.0.0.1; yield its query URL.
-
-    The command line is the one ``cph-kg serve`` runs, so the tests exercise what users get.
-    """
-    port = free_port()
-    argv = server_command_line(location, "127.0.0.1", port, allow_update, timeout=30)
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"oxigraph did not start: {process.stderr.read()!r}"
-                    ) from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()

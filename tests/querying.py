@@ -15,7 +15,7 @@ from rdflib import XSD, Literal, Namespace
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Solutions
-from tests.conftest import oxigraph_server
+from tests.helpers import oxigraph_server
 
 #: The project's namespaces, as the expected rows name things.
 CPH = Namespace("https://w3id.org/cph-kg/ontology#")
@@ -26,7 +26,6 @@ DEP = Namespace("https://w3id.org/cph-kg/departement/")
 CAF = Namespace("https://w3id.org/cph-kg/org/caf/")
 CPAM = Namespace("https://w3id.org/cph-kg/org/cpam/")
 FT = Namespace("https://w3id.org/cph-kg/org/france-travail/")
-PE = Namespace("https://w3id.org/cph-kg/org/pole-emploi/")
 MISSION = Namespace("https://w3id.org/cph-kg/concept/mission/")
 OBJECT = Namespace("https://w3id.org/cph-kg/concept/object/")
 R349 = Namespace("https://w3id.org/cph-kg/law/casf/R349-2/")
@@ -36,7 +35,7 @@ CESEDA = Namespace("https://w3id.org/cph-kg/law/ceseda/")
 SHAPE = Namespace("https://w3id.org/cph-kg/shapes/r349-2#")
 EDUCATION = Namespace("https://w3id.org/cph-kg/law/other/code-de-l-education/")
 
-V2016, V2021 = R349["version/2016-03-04"], R349["version/2021-05-01"]
+V2016, V2021 = R349["version/2016-03-05"], R349["version/2021-05-01"]
 
 
 def fr(text: str) -> Literal:

@@ -7,8 +7,17 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cph_kg import ConventionVerdict, RuleKind, Severity, ValidationOutcome, Validator, validate
-from tests.conftest import CONFORMING, CONVENTIONS
+from cph_kg import (
+    ConventionVerdict,
+    CphKgError,
+    RuleKind,
+    Severity,
+    ValidationOutcome,
+    Validator,
+    Verdict,
+    validate,
+)
+from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
 
@@ -50,14 +59,17 @@ def test_a_finding_names_provision_severity_and_messages(validator: Validator) -
 def test_sparql_constraint_messages_keep_both_languages(validator: Validator) -> None:
     """PySHACL drops the language of SPARQL messages; cph-kg restores them from the shape."""
     outcome = validator.validate_files([NON_CONFORMING / "actor-outside-departement.ttl"])
-    [finding] = outcome.findings
-    assert finding.message("fr").startswith("Un acteur de l'intégration signataire")
-    assert finding.message("en").startswith("A signatory integration actor")
-    assert str(finding.value) == "https://w3id.org/cph-kg/org/caf/69"
+    [_, elsewhere] = outcome.findings
+    assert elsewhere.message("fr").startswith("Une partie, acteur de l'intégration, n'est présente")
+    assert elsewhere.message("en").startswith("A party, an integration actor, is present only")
+    assert str(elsewhere.value) == "https://w3id.org/cph-kg/org/caf/69"
+    assert elsewhere.severity is Severity.INFO
 
 
 def test_warnings_do_not_break_conformity_but_can_fail_a_run(validator: Validator) -> None:
-    outcome = validator.validate_files([NON_CONFORMING / "without-cpam.ttl"])
+    outcome = validator.validate_files(
+        [NON_CONFORMING / "without-cpam.ttl"], reading="illustrative"
+    )
     assert outcome.conforms
     assert outcome.count(Severity.WARNING) == 1
     assert not outcome.fails(Severity.VIOLATION)
@@ -69,15 +81,59 @@ def test_several_files_give_one_verdict_each(validator: Validator) -> None:
     outcome = validator.validate_files(files)
     verdicts = {v.source.name: v for v in outcome.conventions}
     assert verdicts["gironde-2019.ttl"].conforms
-    assert not verdicts["no-centre.ttl"].conforms
-    assert verdicts["without-caf.ttl"].conforms
-    assert outcome.count(Severity.VIOLATION) == 1
+    assert verdicts["no-centre.ttl"].verdict is Verdict.DOES_NOT_CONFORM
+    assert verdicts["without-caf.ttl"].verdict is Verdict.DOES_NOT_CONFORM
+    assert outcome.count(Severity.VIOLATION) == 2
+
+
+def test_legal_and_data_quality_findings_are_counted_apart(validator: Validator) -> None:
+    """A missing identifier is no breach of R349-2; a missing département prevents the checks."""
+    files = [NON_CONFORMING / name for name in ("no-identifier.ttl", "no-departement.ttl")]
+    outcome = validator.validate_files(files)
+    verdicts = {v.source.name: v.verdict for v in outcome.conventions}
+    assert verdicts == {
+        "no-identifier.ttl": Verdict.CONFORMS,
+        "no-departement.ttl": Verdict.CANNOT_BE_ASSESSED,
+    }
+    assert outcome.count(Severity.VIOLATION, legal=True) == 0
+    assert outcome.count(Severity.VIOLATION, legal=False) == 1
+    assert outcome.count(Severity.WARNING, legal=False) == 1
+    assert outcome.verdicts()[Verdict.CANNOT_BE_ASSESSED] == 1
+    assert not outcome.conforms
+
+
+@pytest.mark.parametrize(
+    ("reading", "severity"), [(None, Severity.VIOLATION), ("illustrative", Severity.WARNING)]
+)
+def test_the_reading_is_a_parameter_and_is_stated(
+    validator: Validator, reading: str | None, severity: Severity
+) -> None:
+    outcome = validator.validate_files([NON_CONFORMING / "without-caf.ttl"], reading=reading)
+    [finding] = outcome.findings
+    assert finding.severity is severity
+    assert outcome.reading.name == (reading or "required")
+    assert outcome.reading.default is (reading is None)
+    assert "notamment" in outcome.reading.label("fr")
+
+
+def test_an_unknown_reading_is_refused(validator: Validator) -> None:
+    with pytest.raises(
+        CphKgError, match="unknown reading 'strict' \\(one of required, illustrative\\)"
+    ):
+        validator.validate_files([CONFORMING], reading="strict")
 
 
 def test_findings_are_in_the_order_of_the_article(validator: Validator) -> None:
-    outcome = validator.validate_files([NON_CONFORMING / "no-integration-actor.ttl"])
-    severities = [f.severity for f in outcome.findings]
-    assert severities == [Severity.VIOLATION, Severity.WARNING, Severity.WARNING, Severity.WARNING]
+    outcome = validator.validate_files(
+        [NON_CONFORMING / "no-integration-actor.ttl"], reading="illustrative"
+    )
+    assert [f.severity for f in outcome.findings] == [
+        Severity.VIOLATION,
+        Severity.WARNING,
+        Severity.WARNING,
+        Severity.WARNING,
+    ]
+    assert str(outcome.findings[0].shape).endswith("#Convention-integrationActor")
 
 
 @pytest.mark.parametrize(

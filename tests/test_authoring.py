@@ -18,7 +18,7 @@ from cph_kg.authoring import read_yaml, to_document, to_yaml
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 AUTHORING = CONVENTIONS / "authoring"
 EXAMPLE = AUTHORING / "gironde-2019.yaml"
@@ -42,10 +42,55 @@ def test_yaml_says_what_the_turtle_says() -> None:
     for prop in (CPH.recallsMission, CPH.hasObject, CPH.departement, CPH.dateOfConclusion):
         assert set(from_yaml.objects(convention, prop)) == set(turtle.objects(twin, prop))
     assert {*from_yaml.objects(convention, CPH.party)} == {
-        URIRef("https://w3id.org/cph-kg/org/pole-emploi/33"),
+        URIRef("https://w3id.org/cph-kg/org/france-travail/33"),
         URIRef("https://w3id.org/cph-kg/org/caf/33"),
         URIRef("https://w3id.org/cph-kg/org/cpam/33"),
     }
+
+
+def test_pe_means_france_travail_named_pole_emploi() -> None:
+    """``pe:33`` is France Travail's unit of the Gironde, named "Pôle emploi" by the convention.
+
+    One body, whatever its name (its IRIs org/pole-emploi/… are retired).
+    """
+    graph = parse_file(EXAMPLE)
+    convention = URIRef("https://w3id.org/cph-kg/convention/ex-yaml-gironde-2019")
+    [naming] = graph.objects(convention, CPH.naming)
+    assert graph.value(naming, CPH.namedBody) == URIRef(
+        "https://w3id.org/cph-kg/org/france-travail/33"
+    )
+    assert str(graph.value(naming, CPH.nameUsed)) == "Pôle emploi"
+    assert not any("pole-emploi" in str(node) for triple in graph for node in triple)
+
+
+def test_a_duration_gives_the_end_date(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + "effect: 2019-04-01\nduration: P3Y\n"
+    graph = read_yaml(tmp_path / "c.yaml", text, today=date(2026, 1, 1))
+    convention = URIRef("https://w3id.org/cph-kg/convention/ex-yaml-gironde-2019")
+    assert graph.value(convention, CPH.endDate).toPython() == date(2022, 3, 31)
+    assert graph.value(convention, CPH.dateOfEffect).toPython() == date(2019, 4, 1)
+    assert str(graph.value(convention, CPH.duration)) == "P3Y"
+    again = to_document(graph)
+    assert (again["effect"], again["end"], again["duration"]) == (
+        date(2019, 4, 1),
+        date(2022, 3, 31),
+        "P3Y",
+    )
+
+
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        ("end: 2018-01-01\n", "end 2018-01-01 is before 2019-03-12"),
+        ("duration: three years\n", "duration 'three years' is not a duration"),
+        ("duration: P3Y\nend: 2022-03-12\n", "end 2022-03-12 does not match duration P3Y"),
+        ("effect: 01/04/2019\n", "effect '01/04/2019' is not a valid date"),
+    ],
+)
+def test_lifecycle_mistakes_are_one_line(tmp_path: Path, addition: str, message: str) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + addition
+    with pytest.raises(InputError, match=message):
+        read_yaml(tmp_path / "c.yaml", text, today=date(2026, 1, 1))
 
 
 def test_the_json_form_is_json_ld_with_the_bundled_context(validator: Validator) -> None:
@@ -109,6 +154,7 @@ def test_a_duplicated_identifier_is_refused_before_anything_is_validated(
         validator.validate_files([EXAMPLE, BAD / "same-identifier.yaml"])
 
 
+@pytest.mark.slow
 def test_yaml_and_json_load_into_the_store(tmp_path: Path) -> None:
     with KnowledgeGraph.open(tmp_path / "store") as kg:
         kg.load([EXAMPLE, AUTHORING / "gironde-2019.jsonld"])

@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from cph_kg import java
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # the benchmarks run end to end
 
 
 def java_missing() -> str | None:
@@ -26,7 +30,7 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     drifts from cph-kg's, an "identical" column says NO and this test fails.
     """
     run = subprocess.run(
-        [sys.executable, "benchmarks/validation.py", "--sizes", "60", "--seed", "5"],
+        [sys.executable, "-m", "benchmarks.validation", "--sizes", "60", "--seed", "5"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -49,8 +53,8 @@ def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from benchmarks.generate import REFERENCE_DEPARTEMENTS, YAML_FAULTS, generate, main
     from cph_kg.validation import Validator
+    from tests.generate import REFERENCE_DEPARTEMENTS, YAML_FAULTS, generate, main
 
     main(["12", "--seed", "3", "--format", "turtle", "--output", str(tmp_path / "c.ttl")])
     main(["12", "--seed", "3", "--output", str(tmp_path / "c.nt")])

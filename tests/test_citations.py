@@ -256,6 +256,7 @@ def test_precision_sample_is_judged() -> None:
     assert correct / len(rows) >= 0.95
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="etalab corpus not beside the repository")
 def test_sample_extractions_unchanged() -> None:
     """The extractor still finds exactly the judged citations in the sample's articles."""

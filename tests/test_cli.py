@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from rdflib import RDF, SH, Graph
 
 from cph_kg.cli import main
-from tests.conftest import CONFORMING, CONVENTIONS
+from cph_kg.namespaces import CPH
+from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
 
@@ -30,7 +31,13 @@ def test_conforming_convention_exits_0_with_a_french_report(run) -> None:
     result = run("validate", CONFORMING)
     assert result.exit_code == 0, result.output
     assert "✔ EX-gironde-2019 — conforme (Gironde, 2019-03-12)" in result.output
-    assert "1 convention(s) conforme(s) sur 1 ; 0 violation(s)" in result.output
+    assert "Lecture appliquée : « notamment » : les organismes nommés sont requis" in result.output
+    assert result.output.splitlines()[-1] == (
+        "1 convention(s) : 1 conforme(s), 0 non conforme(s), 0 non appréciable(s), "
+        "0 non jugée(s) ; constats juridiques : 0 violation(s), 0 avertissement(s), "
+        "0 information(s) ; qualité des données : 0 violation(s), 0 avertissement(s), "
+        "0 information(s)."
+    )
 
 
 def test_violation_exits_1_and_is_grouped_by_provision(run) -> None:
@@ -44,11 +51,36 @@ def test_violation_exits_1_and_is_grouped_by_provision(run) -> None:
     )
 
 
+@pytest.mark.slow
 def test_warning_only_exits_0_unless_fail_on_warning(run) -> None:
-    file = NON_CONFORMING / "without-cpam.ttl"
+    file = NON_CONFORMING / "no-title.ttl"
     assert run("validate", file).exit_code == 0
     assert run("validate", "--fail-on", "warning", file).exit_code == 1
-    assert "AVERTISSEMENT" in run("validate", file).output
+    assert "AVERTISSEMENT [qualité des données]" in run("validate", file).output
+
+
+def test_the_reading_option(run) -> None:
+    """Without the CPAM: a violation by default, a warning under the illustrative reading."""
+    file = NON_CONFORMING / "without-cpam.ttl"
+    assert run("validate", file).exit_code == 1
+    illustrative = run("validate", "--reading", "illustrative", "--lang", "en", file)
+    assert illustrative.exit_code == 0
+    assert 'Reading applied: "notamment": the named bodies are examples (illustrative)' in (
+        illustrative.output
+    )
+    assert "    WARNING The primary health insurance fund" in illustrative.output
+    document = json.loads(
+        run("validate", "--reading", "illustrative", "--output", "json", file).output
+    )
+    assert document["reading"]["name"] == "illustrative"
+    turtle = Graph().parse(data=run("validate", "--output", "turtle", file).output, format="turtle")
+    [report] = turtle.subjects(RDF.type, SH.ValidationReport)
+    assert str(turtle.value(report, CPH.readingApplied)).endswith("/organismes-nommes-requis")
+    unknown = run("validate", "--reading", "strict", file)
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "cph-kg: error: unknown reading 'strict' (one of required, illustrative)\n"
+    )
 
 
 def test_json_output(run) -> None:
@@ -57,6 +89,8 @@ def test_json_output(run) -> None:
     document = json.loads(result.output)
     assert document["conforms"] is False
     [convention] = document["conventions"]
+    assert convention["verdict"] == "does not conform"
+    assert document["summary"]["legal"] == {"violations": 1, "warnings": 0, "infos": 0}
     [finding] = convention["findings"]
     assert finding["provision_reference"] == "R. 349-2, I"
     assert finding["severity"] == "Violation"
@@ -64,6 +98,7 @@ def test_json_output(run) -> None:
     assert finding["provision"] == "https://w3id.org/cph-kg/law/casf/R349-2/I"
 
 
+@pytest.mark.slow
 def test_turtle_output_is_a_standard_shacl_report(run) -> None:
     result = run(
         "validate", "--output", "turtle", NON_CONFORMING / "missing-mission-information.ttl"
@@ -104,6 +139,7 @@ def test_format_option(run, tmp_path) -> None:
     assert run("validate", "--format", "turtle", copy).exit_code == 0
 
 
+@pytest.mark.slow
 def test_an_ill_formed_date_is_a_finding_not_a_traceback(run, tmp_path) -> None:
     """An ill-formed literal is a finding; rdflib would also log it with a traceback."""
     source = (CONVENTIONS / "conforming" / "gironde-2019.ttl").read_text(encoding="utf-8")
@@ -122,6 +158,7 @@ def test_an_ill_formed_date_is_a_finding_not_a_traceback(run, tmp_path) -> None:
     assert "exactly one date of conclusion" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_the_reference_engine_prints_the_same_report(run, output: str) -> None:
     """``--engine pyshacl`` runs the reference implementation: same report, word for word."""

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from cph_kg.cli import main
-from tests.conftest import CONFORMING, CONVENTIONS, ROOT, free_port
+from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 
 RQ = Path(__file__).parent / "fixtures" / "rq"
 BAD = Path(__file__).parent / "fixtures" / "bad-input"
@@ -34,6 +34,7 @@ def cli(tmp_path: Path):
     return invoke
 
 
+@pytest.mark.slow
 def test_load_then_info(cli) -> None:
     loaded = cli("load", CONFORMING)
     assert loaded.exit_code == 0, loaded.output
@@ -43,6 +44,7 @@ def test_load_then_info(cli) -> None:
     assert " triples in 5 graph(s) at " in info.output.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_a_bad_file_loads_nothing(cli) -> None:
     cli("load", CONFORMING)
     before = cli("store", "info").output
@@ -52,6 +54,7 @@ def test_a_bad_file_loads_nothing(cli) -> None:
     assert cli("store", "info").output == before
 
 
+@pytest.mark.slow
 def test_query_table_csv_tsv_json(cli) -> None:
     cli("load", CONFORMING, CONVENTIONS / "conforming" / "rhone-2025.ttl")
     table = cli("query", RQ / "conventions-in.rq", "--param", "departement=69")
@@ -78,6 +81,7 @@ def test_query_table_csv_tsv_json(cli) -> None:
     assert json.loads(ask.output) == {"head": {}, "boolean": True}
 
 
+@pytest.mark.slow
 def test_injection_string_changes_nothing(cli) -> None:
     cli("load", CONFORMING)
     before = cli("store", "info").output
@@ -87,6 +91,7 @@ def test_injection_string_changes_nothing(cli) -> None:
     assert cli("store", "info").output == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -115,6 +120,7 @@ def test_query_errors_are_one_line_with_exit_2(cli, tmp_path: Path, args: list, 
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_malformed_query_file(cli, tmp_path: Path) -> None:
     cli("load", CONFORMING)
     broken = tmp_path / "broken.rq"
@@ -137,6 +143,7 @@ def test_queries_lists_names_descriptions_and_parameters(cli) -> None:
         assert path.stem in result.output
 
 
+@pytest.mark.slow
 def test_validate_store_records_the_report(cli) -> None:
     cli("load", CONFORMING, CONVENTIONS / "non-conforming" / "no-centre.ttl")
     result = cli("validate", "--store", "--lang", "en")
@@ -145,6 +152,7 @@ def test_validate_store_records_the_report(cli) -> None:
     assert "<https://w3id.org/cph-kg/graph/validation>" in cli("store", "info").output
 
 
+@pytest.mark.slow
 def test_export_to_a_file(cli, tmp_path: Path) -> None:
     cli("load", CONFORMING)
     target = tmp_path / "conventions.ttl"
@@ -162,6 +170,7 @@ def test_export_to_a_file(cli, tmp_path: Path) -> None:
     assert Graph().parse(target).isomorphic(Graph().parse(CONFORMING))
 
 
+@pytest.mark.slow
 def test_clear_asks_unless_yes(cli) -> None:
     cli("load", CONFORMING)
     assert cli("store", "clear").exit_code == 1  # no confirmation on empty input: aborted
@@ -169,6 +178,7 @@ def test_clear_asks_unless_yes(cli) -> None:
     assert "0 triples in 0 graph(s)" in cli("store", "info").output
 
 
+@pytest.mark.slow
 def test_serve_end_to_end(tmp_path: Path) -> None:
     """cph-kg serve, then a plain HTTP client as curl would be: named results, read-only."""
     env = {**os.environ, "CPH_KG_STORE": str(tmp_path / "store")}

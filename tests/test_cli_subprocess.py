@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CONFORMING, CONVENTIONS, run_cph_kg
+import pytest
+
+from tests.helpers import CONFORMING, CONVENTIONS, run_cph_kg
 
 
 def cph_kg(*args: str) -> subprocess.CompletedProcess[str]:
     return run_cph_kg(*args)
 
 
+@pytest.mark.slow
 def test_validate_the_examples_end_to_end() -> None:
     run = cph_kg("validate", "--examples", "--lang", "en")
     assert run.returncode == 1
@@ -21,6 +24,7 @@ def test_validate_the_examples_end_to_end() -> None:
     assert run.stderr == ""
 
 
+@pytest.mark.slow
 def test_conforming_file_exits_0() -> None:
     assert cph_kg("validate", CONFORMING).returncode == 0
 

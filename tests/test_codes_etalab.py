@@ -12,6 +12,8 @@ from cph_kg.codes.identifiers import slugify
 from cph_kg.codes.model import Article, Citation, Level, Problem, Record
 from tests.corpora import ETALAB
 
+pytestmark = pytest.mark.slow  # whole codes of the etalab corpus
+
 CORPUS = ETALAB
 CASF = "code-de-l-action-sociale-et-des-familles"
 CESEDA = "code-de-l-entree-et-du-sejour-des-etrangers-et-du-droit-d-asile"

@@ -298,7 +298,7 @@ def test_what_changed_l5312_1_when_and_by_which_text(kg: KnowledgeGraph) -> None
             day("2023-12-20"),
             TEXT["loi/2023-1196"],
             Literal("LOI n°2023-1196 du 18 décembre 2023", lang="fr"),
-            Literal("LOI"),
+            Literal("loi"),
             Literal("2023-1196"),
             Literal("JORFTEXT000048581935"),
             day("2023-12-18"),
@@ -600,8 +600,8 @@ def test_articles_a_code_numbers_alike_get_distinct_stable_iris(
     assert f'<{one}> {number} "Annexe-I" .\n' in lines
     assert f'<{two}> {number} "Annexe-I" .\n' in lines
     assert f"<{LAW['crpa/Annexe-I']}>" not in lines
-    assert f'<{one}/version/2020-01-01> <{CPH.text}> "Texte deux.' not in lines
-    assert f'<{two}/version/2020-01-01> <{CPH.text}> "Texte deux."@fr .\n' in lines
+    assert f'<{one}/version/2020-01-01/fr> <{CPH.text}> "Texte deux.' not in lines
+    assert f'<{two}/version/2020-01-01/fr> <{CPH.text}> "Texte deux."@fr .\n' in lines
     # the link of the first annex carries the second's id: it cites the second, not itself
     cites = "<http://data.europa.eu/eli/ontology#cites>"
     assert f"<{one}/version/2020-01-01> {cites} <{two}> .\n" in lines
@@ -621,19 +621,28 @@ def test_two_articles_given_one_iri_are_a_problem_not_one_merged_article() -> No
 def test_every_version_has_one_text_and_one_nota_in_the_reference_and_the_code_graphs(
     kg: KnowledgeGraph,
 ) -> None:
-    """The reference data and the import state a version's text and note once, identically."""
+    """The reference data and the import state a version's text and note once, identically.
+
+    (The legal data's extracts of CRPA L. 221-2 and L. 221-3, ``data/legal/other-codes.ttl``,
+    are LEGI's plain ``texte`` word for word, a reading of its own: left out here.)
+    """
     answer = kg.store.query(
         "PREFIX cph: <https://w3id.org/cph-kg/ontology#> "
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
         "SELECT ?version ?p (COUNT(DISTINCT ?value) AS ?n) WHERE { "
-        "VALUES ?p { cph:text cph:nota } ?version a cph:ArticleVersion ; ?p ?value } "
+        "VALUES ?p { cph:text cph:nota } ?version a cph:ArticleVersion . "
+        "GRAPH ?g { { ?version ?p ?value } "
+        "UNION { ?version eli:is_realized_by ?e . ?e ?p ?value } } "
+        "FILTER (?g != <https://w3id.org/cph-kg/graph/legal>) } "
         "GROUP BY ?version ?p HAVING (COUNT(DISTINCT ?value) > 1)"
     )
     assert answer.rows == []
-    # L. 5312-1's current text is stated once in the store, by the reference data: the code
-    # graph leaves out what the bundled law states, and states what it does not (its nota)
+    # L. 5312-1's current text is stated once in the store, on the version's French expression,
+    # by the reference data: the code graph leaves out what the bundled law states
     answer = kg.store.query(
         "PREFIX cph: <https://w3id.org/cph-kg/ontology#> SELECT ?g (COUNT(*) AS ?n) WHERE { "
-        f"GRAPH ?g {{ <{L5312_1}/version/2025-01-01> cph:text ?t }} }} GROUP BY ?g"
+        f"GRAPH ?g {{ ?s cph:text ?t }} VALUES ?s {{ <{L5312_1}/version/2025-01-01> "
+        f"<{L5312_1}/version/2025-01-01/fr> }} }} GROUP BY ?g"
     )
     assert [(str(g), int(n)) for g, n in answer.rows] == [
         ("https://w3id.org/cph-kg/graph/reference", 1)

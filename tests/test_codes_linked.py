@@ -8,7 +8,6 @@ generator wrote is read back, and every broken link it planted is reported.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import sys
@@ -23,7 +22,8 @@ from click.testing import CliRunner
 from cph_kg.cli import main
 from cph_kg.codes.linked import LinkedReader, parse_level_slug, read_article
 from cph_kg.codes.model import Article, Citation, CorpusReader, Level, Problem, Record
-from tests.conftest import ROOT
+from tests.generate_corpus import generate
+from tests.helpers import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "corpus-linked"
 BROKEN = ROOT / "tests" / "fixtures" / "corpus-linked-broken"
@@ -360,25 +360,9 @@ def test_level_slugs(slug: str, expected: tuple[str, str, str, str | None] | Non
     assert parse_level_slug(slug) == expected
 
 
-def load_generator() -> types.ModuleType:
-    """benchmarks/generate_corpus.py, which is a script, not a package module.
-
-    It is registered in ``sys.modules`` before it runs: its dataclass needs to find its module.
-    """
-    name = "cph_kg_benchmarks_generate_corpus"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, ROOT / "benchmarks" / "generate_corpus.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
+@pytest.mark.slow
 def test_a_generated_corpus_of_5000_articles_is_read_whole(tmp_path: Path) -> None:
-    counts = load_generator().generate(tmp_path / "corpus", 5000, 1)
+    counts = generate(tmp_path / "corpus", 5000, 1)
     assert counts["articles"] == 5000
     assert counts["broken_links"] > 0 and counts["unknown_code_links"] > 0
     reader = LinkedReader()
@@ -401,7 +385,6 @@ def test_a_generated_corpus_of_5000_articles_is_read_whole(tmp_path: Path) -> No
 
 
 def test_the_generator_is_reproducible(tmp_path: Path) -> None:
-    generate = load_generator().generate
     first = generate(tmp_path / "a", 300, 7)
     second = generate(tmp_path / "b", 300, 7)
     assert first == second

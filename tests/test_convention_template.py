@@ -112,6 +112,7 @@ def test_the_filled_template_names_reference_bodies(tmp_path: Path, departement:
     assert all(p.startswith(ORG) for p in parties)
 
 
+@pytest.mark.slow
 def test_every_departement_has_a_template_with_each_role_or_its_unknown() -> None:
     for departement in [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]:
         text = template(departement, TODAY)

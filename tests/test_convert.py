@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from cph_kg.cli import main
 from cph_kg.convert import template
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"
 BULK = Path(__file__).parent / "fixtures" / "bulk"

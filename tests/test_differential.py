@@ -26,11 +26,13 @@ from rdflib import RDF, Graph
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
-from benchmarks.generate import FAULTS, generate
 from cph_kg import ValidationOutcome, Validator, java
 from cph_kg.collection import Collection as Conventions
 from cph_kg.shape_compiler import compile_shapes
-from tests.conftest import CONVENTIONS
+from tests.generate import FAULTS, generate
+from tests.helpers import CONVENTIONS
+
+pytestmark = pytest.mark.slow  # generated collections through pySHACL and Jena
 
 EXAMPLES = sorted(
     path

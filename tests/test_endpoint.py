@@ -17,7 +17,7 @@ from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean, Solutions
 from cph_kg.store import CONVENTIONS_GRAPH
-from tests.conftest import CONFORMING, CONVENTIONS, oxigraph_server
+from tests.helpers import CONFORMING, CONVENTIONS, oxigraph_server
 
 RQ = Path(__file__).parent / "fixtures" / "rq"
 FILES = [
@@ -61,6 +61,7 @@ def test_endpoint_info_matches(stores) -> None:
     assert remote.info() == embedded.info()
 
 
+@pytest.mark.slow
 def test_load_and_validate_through_sparql_update(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path / "empty", allow_update=True) as url:
         remote = KnowledgeGraph.open(endpoint=url)

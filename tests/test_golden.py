@@ -1,7 +1,9 @@
 """The golden cases of data/conventions/manifest.ttl, run the way the W3C SHACL test suite runs.
 
-Each entry names a convention file and the exact results its validation must give: focus node,
-shape, severity, provision, path and value. One parametrised test runs them all, so adding a
+Each entry names a convention file, the run data it is judged with (the day, ``cph:evaluatedOn``,
+and the reading, ``cph:readingApplied``, when not the defaults) and the exact results its
+validation must give: focus node, shape, severity, provision, path and value; and the verdict of
+each convention (and of the centres it lists). One parametrised test runs them all, so adding a
 case to the manifest adds a test.
 """
 
@@ -13,19 +15,21 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import pytest
-from rdflib import RDF, RDFS, SH, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
 from cph_kg import Severity, Validator
 from cph_kg.namespaces import CPH
-from tests.conftest import CONVENTIONS
+from tests.helpers import ENTRIES, MANIFEST, MF, SHT
 
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SHT = Namespace("http://www.w3.org/ns/shacl-test#")
-
-MANIFEST = Graph().parse(CONVENTIONS / "manifest.ttl")
-ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
+#: Shapes about the run data cph-kg always adds (the day, the reading): they can only fail for
+#: another engine given the conventions without it (tests/test_shapes_elsewhere.py shows it).
+RUN_DATA_SHAPES = {
+    URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-evaluatedOn"),
+    URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-readingApplied"),
+    URIRef("https://w3id.org/cph-kg/shapes/r349-2#Centre-evaluatedOn"),
+}
 
 
 def path_key(graph: Graph, node: Node | None) -> Hashable:
@@ -52,19 +56,47 @@ def result_keys(graph: Graph, report: Node) -> set[tuple]:
     }
 
 
+def assessments(graph: Graph, report: Node) -> dict[Node, tuple]:
+    """What the report concludes of each thing it assessed: (verdict, applied version)."""
+    return {
+        graph.value(node, CPH.assessed): (
+            graph.value(node, CPH.verdict),
+            graph.value(node, CPH.appliedVersion),
+        )
+        for node in graph.objects(report, CPH.assessment)
+    }
+
+
+def run(entry: URIRef, validator: Validator):
+    """Validate the entry's file with the day and reading its action gives."""
+    action = MANIFEST.value(entry, MF.action)
+    data_file = MANIFEST.value(action, SHT.dataGraph)
+    day = MANIFEST.value(action, CPH.evaluatedOn)
+    reading = MANIFEST.value(action, CPH.readingApplied)
+    return validator.validate_files(
+        [Path(url2pathname(urlparse(data_file).path))],
+        as_of=day.toPython() if day is not None else None,
+        reading=str(reading) if reading is not None else None,
+    )
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: str(MANIFEST.value(e, RDFS.label)))
 def test_golden_case(entry: URIRef, validator: Validator) -> None:
-    data_file = MANIFEST.value(MANIFEST.value(entry, MF.action), SHT.dataGraph)
+    outcome = run(entry, validator)
     expected_report = MANIFEST.value(entry, MF.result)
-    outcome = validator.validate_files([Path(url2pathname(urlparse(data_file).path))])
-
     actual_report = next(outcome.report_graph.subjects(RDF.type, SH.ValidationReport))
+
     actual = result_keys(outcome.report_graph, actual_report)
     expected = result_keys(MANIFEST, expected_report)
     assert actual == expected, outcome.findings
     expected_conforms = MANIFEST.value(expected_report, SH.conforms).toPython()
     assert (not outcome.findings) is expected_conforms
-    # The typed verdict counts violations only: warnings and infos leave a convention conforming.
+
+    verdicts = assessments(outcome.report_graph, actual_report)
+    wanted = assessments(MANIFEST, expected_report)
+    conventions = {v.iri for v in outcome.conventions}
+    assert {c: verdicts[c] for c in conventions} == {c: wanted[c] for c in conventions}
+    assert {c: verdicts[c] for c in wanted} == wanted
     has_violation = any(key[2] == Severity.VIOLATION.value for key in expected)
     assert outcome.conforms is not has_violation
 
@@ -88,8 +120,15 @@ def test_every_constraint_shape_has_a_failing_golden_case(shapes_graph: Graph) -
         if parameter in parameters and shape not in only_qualified and isinstance(shape, URIRef)
     }
     failing = set(MANIFEST.objects(None, SH.sourceShape))
-    assert constraint_shapes - failing == set()
+    assert constraint_shapes - failing == RUN_DATA_SHAPES
     assert failing - constraint_shapes == set()
+
+
+def test_every_verdict_and_reading_has_a_golden_case() -> None:
+    verdicts = set(MANIFEST.objects(None, CPH.verdict))
+    assert verdicts == {CPH.Conforms, CPH.DoesNotConform, CPH.CannotBeAssessed, CPH.NotJudged}
+    readings = {MANIFEST.value(MANIFEST.value(e, MF.action), CPH.readingApplied) for e in ENTRIES}
+    assert len(readings - {None}) == 1  # the other reading is the default
 
 
 def test_conforming_cases_exist_and_have_no_result() -> None:

@@ -25,8 +25,9 @@ from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, URIRef
 
 from cph_kg import ValidationOutcome, Validator, resources
 from cph_kg.namespaces import CPH
-from tests.conftest import ROOT
-from tests.test_golden import ENTRIES, MANIFEST, MF, SHT
+from tests.helpers import ENTRIES, MANIFEST, MF, ROOT, SHT
+
+pytestmark = pytest.mark.slow  # RDFS and OWL 2 RL closures of the law and every example
 
 SEMANTICS = {"rdfs": owlrl.RDFS_Semantics, "owl-rl": owlrl.OWLRL_Semantics}
 GOLDEN_FILES = sorted(
@@ -46,13 +47,24 @@ def closure(graph: Graph, semantics: type) -> Graph:
 
     The RDFS rules also type literals (``"2019-03-12"^^xsd:date a xsd:date``); such triples are
     generalised RDF, which no syntax can carry to a SHACL engine, so they are left out.
+
+    owlrl 7.6.2's RDFS closure also conflates literals of one lexical form and different
+    language tags: given ``ex:a ex:p "X"@fr . ex:b ex:q "X"@en`` it adds ``ex:a ex:p "X"@en``,
+    which no RDFS rule entails (here a convention naming "France Travail"@fr was made to name it
+    "France Travail"@en too, because the reference data labels France Travail so in English).
+    Every rule that gives a resource a literal value keeps a value the resource already has
+    (rdfs7, prp-spo1, prp-eqp*; no ``owl:sameAs`` is inferred, see below), so a value no
+    original triple of the subject holds is that defect's, and is left out.
     """
     closed = Graph()
     for triple in graph:
         closed.add(triple)
     owlrl.DeductiveClosure(semantics).expand(closed)
     for triple in list(closed):
-        if isinstance(triple[0], Literal):
+        subject, _, value = triple
+        if isinstance(subject, Literal) or (
+            isinstance(value, Literal) and (subject, None, value) not in graph
+        ):
             closed.remove(triple)
     return closed
 
@@ -82,10 +94,20 @@ def results(outcome: ValidationOutcome) -> Counter:
     )
 
 
-def expected_results() -> Counter:
-    """The results the manifest expects of its cases, each case judged alone."""
-    expected: Counter = Counter()
+def groups() -> dict[tuple, list]:
+    """The manifest's entries by the run data of their action: (day, reading), None if default."""
+    found: dict[tuple, list] = {}
     for entry in ENTRIES:
+        action = MANIFEST.value(entry, MF.action)
+        key = (MANIFEST.value(action, CPH.evaluatedOn), MANIFEST.value(action, CPH.readingApplied))
+        found.setdefault(key, []).append(entry)
+    return found
+
+
+def expected_results(entries: list) -> Counter:
+    """The results the manifest expects of these cases, each case judged alone."""
+    expected: Counter = Counter()
+    for entry in entries:
         for result in MANIFEST.objects(MANIFEST.value(entry, MF.result), SH.result):
             expected[
                 tuple(
@@ -94,6 +116,11 @@ def expected_results() -> Counter:
                 )
             ] += 1
     return expected
+
+
+def data_file(entry: URIRef) -> Path:
+    action = MANIFEST.value(entry, MF.action)
+    return Path(url2pathname(urlparse(MANIFEST.value(action, SHT.dataGraph)).path))
 
 
 def test_the_ontology_states_no_entailing_domain_range_or_functionality(
@@ -127,9 +154,23 @@ def test_golden_cases_give_the_same_results_after_inference(
     assert [(v.iri, v.conforms, v.judged) for v in inferred.conventions] == [
         (v.iri, v.conforms, v.judged) for v in plain.conventions
     ]
-    # Judged together the golden cases give exactly what each gives alone.
-    found = Counter((f.focus, f.shape, f.severity.value, f.value) for f in plain.results)
-    assert found == expected_results()
+
+
+def test_golden_cases_judged_together_give_what_each_gives_alone(validator: Validator) -> None:
+    """Cases judged with the same run data, all in one run, give what each gives alone.
+
+    The run data is the day and the reading; this is what lets the other tests judge the cases
+    all together. A union of sets: a centre two cases name is reported once when they are
+    judged together.
+    """
+    for (day, reading), entries in groups().items():
+        together = validator.validate_files(
+            sorted({data_file(entry) for entry in entries}),
+            as_of=day.toPython() if day is not None else None,
+            reading=str(reading) if reading is not None else None,
+        )
+        found = {(f.focus, f.shape, f.severity.value, f.value) for f in together.results}
+        assert found == set(expected_results(entries)), (day, reading)
 
 
 def test_owl_rl_adds_no_type_to_a_party_and_no_identity() -> None:

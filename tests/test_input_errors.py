@@ -13,7 +13,7 @@ import pytest
 
 from cph_kg import InputError, Validator
 from cph_kg.rdfio import parse_file
-from tests.conftest import CONFORMING
+from tests.helpers import CONFORMING
 
 BAD = Path(__file__).parent / "fixtures" / "bad-input"
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from cph_kg.namespaces import CPH
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cph-kg/ontology")
 VENDOR = ROOT / "ontology" / "vendor"
@@ -62,6 +62,7 @@ def test_python_namespace_matches_the_ontology(ontology_graph: Graph) -> None:
         assert CPH[name] in declared, name
 
 
+@pytest.mark.slow
 def test_every_cph_term_used_is_declared(ontology_graph: Graph) -> None:
     """A typo in a cph: term anywhere in the data or shapes would be a silent new IRI."""
     declared = set(ontology_graph.subjects())
@@ -77,6 +78,7 @@ def test_every_cph_term_used_is_declared(ontology_graph: Graph) -> None:
         assert used - declared == set(), path.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("namespace", REUSED, ids=REUSED.get)
 def test_reused_terms_exist_in_the_vendored_vocabulary(namespace: str) -> None:
     """Every ELI, ORG, SKOS, PROV and Dublin Core term the project uses is defined there."""

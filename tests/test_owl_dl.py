@@ -18,7 +18,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from cph_kg import java, resources
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # the OWL API and HermiT in a Java virtual machine
 
 CHECKER = ROOT / "tools" / "java" / "OwlDlCheck.java"
 ONTOLOGY = ROOT / "ontology" / "cph.ttl"

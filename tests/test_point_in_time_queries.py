@@ -16,7 +16,7 @@ import pytest
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.querying import (
     CASF,
     CESEDA,
@@ -148,7 +148,7 @@ def test_article_version_at_for_r349_2_and_an_undated_version(kg: KnowledgeGraph
     assert rows(kg, "article-version-at", article=r349, date="2021-04-30") == [
         (
             V2016,
-            day("2016-03-04"),
+            day("2016-03-05"),
             INFERRED,
             day("2021-04-30"),
             INFERRED,
@@ -273,7 +273,7 @@ def test_outdated_references_on_a_chosen_day(kg: KnowledgeGraph) -> None:
     ]
 
     # In 2010, R. 311-24 was in force (from 2006-12-31, attested by its first version), while
-    # R349-2 (from 2016-03-04, inferred, the start of its first version) and R413-8 were not.
+    # R349-2 (from 2016-03-05, inferred, the start of its first version) and R413-8 were not.
     def not_yet(
         name: str, date: str, article: URIRef, reference: str, start: str, on: str = "2010-01-01"
     ) -> tuple:
@@ -290,7 +290,7 @@ def test_outdated_references_on_a_chosen_day(kg: KnowledgeGraph) -> None:
             None,
         )
 
-    r349 = (CASF["R349-2"], "R. 349-2", "2016-03-04")
+    r349 = (CASF["R349-2"], "R. 349-2", "2016-03-05")
     r413 = (CESEDA["R413-8"], "R. 413-8", "2021-05-01")
     assert rows(kg, "outdated-references", on="2010-01-01") == [
         not_yet("pit-gironde-2020", "2020-06-15", *r349),
@@ -326,10 +326,26 @@ def test_article_timeline_of_r311_24(kg: KnowledgeGraph) -> None:
         (day("2009-03-27"), ATTESTED, Literal("last day in force"), R311_2006, None, None),
         (day("2009-03-28"), ATTESTED, Literal("in force from"), R311_2009, None, None),
         # R349-2 as published cites it in II 2° (the date of that version is inferred)
-        (day("2016-03-04"), INFERRED, Literal("cited by"), V2016, CASF["R349-2"], R349["II/2"]),
+        (day("2016-03-05"), INFERRED, Literal("cited by"), V2016, CASF["R349-2"], R349["II/2"]),
         (day("2016-07-02"), ATTESTED, Literal("last day in force"), R311_2009, None, None),
         (day("2016-07-03"), ATTESTED, Literal("in force from"), R311_2016, None, None),
-        (day("2021-04-30"), INFERRED, Literal("renumbered as"), None, CESEDA["R413-8"], None),
+        # where its content is found after the recodification: a correspondence, not a renumbering
+        (
+            day("2021-04-30"),
+            INFERRED,
+            Literal("content found in"),
+            R311_2016,
+            CESEDA["R413-13"],
+            None,
+        ),
+        (
+            day("2021-04-30"),
+            INFERRED,
+            Literal("content found in"),
+            R311_2016,
+            CESEDA["R413-9"],
+            None,
+        ),
         (day("2021-04-30"), INFERRED, Literal("article's last day in force"), None, None, None),
         (day("2021-04-30"), INFERRED, Literal("last day in force"), R311_2016, None, None),
         # the imported code graphs: R349-2's corpus file links to it; its 2009 text cites four
@@ -343,11 +359,12 @@ def test_article_timeline_of_r311_24(kg: KnowledgeGraph) -> None:
 
 @exercises("article-timeline")
 def test_article_timeline_of_r349_2_r413_8_and_r413_13(kg: KnowledgeGraph) -> None:
+    first_r413_13 = URIRef(f"{CESEDA['R413-13']}/version/2021-05-01")
     i, ii_2 = R349["I"], R349["II/2"]
     assert rows(kg, "article-timeline", article=str(CASF["R349-2"])) == [
-        (day("2016-03-04"), INFERRED, Literal("in force from"), V2016, None, None),
-        (day("2016-03-04"), INFERRED, Literal("cites"), V2016, CASF["L349-2"], i),
-        (day("2016-03-04"), INFERRED, Literal("cites"), V2016, CESEDA["R311-24"], ii_2),
+        (day("2016-03-05"), INFERRED, Literal("in force from"), V2016, None, None),
+        (day("2016-03-05"), INFERRED, Literal("cites"), V2016, CASF["L349-2"], i),
+        (day("2016-03-05"), INFERRED, Literal("cites"), V2016, CESEDA["R311-24"], ii_2),
         (day("2021-04-30"), INFERRED, Literal("last day in force"), V2016, None, None),
         (day("2021-05-01"), INFERRED, Literal("in force from"), V2021, None, None),
         (day("2021-05-01"), INFERRED, Literal("cites"), V2021, CASF["L349-2"], i),
@@ -357,7 +374,6 @@ def test_article_timeline_of_r349_2_r413_8_and_r413_13(kg: KnowledgeGraph) -> No
         (None, None, Literal("cites (undated)"), None, CESEDA["R311-24"], None),
     ]
     assert rows(kg, "article-timeline", article=str(CESEDA["R413-8"])) == [
-        (day("2021-04-30"), INFERRED, Literal("renumbered from"), None, CESEDA["R311-24"], None),
         (day("2021-05-01"), INFERRED, Literal("article in force from"), None, None, None),
         (day("2021-05-01"), INFERRED, Literal("cited by"), V2021, CASF["R349-2"], ii_2),
         (None, None, Literal("cites (undated)"), None, CESEDA["L413-3"], None),
@@ -365,7 +381,11 @@ def test_article_timeline_of_r349_2_r413_8_and_r413_13(kg: KnowledgeGraph) -> No
         (None, None, Literal("cites (undated)"), None, CESEDA["R413-9"], None),
     ]
     assert rows(kg, "article-timeline", article=str(CESEDA["R413-13"])) == [
+        (day("2021-04-30"), INFERRED, Literal("content from"), R311_2016, CESEDA["R311-24"], None),
         (day("2021-05-01"), ATTESTED, Literal("article in force from"), None, None, None),
+        # its first version, which the source names by its LEGIARTI
+        (day("2021-05-01"), ATTESTED, Literal("in force from"), first_r413_13, None, None),
+        (day("2021-12-31"), INFERRED, Literal("last day in force"), first_r413_13, None, None),
         (None, None, Literal("cites (undated)"), None, CESEDA["L413-6"], None),
         (None, None, Literal("cites (undated)"), None, CESEDA["R413-9"], None),
         (None, None, Literal("version, dates unknown"), R413_13_CURRENT, None, None),

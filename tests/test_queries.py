@@ -11,6 +11,7 @@ independent path from the store the queries run on.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from cph_kg.results import Boolean, Triples
 from tests import (
     test_codes_import,  # noqa: F401  (records the code-graph queries it runs)
     test_point_in_time_queries,  # noqa: F401  (records the point-in-time queries)
+    test_query_bodies,  # noqa: F401  (records bodies-of-departement)
 )
 from tests.querying import (
     ASSOC,
@@ -41,7 +43,6 @@ from tests.querying import (
     MISSION,
     OBJECT,
     OBL,
-    PE,
     R349,
     SHAPE,
     STORE_KINDS,
@@ -58,6 +59,7 @@ from tests.querying import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+CONVENTIONS_DIR = ROOT / "data" / "conventions"
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "conventions.ttl"
 
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
@@ -123,17 +125,30 @@ def test_conventions_by_departement(kg: KnowledgeGraph) -> None:
         "conventions",
         "conforming",
         "nonConforming",
+        "cannotBeAssessed",
+        "notJudged",
         "notValidated",
     ]
-    # 13: 2016 misses III 2° (violation), 2024 conforms. 33: both conform (2022 has only a
-    # warning). 44: 2020 misses II 2° (violation), 2025 conforms with a warning.
+
+    def row(code: str, name: str, *counts: int) -> tuple:
+        return (DEP[code], Literal(code), fr(name), *(count(n) for n in counts))
+
+    # Default reading (the named bodies are required). 13: 2016 misses III 2°, 2024 conforms.
+    # 33: 2017 conforms, 2022 lacks the CPAM. 44: 2020 misses II 2° and France Travail, 2025
+    # lacks the CAF.
     assert rows(kg, "conventions-by-departement") == [
-        (DEP["13"], Literal("13"), fr("Bouches-du-Rhône"), count(2), count(1), count(1), count(0)),
-        (DEP["33"], Literal("33"), fr("Gironde"), count(2), count(2), count(0), count(0)),
-        (DEP["44"], Literal("44"), fr("Loire-Atlantique"), count(2), count(1), count(1), count(0)),
+        row("13", "Bouches-du-Rhône", 2, 1, 1, 0, 0, 0),
+        row("33", "Gironde", 2, 1, 1, 0, 0, 0),
+        row("44", "Loire-Atlantique", 2, 0, 2, 0, 0, 0),
+    ]
+    # Illustrative reading: a missing named body is a warning; only 2016 and 2020 fail.
+    assert rows(kg, "conventions-by-departement", reading="illustrative") == [
+        row("13", "Bouches-du-Rhône", 2, 1, 1, 0, 0, 0),
+        row("33", "Gironde", 2, 2, 0, 0, 0, 0),
+        row("44", "Loire-Atlantique", 2, 1, 1, 0, 0, 0),
     ]
     assert rows(kg, "conventions-by-departement", departement="44") == [
-        (DEP["44"], Literal("44"), fr("Loire-Atlantique"), count(2), count(1), count(1), count(0)),
+        row("44", "Loire-Atlantique", 2, 0, 2, 0, 0, 0),
     ]
     assert rows(kg, "conventions-by-departement", departement="69") == []
 
@@ -145,24 +160,85 @@ def test_conventions_never_validated_are_not_called_conforming(tmp_path: Path) -
         answer = unvalidated.query("convention-conforms", convention=str(CONV["q-gironde-2017"]))
         assert answer == Boolean(False)
         assert rows(unvalidated, "conventions-by-departement", departement="33") == [
-            (DEP["33"], Literal("33"), fr("Gironde"), count(2), count(0), count(0), count(2)),
+            (DEP["33"], Literal("33"), fr("Gironde"), *(count(n) for n in (2, 0, 0, 0, 0, 2))),
         ]
 
 
 @exercises("convention-conforms")
 @pytest.mark.parametrize(
-    ("convention", "conforms"),
+    ("convention", "required", "illustrative"),
     [
-        ("q-gironde-2017", True),  # no finding at all
-        ("q-gironde-2022", True),  # a warning only (no CPAM)
-        ("q-loire-atlantique-2025", True),  # a warning only (no CAF)
-        ("q-bouches-du-rhone-2016", False),  # violation III 2°
-        ("q-loire-atlantique-2020", False),  # violation II 2°, plus a warning and an info
-        ("q-not-in-the-store", False),
+        ("q-gironde-2017", True, True),  # no finding at all
+        ("q-gironde-2022", False, True),  # no CPAM: a violation, or a warning
+        ("q-loire-atlantique-2025", False, True),  # no CAF: a violation, or a warning
+        ("q-bouches-du-rhone-2016", False, False),  # violation III 2°
+        ("q-loire-atlantique-2020", False, False),  # violation II 2°, no France Travail, an info
+        ("q-not-in-the-store", False, False),
     ],
 )
-def test_convention_conforms(kg: KnowledgeGraph, convention: str, conforms: bool) -> None:
-    assert kg.query("convention-conforms", convention=str(CONV[convention])) == Boolean(conforms)
+def test_convention_conforms(
+    kg: KnowledgeGraph, convention: str, required: bool, illustrative: bool
+) -> None:
+    iri = str(CONV[convention])
+    assert kg.query("convention-conforms", convention=iri) == Boolean(required)
+    assert kg.query("convention-conforms", convention=iri, reading="illustrative") == Boolean(
+        illustrative
+    )
+
+
+@exercises("verdicts-by-reading", "readings-compared")
+def test_verdicts_by_reading_and_readings_compared(kg: KnowledgeGraph) -> None:
+    """Every validate --store keeps one report per reading: the verdicts can be compared."""
+    assert columns(kg, "verdicts-by-reading") == [
+        "convention",
+        "identifier",
+        "reading",
+        "verdict",
+        "verdictLabel",
+        "judgedOn",
+        "appliedVersion",
+    ]
+    gir22 = CONV["q-gironde-2022"]
+    assert rows(kg, "verdicts-by-reading", convention=str(gir22), lang="en") == [
+        (
+            gir22,
+            Literal("Q-gironde-2022"),
+            Literal("illustrative"),
+            CPH.Conforms,
+            en("conforms"),
+            day("2022-10-03"),
+            V2021,
+        ),
+        (
+            gir22,
+            Literal("Q-gironde-2022"),
+            Literal("required"),
+            CPH.DoesNotConform,
+            en("does not conform"),
+            day("2022-10-03"),
+            V2021,
+        ),
+    ]
+    assert len(rows(kg, "verdicts-by-reading")) == 12  # six conventions, two readings
+    assert columns(kg, "readings-compared") == [
+        "convention",
+        "identifier",
+        "defaultReading",
+        "defaultVerdict",
+        "otherReading",
+        "otherVerdict",
+    ]
+    assert rows(kg, "readings-compared") == [
+        (
+            CONV[name],
+            Literal(name.replace("q-", "Q-", 1)),
+            Literal("required"),
+            CPH.DoesNotConform,
+            Literal("illustrative"),
+            CPH.Conforms,
+        )
+        for name in ("q-gironde-2022", "q-loire-atlantique-2025")
+    ]
 
 
 @exercises("failed-provisions")
@@ -176,6 +252,7 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
         "provision",
         "reference",
         "severity",
+        "ruleKind",
         "shape",
         "focusNode",
         "value",
@@ -191,11 +268,12 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             Literal("Q-loire-atlantique-2020"),
             R349["I"],
             i,
-            SH.Warning,
-            SHAPE["Convention-publicEmploymentService"],
+            SH.Violation,
+            CPH.LegalRequirement,
+            SHAPE["Convention-publicEmploymentService-required"],
             la20,
-            None,
-            message(SHAPE["Convention-publicEmploymentService"], "fr"),
+            la20,
+            message(SHAPE["Convention-publicEmploymentService-required"], "fr"),
         ),
         (
             la20,
@@ -203,6 +281,7 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             R349["I"],
             i,
             SH.Info,
+            CPH.DataQuality,
             SHAPE.ActorPresenceStated,
             la20,
             ASSOC["q-pont-des-langues"],
@@ -214,9 +293,10 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             R349["II/2"],
             ii2,
             SH.Violation,
+            CPH.LegalRequirement,
             SHAPE["Convention-mission-languageTraining"],
             la20,
-            None,
+            la20,
             message(SHAPE["Convention-mission-languageTraining"], "fr"),
         ),
     ]
@@ -227,9 +307,10 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             R349["III/2"],
             iii2,
             SH.Violation,
+            CPH.LegalRequirement,
             SHAPE["Convention-object-meetings"],
             bdr16,
-            None,
+            bdr16,
             message(SHAPE["Convention-object-meetings"], "fr"),
         ),
         (
@@ -237,11 +318,12 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             Literal("Q-gironde-2022"),
             R349["I"],
             i,
-            SH.Warning,
-            SHAPE["Convention-cpam"],
+            SH.Violation,
+            CPH.LegalRequirement,
+            SHAPE["Convention-cpam-required"],
             gir22,
-            None,
-            message(SHAPE["Convention-cpam"], "fr"),
+            gir22,
+            message(SHAPE["Convention-cpam-required"], "fr"),
         ),
         *la20_rows,
         (
@@ -249,16 +331,23 @@ def test_failed_provisions(kg: KnowledgeGraph, source: Graph) -> None:
             Literal("Q-loire-atlantique-2025"),
             R349["I"],
             i,
-            SH.Warning,
-            SHAPE["Convention-caf"],
+            SH.Violation,
+            CPH.LegalRequirement,
+            SHAPE["Convention-caf-required"],
             la25,
-            None,
-            message(SHAPE["Convention-caf"], "fr"),
+            la25,
+            message(SHAPE["Convention-caf-required"], "fr"),
         ),
     ]
     assert rows(kg, "failed-provisions", convention=str(la20)) == la20_rows
     assert rows(kg, "failed-provisions", convention=str(la20), lang="en") == [
-        (*row[:-1], message(row[5], "en")) for row in la20_rows
+        (*row[:-1], message(row[6], "en")) for row in la20_rows
+    ]
+    illustrative = rows(kg, "failed-provisions", convention=str(la20), reading="illustrative")
+    assert [row[6] for row in illustrative] == [
+        SHAPE["Convention-publicEmploymentService-illustrative"],
+        SHAPE.ActorPresenceStated,
+        SHAPE["Convention-mission-languageTraining"],
     ]
     assert rows(kg, "failed-provisions", convention=str(CONV["q-gironde-2017"])) == []
 
@@ -273,13 +362,21 @@ def test_findings_by_provision(kg: KnowledgeGraph) -> None:
         "findings",
     ]
     assert rows(kg, "findings-by-provision") == [
-        # Warnings on I: no CPAM (gironde-2022), no France Travail (loire-atlantique-2020),
-        # no CAF (loire-atlantique-2025); the info: the association of loire-atlantique-2020.
-        (R349["I"], Literal("R. 349-2, I"), SH.Warning, count(3), count(3)),
+        # Violations of I (default reading): no CPAM (gironde-2022), no France Travail
+        # (loire-atlantique-2020), no CAF (loire-atlantique-2025); the info: the association of
+        # loire-atlantique-2020.
+        (R349["I"], Literal("R. 349-2, I"), SH.Violation, count(3), count(3)),
         (R349["I"], Literal("R. 349-2, I"), SH.Info, count(1), count(1)),
         (R349["II/2"], Literal("R. 349-2, II, 2°"), SH.Violation, count(1), count(1)),
         (R349["III/2"], Literal("R. 349-2, III, 2°"), SH.Violation, count(1), count(1)),
     ]
+    assert rows(kg, "findings-by-provision", reading="illustrative")[0] == (
+        R349["I"],
+        Literal("R. 349-2, I"),
+        SH.Warning,
+        count(3),
+        count(3),
+    )
 
 
 # --- the named bodies --------------------------------------------------------------------------
@@ -481,6 +578,123 @@ def test_centres_without_convention(kg: KnowledgeGraph) -> None:
     assert rows(kg, "centres-without-convention", departement="13") == []
 
 
+@exercises("centres-without-convention-in-force")
+def test_centres_without_convention_in_force(kg: KnowledgeGraph) -> None:
+    assert columns(kg, "centres-without-convention-in-force", on="2020-01-01") == [
+        "centre",
+        "label",
+        "departement",
+        "code",
+        "day",
+        "lastConvention",
+        "lastEnd",
+    ]
+
+    def centre(name: str, label: str, code: str, on: str, last: str | None) -> tuple:
+        return (
+            CENTRE[name],
+            fr(f"Centre provisoire d'hébergement {label}"),
+            DEP[code],
+            Literal(code),
+            day(on),
+            CONV[last] if last else None,
+            None,
+        )
+
+    # On 1 January 2020: L'Estuaire's first convention is of November 2020, Le Phare's of
+    # 2022; Les Vignes and Les Glycines conclude none. (No convention of the dataset has an end.)
+    assert rows(kg, "centres-without-convention-in-force", on="2020-01-01") == [
+        centre("q-le-phare-bordeaux", "Le Phare (Bordeaux)", "33", "2020-01-01", "q-gironde-2022"),
+        centre("q-les-vignes-libourne", "Les Vignes (Libourne)", "33", "2020-01-01", None),
+        centre(
+            "q-l-estuaire-nantes",
+            "L'Estuaire (Nantes)",
+            "44",
+            "2020-01-01",
+            "q-loire-atlantique-2025",
+        ),
+        centre("q-les-glycines-reze", "Les Glycines (Rezé)", "44", "2020-01-01", None),
+    ]
+    today = rows(kg, "centres-without-convention-in-force", departement="44")
+    assert [row[0] for row in today] == [CENTRE["q-les-glycines-reze"]]
+
+
+def test_centres_without_convention_in_force_follow_ends_and_renewals(tmp_path: Path) -> None:
+    """The expired and the renewed conventions of the examples, on days around their ends."""
+    files = [CONVENTIONS_DIR / "non-conforming" / name for name in ("expired.ttl", "amended.ttl")]
+    with KnowledgeGraph.open(tmp_path / "store") as store:
+        store.load(files)
+
+        def without(on: str) -> list:
+            return [row[0] for row in rows(store, "centres-without-convention-in-force", on=on)]
+
+        port, chartrons = CENTRE["le-port-de-la-lune-bordeaux"], CENTRE["les-chartrons-bordeaux"]
+        assert without("2019-06-02") == [chartrons]  # concluded on 3 June
+        assert without("2021-12-31") == []
+        assert without("2022-01-01") == [port]  # the expired one ended on 31 December 2021
+        assert without("2022-06-10") == [port]  # the other renewed from 3 June 2022
+        assert without("2026-01-01") == [port, chartrons]  # renewed until 31 December 2025
+
+
+@exercises("centre-conventions-in-force")
+def test_centre_conventions_in_force_and_their_verdict_on_the_day(tmp_path: Path) -> None:
+    """Does a centre have a conforming convention in force on a day? The amended example.
+
+    conv:amended (Les Chartrons) is concluded on 3 June 2019 without the CPAM and without the
+    regular meetings; its avenant adds both from 1 January 2020; it ends on 2 June 2022 and is
+    renewed from 3 June 2022 until 31 December 2025. The verdict shown is the stored report's
+    only when it judged the convention on the day asked.
+    """
+    files = [CONVENTIONS_DIR / "non-conforming" / name for name in ("expired.ttl", "amended.ttl")]
+    chartrons, port = CENTRE["les-chartrons-bordeaux"], CENTRE["le-port-de-la-lune-bordeaux"]
+    amended, expired = CONV["amended"], CONV["expired"]
+    with KnowledgeGraph.open(tmp_path / "store") as store:
+        store.load(files)
+        assert columns(store, "centre-conventions-in-force", centre=str(chartrons)) == [
+            "convention",
+            "identifier",
+            "day",
+            "start",
+            "end",
+            "verdict",
+        ]
+
+        def in_force(centre: URIRef, on: str, reading: str = "required") -> list[tuple]:
+            return rows(
+                store, "centre-conventions-in-force", centre=str(centre), on=on, reading=reading
+            )
+
+        store.validate()  # each convention judged on its date of conclusion
+        amended_row = (amended, Literal("EX-amended"), day("2019-06-03"), day("2019-06-03"))
+        assert in_force(chartrons, "2019-06-02") == []
+        assert in_force(chartrons, "2019-06-03") == [
+            (*amended_row, day("2022-06-02"), CPH.DoesNotConform)
+        ]
+        assert in_force(chartrons, "2019-06-03", "illustrative") == [
+            (*amended_row, day("2022-06-02"), CPH.DoesNotConform)  # the meetings are missing
+        ]
+        on_2020 = (amended, Literal("EX-amended"), day("2020-06-01"), day("2019-06-03"))
+        assert in_force(chartrons, "2020-06-01") == [(*on_2020, day("2022-06-02"), None)]
+        store.validate(as_of=date(2020, 6, 1))  # as amended that day: the CPAM, the meetings
+        assert in_force(chartrons, "2020-06-01") == [
+            (*on_2020, day("2022-06-02"), CPH.Conforms)
+        ]
+        renewed = (amended, Literal("EX-amended"), day("2022-06-10"), day("2019-06-03"))
+        assert in_force(chartrons, "2022-06-10") == [(*renewed, day("2025-12-31"), None)]
+        assert in_force(chartrons, "2026-01-01") == []
+        assert in_force(port, "2021-12-31") == [
+            (
+                expired,
+                Literal("EX-expired"),
+                day("2021-12-31"),
+                day("2019-01-07"),
+                day("2021-12-31"),
+                None,
+            )
+        ]
+        assert in_force(port, "2022-01-01") == []
+
+
 @exercises("actors-in-departement")
 def test_actors_in_departement(kg: KnowledgeGraph) -> None:
     assert columns(kg, "actors-in-departement", departement="33") == [
@@ -518,9 +732,8 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
             fr("Centre provisoire d'hébergement Les Vignes (Libourne)"),
             CPH.CentreProvisoireHebergement,
         ),
+        # Pôle emploi and France Travail are one body: one unit, named by its dated names
         (FT["33"], fr("France Travail (Gironde)"), CPH.PublicEmploymentService),
-        # Pôle emploi's unit, which France Travail replaced on 1 January 2024, stays present
-        (PE["33"], fr("Pôle emploi (Gironde)"), CPH.PublicEmploymentService),
     ]
     assert rows(kg, "actors-in-departement", departement="33") == [
         (org, label, kind, KIND_FR[kind]) for org, label, kind in gironde
@@ -548,7 +761,6 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
             CPH.CentreProvisoireHebergement,
         ),
         (FT["44"], fr("France Travail (Loire-Atlantique)"), CPH.PublicEmploymentService),
-        (PE["44"], fr("Pôle emploi (Loire-Atlantique)"), CPH.PublicEmploymentService),
     ]
     assert rows(kg, "actors-in-departement", departement="44", lang="en") == [
         (org, label, kind, KIND_EN[kind]) for org, label, kind in loire_atlantique
@@ -558,7 +770,6 @@ def test_actors_in_departement(kg: KnowledgeGraph) -> None:
         CAF["69"],
         CPAM["69"],
         FT["69"],
-        PE["69"],
     ]
 
 
@@ -672,14 +883,16 @@ def test_applicable_article_version(kg: KnowledgeGraph) -> None:
         "convention",
         "identifier",
         "date",
+        "article",
         "version",
         "inForceFrom",
         "languageTrainingArticle",
         "languageTrainingReference",
     ]
     # The 2016 version runs to 2021-04-30 and cites R. 311-24; the 2021 one cites R. 413-8.
-    old = (V2016, day("2016-03-04"), CESEDA["R311-24"], Literal("R. 311-24"))
-    new = (V2021, day("2021-05-01"), CESEDA["R413-8"], Literal("R. 413-8"))
+    r349 = CASF["R349-2"]
+    old = (r349, V2016, day("2016-03-05"), CESEDA["R311-24"], Literal("R. 311-24"))
+    new = (r349, V2021, day("2021-05-01"), CESEDA["R413-8"], Literal("R. 413-8"))
     expected = [
         (
             CONV[name],
@@ -693,6 +906,24 @@ def test_applicable_article_version(kg: KnowledgeGraph) -> None:
     assert rows(kg, "applicable-article-version", convention=str(CONV["q-gironde-2022"])) == [
         (CONV["q-gironde-2022"], Literal("Q-gironde-2022"), day("2022-10-03"), *new)
     ]
+
+
+def test_applicable_article_version_before_r349_2(tmp_path: Path) -> None:
+    """A convention of 2015 is governed by L. 349-2, on which R349-2 is based."""
+    with KnowledgeGraph.open(tmp_path / "store") as store:
+        store.load([CONVENTIONS_DIR / "conforming" / "l349-2-2015-09.ttl"])
+        assert rows(store, "applicable-article-version") == [
+            (
+                CONV["l349-2-2015-09"],
+                Literal("EX-l349-2-2015-09"),
+                day("2015-09-15"),
+                CASF["L349-2"],
+                CASF["L349-2/version/2015-07-31"],
+                day("2015-07-31"),
+                None,
+                None,
+            )
+        ]
 
 
 # --- the law -----------------------------------------------------------------------------------
@@ -715,7 +946,7 @@ def test_article_versions(kg: KnowledgeGraph, source: Graph) -> None:
             (
                 V2016,
                 text(source, V2016, RDFS_LABEL, lang),
-                day("2016-03-04"),
+                day("2016-03-05"),
                 CPH.Inferred,
                 day("2021-04-30"),
                 CPH.Inferred,
@@ -765,12 +996,12 @@ def test_article_citations(kg: KnowledgeGraph) -> None:
     )
     # Each version cites L. 349-2 in its I and the language-training article in its II 2°.
     assert rows(kg, "article-citations") == [
-        (V2016, day("2016-03-04"), *l349, R349["version/2016-03-04/I"], Literal("R. 349-2, I")),
+        (V2016, day("2016-03-05"), *l349, R349["version/2016-03-05/I"], Literal("R. 349-2, I")),
         (
             V2016,
-            day("2016-03-04"),
+            day("2016-03-05"),
             *r311,
-            R349["version/2016-03-04/II/2"],
+            R349["version/2016-03-05/II/2"],
             Literal("R. 349-2, II, 2°"),
         ),
         (V2021, day("2021-05-01"), *l349, R349["version/2021-05-01/I"], Literal("R. 349-2, I")),
@@ -798,45 +1029,141 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
         "provision",
         "reference",
         "requirementText",
+        "reading",
         "force",
         "forceLabel",
         "shape",
         "severity",
     ]
-    # By reference, then obligation IRI, then shape IRI; only shapes with their own severity.
-    # The named bodies ("notamment") are indicative and warned about; everything else is strict.
+    # By reference, then obligation IRI, reading and shape IRI; only shapes with a severity.
+    # The named bodies ("notamment") have the force each reading gives them, and each reading
+    # its own shapes; everything else is strict (information shapes say what the text allows).
+    l349 = CASF["L349-2/obligation/conclure-conventions"]
+    strict, indicative = CPH.Strict, CPH.Indicative
     structure = [
         (
-            "acteurs-du-departement",
-            "I",
-            "R. 349-2, I",
-            CPH.Strict,
-            "ActorsInDepartement",
+            l349,
+            CASF["L349-2/III"],
+            "L. 349-2, III",
+            None,
+            strict,
+            "Centre-conventionInForce-L349-2",
+            SH.Violation,
+        ),
+        (
+            l349,
+            CASF["L349-2/III"],
+            "L. 349-2, III",
+            None,
+            strict,
+            "Convention-L349-2-concludedBy-cph",
+            SH.Violation,
+        ),
+        (
+            l349,
+            CASF["L349-2/III"],
+            "L. 349-2, III",
+            None,
+            strict,
+            "Convention-L349-2-concludedBy-present",
+            SH.Violation,
+        ),
+        (
+            l349,
+            CASF["L349-2/III"],
+            "L. 349-2, III",
+            None,
+            strict,
+            "Convention-L349-2-integrationActor",
             SH.Violation,
         ),
         (
             "acteurs-du-departement",
             "I",
             "R. 349-2, I",
-            CPH.Strict,
+            None,
+            strict,
+            "Convention-actorElsewhere",
+            SH.Info,
+        ),
+        (
+            "acteurs-du-departement",
+            "I",
+            "R. 349-2, I",
+            None,
+            strict,
             "Convention-integrationActor",
             SH.Violation,
         ),
-        ("acteurs-nommes", "I", "R. 349-2, I", CPH.Indicative, "Convention-caf", SH.Warning),
-        ("acteurs-nommes", "I", "R. 349-2, I", CPH.Indicative, "Convention-cpam", SH.Warning),
         (
             "acteurs-nommes",
             "I",
             "R. 349-2, I",
-            CPH.Indicative,
-            "Convention-publicEmploymentService",
+            "illustrative",
+            indicative,
+            "Convention-caf-illustrative",
             SH.Warning,
+        ),
+        (
+            "acteurs-nommes",
+            "I",
+            "R. 349-2, I",
+            "illustrative",
+            indicative,
+            "Convention-cpam-illustrative",
+            SH.Warning,
+        ),
+        (
+            "acteurs-nommes",
+            "I",
+            "R. 349-2, I",
+            "illustrative",
+            indicative,
+            "Convention-publicEmploymentService-illustrative",
+            SH.Warning,
+        ),
+        (
+            "acteurs-nommes",
+            "I",
+            "R. 349-2, I",
+            "required",
+            strict,
+            "Convention-caf-required",
+            SH.Violation,
+        ),
+        (
+            "acteurs-nommes",
+            "I",
+            "R. 349-2, I",
+            "required",
+            strict,
+            "Convention-cpam-required",
+            SH.Violation,
+        ),
+        (
+            "acteurs-nommes",
+            "I",
+            "R. 349-2, I",
+            "required",
+            strict,
+            "Convention-publicEmploymentService-required",
+            SH.Violation,
         ),
         (
             "conclure-convention",
             "I",
             "R. 349-2, I",
-            CPH.Strict,
+            None,
+            strict,
+            "Centre-conventionInForce",
+            SH.Violation,
+        ),
+        (
+            "conclure-convention",
+            "I",
+            "R. 349-2, I",
+            None,
+            strict,
             "Convention-concludedBy-cph",
             SH.Violation,
         ),
@@ -844,7 +1171,17 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "conclure-convention",
             "I",
             "R. 349-2, I",
-            CPH.Strict,
+            None,
+            strict,
+            "Convention-concludedBy-otherCentre",
+            SH.Info,
+        ),
+        (
+            "conclure-convention",
+            "I",
+            "R. 349-2, I",
+            None,
+            strict,
             "Convention-concludedBy-present",
             SH.Violation,
         ),
@@ -852,7 +1189,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "rappeler-mission-information",
             "II/1",
             "R. 349-2, II, 1°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-mission-information",
             SH.Violation,
         ),
@@ -860,7 +1198,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "rappeler-mission-formation-linguistique",
             "II/2",
             "R. 349-2, II, 2°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-mission-languageTraining",
             SH.Violation,
         ),
@@ -868,7 +1207,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "objet-role-des-acteurs",
             "III/1",
             "R. 349-2, III, 1°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-object-roles",
             SH.Violation,
         ),
@@ -876,7 +1216,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "objet-rencontres-regulieres",
             "III/2",
             "R. 349-2, III, 2°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-object-meetings",
             SH.Violation,
         ),
@@ -884,7 +1225,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "objet-mission-de-conseil",
             "III/3",
             "R. 349-2, III, 3°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-object-advice",
             SH.Violation,
         ),
@@ -892,7 +1234,8 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
             "objet-accompagnement-ponctuel",
             "III/4",
             "R. 349-2, III, 4°",
-            CPH.Strict,
+            None,
+            strict,
             "Convention-object-support",
             SH.Violation,
         ),
@@ -902,20 +1245,24 @@ def test_obligations(kg: KnowledgeGraph, source: Graph) -> None:
         "en": {CPH.Strict: en("strict"), CPH.Indicative: en("indicative")},
     }
     for lang in ("fr", "en"):
-        assert rows(kg, "obligations", lang=lang) == [
-            (
-                OBL[name],
-                text(source, OBL[name], RDFS_LABEL, lang),
-                R349[provision],
-                Literal(reference),
-                text(source, OBL[name], CPH.requirementText, "fr"),
-                force,
-                force_label[lang][force],
-                SHAPE[shape],
-                severity,
+        expected = []
+        for name, provision, reference, reading, force, shape, severity in structure:
+            obligation = name if isinstance(name, URIRef) else OBL[name]
+            expected.append(
+                (
+                    obligation,
+                    text(source, obligation, RDFS_LABEL, lang),
+                    provision if isinstance(provision, URIRef) else R349[provision],
+                    Literal(reference),
+                    text(source, obligation, CPH.requirementText, "fr"),
+                    Literal(reading) if reading else None,
+                    force,
+                    force_label[lang][force],
+                    SHAPE[shape],
+                    severity,
+                )
             )
-            for name, provision, reference, force, shape, severity in structure
-        ]
+        assert rows(kg, "obligations", lang=lang) == expected
 
 
 # --- a convention as a graph -----------------------------------------------------------------
@@ -945,9 +1292,18 @@ def test_construct_convention(kg: KnowledgeGraph, source: Graph) -> None:
     for subject in described:
         assert (subject, None, None) in source, subject
         expected += source.triples((subject, None, None))
-    # The stored report says on which day it was judged and which version of R349-2 applied.
-    expected.add((convention, CPH.evaluatedOn, Literal("2016-09-20", datatype=XSD.date)))
-    expected.add((convention, CPH.appliedVersion, V2016))
+    # The stored report's assessment: the day it was judged on, the version of R349-2
+    # applied, the reading and the verdict.
+    assessment = BNode()
+    for p, o in [
+        (RDF.type, CPH.Assessment),
+        (CPH.assessed, convention),
+        (CPH.verdict, CPH.DoesNotConform),
+        (CPH.readingApplied, URIRef(f"{R349}reading/organismes-nommes-requis")),
+        (CPH.evaluatedOn, Literal("2016-09-20", datatype=XSD.date)),
+        (CPH.appliedVersion, V2016),
+    ]:
+        expected.add((assessment, p, o))
     # Its one finding, as the stored report holds it.
     finding = BNode()
     shape = SHAPE["Convention-object-meetings"]
@@ -955,8 +1311,9 @@ def test_construct_convention(kg: KnowledgeGraph, source: Graph) -> None:
         (RDF.type, SH.ValidationResult),
         (SH.focusNode, convention),
         (SH.resultPath, CPH.hasObject),
+        (SH.value, convention),
         (SH.resultSeverity, SH.Violation),
-        (SH.sourceConstraintComponent, SH.HasValueConstraintComponent),
+        (SH.sourceConstraintComponent, SH.SPARQLConstraintComponent),
         (SH.sourceShape, shape),
         (SH.resultMessage, text(source, shape, SH.message, "fr")),
         (SH.resultMessage, text(source, shape, SH.message, "en")),

@@ -1,11 +1,13 @@
 """Queries rewritten for speed on Oxigraph keep their answers on the cases the rewrite touches.
 
-``conventions-without-*`` and ``named-bodies-by-convention`` find the bodies of a class once, in a
-sub-select (``?class rdfs:subClassOf* cph:… . ?body a ?class``), instead of following
-``a/rdfs:subClassOf*`` from every party (see ``benchmarks/query_latency.py``). What such a
-rewrite could get wrong: a body typed only with a subclass declared in the data, two levels
-down; a body typed with a class and its subclass, or with two of the named classes; a
-convention with two parties of one kind (no duplicate rows); a convention with no party at all.
+``conventions-without-*`` and ``named-bodies-by-convention`` find the bodies that play a role once,
+in a sub-select (``cph:actsAs``, or ``?class rdfs:subClassOf*/cph:impliesRole … . ?body a
+?class``), with their département, instead of following ``a/rdfs:subClassOf*`` from every party
+(see ``benchmarks/query_latency.py``). What such a rewrite could get wrong: a body typed only
+with a subclass declared in the data, two levels down; a body typed with a class and its
+subclass, or with two of the named classes; a body that plays the role without the class (a
+CGSS); a convention with two parties of one kind (no duplicate rows); a convention with no party
+at all; a body of another département (it does not count).
 ``conventions-by-departement`` counts per département before it looks up the département's
 code and names: a département with two names still gets one row per name, each with all its
 conventions.
@@ -29,15 +31,20 @@ DATA = """
 @prefix ex:   <https://example.org/forms/> .
 @prefix conv: <https://w3id.org/cph-kg/convention/> .
 @prefix dep:  <https://w3id.org/cph-kg/departement/> .
+@prefix role: <https://w3id.org/cph-kg/concept/named-body/> .
 
 ex:LocalFund rdfs:subClassOf cph:CaissePrimaireAssuranceMaladie .
 ex:BranchOffice rdfs:subClassOf ex:LocalFund .
 
-ex:cpam-deep a ex:BranchOffice .                                         # two levels down
-ex:cpam-both a cph:CaissePrimaireAssuranceMaladie , ex:LocalFund .       # class and subclass
-ex:caf-and-cpam a cph:CaisseAllocationsFamiliales , cph:CaissePrimaireAssuranceMaladie .
-ex:employment a cph:PublicEmploymentService .
-ex:other a cph:AssociativeActor .
+ex:cpam-deep a ex:BranchOffice ; cph:presentIn dep:33 .                  # two levels down
+ex:cpam-both a cph:CaissePrimaireAssuranceMaladie , ex:LocalFund ;       # class and subclass
+    cph:presentIn dep:33 .
+ex:caf-and-cpam a cph:CaisseAllocationsFamiliales , cph:CaissePrimaireAssuranceMaladie ;
+    cph:presentIn dep:33 .
+ex:employment a cph:PublicEmploymentService ; cph:presentIn dep:33 .
+ex:other a cph:AssociativeActor ; cph:presentIn dep:33 .
+ex:general-fund cph:actsAs role:caisse-primaire-assurance-maladie ;
+    cph:presentIn dep:33 .                                               # the role, no class
 
 conv:f-deep a cph:ConventionDeCooperation ; dct:identifier "F-deep" ;
     cph:departement dep:33 ; cph:dateOfConclusion "2020-01-01"^^xsd:date ;
@@ -50,8 +57,11 @@ conv:f-none a cph:ConventionDeCooperation ; dct:identifier "F-none" ;
 conv:f-other a cph:ConventionDeCooperation ; dct:identifier "F-other" ;
     cph:departement dep:33 ; cph:dateOfConclusion "2020-01-04"^^xsd:date ;
     cph:party ex:other , ex:employment .
+conv:f-role a cph:ConventionDeCooperation ; dct:identifier "F-role" ;
+    cph:departement dep:33 ; cph:dateOfConclusion "2020-01-05"^^xsd:date ;
+    cph:party ex:general-fund , ex:employment .
 
-# a département with two names and no INSEE code
+# a département with two names and no INSEE code; its party is present in the Gironde only
 ex:elsewhere rdfs:label "Ailleurs"@fr , "Elsewhere"@en .
 conv:f-elsewhere a cph:ConventionDeCooperation ; dct:identifier "F-elsewhere" ;
     cph:departement ex:elsewhere ; cph:party ex:employment .
@@ -81,8 +91,18 @@ def test_conventions_without_a_body_follow_subclasses_and_keep_bare_conventions(
 ) -> None:
     # ordered by INSEE code (none first), date, identifier
     assert without(kg, "conventions-without-cpam") == ["F-elsewhere", "F-none", "F-other"]
-    assert without(kg, "conventions-without-caf") == ["F-elsewhere", "F-deep", "F-none", "F-other"]
-    assert without(kg, "conventions-without-france-travail") == ["F-twice", "F-none"]
+    assert without(kg, "conventions-without-caf") == [
+        "F-elsewhere",
+        "F-deep",
+        "F-none",
+        "F-other",
+        "F-role",
+    ]
+    assert without(kg, "conventions-without-france-travail") == [
+        "F-elsewhere",
+        "F-twice",
+        "F-none",
+    ]
     none = rows(kg, "conventions-without-cpam")[1]
     assert none[0] == CONV["f-none"]
     assert none[2:4] == (DEP["33"], Literal("33"))
@@ -92,23 +112,24 @@ def test_named_bodies_one_row_per_convention_with_subclasses(kg: KnowledgeGraph)
     assert [
         (str(row[1]), row[4], row[5], row[6]) for row in rows(kg, "named-bodies-by-convention")
     ] == [
-        ("F-elsewhere", TRUE, FALSE, FALSE),
+        ("F-elsewhere", FALSE, FALSE, FALSE),
         ("F-deep", TRUE, FALSE, TRUE),
         ("F-none", FALSE, FALSE, FALSE),
         ("F-other", TRUE, FALSE, FALSE),
+        ("F-role", TRUE, FALSE, TRUE),
         ("F-twice", FALSE, TRUE, TRUE),
     ]
 
 
 def test_conventions_by_departement_counts_once_per_name(kg: KnowledgeGraph) -> None:
     elsewhere = URIRef("https://example.org/forms/elsewhere")
-    one, four, zero = Literal(1), Literal(4), Literal(0)
+    one, five, zero = Literal(1), Literal(5), Literal(0)
     found = rows(kg, "conventions-by-departement")
     # no INSEE code comes first; the two names of one département in either order
     assert sorted(found[:2], key=lambda row: str(row[2])) == [
-        (elsewhere, None, Literal("Ailleurs", lang="fr"), one, zero, zero, one),
-        (elsewhere, None, Literal("Elsewhere", lang="en"), one, zero, zero, one),
+        (elsewhere, None, Literal("Ailleurs", lang="fr"), one, zero, zero, zero, zero, one),
+        (elsewhere, None, Literal("Elsewhere", lang="en"), one, zero, zero, zero, zero, one),
     ]
     assert found[2:] == [
-        (DEP["33"], Literal("33"), Literal("Gironde", lang="fr"), four, zero, zero, four),
+        (DEP["33"], Literal("33"), Literal("Gironde", lang="fr"), five, *[zero] * 4, five),
     ]

@@ -17,7 +17,7 @@ from cph_kg.cli import main
 from cph_kg.reference.build import render
 from cph_kg.reference.legi import extract, write_excerpt
 from cph_kg.reference.rules import read_rules
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 REFERENCE = ROOT / "data" / "reference"
 SOURCES = REFERENCE / "sources"
@@ -44,6 +44,7 @@ def test_the_build_remakes_the_shipped_files_byte_for_byte(tmp_path: Path) -> No
         assert (tmp_path / name).read_bytes() == (REFERENCE / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_check_says_whether_the_shipped_files_are_up_to_date(tmp_path: Path) -> None:
     assert run("reference", "build", "--check").exit_code == 0
     for name in BUILT:
@@ -72,6 +73,7 @@ def test_a_missing_source_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("cph-kg: error: ")
 
 
+@pytest.mark.slow
 def test_the_rendering_is_deterministic() -> None:
     arguments = (SOURCES, REFERENCE / "rules.toml", REFERENCE / "departements.ttl")
     assert render(*arguments).files == render(*arguments).files
@@ -85,6 +87,7 @@ def test_the_shipped_copies_are_the_shared_directories() -> None:
         assert (SOURCES / name).read_bytes() == (folder / "reference" / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_the_legi_excerpt_is_what_the_corpus_gives(tmp_path: Path) -> None:
     folder = shared()
     if folder is None:

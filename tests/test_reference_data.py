@@ -9,22 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from functools import cache
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cph_kg.namespaces import CPH, ELI, ORG
-from tests.conftest import ROOT
+from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, SPE, dep, org, reference
 
-REFERENCE = ROOT / "data" / "reference"
-BASE = "https://w3id.org/cph-kg/"
-ROLE = BASE + "concept/named-body/"
-SPE = URIRef(ROLE + "service-public-emploi")
-CAF = URIRef(ROLE + "caisse-allocations-familiales")
-CPAM = URIRef(ROLE + "caisse-primaire-assurance-maladie")
-FT = URIRef(BASE + "org/france-travail")
 CODES = [f"{n:02d}" for n in range(1, 96) if n != 20] + [
     "2A",
     "2B",
@@ -34,24 +26,6 @@ CODES = [f"{n:02d}" for n in range(1, 96) if n != 20] + [
     "974",
     "976",
 ]
-
-
-def org(path: str) -> URIRef:
-    return URIRef(f"{BASE}org/{path}")
-
-
-def dep(code: str) -> URIRef:
-    return URIRef(f"{BASE}departement/{code}")
-
-
-@cache
-def reference() -> Graph:
-    """The reference data with its provenance, and the roles' concepts."""
-    graph = Graph()
-    for path in sorted(REFERENCE.rglob("*.ttl")):
-        graph.parse(path)
-    graph.parse(ROOT / "data" / "legal" / "r349-2-concepts.ttl")
-    return graph
 
 
 def holders(code: str, role: URIRef) -> list[URIRef]:
@@ -227,13 +201,14 @@ def test_the_renaming_rests_on_the_dated_versions_of_l5312_1() -> None:
     assert graph.value(version, ELI.id_local) == Literal("LEGIARTI000048600658")
     assert graph.value(version, ELI.first_date_entry_in_force) == Literal(date(2024, 1, 1))
     before = URIRef(BASE + "law/ctrav/L5312-1/version/2023-09-01")
-    # the last day in force (ELI), the day before the renamed version starts
+    # its last day in force (ELI); LEGI's dateFin, 2024-01-01, is the first day after it
     assert graph.value(before, ELI.date_no_longer_in_force) == Literal(date(2023, 12, 31))
     loi = URIRef(BASE + "text/loi/2023-1196")
     assert graph.value(loi, ELI.id_local) == Literal("JORFTEXT000048581935")
     assert graph.value(loi, ELI.date_publication) == Literal(date(2023, 12, 19))
     current = URIRef(BASE + "law/ctrav/L5312-1/version/2025-01-01")
-    assert str(graph.value(current, CPH.text)).startswith(
+    words = graph.value(graph.value(current, ELI.is_realized_by), CPH.text)  # its expression
+    assert str(words).startswith(
         "I. - L'opérateur France Travail est une institution nationale publique dotée de la "
         "personnalité morale"
     )
@@ -298,7 +273,9 @@ def test_every_legal_basis_is_described() -> None:
     ):
         article = URIRef(BASE + path)
         in_force = [
-            v for v in graph.objects(article, ELI.has_member) if (v, CPH.text, None) in graph
+            v
+            for v in graph.objects(article, ELI.has_member)
+            if any(graph.objects(graph.value(v, ELI.is_realized_by) or v, CPH.text))
         ]
         assert [graph.value(v, ELI.id_local) for v in in_force] == [Literal(legiarti)]
         assert graph.value(article, ELI.id_local) is None  # a LEGIARTI names a version

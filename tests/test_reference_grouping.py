@@ -19,7 +19,7 @@ from cph_kg.reference.legi import _versions
 from cph_kg.reference.names import key, mailing_destination, slug, without_preposition
 from cph_kg.reference.rules import Assignment, Note, Rules, read_rules
 from cph_kg.reference.territory import read_departements
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 REFERENCE = ROOT / "data" / "reference"

@@ -14,10 +14,10 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from cph_kg.namespaces import CPH, ORG
-from tests.conftest import ROOT
-from tests.test_reference_data import BASE, CAF, CPAM, FT, REFERENCE, ROLE, dep, org, reference
+from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, ROLE, ROOT, dep, org, reference
 
 
+@pytest.mark.slow
 def test_the_reference_data_passes_its_shapes() -> None:
     conforms, _, text = validate(reference())
     assert conforms, text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyshacl
 import pytest
-from rdflib import RDF, SH, Graph, URIRef
+from rdflib import RDF, SH, Graph, Literal, URIRef
 
 from cph_kg import resources
 from cph_kg.namespaces import CPH
@@ -34,12 +34,13 @@ def test_every_shape_names_its_provision_and_speaks_french_and_english(meta_repo
     assert conforms, text
 
 
+@pytest.mark.slow
 def test_meta_shapes_reject_a_shape_without_provision(
     shapes_graph: Graph, legal_graph: Graph
 ) -> None:
     """The meta-shapes can fail: strip one shape's provision and message, and they say so."""
     broken = Graph() + shapes_graph
-    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-cpam")
+    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention-cpam-required")
     broken.remove((shape, CPH.provision, None))
     broken.remove((shape, SH.message, None))
     meta = Graph()
@@ -53,6 +54,22 @@ def test_meta_shapes_reject_a_shape_without_provision(
     }
     assert (shape, CPH.provision) in failing
     assert (shape, SH.message) in failing
+
+
+def test_meta_shapes_reject_a_message_no_result_would_show(
+    shapes_graph: Graph, legal_graph: Graph
+) -> None:
+    """A shape that only groups property shapes reports nothing itself: no message on it."""
+    broken = Graph() + shapes_graph
+    shape = URIRef("https://w3id.org/cph-kg/shapes/r349-2#Convention")
+    assert (shape, SH.message, None) not in shapes_graph
+    broken.add((shape, SH.message, Literal("La convention ne respecte pas R. 349-2.", lang="fr")))
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    conforms, report, _ = pyshacl.validate(broken + legal_graph, shacl_graph=meta, advanced=True)
+    assert not conforms
+    assert {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)} == {shape}
 
 
 def test_meta_shapes_reject_a_severity_that_contradicts_the_text(
@@ -70,6 +87,29 @@ def test_meta_shapes_reject_a_severity_that_contradicts_the_text(
     assert {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)} == {shape}
 
 
+@pytest.mark.parametrize(
+    ("name", "severity"),
+    [("Convention-cpam-illustrative", SH.Violation), ("Convention-cpam-required", SH.Warning)],
+)
+def test_meta_shapes_reject_a_severity_the_reading_does_not_give(
+    shapes_graph: Graph, legal_graph: Graph, name: str, severity: URIRef
+) -> None:
+    """A shape must apply the force its reading gives.
+
+    Under the illustrative reading the named bodies are a warning, under the default a
+    violation: a shape that swapped them would apply another reading than it says.
+    """
+    broken = Graph() + shapes_graph
+    shape = URIRef(f"https://w3id.org/cph-kg/shapes/r349-2#{name}")
+    broken.set((shape, SH.severity, severity))
+    meta = Graph()
+    for path in resources.meta_shapes_files():
+        meta.parse(path)
+    conforms, report, _ = pyshacl.validate(broken + legal_graph, shacl_graph=meta, advanced=True)
+    assert not conforms
+    assert {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)} == {shape}
+
+
 def test_every_obligation_is_expressed_by_a_shape(shapes_graph: Graph, legal_graph: Graph) -> None:
     obligations = set(legal_graph.subjects(RDF.type, CPH.Obligation))
     expressed = set(shapes_graph.objects(None, CPH.expresses))
@@ -77,13 +117,22 @@ def test_every_obligation_is_expressed_by_a_shape(shapes_graph: Graph, legal_gra
 
 
 def test_every_clause_of_the_article_is_enforced(shapes_graph: Graph) -> None:
-    """I, II 1°, II 2° and III 1° to 4° each have a legal-requirement shape."""
+    """R349-2 I, II 1°, II 2° and III 1° to 4°, and L. 349-2 III, each have a legal shape."""
     enforced = {
-        str(provision).rsplit("/R349-2/", 1)[-1]
+        str(provision).rsplit("/law/casf/", 1)[-1]
         for shape, provision in shapes_graph.subject_objects(CPH.provision)
         if (shape, CPH.ruleKind, CPH.LegalRequirement) in shapes_graph
     }
-    assert enforced == {"I", "II/1", "II/2", "III/1", "III/2", "III/3", "III/4"}
+    assert enforced == {
+        "R349-2/I",
+        "R349-2/II/1",
+        "R349-2/II/2",
+        "R349-2/III/1",
+        "R349-2/III/2",
+        "R349-2/III/3",
+        "R349-2/III/4",
+        "L349-2/III",
+    }
 
 
 def test_sparql_constraints_leave_their_messages_to_their_shape(shapes_graph: Graph) -> None:

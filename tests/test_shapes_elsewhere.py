@@ -15,10 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import SH, Graph
+from pyshacl import validate
+from rdflib import SH, Graph, URIRef
 
 from cph_kg import Validator, java
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # Jena and the pySHACL command line
 
 LAW = [
     ROOT / "ontology" / "cph.ttl",
@@ -93,3 +96,26 @@ def test_pyshacl_command_gives_cph_kgs_results(judged: Path, expected: Counter) 
     )
     assert done.returncode == 1, done.stderr  # 1: does not conform
     assert keys(Graph().parse(data=done.stdout, format="turtle")) == expected
+
+
+def test_without_the_run_data_a_plain_engine_says_what_is_missing() -> None:
+    """Given the conventions alone (no day, no reading), no legal rule can apply: the shapes say so.
+
+    A convention or a centre handed to another engine without the run data must not pass as
+    conforming: the run-data shapes report what is missing, and no dated rule reports anything.
+    """
+    data = Graph()
+    for path in [*LAW, ROOT / "data" / "conventions" / "non-conforming" / "without-caf.ttl"]:
+        data.parse(path)
+    conforms, report, _ = validate(
+        data, shacl_graph=Graph().parse(SHAPES), advanced=True, inference="none"
+    )
+    assert not conforms
+    shapes = "https://w3id.org/cph-kg/shapes/r349-2#"
+    focus = URIRef("https://w3id.org/cph-kg/convention/without-caf")
+    centre = URIRef("https://w3id.org/cph-kg/org/cph/les-tilleuls-bordeaux")
+    assert set(keys(report)) == {
+        (focus, URIRef(f"{shapes}Convention-evaluatedOn"), SH.Violation, None),
+        (focus, URIRef(f"{shapes}Convention-readingApplied"), SH.Violation, None),
+        (centre, URIRef(f"{shapes}Centre-evaluatedOn"), SH.Violation, None),
+    }

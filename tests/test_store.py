@@ -25,7 +25,7 @@ from cph_kg.store import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
-from tests.conftest import CONFORMING, CONVENTIONS
+from tests.helpers import CONFORMING, CONVENTIONS
 
 BAD = Path(__file__).parent / "fixtures" / "bad-input"
 RQ = Path(__file__).parent / "fixtures" / "rq"
@@ -88,23 +88,28 @@ def test_managed_graphs_cannot_be_loaded_into(kg: KnowledgeGraph) -> None:
         kg.load([CONFORMING], graph=LEGAL_GRAPH)
 
 
+@pytest.mark.slow
 def test_validate_stores_the_report_with_provision_and_convention(kg: KnowledgeGraph) -> None:
     kg.load([CONFORMING, CONVENTIONS / "non-conforming" / "missing-object-meetings.ttl"])
     outcome = kg.validate()
     assert [v.conforms for v in outcome.conventions] == [True, False]
     rows = kg.store.query(
         f"""PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX cph: <https://w3id.org/cph-kg/ontology#>
-        SELECT ?convention ?provision ?severity WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{
+        SELECT ?reading ?convention ?provision ?severity WHERE {{ GRAPH <{VALIDATION_GRAPH}> {{
+            ?report cph:readingApplied ?reading ; sh:result ?result .
             ?result cph:concernsConvention ?convention ; cph:provision ?provision ;
-                    sh:resultSeverity ?severity }} }}"""
+                    sh:resultSeverity ?severity }} }} ORDER BY ?reading"""
     )
     assert isinstance(rows, Solutions)
+    # one report per reading of R349-2, each with the finding (the meetings are no named body)
     assert rows.rows == [
         (
+            URIRef(f"https://w3id.org/cph-kg/law/casf/R349-2/reading/organismes-nommes-{name}"),
             URIRef("https://w3id.org/cph-kg/convention/missing-object-meetings"),
             URIRef("https://w3id.org/cph-kg/law/casf/R349-2/III/2"),
             URIRef("http://www.w3.org/ns/shacl#Violation"),
         )
+        for name in ("exemples", "requis")
     ]
 
 
@@ -191,6 +196,7 @@ def test_answers_convert_each_distinct_term_once_and_keep_every_term(
     ]
 
 
+@pytest.mark.slow
 def test_a_query_past_its_timeout_is_stopped(kg: KnowledgeGraph) -> None:
     kg.load([CONFORMING])
     started = time.monotonic()

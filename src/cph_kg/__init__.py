@@ -25,6 +25,9 @@ _EXPORTS = {
     "Severity": "cph_kg.report",
     "ValidationOutcome": "cph_kg.report",
     "Validator": "cph_kg.validation",
+    "Verdict": "cph_kg.report",
+    "CentreVerdict": "cph_kg.report",
+    "Reading": "cph_kg.readings",
     "validate": "cph_kg.validation",
 }
 

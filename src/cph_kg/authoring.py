@@ -9,11 +9,12 @@ the file, the line and a suggestion; YAML is read with the safe loader only.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import difflib
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ CONVENTION_FIELDS = (
     "missions",
     "objects",
     "references",
+    "effect",
+    "end",
+    "duration",
     "source",
 )
 ORGANISATION_FIELDS = ("id", "type", "name", "presentIn", "manager")
@@ -58,6 +62,12 @@ ORGANISATION_TYPES = (
 MISSIONS = ("II-1", "II-2")
 OBJECTS = ("III-1", "III-2", "III-3", "III-4")
 LIST_FIELDS = ("signatories", "missions", "objects", "references")
+
+#: Authoring prefixes that name the public employment operator by a name of its own: one body,
+#: ``ft:{dép.}`` (France Travail's presence in the département), and the name the convention uses
+#: recorded (``pe:33``: "Pôle emploi"). ``ft:33`` itself records no name: it is the body's code
+#: at every date, as ``cph-kg convention new`` writes it.
+OPERATOR_NAMES = {"pe": "Pôle emploi"}
 
 #: The most nodes a YAML document may hold once its aliases are expanded: a convention has about
 #: fifty, and a "billion laughs" of nested aliases is refused before anything expands it.
@@ -242,6 +252,34 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
         )
     if signed > today:
         raise InputError(path, f"date {signed.isoformat()} is in the future", lines.of(("date",)))
+    for key in ("effect", "end"):
+        value = document.get(key)
+        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+            raise InputError(
+                path,
+                f"{key} {shown(value)} is not a valid date written YYYY-MM-DD",
+                lines.of((key,)),
+            )
+    duration = document.get("duration")
+    if duration is not None and not (isinstance(duration, str) and _DURATION.fullmatch(duration)):
+        raise InputError(
+            path,
+            f"duration {shown(duration)} is not a duration in years, months and days (P3Y, P18M)",
+            lines.of(("duration",)),
+        )
+    start = document.get("effect") or signed
+    end = document.get("end")
+    if end is not None and end < start:
+        raise InputError(
+            path, f"end {end.isoformat()} is before {start.isoformat()}", lines.of(("end",))
+        )
+    if end is not None and duration is not None and end != _end_of(start, duration):
+        raise InputError(
+            path,
+            f"end {end.isoformat()} does not match duration {duration} from {start.isoformat()}"
+            f" ({_end_of(start, duration).isoformat()})",
+            lines.of(("end",)),
+        )
     _departement(path, document["departement"], lines, ("departement",))
     for key, known in (("missions", MISSIONS), ("objects", OBJECTS)):
         for index, value in enumerate(document.get(key) or []):
@@ -285,10 +323,39 @@ def to_graph(path: Path, document: dict[str, Any]) -> Graph:
 
 
 def _node(document: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-LD node of a checked document.
+
+    The public employment operator is one body whatever its name: ``pe:33`` and ``ft:33`` both
+    make ``ft:33`` (France Travail's presence in the Gironde) a party; ``pe:33`` also records
+    that the convention names it "Pôle emploi" (a ``cph:PartyNaming``), which the shapes judge
+    against the body's dated names on the date of conclusion. A duration
+    gives the end date it implies (the day before the same date ``duration`` later).
+    """
     data = dict(document)
     data.setdefault("type", "Convention")
     data.setdefault("id", f"conv:{_slug(str(document['identifier']))}")
     data["date"] = document["date"].isoformat()
+    for key in ("effect", "end"):
+        if key in data:
+            data[key] = document[key].isoformat()
+    if "duration" in data and "end" not in data:
+        data["end"] = _end_of(document.get("effect") or document["date"], data["duration"])
+        data["end"] = data["end"].isoformat()
+    signatories, naming = [], []
+    for signatory in document.get("signatories") or []:
+        prefix, _, local = signatory.partition(":") if isinstance(signatory, str) else ("", "", "")
+        if prefix in OPERATOR_NAMES and local:
+            body = f"ft:{local}"
+            signatories.append(body)
+            naming.append(
+                {"type": "PartyNaming", "namedBody": body, "nameUsed": OPERATOR_NAMES[prefix]}
+            )
+        else:
+            signatories.append(signatory)
+    if "signatories" in data:
+        data["signatories"] = signatories
+    if naming:
+        data["naming"] = naming
     return data
 
 
@@ -332,6 +399,21 @@ def to_graphs(path: Path, documents: list[dict[str, Any]]) -> Graph:
         raise InputError(path, "the document describes nothing")
     _check_iris(path, graph)
     return graph
+
+
+_DURATION = re.compile(r"P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?")
+
+
+def _end_of(start: date, duration: str) -> date:
+    """The last day of a period of ``duration`` (years, months, days) that begins on ``start``."""
+    match = _DURATION.fullmatch(duration)
+    assert match is not None
+    years, months, days = (int(part or 0) for part in match.groups())
+    month = start.month - 1 + months
+    year = start.year + years + month // 12
+    month = month % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) + timedelta(days=days) - timedelta(days=1)
 
 
 #: What no IRI holds (SPARQL's and Turtle's IRIREF): controls, spaces, <>"{}|^` and backslash.
@@ -395,7 +477,17 @@ def to_document(graph: Graph) -> dict[str, Any]:
     for key in ("centre",):
         if isinstance(convention.get(key), str) and convention[key] in by_id:
             convention[key] = by_id[convention[key]]
+    namings = [
+        by_id.get(n.get("id"), n) if isinstance(n, dict) else n
+        for n in convention.pop("naming", [])
+    ]
+    names = {n.get("namedBody"): n.get("nameUsed") for n in namings if isinstance(n, dict)}
+    codes = {name: prefix for prefix, name in OPERATOR_NAMES.items()}
     if "signatories" in convention:
+        convention["signatories"] = [
+            _operator_code(s, names.get(s), codes) if isinstance(s, str) else s
+            for s in convention["signatories"]
+        ]
         convention["signatories"] = [
             by_id.get(s, s) if isinstance(s, str) else s for s in convention["signatories"]
         ]
@@ -404,6 +496,10 @@ def to_document(graph: Graph) -> dict[str, Any]:
             convention[key] = sorted(
                 convention[key], key=lambda v: v["id"] if isinstance(v, dict) else v
             )
+    for key in ("effect", "end"):
+        if key in convention:
+            with contextlib.suppress(TypeError, ValueError):
+                convention[key] = date.fromisoformat(convention[key])
     if "date" in convention:
         # a valid date becomes a YAML date; an ill-formed one ("2019-02-30") stays the text it
         # was, for the reader of the document to see (reading it back says what is wrong)
@@ -411,6 +507,14 @@ def to_document(graph: Graph) -> dict[str, Any]:
             convention["date"] = date.fromisoformat(convention["date"])
     order = {key: index for index, key in enumerate(CONVENTION_FIELDS)}
     return dict(sorted(convention.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _operator_code(code: str, name: str | None, codes: dict[str, str]) -> str:
+    """``pe:33`` for France Travail's unit of the Gironde named "Pôle emploi", else the code."""
+    prefix, _, local = code.partition(":")
+    if prefix == "ft" and name in codes:
+        return f"{codes[name]}:{local}"
+    return code
 
 
 def _is_convention(node: dict[str, Any]) -> bool:

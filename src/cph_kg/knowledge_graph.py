@@ -32,6 +32,7 @@ from cph_kg.collection import Collection
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.oxigraph_terms import to_oxigraph
 from cph_kg.rdfio import Document, read_document, read_row_triples
+from cph_kg.readings import readings
 from cph_kg.report import ValidationOutcome
 from cph_kg.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store import (
@@ -316,22 +317,36 @@ class KnowledgeGraph:
         forced_format: str | None = None,
         as_of: date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        reading: str | None = None,
     ) -> ValidationOutcome:
-        """Validate files, or every stored convention, and store the report.
+        """Validate files, or every stored convention, and store the reports.
 
-        The report replaces the validation graph, so queries such as ``failed-provisions`` read
-        the latest run.
+        The same conventions are validated under every reading of the text, and the reports
+        (one ``sh:ValidationReport`` per reading, each naming its reading) replace the
+        validation graph, so queries such as ``failed-provisions`` read the latest run and
+        ``verdicts-by-reading`` compares the readings. The outcome returned is the one under
+        ``reading`` (the default reading if None).
         """
+        applied = self.validator.reading(reading)
         if paths:
-            outcome = self.validator.validate_files(paths, forced_format, as_of, progress)
+            collection = Collection.from_files(paths, forced_format)
         else:
             collection = self._stored_conventions()
             if not collection.holds_conventions():
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-            outcome = self.validator.validate_collection(collection, as_of, progress=progress)
-        triples = list(outcome.report_triples)
-        report = next(t.subject for t in triples if t.object == _VALIDATION_REPORT)
-        generated = Literal(datetime.now(UTC), datatype=XSD.dateTime)
-        triples.append(ox.Triple(report, _GENERATED_AT, to_oxigraph(generated)))
+        generated = to_oxigraph(Literal(datetime.now(UTC), datatype=XSD.dateTime))
+        triples: list[ox.Triple] = []
+        chosen: ValidationOutcome | None = None
+        for each in readings(self.validator.legal_data):
+            outcome = self.validator.validate_collection(
+                collection, as_of, progress=progress if each == applied else None, reading=each
+            )
+            outcome.skipped = collection.skipped
+            report = outcome.report_triples
+            node = next(t.subject for t in report if t.object == _VALIDATION_REPORT)
+            triples += [*report, ox.Triple(node, _GENERATED_AT, generated)]
+            if each == applied:
+                chosen = outcome
+        assert chosen is not None
         self.store.replace_graph(VALIDATION_GRAPH, triples)
-        return outcome
+        return chosen

@@ -13,6 +13,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 LAW = Namespace("https://w3id.org/cph-kg/law/")
 R349_2 = URIRef("https://w3id.org/cph-kg/law/casf/R349-2")
+L349_2 = URIRef("https://w3id.org/cph-kg/law/casf/L349-2")
 
 
 class CPH(DefinedNamespace):
@@ -77,27 +78,109 @@ class CPH(DefinedNamespace):
     Hyperlink: URIRef
     PlainText: URIRef
     corpus: URIRef
-    renumberedAs: URIRef
+    readingApplied: URIRef
+    Reading: URIRef
+    defaultReading: URIRef
+    reasoning: URIRef
+    Assessment: URIRef
+    assessment: URIRef
+    assessed: URIRef
+    verdict: URIRef
+    assesses: URIRef
+    Conforms: URIRef
+    DoesNotConform: URIRef
+    CannotBeAssessed: URIRef
+    NotJudged: URIRef
+    amends: URIRef
+    addsParty: URIRef
+    dateOfEffect: URIRef
+    endDate: URIRef
+    naming: URIRef
+    namedBody: URIRef
+    nameUsed: URIRef
+    AccommodationCentre: URIRef
+    AssociativeActor: URIRef
+    AsylumSeekerAccommodation: URIRef
+    Avenant: URIRef
+    BeneficiaryRole: URIRef
+    CentreAccueilDemandeursAsile: URIRef
+    CitationMethod: URIRef
+    CitationMethodScheme: URIRef
+    Correspondence: URIRef
+    DateCertainty: URIRef
+    DateCertaintyScheme: URIRef
+    DatedName: URIRef
+    ForceAssignment: URIRef
+    InstitutionalActor: URIRef
+    NamedBodyRole: URIRef
+    NormativeForce: URIRef
+    NormativeForceScheme: URIRef
+    PartyNaming: URIRef
+    Permission: URIRef
+    PrefetDeDepartement: URIRef
+    ReferenceDataset: URIRef
+    ReferenceDrift: URIRef
+    Region: URIRef
+    Renewal: URIRef
+    RoleAttribution: URIRef
+    RuleKind: URIRef
+    RuleKindScheme: URIRef
+    StateActor: URIRef
+    Verdict: URIRef
+    VerdictScheme: URIRef
+    VersionedReference: URIRef
+    actsAs: URIRef
+    actualSubject: URIRef
+    addsMission: URIRef
+    addsObject: URIRef
+    assigns: URIRef
+    authority: URIRef
+    basisNote: URIRef
+    bearer: URIRef
+    beneficiary: URIRef
+    betterTarget: URIRef
+    certainty: URIRef
+    citedArticle: URIRef
+    citingProvision: URIRef
+    correspondsFrom: URIRef
+    correspondsTo: URIRef
+    datedName: URIRef
+    duration: URIRef
+    expectedSubject: URIRef
+    grantsPermission: URIRef
+    holder: URIRef
+    impliesRole: URIRef
+    legalBasis: URIRef
+    manager: URIRef
+    namedIn: URIRef
+    permissionText: URIRef
+    readsProvision: URIRef
+    readsWords: URIRef
+    referencedArticle: URIRef
+    refersTo: URIRef
+    region: URIRef
+    removesMission: URIRef
+    removesObject: URIRef
+    removesParty: URIRef
+    requires: URIRef
+    requiresInstanceOf: URIRef
+    sourceFile: URIRef
+    role: URIRef
+    roleAttribution: URIRef
+    toObligation: URIRef
+    underReading: URIRef
+    validFrom: URIRef
+    validUntil: URIRef
+    versionedReference: URIRef
+    wording: URIRef
 
     # Reference data: the bodies R349-2 I names, their roles and dated names.
     CaisseGeneraleSecuriteSociale: URIRef
     CaisseCommuneSecuriteSociale: URIRef
     CaisseSecuriteSocialeMayotte: URIRef
-    ReferenceDataset: URIRef
-    RoleAttribution: URIRef
     UnidentifiedRoleHolder: URIRef
-    DatedName: URIRef
     DirectoryRecord: URIRef
-    actsAs: URIRef
-    roleAttribution: URIRef
-    role: URIRef
-    legalBasis: URIRef
-    certainty: URIRef
-    basisNote: URIRef
     forDepartement: URIRef
-    datedName: URIRef
-    validFrom: URIRef
-    validUntil: URIRef
     communeCode: URIRef
     siren: URIRef
     siret: URIRef

@@ -1,8 +1,9 @@
 """Rendering a :class:`~cph_kg.report.ValidationOutcome` as text, JSON or a SHACL report.
 
-Text is for people at a terminal: grouped by convention, then by provision of R349-2, in the
-chosen language. JSON is the same structure for programs; Turtle is the standard
-``sh:ValidationReport`` (each result also carries ``cph:provision``).
+Text is for people at a terminal: the reading applied, then each convention and its findings by
+provision, then the centres' own obligation, in the chosen language. JSON is the same structure
+for programs; Turtle is the standard ``sh:ValidationReport`` (each result also carries
+``cph:provision``; the report names the reading and holds each verdict).
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ from itertools import groupby
 
 import pyoxigraph as ox
 
+from cph_kg.namespaces import R349_2
 from cph_kg.output_safety import json_safe, printable
-from cph_kg.point_in_time import Assessment
-from cph_kg.report import ConventionVerdict, Finding, Severity, ValidationOutcome
+from cph_kg.point_in_time import Assessment, DayBasis
+from cph_kg.report import (
+    CentreVerdict,
+    ConventionVerdict,
+    Finding,
+    Severity,
+    ValidationOutcome,
+    Verdict,
+)
 
 HEADINGS = {
     "fr": {
@@ -22,20 +31,23 @@ HEADINGS = {
             "Contrôle de conformité à l'article R. 349-2 "
             "du code de l'action sociale et des familles"
         ),
-        "conforms": "conforme",
-        "not_conforms": "non conforme",
-        "not_judged": "non appréciée",
+        "reading": "Lecture appliquée : {label} ({name})",
         "basis_signature": "date de conclusion",
         "basis_as_of": "date choisie",
         "basis_today": "aujourd'hui, la convention n'ayant pas de date de conclusion valide",
-        "version": "R. 349-2 au {day} ({basis}) : version en vigueur depuis le {start}",
-        "no_version": "R. 349-2 n'était pas en vigueur le {day} ({basis}) : rien à appliquer",
-        "summary": (
-            "{ok} convention(s) conforme(s) sur {total} ; "
-            "{v} violation(s), {w} avertissement(s), {i} information(s)."
+        "basis_today_centre": "aujourd'hui",
+        "version": "{reference} au {day} ({basis}) : version en vigueur depuis le {start}",
+        "before": " ; R. 349-2 n'était pas encore en vigueur",
+        "no_version": (
+            "ni R. 349-2 ni L. 349-2 n'était en vigueur le {day} ({basis}) : rien à appliquer"
         ),
-        "not_judged_count": (
-            " {n} convention(s) non appréciée(s) : R. 349-2 n'était pas en vigueur."
+        "centres": "Centres provisoires d'hébergement au {day} ({basis}) :",
+        "centres_summary": "{ok} centre(s) sur {total} avec une convention en vigueur.",
+        "summary": (
+            "{total} convention(s) : {ok} conforme(s), {nc} non conforme(s), "
+            "{ca} non appréciable(s), {nj} non jugée(s) ; constats juridiques : {lv} "
+            "violation(s), {lw} avertissement(s), {li} information(s) ; qualité des données : "
+            "{dv} violation(s), {dw} avertissement(s), {di} information(s)."
         ),
         "data_quality": "qualité des données",
         "value": " (valeur : {})",
@@ -45,18 +57,22 @@ HEADINGS = {
     },
     "en": {
         "title": "Conformity with article R. 349-2 of the Code de l'action sociale et des familles",
-        "conforms": "conforms",
-        "not_conforms": "does not conform",
-        "not_judged": "not judged",
+        "reading": "Reading applied: {label} ({name})",
         "basis_signature": "date of conclusion",
         "basis_as_of": "chosen date",
         "basis_today": "today, the agreement having no valid date of conclusion",
-        "version": "R. 349-2 on {day} ({basis}): version in force since {start}",
-        "no_version": "R. 349-2 was not in force on {day} ({basis}): nothing to apply",
+        "basis_today_centre": "today",
+        "version": "{reference} on {day} ({basis}): version in force since {start}",
+        "before": "; R. 349-2 was not yet in force",
+        "no_version": "neither R. 349-2 nor L. 349-2 was in force on {day} ({basis}): "
+        "nothing to apply",
+        "centres": "Centres provisoires d'hébergement on {day} ({basis}):",
+        "centres_summary": "{ok} of {total} centre(s) with an agreement in force.",
         "summary": (
-            "{ok} of {total} convention(s) conform; {v} violation(s), {w} warning(s), {i} info(s)."
+            "{total} convention(s): {ok} conform, {nc} do not conform, {ca} cannot be "
+            "assessed, {nj} not judged; legal findings: {lv} violation(s), {lw} warning(s), "
+            "{li} info(s); data quality: {dv} violation(s), {dw} warning(s), {di} info(s)."
         ),
-        "not_judged_count": " {n} convention(s) not judged: R. 349-2 was not in force.",
         "data_quality": "data quality",
         "value": " (value: {})",
         Severity.VIOLATION: "VIOLATION",
@@ -65,39 +81,66 @@ HEADINGS = {
     },
 }
 
+#: The mark before a convention or centre in the text report.
+MARKS = {
+    Verdict.CONFORMS: "✔",
+    Verdict.DOES_NOT_CONFORM: "✘",
+    Verdict.CANNOT_BE_ASSESSED: "?",
+    Verdict.NOT_JUDGED: "–",
+}
+
 
 def as_text(outcome: ValidationOutcome, lang: str = "fr") -> str:
-    """A report for a terminal: each convention, then its findings grouped by provision."""
+    """A report for a terminal.
+
+    The reading, each convention and its findings by provision, the centres' own obligation,
+    then the counts.
+    """
     words = HEADINGS[lang]
-    lines = [words["title"], ""]
+    lines = [words["title"]]
+    if outcome.reading is not None:
+        lines.append(
+            words["reading"].format(label=outcome.reading.label(lang), name=outcome.reading.name)
+        )
+    lines.append("")
     for verdict in outcome.conventions:
         lines.extend(_convention_lines(verdict, lang))
         lines.append("")
-    ok = sum(1 for verdict in outcome.conventions if verdict.conforms)
-    lines.append(
-        words["summary"].format(
-            ok=ok,
-            total=len(outcome.conventions),
-            v=outcome.count(Severity.VIOLATION),
-            w=outcome.count(Severity.WARNING),
-            i=outcome.count(Severity.INFO),
-        )
-    )
-    not_judged = sum(1 for verdict in outcome.conventions if not verdict.judged)
-    if not_judged:
-        lines[-1] += words["not_judged_count"].format(n=not_judged)
+    if outcome.centres:
+        first = outcome.centres[0].assessment
+        basis = words["basis_as_of" if first.basis is DayBasis.AS_OF else "basis_today_centre"]
+        lines.append(words["centres"].format(day=first.day.isoformat(), basis=basis))
+        for centre in outcome.centres:
+            lines.extend(_centre_lines(centre, lang))
+        ok = sum(1 for centre in outcome.centres if centre.verdict is Verdict.CONFORMS)
+        lines.append(words["centres_summary"].format(ok=ok, total=len(outcome.centres)))
+        lines.append("")
+    lines.append(_summary(outcome, lang))
     return "\n".join(lines)
 
 
+def _summary(outcome: ValidationOutcome, lang: str) -> str:
+    counted = outcome.verdicts()
+    return HEADINGS[lang]["summary"].format(
+        total=len(outcome.conventions),
+        ok=counted[Verdict.CONFORMS],
+        nc=counted[Verdict.DOES_NOT_CONFORM],
+        ca=counted[Verdict.CANNOT_BE_ASSESSED],
+        nj=counted[Verdict.NOT_JUDGED],
+        lv=outcome.count(Severity.VIOLATION, legal=True),
+        lw=outcome.count(Severity.WARNING, legal=True),
+        li=outcome.count(Severity.INFO, legal=True),
+        dv=outcome.count(Severity.VIOLATION, legal=False),
+        dw=outcome.count(Severity.WARNING, legal=False),
+        di=outcome.count(Severity.INFO, legal=False),
+    )
+
+
 def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
-    words = HEADINGS[lang]
-    mark = "✔" if verdict.conforms else ("✘" if verdict.judged else "–")
-    status = words["conforms"] if verdict.conforms else words["not_conforms"]
-    if not verdict.judged:
-        status = words["not_judged"]
     name = printable(verdict.identifier or str(verdict.iri))
     details = printable(", ".join(part for part in (verdict.departement, verdict.date) if part))
-    lines = [f"{mark} {name} — {status}" + (f" ({details})" if details else "")]
+    status = verdict.verdict.label(lang)
+    lines = [f"{MARKS[verdict.verdict]} {name} — {status}" + (f" ({details})" if details else "")]
     if verdict.title:
         title = printable(verdict.title)
         lines.append(f"  « {title} »" if lang == "fr" else f'  "{title}"')
@@ -105,42 +148,67 @@ def _convention_lines(verdict: ConventionVerdict, lang: str) -> list[str]:
         lines.append(f"  {printable(str(verdict.source))}")
     if verdict.assessment is not None:
         lines.append("  " + _assessment_line(verdict.assessment, lang))
-    for provision, findings in groupby(verdict.findings, key=lambda f: f.provision):
+    lines.extend(_findings_lines(verdict.findings, lang))
+    return lines
+
+
+def _centre_lines(centre: CentreVerdict, lang: str) -> list[str]:
+    name = printable(centre.name or str(centre.iri))
+    lines = [f"{MARKS[centre.verdict]} {name} — {centre.verdict.label(lang)}"]
+    lines.extend(_findings_lines(centre.findings, lang))
+    return lines
+
+
+def _findings_lines(findings: list[Finding], lang: str) -> list[str]:
+    lines = []
+    for provision, grouped in groupby(findings, key=lambda f: f.provision):
         lines.append(f"  {provision.label(lang)}")
-        lines.extend(_finding_line(finding, lang) for finding in findings)
+        lines.extend(_finding_line(finding, lang) for finding in grouped)
     return lines
 
 
 def _assessment_line(assessment: Assessment, lang: str) -> str:
-    """Which day the convention is judged on, why, and which version of R349-2 applied."""
+    """Which day the convention is judged on, why, and which version of which text applied."""
     words = HEADINGS[lang]
     day = assessment.day.isoformat()
     basis = words[f"basis_{assessment.basis.name.lower()}"]
-    if assessment.version is None:
+    version = assessment.version
+    if version is None:
         return words["no_version"].format(day=day, basis=basis)
-    start = assessment.version.start.isoformat()
-    return words["version"].format(day=day, basis=basis, start=start)
+    line = words["version"].format(
+        reference=version.reference, day=day, basis=basis, start=version.start.isoformat()
+    )
+    return line + ("" if version.article == R349_2 else words["before"])
 
 
 def _finding_line(finding: Finding, lang: str) -> str:
     words = HEADINGS[lang]
-    kind = f" [{words['data_quality']}]" if finding.rule_kind.name == "DATA_QUALITY" else ""
-    value = words["value"].format(finding.value) if finding.value is not None else ""
-    return printable(f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}")
+    kind = "" if finding.legal else f" [{words['data_quality']}]"
+    # a node shape's SPARQL check reports the focus itself as the value (SHACL): not repeated
+    shown = finding.value is not None and finding.value != finding.focus
+    value = words["value"].format(finding.value) if shown else ""
+    detail = finding.details.get(lang)
+    return printable(
+        f"    {words[finding.severity]}{kind} {finding.message(lang)}{value}"
+        + (f" {detail}" if detail else "")
+    )
 
 
 def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
-    """The outcome as a JSON document (messages in ``lang``)."""
-    document = {
-        "conforms": outcome.conforms,
-        "summary": {
-            "conventions": len(outcome.conventions),
-            "conforming": sum(1 for verdict in outcome.conventions if verdict.conforms),
-            "violations": outcome.count(Severity.VIOLATION),
-            "warnings": outcome.count(Severity.WARNING),
-            "infos": outcome.count(Severity.INFO),
-        },
-        "conventions": [
+    """The outcome as a JSON document (messages in ``lang``).
+
+    One pass over the verdicts: each convention's verdict and counts are worked out once (at
+    50,000 conventions, asking the outcome for them took a third of the rendering).
+    """
+    counted = dict.fromkeys(Verdict, 0)
+    counts = {(severity, legal): 0 for severity in Severity for legal in (True, False)}
+    conventions = []
+    for verdict in outcome.conventions:
+        for finding in verdict.findings:
+            counts[finding.severity, finding.legal] += 1
+        judged = verdict.verdict
+        counted[judged] += 1
+        conventions.append(
             {
                 "iri": str(verdict.iri),
                 "identifier": verdict.identifier,
@@ -148,21 +216,79 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
                 "date": verdict.date,
                 "departement": verdict.departement,
                 "source": str(verdict.source) if verdict.source else None,
-                "conforms": verdict.conforms if verdict.judged else None,
-                "judged_on": verdict.assessment.day.isoformat() if verdict.assessment else None,
-                "judged_on_basis": verdict.assessment.basis.value if verdict.assessment else None,
-                "applied_version": (
-                    str(verdict.assessment.version.iri)
-                    if verdict.assessment and verdict.assessment.version
-                    else None
-                ),
+                "verdict": judged.key,
+                "conforms": judged is Verdict.CONFORMS if verdict.judged else None,
+                **_assessment_json(verdict.assessment),
                 "findings": [_finding_json(finding, lang) for finding in verdict.findings],
             }
-            for verdict in outcome.conventions
-        ],
+        )
+    centres = []
+    centre_verdicts = dict.fromkeys(Verdict, 0)
+    for centre in outcome.centres:
+        for finding in centre.findings:
+            counts[finding.severity, finding.legal] += 1
+        centre_verdict = centre.verdict
+        centre_verdicts[centre_verdict] += 1
+        centres.append(
+            {
+                "iri": str(centre.iri),
+                "name": centre.name,
+                "verdict": centre_verdict.key,
+                **_assessment_json(centre.assessment),
+                "findings": [_finding_json(finding, lang) for finding in centre.findings],
+            }
+        )
+    failing = (Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED)
+    document = {
+        "reading": _reading_json(outcome, lang),
+        "conforms": not any(counted[v] or centre_verdicts[v] for v in failing),
+        "summary": {
+            "conventions": len(outcome.conventions),
+            "conforming": counted[Verdict.CONFORMS],
+            "not_conforming": counted[Verdict.DOES_NOT_CONFORM],
+            "cannot_be_assessed": counted[Verdict.CANNOT_BE_ASSESSED],
+            "not_judged": counted[Verdict.NOT_JUDGED],
+            "violations": counts[Severity.VIOLATION, True] + counts[Severity.VIOLATION, False],
+            "warnings": counts[Severity.WARNING, True] + counts[Severity.WARNING, False],
+            "infos": counts[Severity.INFO, True] + counts[Severity.INFO, False],
+            "legal": _counts(counts, legal=True),
+            "data_quality": _counts(counts, legal=False),
+            "centres": len(centres),
+            "centres_conforming": centre_verdicts[Verdict.CONFORMS],
+        },
+        "conventions": conventions,
+        "centres": centres,
     }
     # one line: the C encoder (indented JSON goes through a pure-Python one, 5x slower)
     return json_safe(json.dumps(document, ensure_ascii=False))
+
+
+def _reading_json(outcome: ValidationOutcome, lang: str) -> dict[str, str] | None:
+    if outcome.reading is None:
+        return None
+    return {
+        "name": outcome.reading.name,
+        "iri": str(outcome.reading.iri),
+        "label": outcome.reading.label(lang),
+    }
+
+
+def _counts(counts: dict[tuple[Severity, bool], int], legal: bool) -> dict[str, int]:
+    return {
+        "violations": counts[Severity.VIOLATION, legal],
+        "warnings": counts[Severity.WARNING, legal],
+        "infos": counts[Severity.INFO, legal],
+    }
+
+
+def _assessment_json(assessment: Assessment | None) -> dict[str, str | None]:
+    version = assessment.version if assessment else None
+    return {
+        "judged_on": assessment.day.isoformat() if assessment else None,
+        "judged_on_basis": assessment.basis.value if assessment else None,
+        "applied_version": str(version.iri) if version else None,
+        "applied_text": version.reference if version else None,
+    }
 
 
 def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
@@ -173,6 +299,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, str | None]:
         "severity": finding.severity.label,
         "rule_kind": finding.rule_kind.label,
         "message": finding.message(lang),
+        "detail": finding.details.get(lang),
         "obligation": str(finding.obligation) if finding.obligation else None,
         "shape": str(finding.shape),
         "focus": str(finding.focus),

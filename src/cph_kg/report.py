@@ -21,9 +21,10 @@ from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg.errors import InputError
-from cph_kg.namespaces import CPH
+from cph_kg.namespaces import CPH, ELI
 from cph_kg.oxigraph_terms import to_oxigraph, to_rdflib
 from cph_kg.point_in_time import Assessment
+from cph_kg.readings import Reading
 
 
 class Severity(Enum):
@@ -56,6 +57,40 @@ class RuleKind(Enum):
         return self.name.lower().replace("_", " ")
 
 
+class Verdict(Enum):
+    """What the assessment of a convention (or a centre) concludes.
+
+    Legal findings decide between "conforms" and "does not conform"; a data-quality violation
+    without a legal one means the legal checks cannot be relied on ("cannot be assessed"); a
+    convention no text governed on its day is "not judged".
+    """
+
+    CONFORMS = CPH.Conforms
+    DOES_NOT_CONFORM = CPH.DoesNotConform
+    CANNOT_BE_ASSESSED = CPH.CannotBeAssessed
+    NOT_JUDGED = CPH.NotJudged
+
+    @property
+    def key(self) -> str:
+        """``conforms``, ``does not conform``, ``cannot be assessed`` or ``not judged``."""
+        return self.name.lower().replace("_", " ")
+
+    def label(self, lang: str) -> str:
+        """The verdict in ``lang`` (French or English)."""
+        return _VERDICT_LABELS[lang][self]
+
+
+_VERDICT_LABELS = {
+    "fr": {
+        Verdict.CONFORMS: "conforme",
+        Verdict.DOES_NOT_CONFORM: "non conforme",
+        Verdict.CANNOT_BE_ASSESSED: "non appréciable",
+        Verdict.NOT_JUDGED: "non jugée",
+    },
+    "en": {verdict: verdict.key for verdict in Verdict},
+}
+
+
 @dataclass(frozen=True)
 class Provision:
     """A subdivision of R349-2, with its citation form and labels."""
@@ -71,7 +106,8 @@ class Provision:
     @property
     def order(self) -> tuple[int, ...]:
         """Document order: I < II < II 1° < II 2° < III …, from the IRI's path."""
-        return tuple(_ordinal(part) for part in self.iri.split("/R349-2/", 1)[-1].split("/"))
+        article, _, path = self.iri.rpartition("/law/")[2].partition("/")[2].partition("/")
+        return (article != "R349-2", *(_ordinal(part) for part in path.split("/") if part))
 
 
 @dataclass(frozen=True)
@@ -90,6 +126,13 @@ class Finding:
     messages: dict[str, str]
     #: The conventions the result concerns: the focus node itself, or those it is a party to.
     conventions: tuple[URIRef, ...] = ()
+    #: What the report adds to the shape's message, by language (what the text cites that day).
+    details: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def legal(self) -> bool:
+        """True for a finding about a requirement of the text, False for data quality."""
+        return self.rule_kind is RuleKind.LEGAL_REQUIREMENT
 
     def message(self, lang: str) -> str:
         """The message in ``lang``, else in French (the source language)."""
@@ -113,24 +156,77 @@ class ConventionVerdict:
     findings: list[Finding] = field(default_factory=list)
     assessment: Assessment | None = None
 
-    def count(self, severity: Severity) -> int:
-        """How many findings of ``severity`` this convention has."""
-        return sum(1 for finding in self.findings if finding.severity is severity)
+    def count(self, severity: Severity, legal: bool | None = None) -> int:
+        """How many findings of ``severity`` (legal ones only, or data quality, if asked)."""
+        return _count(self.findings, severity, legal)
 
     @property
     def judged(self) -> bool:
-        """False when R349-2 was not in force on the day the convention is judged on."""
+        """False when no text (R349-2 or L. 349-2) was in force on the day it is judged on."""
         return self.assessment is None or self.assessment.version is not None
 
     @property
+    def verdict(self) -> Verdict:
+        """The verdict, from the findings.
+
+        Not judged; else does not conform (a legal violation); else cannot be assessed (a
+        data-quality violation); else conforms.
+        """
+        if not self.judged:
+            return Verdict.NOT_JUDGED
+        if self.count(Severity.VIOLATION, legal=True):
+            return Verdict.DOES_NOT_CONFORM
+        if self.count(Severity.VIOLATION, legal=False):
+            return Verdict.CANNOT_BE_ASSESSED
+        return Verdict.CONFORMS
+
+    @property
     def conforms(self) -> bool:
-        """True when judged with no violation (warnings and infos do not break conformity)."""
-        return self.judged and self.count(Severity.VIOLATION) == 0
+        """True when the verdict is "conforms" (warnings and infos do not break conformity)."""
+        return self.verdict is Verdict.CONFORMS
+
+
+@dataclass
+class CentreVerdict:
+    """A centre's own obligation: an agreement in force on the day it is judged on."""
+
+    iri: URIRef
+    name: str | None
+    assessment: Assessment
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: Severity, legal: bool | None = None) -> int:
+        """How many findings of ``severity`` the centre has."""
+        return _count(self.findings, severity, legal)
+
+    @property
+    def verdict(self) -> Verdict:
+        """Not judged when no text applied that day; else as a convention's verdict.
+
+        Does not conform (a legal violation); else cannot be assessed (a data-quality violation:
+        the day it is judged on is not given, which only another engine's input can lack); else
+        conforms.
+        """
+        if self.assessment.version is None:
+            return Verdict.NOT_JUDGED
+        if self.count(Severity.VIOLATION, legal=True):
+            return Verdict.DOES_NOT_CONFORM
+        if self.count(Severity.VIOLATION, legal=False):
+            return Verdict.CANNOT_BE_ASSESSED
+        return Verdict.CONFORMS
+
+
+def _count(findings: Iterable[Finding], severity: Severity, legal: bool | None) -> int:
+    return sum(
+        1
+        for finding in findings
+        if finding.severity is severity and (legal is None or finding.legal is legal)
+    )
 
 
 @dataclass
 class ValidationOutcome:
-    """The result of one validation run: a verdict per convention, and every SHACL result."""
+    """The result of one validation run: a verdict per convention and centre, every result."""
 
     conventions: list[ConventionVerdict]
     #: Every result once (a finding about a party shared by two conventions is in both verdicts).
@@ -139,20 +235,36 @@ class ValidationOutcome:
     shapes: Graph
     #: Rows of a bulk (CSV) file left out, each with its line and problem.
     skipped: list[InputError] = field(default_factory=list)
+    #: The centres provisoires d'hébergement of the data, each judged on its own obligation.
+    centres: list[CentreVerdict] = field(default_factory=list)
+    #: The reading of the text applied (None only for outcomes built by hand).
+    reading: Reading | None = None
 
     @property
     def findings(self) -> list[Finding]:
-        """Every finding, convention by convention."""
-        return [finding for verdict in self.conventions for finding in verdict.findings]
+        """Every finding, convention by convention, then centre by centre."""
+        return [
+            finding
+            for verdict in [*self.conventions, *self.centres]
+            for finding in verdict.findings
+        ]
 
-    def count(self, severity: Severity) -> int:
-        """How many findings of ``severity`` the run produced."""
-        return sum(verdict.count(severity) for verdict in self.conventions)
+    def count(self, severity: Severity, legal: bool | None = None) -> int:
+        """How many findings of ``severity`` the run produced (legal or data quality if asked)."""
+        return _count(self.findings, severity, legal)
+
+    def verdicts(self) -> dict[Verdict, int]:
+        """How many conventions have each verdict."""
+        counted = {verdict: 0 for verdict in Verdict}
+        for convention in self.conventions:
+            counted[convention.verdict] += 1
+        return counted
 
     @property
     def conforms(self) -> bool:
-        """True when no judged convention has a violation."""
-        return all(verdict.conforms for verdict in self.conventions if verdict.judged)
+        """True when no convention nor centre fails or cannot be assessed."""
+        failing = {Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED}
+        return not any(c.verdict in failing for c in [*self.conventions, *self.centres])
 
     @property
     def conforms_to_shacl(self) -> bool:
@@ -201,14 +313,17 @@ def read_results(
     links: dict[Node, set[URIRef]],
     shapes: Graph,
     legal: Graph,
+    centres: list[CentreVerdict] | None = None,
 ) -> ValidationOutcome:
     """Turn an engine's results into findings, attached to the verdicts of their conventions.
 
-    ``links`` gives, for each focus node that is not a convention (a party, a centre), the
-    conventions it concerns; ``shapes`` names the provision, rule kind, obligation and messages
-    of each shape; ``legal`` the labels of the provisions.
+    ``links`` gives, for each focus node that is not a convention (a party, a centre, an
+    avenant), the conventions it concerns; ``shapes`` names the provision, rule kind,
+    obligation and messages of each shape, and which shapes judge a centre's own obligation
+    (``cph:assesses``); ``legal`` the labels of the provisions and what they cite.
     """
     by_iri = {verdict.iri: verdict for verdict in verdicts}
+    by_centre = {centre.iri: centre for centre in centres or []}
     provisions: dict[Node, Provision] = {}
     described: dict[Node, tuple] = {}  # what the shapes graph says of each shape, read once
     findings: list[Finding] = []
@@ -222,9 +337,16 @@ def read_results(
                 RuleKind(shapes.value(result.shape, CPH.ruleKind)),
                 shapes.value(result.shape, CPH.expresses),
                 _by_language(shapes.objects(result.shape, SH.message)),
+                shapes.value(result.shape, CPH.assesses) == CPH.CentreProvisoireHebergement,
             )
-        provision, rule_kind, obligation, messages = described[result.shape]
-        concerned = {result.focus} if result.focus in by_iri else links.get(result.focus, set())
+        provision, rule_kind, obligation, messages, for_centre = described[result.shape]
+        if for_centre:
+            concerned: set[Node] = set()
+        elif result.focus in by_iri:
+            concerned = {result.focus}
+        else:
+            concerned = links.get(result.focus, set())
+        conventions = tuple(sorted((c for c in concerned if c in by_iri), key=str))
         finding = Finding(
             focus=result.focus,
             provision=provision,
@@ -236,15 +358,73 @@ def read_results(
             path=result.path,
             value=result.value,
             messages=messages or result.messages,
-            conventions=tuple(sorted((c for c in concerned if c in by_iri), key=str)),
+            conventions=conventions,
+            details=_details(result, provision, conventions, by_iri, legal),
         )
         findings.append(finding)
         for convention in finding.conventions:
             by_iri[convention].findings.append(finding)
-    for verdict in verdicts:
+        if for_centre and result.focus in by_centre:
+            by_centre[result.focus].findings.append(finding)
+    for verdict in [*verdicts, *by_centre.values()]:
         verdict.findings.sort(key=_finding_order)
     findings.sort(key=lambda f: (f.conventions, _finding_order(f)))
-    return ValidationOutcome(conventions=verdicts, results=findings, shapes=shapes)
+    return ValidationOutcome(
+        conventions=verdicts, results=findings, shapes=shapes, centres=list(by_centre.values())
+    )
+
+
+def _details(
+    result: Result,
+    provision: Provision,
+    conventions: tuple[URIRef, ...],
+    by_iri: dict[URIRef, ConventionVerdict],
+    legal: Graph,
+) -> dict[str, str]:
+    """What the provision cites on the convention's day.
+
+    Given when the finding's value is an article one of the provision's wordings cites: "on that
+    day, R. 349-2, II, 2° cites R. 413-8", never a guess at what the convention should cite.
+    """
+    if not isinstance(result.value, URIRef) or len(conventions) != 1:
+        return {}
+    assessment = by_iri[conventions[0]].assessment
+    wordings = set(legal.subjects(ELI.is_member_of, provision.iri))
+    if assessment is None or not any((w, ELI.cites, result.value) in legal for w in wordings):
+        return {}
+    day = assessment.day
+    for wording in wordings:
+        version = _version_of(wording, legal)
+        if version is None:
+            continue
+        start = legal.value(version, ELI.first_date_entry_in_force)
+        end = legal.value(version, ELI.date_no_longer_in_force)
+        if start is None or start.toPython() > day or (end is not None and end.toPython() < day):
+            continue
+        cited = sorted(
+            str(legal.value(article, CPH.provisionLabel) or article)
+            for article in legal.objects(wording, ELI.cites)
+        )
+        if not cited:
+            return {}
+        since = start.toPython().isoformat()
+        return {
+            "fr": f"Le {day.isoformat()}, {provision.reference} cite {', '.join(cited)} "
+            f"(version en vigueur depuis le {since}).",
+            "en": f"On {day.isoformat()}, {provision.reference} cites {', '.join(cited)} "
+            f"(version in force since {since}).",
+        }
+    return {}
+
+
+def _version_of(wording: Node, legal: Graph) -> Node | None:
+    """The dated article version a subdivision wording belongs to (eli:is_part_of, upwards)."""
+    node: Node | None = wording
+    for _ in range(8):
+        node = legal.value(node, ELI.is_part_of)
+        if node is None or legal.value(node, ELI.first_date_entry_in_force) is not None:
+            return node
+    return None
 
 
 def _finding_order(finding: Finding) -> tuple:
@@ -261,10 +441,12 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     """The standard ``sh:ValidationReport`` of an outcome, with cph-kg's annotations.
 
     Each result also names its provision (``cph:provision``) and the conventions it concerns
-    (``cph:concernsConvention``), and the report lists every convention judged
-    (``cph:validatedConvention``, since one that conforms leaves no result) with the day it was
-    judged on and the version of R349-2 applied, so a stored report can be queried by provision
-    and convention without the shapes or the data. Messages keep their language tags.
+    (``cph:concernsConvention``). The report names the reading applied (``cph:readingApplied``)
+    and holds an assessment (``cph:Assessment``) of every convention and centre: the day it was
+    judged on, the version of the text applied and the verdict; it lists every convention judged
+    (``cph:validatedConvention``, since one that conforms leaves no result). So a stored report
+    can be queried by provision, convention and verdict without the shapes or the data, and
+    reports under two readings can be compared. Messages keep their language tags.
 
     Oxigraph triples, because a report of 10,000 conventions (60,000 triples) is written to the
     store or serialised as Turtle by Oxigraph in a fraction of what rdflib takes to build it.
@@ -277,12 +459,21 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     report = BNode()
     add(report, RDF.type, SH.ValidationReport)
     add(report, SH.conforms, Literal(outcome.conforms_to_shacl))
-    for verdict in outcome.conventions:
+    if outcome.reading is not None:
+        add(report, CPH.readingApplied, outcome.reading.iri)
+    for verdict in [*outcome.conventions, *outcome.centres]:
+        assessment = BNode()
+        add(report, CPH.assessment, assessment)
+        add(assessment, RDF.type, CPH.Assessment)
+        add(assessment, CPH.assessed, verdict.iri)
+        add(assessment, CPH.verdict, verdict.verdict.value)
+        if outcome.reading is not None:
+            add(assessment, CPH.readingApplied, outcome.reading.iri)
         if verdict.assessment is not None:
-            add(verdict.iri, CPH.evaluatedOn, Literal(verdict.assessment.day))
+            add(assessment, CPH.evaluatedOn, Literal(verdict.assessment.day))
             if verdict.assessment.version is not None:
-                add(verdict.iri, CPH.appliedVersion, verdict.assessment.version.iri)
-        if verdict.judged:
+                add(assessment, CPH.appliedVersion, verdict.assessment.version.iri)
+        if isinstance(verdict, ConventionVerdict) and verdict.judged:
             add(report, CPH.validatedConvention, verdict.iri)
     copied: set[Node] = set()
     for finding in outcome.results:
@@ -303,6 +494,8 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
             add(result, SH.value, finding.value)
         for lang, message in sorted(finding.messages.items()):
             add(result, SH.resultMessage, Literal(message, lang=lang))
+        for lang, detail in sorted(finding.details.items()):
+            add(result, RDFS.comment, Literal(detail, lang=lang))
         for convention in finding.conventions:
             add(result, CPH.concernsConvention, convention)
     return triples

@@ -10,7 +10,7 @@ put words in the law's mouth. So a load refuses, naming the file and the term, a
 - whose predicate is a property the ontology defines for reports, results or shapes (its
   ``rdfs:domain`` or ``schema:domainIncludes`` is a SHACL class), or one of the validation
   run's own facts (:data:`RUN_PROPERTIES`: the day a convention is judged on, the version
-  applied), which validation adds itself;
+  applied, the reading applied), which validation adds itself;
 - whose subject is a resource of the ontology, the shapes, the law or cph-kg's named graphs.
 
 The same refusal holds for a file given to ``validate`` (its facts would decide the day or the
@@ -37,7 +37,9 @@ ONTOLOGY = CPH_IRI + "ontology"
 #: of the codes and their versions, cph-kg's named graphs.
 MANAGED_SUBJECTS = (ONTOLOGY, CPH_IRI + "shapes/", CPH_IRI + "law/", CPH_IRI + "graph/")
 #: Facts a validation run adds to the conventions it judges.
-RUN_PROPERTIES = frozenset((ONTOLOGY + "#evaluatedOn", ONTOLOGY + "#appliedVersion"))
+RUN_PROPERTIES = frozenset(
+    (ONTOLOGY + "#evaluatedOn", ONTOLOGY + "#appliedVersion", ONTOLOGY + "#readingApplied")
+)
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _CONVENTION = ONTOLOGY + "#ConventionDeCooperation"
 _S = TypeVar("_S", ox.Triple, ox.Quad)

@@ -274,7 +274,8 @@ def _sparql(shapes: Graph, constraint: Node, focus: str) -> str:
 
     SHACL pre-binds ``$this`` to each focus node; joining the select, with ``$this`` as a plain
     variable, with the focus nodes gives the same solutions when ``$this`` is bound by the
-    select's own patterns, which the compiler requires (it must be projected).
+    select's own patterns, which the compiler requires (it must be projected). ``?value`` and
+    ``?path``, when the select binds them, are the result's value and path.
     """
     select = shapes.value(constraint, SH.select)
     if select is None or shapes.value(constraint, SH.ask) is not None:
@@ -292,7 +293,7 @@ def _sparql(shapes: Graph, constraint: Node, focus: str) -> str:
         f"PREFIX {prefix}: <{namespace}>\n"
         for prefix, namespace in sorted(_prefixes(shapes, constraint).items())
     )
-    return f"{prefixes}SELECT ?this ?value WHERE {{ {focus} {{ {text} }} }}"
+    return f"{prefixes}SELECT ?this ?value ?path WHERE {{ {focus} {{ {text} }} }}"
 
 
 def _prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:

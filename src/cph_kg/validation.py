@@ -1,9 +1,12 @@
 """Validating conventions against article R349-2 CASF.
 
 A run parses the conventions into an Oxigraph store (:mod:`cph_kg.collection`), adds the law
-graph (ontology, legal and reference data), decides on which day each convention is judged
-(:mod:`cph_kg.point_in_time`), asks an engine (:mod:`cph_kg.engines`) for the SHACL results and
-reads them as findings per convention and provision (:mod:`cph_kg.report`).
+graph (ontology, legal and reference data), adds the run's data the shapes read — the day each
+convention and each centre is judged on (:mod:`cph_kg.point_in_time`) and the reading of the
+text applied (:mod:`cph_kg.readings`) —, asks an engine (:mod:`cph_kg.engines`) for the SHACL
+results and reads them as findings per convention, centre and provision (:mod:`cph_kg.report`).
+Nothing else is decided in Python: any SHACL engine given the same graph reaches the same
+verdicts.
 
 The default engine runs the shapes compiled to SPARQL on Oxigraph; ``engine="pyshacl"`` runs
 pySHACL, the reference, on the same data, and ``engine="jena"`` Apache Jena's SHACL in Java. If
@@ -20,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg import resources
@@ -29,8 +32,16 @@ from cph_kg.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.oxigraph_terms import to_oxigraph
-from cph_kg.point_in_time import Assessment, assess, versions, xsd_date
-from cph_kg.report import ConventionVerdict, ValidationOutcome, read_results
+from cph_kg.point_in_time import (
+    Assessment,
+    DayBasis,
+    assess,
+    governing_texts,
+    in_force_on,
+    xsd_date,
+)
+from cph_kg.readings import Reading, reading
+from cph_kg.report import CentreVerdict, ConventionVerdict, ValidationOutcome, read_results
 from cph_kg.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
@@ -103,10 +114,12 @@ class Validator:
         forced_format: str | None = None,
         as_of: date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        reading: str | None = None,
     ) -> ValidationOutcome:
         """Parse every file (all or nothing) and validate the conventions they hold."""
+        applied = self.reading(reading)  # an unknown reading is refused before any parsing
         collection = Collection.from_files(paths, forced_format)
-        outcome = self.validate_collection(collection, as_of, progress=progress)
+        outcome = self.validate_collection(collection, as_of, progress=progress, reading=applied)
         outcome.skipped = collection.skipped
         return outcome
 
@@ -117,11 +130,19 @@ class Validator:
         as_of: date | None = None,
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        reading: str | None = None,
     ) -> ValidationOutcome:
         """Validate the conventions in an rdflib graph (the graph is not modified)."""
+        applied = self.reading(reading)
         collection = Collection.from_graph(conventions)
         collection.sources = dict(sources or {})
-        return self.validate_collection(collection, as_of, today, progress)
+        return self.validate_collection(collection, as_of, today, progress, applied)
+
+    def reading(self, name: str | Reading | None = None) -> Reading:
+        """The reading called ``name`` (``required``, ``illustrative``), or the default."""
+        if isinstance(name, Reading):
+            return name
+        return reading(self.legal_data, name)
 
     def validate_collection(
         self,
@@ -129,33 +150,77 @@ class Validator:
         as_of: date | None = None,
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        reading: str | Reading | None = None,
     ) -> ValidationOutcome:
-        """Validate parsed conventions (the collection's store receives the law and the days).
+        """Validate parsed conventions (the collection's store receives the law and the run data).
 
-        Each convention is judged on its own date of conclusion, or on ``as_of``: the day goes
-        into the data as ``cph:evaluatedOn`` for the shapes that depend on it, and a convention
-        dated before R349-2 existed is left out of the validation and reported as not judged.
+        Each convention is judged on its own date of conclusion, or on ``as_of``, under the
+        reading ``reading`` (the default one if None); each centre on ``as_of`` or today. The
+        days and the reading go into the data (``cph:evaluatedOn``, ``cph:readingApplied``)
+        for the shapes, which decide from them which text applies: a convention no text
+        governed on its day gets no legal finding and is reported as not judged. The
+        collection may be validated again, under another reading: each run replaces the last
+        one's data.
         """
         collection.refuse_blank_conventions()
+        applied = self.reading(reading)
         store = collection.store
         store.extend(self._law_quads)
+        store.clear_graph(_RUN_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
-        days: dict[date, ox.Literal] = {}
-        judged_on = []
+        centres = self._centres(collection, as_of, today)
+        days: dict[date, ox.Literal] = {}  # many conventions share a day
+
+        def day_literal(day: date) -> ox.Literal:
+            if day not in days:
+                days[day] = to_oxigraph(Literal(day))
+            return days[day]
+
+        reading_iri = to_oxigraph(applied.iri)
+        run_data = []
         for verdict in verdicts:
             subject = ox.NamedNode(str(verdict.iri))
-            if verdict.judged:
-                day = verdict.assessment.day  # type: ignore[union-attr]
-                if day not in days:
-                    days[day] = to_oxigraph(Literal(day))
-                judged_on.append(ox.Quad(subject, _EVALUATED_ON, days[day], _RUN_GRAPH))
-            else:
-                for quad in list(store.quads_for_pattern(subject, None, None)):
-                    store.remove(quad)
-        store.extend(judged_on)
+            day = day_literal(verdict.assessment.day)  # type: ignore[union-attr]
+            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+            run_data.append(ox.Quad(subject, _READING_APPLIED, reading_iri, _RUN_GRAPH))
+        for centre in centres:
+            subject = ox.NamedNode(str(centre.iri))
+            day = day_literal(centre.assessment.day)
+            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+        store.extend(run_data)
         results = self.engine.results(store, progress)
         links = _links(store, {r.focus for r in results} - {v.iri for v in verdicts})
-        return read_results(results, verdicts, links, self.shapes, self.legal_data)
+        outcome = read_results(results, verdicts, links, self.shapes, self.legal_data, centres)
+        outcome.reading = applied
+        return outcome
+
+    @cached_property
+    def _texts(self):
+        """The versions of the texts that can govern a convention, most specific first."""
+        return governing_texts(self.legal_data)
+
+    def _centres(
+        self, collection: Collection, as_of: date | None, today: date | None
+    ) -> list[CentreVerdict]:
+        """The centres provisoires d'hébergement of the data, each judged on as_of or today."""
+        if as_of is not None:
+            day, basis = as_of, DayBasis.AS_OF
+        else:
+            day, basis = today or date.today(), DayBasis.TODAY
+        assessment = Assessment(day, basis, in_force_on(day, self._texts))
+        names: dict[str, list[ox.Literal]] = {}
+        for centre, name in collection.store.query(_CENTRES, use_default_graph_as_union=True):
+            found = names.setdefault(centre.value, [])
+            if name is not None:
+                found.append(name)
+        return [
+            CentreVerdict(
+                iri=URIRef(iri),
+                name=_value(_first(names[iri])),
+                assessment=assessment,
+            )
+            for iri in sorted(names)
+        ]
 
     def _verdicts(
         self, collection: Collection, as_of: date | None, today: date | None
@@ -165,7 +230,7 @@ class Validator:
         Read from Oxigraph's terms directly: at 10,000 conventions, making rdflib terms of
         the 40,000 values cost more than validating them.
         """
-        law = versions(self.legal_data)
+        law = self._texts
         store = collection.store
         # identifier, title, date and département of each convention: one row per convention
         # unless one of them has several values
@@ -208,6 +273,7 @@ class Validator:
 
 
 _EVALUATED_ON = ox.NamedNode(str(CPH.evaluatedOn))
+_READING_APPLIED = ox.NamedNode(str(CPH.readingApplied))
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _TITLE = "http://purl.org/dc/terms/title"
 _DATE = str(CPH.dateOfConclusion)
@@ -223,6 +289,14 @@ SELECT ?c ?identifier ?title ?date ?departement WHERE {{
     OPTIONAL {{ ?c <{_TITLE}> ?title }}
     OPTIONAL {{ ?c <{_DATE}> ?date }}
     OPTIONAL {{ ?c <{_DEPARTEMENT}> ?departement }}
+}}
+"""
+#: The centres provisoires d'hébergement of the data, with their names.
+_CENTRES = f"""
+SELECT ?k ?name WHERE {{
+    ?k a <{CPH.CentreProvisoireHebergement}> .
+    FILTER isIRI(?k)
+    OPTIONAL {{ ?k <{SKOS.prefLabel}>|<{RDFS.label}> ?name }}
 }}
 """
 #: The labels of the départements conventions name.
@@ -250,20 +324,35 @@ def _value(term: ox.Literal | ox.NamedNode | None) -> str | None:
 
 
 def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
-    """For focus nodes that are not conventions (parties, centres), the conventions they concern."""
+    """For focus nodes that are not conventions, the conventions they concern.
+
+    A party or centre concerns the conventions it is a party to (or added to by an avenant);
+    an avenant concerns the convention it amends.
+    """
     links: dict[Node, set[URIRef]] = {}
-    for focus in foci:
-        for quad in store.quads_for_pattern(None, None, to_oxigraph(focus)):
-            if quad.predicate.value in _PARTY_PREDICATES and isinstance(quad.subject, ox.NamedNode):
-                convention = URIRef(quad.subject.value)
-                if next(store.quads_for_pattern(quad.subject, _TYPE, _CONVENTION), None):
-                    links.setdefault(focus, set()).add(convention)
+    terms = {to_oxigraph(focus): focus for focus in foci}
+    named = [term for term in terms if not isinstance(term, ox.Literal)]
+    if not named:
+        return links
+    values = " ".join(str(term) for term in named)
+    for focus, convention in store.query(
+        _CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True
+    ):
+        if isinstance(convention, ox.NamedNode):
+            links.setdefault(terms[focus], set()).add(URIRef(convention.value))
     return links
 
 
-_PARTY_PREDICATES = {str(CPH.party), str(CPH.concludedBy)}
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
+#: The conventions a focus node concerns: as a party, through an avenant, or as an avenant.
+_CONCERNED = f"""
+SELECT DISTINCT ?focus ?convention WHERE {{
+    VALUES ?focus {{ VALUES_FOCI }}
+    {{ ?convention <{CPH.party}>|<{CPH.concludedBy}> ?focus }}
+    UNION {{ ?avenant <{CPH.addsParty}> ?focus ; <{CPH.amends}> ?convention }}
+    UNION {{ ?focus <{CPH.amends}> ?convention }}
+    ?convention a <{CPH.ConventionDeCooperation}> .
+}}
+"""
 
 
 _default: Validator | None = None
@@ -274,9 +363,14 @@ def validate(
     forced_format: str | None = None,
     as_of: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    reading: str | None = None,
 ) -> ValidationOutcome:
-    """Validate convention files against R349-2 CASF; see :class:`Validator`."""
+    """Validate convention files against R349-2 CASF; see :class:`Validator`.
+
+    ``reading`` names the reading of the open parts of the text (``required``, the default, or
+    ``illustrative``: see ``data/legal/r349-2-readings.ttl``).
+    """
     global _default
     if _default is None:
         _default = Validator()
-    return _default.validate_files(paths, forced_format, as_of, progress)
+    return _default.validate_files(paths, forced_format, as_of, progress, reading)

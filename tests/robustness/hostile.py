@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import EmbeddedStore
-from tests.conftest import CONFORMING, run_cph_kg
+from tests.helpers import CONFORMING, run_cph_kg
 
 #: The environment every command runs in: never a remote endpoint.
 ENV = {"CPH_KG_ENDPOINT": "", "CPH_KG_STORE": ""}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from benchmarks.generate import generate
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING
+from tests.generate import generate
+from tests.helpers import CONFORMING
 
 
 def before_a_large_load(work: Path, seed: int) -> tuple[Path, Path, Path, dict[str, int]]:

@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.rdfio import MAX_NESTING, parse_file
 from cph_kg.store import CONVENTIONS_GRAPH
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import Loaded, run, snapshot
 
 BOM = b"\xef\xbb\xbf"

@@ -23,8 +23,10 @@ import pytest
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import LOCK_FILE
-from tests.conftest import CONFORMING, CONVENTIONS, ROOT, free_port
+from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 from tests.robustness.stores import before_a_large_load
+
+pytestmark = pytest.mark.slow  # loads of 6,000 conventions read and written beside each other
 
 RHONE = CONVENTIONS / "conforming" / "rhone-2025.ttl"
 

@@ -28,7 +28,7 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.results import Boolean
 from cph_kg.store import CONVENTIONS_GRAPH, RemoteStore
-from tests.conftest import ROOT, free_port, run_cph_kg
+from tests.helpers import ROOT, free_port, run_cph_kg
 
 ASK = ROOT / "tests" / "fixtures" / "rq" / "any-convention.rq"
 USER, SECRET = "alice", "s3cret-Pa55word"

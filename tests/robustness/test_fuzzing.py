@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,7 +31,7 @@ from cph_kg.codes.linked import LinkedReader
 from cph_kg.codes.model import Article, Level, Problem
 from cph_kg.errors import CphKgError
 from cph_kg.rdfio import Document, parse_document
-from tests.conftest import CONVENTIONS
+from tests.helpers import CONVENTIONS
 
 EXAMPLE = CONVENTIONS / "authoring" / "gironde-2019.yaml"
 VALID = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -110,12 +111,14 @@ def to_json(document: object) -> str:
     return json.dumps(body, default=str, ensure_ascii=False)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated())
 def test_mutations_of_the_example_as_yaml(document: dict[str, Any]) -> None:
     parse_authoring(to_yaml(document), "yaml")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated())
 def test_mutations_of_the_example_as_json(document: dict[str, Any]) -> None:
@@ -213,6 +216,7 @@ def corpus_files(contents: int) -> st.SearchStrategy:
     )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(corpus_files(contents=1))
 def test_the_linked_reader_gives_records_or_problems(files) -> None:
@@ -229,6 +233,7 @@ def test_the_linked_reader_gives_records_or_problems(files) -> None:
         assert time.monotonic() - started < 10
 
 
+@pytest.mark.slow
 @FUZZ
 @given(corpus_files(contents=2))
 def test_the_etalab_reader_gives_records_or_problems(files) -> None:
@@ -309,6 +314,7 @@ def test_citations_are_words_of_the_text(text: str) -> None:
     check_citations(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(phrases, phrases, st.integers(1, 3000))
 def test_long_repetitive_text_is_read_in_bounded_time(first: str, second: str, times: int) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from cph_kg.authoring import CONTEXT_IRI, MAX_YAML_NODES
 from cph_kg.rdfio import MAX_NESTING
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.robustness.hostile import (
     Listener,
     Loaded,
@@ -512,6 +512,7 @@ def test_case_names_are_unique() -> None:
     assert len({case.name for case in CASES}) == len(CASES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["validate", "load"])
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_file_is_one_line_exit_2_and_the_store_unchanged(
@@ -545,6 +546,7 @@ IN_A_PROCESS = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case", [c for c in CASES if c.name in IN_A_PROCESS], ids=lambda case: case.name
 )
@@ -563,6 +565,7 @@ def test_hostile_file_in_a_real_process(
     assert snapshot(store) == loaded_store.snapshot
 
 
+@pytest.mark.slow
 def test_a_yaml_tag_never_runs_its_command(tmp_path: Path) -> None:
     witness = tmp_path / "ran"
     path = tmp_path / "hostile.yaml"

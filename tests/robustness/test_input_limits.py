@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, Graph
 
 from cph_kg.rdfio import MAX_TERM_BYTES
-from tests.conftest import CONFORMING, ROOT
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import (
     ENV,
     Loaded,
@@ -58,6 +59,7 @@ def with_literal(path: Path, size: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["validate", "load"])
 @pytest.mark.parametrize("suffix", [".ttl", ".nt", ".jsonld", ".rdf"])
 def test_a_50_mb_literal_is_one_line_and_leaves_the_store(
@@ -82,6 +84,7 @@ def test_the_limit_itself_is_refused(loaded_store: Loaded, tmp_path: Path) -> No
     assert snapshot(store) == loaded_store.snapshot
 
 
+@pytest.mark.slow
 def test_just_under_the_limit_is_validated_and_loaded(loaded_store: Loaded, tmp_path: Path) -> None:
     path = with_literal(tmp_path / "under-the-limit.ttl", MAX_TERM_BYTES - 1)
     validated = run("validate", path)
@@ -91,7 +94,10 @@ def test_just_under_the_limit_is_validated_and_loaded(loaded_store: Loaded, tmp_
     assert loaded.exit_code == 0, loaded.stderr
     sizes, _ = snapshot(store)
     conventions = "https://w3id.org/cph-kg/graph/conventions"
-    assert sizes[conventions] == loaded_store.snapshot[0][conventions] + 1
+    # the store already holds the convention: the literal is new, and so is every triple of a
+    # blank node (the name a convention uses for a party), since each load makes fresh ones
+    fresh = sum(1 for t in Graph().parse(CONFORMING) if any(isinstance(n, BNode) for n in t))
+    assert sizes[conventions] == loaded_store.snapshot[0][conventions] + 1 + fresh
 
 
 #: Runs cph-kg and writes the process's peak resident memory (VmHWM, in kB) to the file named by
@@ -109,6 +115,7 @@ runpy.run_module("cph_kg", run_name="__main__")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_a_50_mb_literal_costs_little_time_and_memory(loaded_store: Loaded, tmp_path: Path) -> None:
     """``cph-kg load`` in a process of its own: its peak memory and time, within the budget."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING
+from tests.helpers import CONFORMING
 from tests.robustness.hostile import run
 
 #: A title that would set the clipboard, recolour the screen (8-bit CSI), reverse the text and
@@ -69,6 +69,7 @@ def test_a_table_shows_controls_as_escapes(titled) -> None:
     assert result.output.count("\n") == 6  # rules, header, one row, count: the row is one line
 
 
+@pytest.mark.slow
 def test_the_text_report_shows_controls_as_escapes(tmp_path: Path) -> None:
     result = run("validate", with_title(tmp_path, HOSTILE_TITLE))
     assert not any(raw in result.output for raw in RAW), repr(result.output)
@@ -86,6 +87,7 @@ def test_an_error_line_shows_controls_as_escapes(tmp_path: Path) -> None:
     assert "\x1b" not in result.stderr and "bad\\x1b[2J\\x0aname.ttl" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("title", FORMULAS)
 def test_query_csv_neutralises_formulas_unless_raw(tmp_path: Path, title: str) -> None:
     with KnowledgeGraph.open(tmp_path / "store") as kg:

@@ -34,7 +34,7 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.sparql_guard import MAX_NESTING
-from tests.conftest import CONFORMING, ROOT, oxigraph_server, run_cph_kg
+from tests.helpers import CONFORMING, ROOT, oxigraph_server, run_cph_kg
 
 RQ = ROOT / "tests" / "fixtures" / "rq"
 HOSTILE = "https://example.org/hostile/"
@@ -204,6 +204,7 @@ def test_a_value_that_is_no_term_of_its_type_is_refused(
     assert sizes(store) == before
 
 
+@pytest.mark.slow
 def test_a_hostile_value_in_a_real_process(store: Path) -> None:
     """The same through the operating system's argv, as a user's shell passes it."""
     before = sizes(store)
@@ -548,6 +549,7 @@ FOREVER = ["cartesian.rq", "path-over-a-cycle.rq"]
 BOUND = 8.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", FOREVER)
 def test_a_runaway_query_is_stopped_and_its_process_reaped(store: Path, query: str) -> None:
     with KnowledgeGraph.open(store, create=False) as kg:
@@ -565,6 +567,7 @@ def test_a_runaway_query_is_stopped_and_its_process_reaped(store: Path, query: s
     assert line == "cph-kg: error: query timed out after 1 s\n"
 
 
+@pytest.mark.slow
 def test_a_runaway_query_in_a_real_process_is_stopped_and_leaves_nothing(store: Path) -> None:
     env = {**os.environ, "CPH_KG_STORE": str(store), "CPH_KG_ENDPOINT": ""}
     started = time.monotonic()

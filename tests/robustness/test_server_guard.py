@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
-from tests.robustness.test_sparql_guard import Counter
+from tests.helpers import CONFORMING, ROOT, Counter, free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -158,6 +157,7 @@ def test_a_cross_origin_form_cannot_update(writable: int) -> None:
     assert count(writable) == before + 1
 
 
+@pytest.mark.slow
 def test_a_query_oxigraph_does_not_cancel_is_stopped(writable: int) -> None:
     """A 4-way COUNT(*) once ran on for minutes: now 503 at the deadline, then a restart.
 

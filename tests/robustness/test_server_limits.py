@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
+from tests.generate import generate
+from tests.helpers import CONFORMING, ROOT, free_port
 
 TIMEOUT = 2  # seconds, the server's --timeout in these tests
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -153,6 +153,7 @@ def test_a_query_past_the_timeout_is_cancelled_and_the_server_goes_on(server: st
     assert count(server) > 0
 
 
+@pytest.mark.slow
 def test_a_deep_query_is_refused_and_a_dead_server_restarted(store: Path, tmp_path: Path) -> None:
     """Deep nesting once aborted Oxigraph; the guard now refuses it.
 

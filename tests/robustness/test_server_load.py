@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import DEPARTEMENTS, convention_iri, generate
 from cph_kg import catalog
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import CONFORMING, ROOT, free_port
+from tests.generate import DEPARTEMENTS, convention_iri, generate
+from tests.helpers import CONFORMING, ROOT, free_port
 
-pytestmark = pytest.mark.load
+pytestmark = [pytest.mark.load, pytest.mark.slow]
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("CPH_KG_LOAD_SECONDS", "60"))

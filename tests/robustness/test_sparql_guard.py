@@ -11,8 +11,6 @@ whenever the guard lets them through; a listener proves that none of those reach
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,38 +25,7 @@ from cph_kg import CphKgError
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.sparql_guard import MAX_NESTING, check_query, read
-from tests.conftest import CONFORMING, run_cph_kg
-
-
-class Counter:
-    """A TCP listener on 127.0.0.1 that counts connections and closes each at once."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen(64)
-        self._socket.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.connections = 0
-        self._running = True
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while self._running:
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self._running = False
-        self._thread.join()
-        self._socket.close()
+from tests.helpers import CONFORMING, Counter, run_cph_kg
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import RemoteStore
 from cph_kg.validation import Validator
-from tests.conftest import CONFORMING, ROOT
+from tests.generate import generate
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import run, snapshot
 
 YAML = CONFORMING.parents[1] / "authoring" / "gironde-2019.yaml"
@@ -72,6 +72,7 @@ def test_a_path_that_is_no_file_is_one_line(tmp_path: Path, case: str) -> None:
         Validator().validate_files([path], "turtle" if forced else None)
 
 
+@pytest.mark.slow
 def test_a_fifo_is_refused_at_once_and_holds_no_lock(tmp_path: Path) -> None:
     """Reading a FIFO blocked for ever, and a load blocked that way kept the writer lock."""
     fifo = tmp_path / "pipe.ttl"
@@ -103,6 +104,7 @@ YAML_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(YAML_CASES))
 def test_a_yaml_mistake_is_one_line(tmp_path: Path, case: str) -> None:
     old, new, words = YAML_CASES[case]
@@ -134,6 +136,7 @@ def test_a_csv_iri_mistake_is_one_line(tmp_path: Path, old: str, new: str, words
     assert result.exit_code == 2 and words in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("syntax", ["yaml", "json"])
 def test_the_term_limit_holds_in_the_authoring_formats(tmp_path: Path, syntax: str) -> None:
     """A 20 MB title loaded, and the store could then not read its own export back."""
@@ -204,6 +207,7 @@ def test_a_location_that_is_no_folder_is_one_line(location: str, words: str) -> 
 # --- disks and signals ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_standard_output_is_one_line() -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run(
@@ -218,6 +222,7 @@ def test_a_full_standard_output_is_one_line() -> None:
     assert done.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_a_full_disk_under_the_store_is_one_line_and_keeps_it(loaded_store, tmp_path) -> None:
     """RLIMIT_FSIZE makes the store's files unable to grow, as a full disk does."""
     store = loaded_store.copy(tmp_path)
@@ -241,6 +246,7 @@ def test_a_full_disk_under_the_store_is_one_line_and_keeps_it(loaded_store, tmp_
     assert snapshot(store) == loaded_store.snapshot
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_query_without_a_timeout(loaded_store, tmp_path: Path) -> None:
     store = loaded_store.copy(tmp_path)
     process = subprocess.Popen(
@@ -343,10 +349,10 @@ def test_csv_rows_read_by_oxigraph_are_the_triples_rdflib_reads(tmp_path: Path) 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from benchmarks.generate import generate_csv
     from cph_kg.authoring import check, to_graph
     from cph_kg.rdfio import read_document, read_rows
     from cph_kg.spreadsheet import _document, _Row
+    from tests.generate import generate_csv
 
     path = tmp_path / "rows.csv"
     text = generate_csv(60, seed=3)
@@ -391,6 +397,7 @@ def test_convert_never_raises_a_traceback(tmp_path: Path, case: str, fmt: str) -
         assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_convert_follows_a_long_chain_of_blank_nodes_without_recursing(tmp_path: Path) -> None:
     convention = "<https://w3id.org/cph-kg/convention/x>"
     party = "<https://w3id.org/cph-kg/ontology#party>"

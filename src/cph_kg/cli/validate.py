@@ -76,6 +76,13 @@ class _ProgressBar:
     "instead of its own date of conclusion.",
 )
 @click.option(
+    "--reading",
+    metavar="NAME",
+    help="How the open parts of R349-2 are read: 'required' (the default: the bodies R349-2 I "
+    "names after \"notamment\" must be parties) or 'illustrative' (they are examples: their "
+    "absence is a warning). The report states the reading applied.",
+)
+@click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="compiled",
@@ -100,6 +107,7 @@ def validate_command(
     lang: str,
     fail_on: str,
     as_of: datetime | None,
+    reading: str | None,
     engine: str,
     record: bool,
     **store: str | None,
@@ -108,7 +116,8 @@ def validate_command(
 
     FILES are Turtle, N-Triples, N-Quads, TriG (their named graphs merged), JSON-LD or RDF/XML
     documents, each describing one or more cph:ConventionDeCooperation, or conventions in YAML
-    or CSV. The report is grouped by convention, then by provision.
+    or CSV. The report is grouped by convention, then by provision; then comes each centre's own
+    obligation (an agreement in force on the day judged, --as-of or today).
     """
     paths = [*files, *(example_conventions() if examples else [])]
     day = as_of.date() if as_of else None
@@ -116,9 +125,9 @@ def validate_command(
     if record:
         with open_graph(**store) as kg:
             kg.validator = Validator(engine)
-            outcome = kg.validate(paths or None, forced_format, day, bar)
+            outcome = kg.validate(paths or None, forced_format, day, bar, reading)
     elif paths:
-        outcome = Validator(engine).validate_files(paths, forced_format, day, bar)
+        outcome = Validator(engine).validate_files(paths, forced_format, day, bar, reading)
     else:
         raise click.UsageError("give convention files to validate, --examples, or --store")
     if output == "json":

@@ -9,7 +9,8 @@ terms (measured: ``benchmarks/README.md``, "Code import").
   its versions (LEGI), also an ``eli:ComplexWork`` whose members (``eli:has_member``) are its
   ``cph:ArticleVersion``s, each with its LEGIARTI id (``eli:id_local``), LEGI state and period
   of force (``eli:first_date_entry_in_force``, ``eli:date_no_longer_in_force``: the last day in
-  force, both attested by LEGI), and the current one with the text;
+  force, both attested by LEGI), and the current one realised by its French expression
+  (``eli:is_realized_by``, an ``eli:LegalExpression``) that holds the text;
 - a citation: an ``eli:cites`` triple from the text that makes it (the article, or the LEGI
   version whose text it is) and a ``cph:Citation`` node saying how it was found, by which
   words, which provision it aims at and, for a link, the id it carries;
@@ -48,6 +49,8 @@ LAST_DAY = f"{_ELI}date_no_longer_in_force"
 LEGAL_RESOURCE = f"{_ELI}LegalResource"
 SUBDIVISION = f"{_ELI}LegalResourceSubdivision"
 TEXT = f"{_CPH}text"
+#: French, in the EU's authority table of languages (``eli:language``).
+FRENCH = "http://publications.europa.eu/resource/authority/language/FRA"
 CITED_RESOURCE = f"{_CPH}citedResource"
 METHODS = {"link": f"{_CPH}Hyperlink", "text": f"{_CPH}PlainText"}
 #: The kinds of change of cph:ChangeKindScheme (ontology/cph.ttl), by the reader's word.
@@ -61,8 +64,10 @@ CHANGE_KINDS = {
     "rectification": "Rectification",
     "annulment": "Annulment",
 }
-#: The types of amending text (``eli:type_document``), SKOS concepts under this IRI.
-TEXT_TYPES = "https://w3id.org/cph-kg/concept/text-type/"
+#: The kinds of amending text (``eli:type_document``), SKOS concepts under this IRI: the scheme
+#: of ``data/legal/jorf-texts.ttl`` (loi, ordonnance, décret), the other kinds LEGI names in
+#: ``ontology/cph.ttl``.
+TEXT_TYPES = "https://w3id.org/cph-kg/concept/resource-type/"
 #: Characters kept as they are in an IRI; anything else is percent-encoded.
 _IRI_SAFE = ":/#?&=%~-._!$'()*+,;@"
 
@@ -183,7 +188,14 @@ def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> 
         yield from version_triples(version, subject, versions[version.legi_id])
     current = versions.get(article.current or "")
     if current is not None:
-        yield triple(current, TEXT, literal(article.text, "fr"))
+        # the words are the version's French expression's (ELI), as in the legal and reference
+        # data, so that a version the bundled law describes gets the same statements
+        expression = f"{current}/fr"
+        yield triple(current, f"{_ELI}is_realized_by", iri(expression))
+        yield triple(expression, TYPE, iri(f"{_ELI}LegalExpression"))
+        yield triple(expression, f"{_ELI}realizes", iri(current))
+        yield triple(expression, f"{_ELI}language", iri(FRENCH))
+        yield triple(expression, TEXT, literal(article.text, "fr"))
         if article.nota:
             yield triple(current, f"{_CPH}nota", literal(article.nota, "fr"))
 

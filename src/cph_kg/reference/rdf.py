@@ -71,6 +71,10 @@ def graph() -> Graph:
     return made
 
 
+#: The French language, as the Publications Office's authority table names it (ELI's advice).
+FRENCH = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
+
+
 def fr(text: str) -> Literal:
     """French text."""
     return Literal(text, lang="fr")
@@ -166,7 +170,7 @@ class Writer:
         g.add((node, DCTERMS.title, en(dataset.title.en)))
         g.add((node, DCTERMS.publisher, Literal(dataset.publisher)))
         g.add((node, DCTERMS.license, URIRef(dataset.license)))
-        g.add((node, DCTERMS.source, Literal(dataset.source)))
+        g.add((node, DCTERMS.bibliographicCitation, Literal(dataset.source)))
         if dataset.modified:
             g.add((node, DCTERMS.modified, day(dataset.modified)))
         return node
@@ -342,10 +346,50 @@ class Writer:
         g.add((concept, SKOS.prefLabel, fr(label_fr)))
         g.add((concept, SKOS.prefLabel, en(label_en)))
         g.add((concept, SKOS.inScheme, iri("concept/france-travail-direction")))
+        g.add(
+            (
+                concept,
+                SKOS.definition,
+                fr(
+                    f"Direction que le référentiel des directions de France Travail (2024) classe "
+                    f"« {direction.kind} » : {label_fr}."
+                ),
+            )
+        )
+        g.add(
+            (
+                concept,
+                SKOS.definition,
+                en(
+                    f"A direction France Travail's referential of directions (2024) classifies "
+                    f'"{direction.kind}": {label_en}.'
+                ),
+            )
+        )
         scheme = iri("concept/france-travail-direction")
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         g.add((scheme, SKOS.prefLabel, fr("Directions de France Travail")))
         g.add((scheme, SKOS.prefLabel, en("Directions of France Travail")))
+        g.add(
+            (
+                scheme,
+                SKOS.definition,
+                fr(
+                    "Les niveaux des directions de France Travail dans le référentiel de 2024 : "
+                    "générale, régionales, territoriales."
+                ),
+            )
+        )
+        g.add(
+            (
+                scheme,
+                SKOS.definition,
+                en(
+                    "The levels of France Travail's directions in its 2024 referential: the "
+                    "directorate general, regional and territorial directions."
+                ),
+            )
+        )
         g.add((node, RDF.type, ORG.OrganizationalUnit))
         g.add((node, SKOS.prefLabel, fr(direction.name)))
         g.add((node, RDFS.label, fr(direction.name)))
@@ -432,21 +476,35 @@ class Writer:
                 g.add((member, ELI.id_local, Literal(version.id)))
                 g.add((member, ELI.first_date_entry_in_force, day(version.start.isoformat())))
                 g.add((member, CPH.entryIntoForceCertainty, CPH.Attested))
+                basis = f"Dates of version {version.id} in the LEGI base ({self.corpus})."
                 if version.end is not None:
-                    # LEGI's dateFin is the first day no longer in force; ELI's date is the last
+                    # ELI's date_no_longer_in_force is the last day in force, as everywhere in
+                    # the legal data; LEGI's dateFin is the first day no longer in force.
                     last = version.end - timedelta(days=1)
                     g.add((member, ELI.date_no_longer_in_force, day(last.isoformat())))
                     g.add((member, CPH.endOfForceCertainty, CPH.Attested))
-                g.add(
-                    (
-                        member,
-                        CPH.dateBasis,
-                        en(f"Dates of version {version.id} in the LEGI base ({self.corpus})."),
+                    basis += (
+                        f" LEGI's end, {version.end.isoformat()}, is the first day it is no longer"
+                        f" in force: its last day in force is {last.isoformat()}."
                     )
-                )
+                g.add((member, CPH.dateBasis, en(basis)))
                 g.add((member, DCTERMS.source, source))
                 if version.id == article.in_force:
-                    g.add((member, CPH.text, fr(article.text)))
+                    # the words are the French expression's (ELI), not the work's
+                    expression = URIRef(f"{member}/fr")
+                    g.add((member, ELI.is_realized_by, expression))
+                    g.add((expression, RDF.type, ELI.LegalExpression))
+                    g.add((expression, ELI.realizes, member))
+                    g.add((expression, ELI.language, FRENCH))
+                    label = _provision_label(article.number)
+                    g.add(
+                        (
+                            expression,
+                            ELI.title,
+                            fr(f"Article {label} (version du {version.start.isoformat()})"),
+                        )
+                    )
+                    g.add((expression, CPH.text, fr(article.text)))
                     if article.note:
                         g.add((member, CPH.nota, fr(article.note)))
         for text in self.rules.texts:

@@ -15,7 +15,7 @@ articles by their absolute path (about 2 % of them to a code cph-kg does not kno
 The output depends only on ``articles`` and ``seed`` (one ``random.Random(seed)`` drawn in a
 fixed order), so two runs write the same files::
 
-    python benchmarks/generate_corpus.py OUTDIR --articles 5000 --seed 1
+    python -m tests.generate_corpus OUTDIR --articles 5000 --seed 1
 """
 
 from __future__ import annotations

@@ -3,26 +3,25 @@
 Each convention is modelled like ``data/conventions/conforming/gironde-2019.ttl``: a
 ``cph:ConventionDeCooperation`` with an identifier, a French title, a date of conclusion, a
 département, the centre provisoire d'hébergement (CPH) that concludes it, the CAF, the CPAM and
-the public employment service of its département as parties (Pôle emploi before 1 January
-2024, France Travail from that day, as a real convention names the body of its day), both
-missions of R349-2 II, the four objects of R349-2 III, and the articles it cites (R. 311-24 of
-the CESEDA before 1 May 2021, R. 413-8 from that day).
+the public employment operator of its département as parties (France Travail's unit, named
+"Pôle emploi" before 1 January 2024 and "France Travail" from that day, as a real convention
+names the body of its day), both missions of R349-2 II, the four objects of R349-2 III, and the
+articles it cites (R. 311-24 of the CESEDA before 1 May 2021, R. 413-8 from that day).
 
 A share of the conventions (30 % by default) is faulty: each of those has exactly one fault,
 drawn uniformly from :data:`FAULTS`, so that every clause of R349-2 is broken somewhere and
 every shape has something to report at every size.
 
 Bodies: the five départements of ``data/reference/bodies.ttl`` use its real bodies (same IRIs,
-not redeclared); for the others the generator declares bodies with the same classes and IRI
-patterns (a CAF, a CPAM, a Pôle emploi unit replaced by a France Travail unit on 1 January 2024),
-since no official directory of the 101 départements' bodies ships with cph-kg.
+not redeclared); for the others the generator declares bodies with the same classes, roles and
+IRI patterns (a CAF, a CPAM, a unit of France Travail), synthetic stand-ins for a directory.
 
 The output depends only on ``n``, ``seed`` and ``faulty_share`` (one ``random.Random(seed)``,
 drawn in a fixed order), so two runs of a benchmark read the same triples::
 
-    python benchmarks/generate.py 1000 --seed 1 > conventions.nt
-    python benchmarks/generate.py 1000 --format turtle --output conventions.ttl
-    python benchmarks/generate.py 100 --format yaml --output conventions/
+    python -m tests.generate 1000 --seed 1 > conventions.nt
+    python -m tests.generate 1000 --format turtle --output conventions.ttl
+    python -m tests.generate 100 --format yaml --output conventions/
 """
 
 from __future__ import annotations
@@ -40,8 +39,8 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 DCT = "http://purl.org/dc/terms/"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ORG = "http://www.w3.org/ns/org#"
-POLE_EMPLOI = BASE + "org/pole-emploi"
 FRANCE_TRAVAIL = BASE + "org/france-travail"
+ROLE = BASE + "concept/named-body/"
 
 #: The 101 départements by INSEE code (Corsica is 2A and 2B; there is no 20 and no 975).
 DEPARTEMENTS: tuple[str, ...] = (
@@ -58,10 +57,12 @@ DEPARTEMENTS: tuple[str, ...] = (
 #: Départements whose bodies the bundled reference data declares (data/reference/bodies.ttl).
 REFERENCE_DEPARTEMENTS = ("13", "33", "44", "67", "69")
 
-#: R349-2 applies from 5 March 2016 (décret n° 2016-253); the last date is the data's horizon.
+#: R349-2 applies from 5 March 2016 (the day after décret n° 2016-253 was published); the last
+#: date is the data's horizon.
 FIRST_DATE = date(2016, 3, 5)
 LAST_DATE = date(2026, 11, 1)
-#: CESEDA R. 311-24 became R. 413-8 on 1 May 2021; Pôle emploi became France Travail in 2024.
+#: R349-2 II 2° cites R. 413-8 instead of R. 311-24 from 1 May 2021; Pôle emploi is named
+#: France Travail from 1 January 2024.
 RECODIFIED = date(2021, 5, 1)
 FRANCE_TRAVAIL_DAY = date(2024, 1, 1)
 
@@ -77,11 +78,11 @@ BODIES = ("employment", "caf", "cpam")
 #: The faults a faulty convention may have, each with the provision (or check) it breaks.
 FAULTS: dict[str, str] = {
     "no-centre": "R349-2 I: concluded by a CPH",
-    "party-outside-departement": "R349-2 I: actors present in the département",
-    "without-employment-service": "R349-2 I: notamment Pôle emploi (warning)",
-    "without-caf": "R349-2 I: notamment la CAF (warning)",
-    "without-cpam": "R349-2 I: notamment la CPAM (warning)",
-    "superseded-body": "R349-2 I: Pôle emploi named after 1 January 2024 (warning)",
+    "party-outside-departement": "R349-2 I: the CAF of another département (violation, info)",
+    "without-employment-service": "R349-2 I: notamment Pôle emploi (violation, default reading)",
+    "without-caf": "R349-2 I: notamment la CAF (violation, default reading)",
+    "without-cpam": "R349-2 I: notamment la CPAM (violation, default reading)",
+    "superseded-body": "data quality: named Pôle emploi after 1 January 2024 (warning)",
     "without-mission-information": "R349-2 II 1°",
     "without-mission-language-training": "R349-2 II 2°",
     "outdated-reference": "R349-2 II 2°: R. 311-24 cited after 1 May 2021 (warning)",
@@ -123,14 +124,17 @@ CENTRE_NAMES = (
 _BODY_CLASSES = {
     "caf": "CaisseAllocationsFamiliales",
     "cpam": "CaissePrimaireAssuranceMaladie",
-    "pole-emploi": "PublicEmploymentService",
     "france-travail": "PublicEmploymentService",
 }
 _BODY_NAMES = {
     "caf": "Caisse d'allocations familiales",
     "cpam": "Caisse primaire d'assurance maladie",
-    "pole-emploi": "Pôle emploi",
     "france-travail": "France Travail",
+}
+_BODY_ROLES = {
+    "caf": "caisse-allocations-familiales",
+    "cpam": "caisse-primaire-assurance-maladie",
+    "france-travail": "service-public-emploi",
 }
 
 
@@ -150,7 +154,7 @@ def departement_iri(code: str) -> str:
 
 
 def body_iri(body: str, code: str) -> str:
-    """The IRI of a body (``caf``, ``cpam``, ``pole-emploi``, ``france-travail``) in ``code``."""
+    """The IRI of a body (``caf``, ``cpam``, ``france-travail``) in ``code``."""
     return f"{BASE}org/{body}/{code}"
 
 
@@ -206,11 +210,11 @@ def _convention(
         triples.append(_triple(convention, DCT + "identifier", _literal(f"SYN-{index + 1:06d}")))
     if fault != "no-centre":
         triples.append(_triple(convention, CPH + "concludedBy", centre))
-    employment = "pole-emploi" if concluded < FRANCE_TRAVAIL_DAY else "france-travail"
+    name = "Pôle emploi" if concluded < FRANCE_TRAVAIL_DAY else "France Travail"
     if fault == "superseded-body":
-        employment = "pole-emploi"
+        name = "Pôle emploi"
     parties = {
-        "employment": body_iri(employment, code),
+        "employment": body_iri("france-travail", code),
         "caf": body_iri("caf", code),
         "cpam": body_iri("cpam", code),
     }
@@ -220,6 +224,14 @@ def _convention(
     triples += [
         _triple(convention, CPH + "party", iri) for body, iri in parties.items() if body != dropped
     ]
+    if dropped != "employment":  # how the convention names the operator: one body, dated names
+        naming = f"_:naming{index}"
+        triples += [
+            f"<{convention}> <{CPH}naming> {naming} .\n",
+            f"{naming} <{RDF_TYPE}> <{CPH}PartyNaming> .\n",
+            f"{naming} <{CPH}namedBody> <{parties['employment']}> .\n",
+            f"{naming} <{CPH}nameUsed> {_literal(name)}@fr .\n",
+        ]
     triples += [
         _triple(convention, CPH + "recallsMission", f"{BASE}concept/mission/{mission}")
         for mission in MISSIONS
@@ -250,26 +262,18 @@ def _convention(
 def _bodies(code: str) -> list[str]:
     """The bodies of a département the reference data lacks, declared like bodies.ttl does."""
     triples = []
-    for body in ("caf", "cpam", "pole-emploi", "france-travail"):
+    for body in ("caf", "cpam", "france-travail"):
         iri = body_iri(body, code)
         triples.append(_triple(iri, RDF_TYPE, CPH + _BODY_CLASSES[body]))
         label = f"{_BODY_NAMES[body]} (département {code})"
         triples += [
             _triple(iri, SKOS_PREF_LABEL, _literal(label) + "@fr"),
             _triple(iri, CPH + "presentIn", departement_iri(code)),
-        ]
-    event = f"{BASE}org/event/france-travail-2024/{code}"
-    for unit, parent in (("pole-emploi", POLE_EMPLOI), ("france-travail", FRANCE_TRAVAIL)):
-        triples += [
-            _triple(body_iri(unit, code), RDF_TYPE, ORG + "OrganizationalUnit"),
-            _triple(body_iri(unit, code), ORG + "unitOf", parent),
+            _triple(iri, CPH + "actsAs", ROLE + _BODY_ROLES[body]),
         ]
     triples += [
-        _triple(body_iri("pole-emploi", code), ORG + "changedBy", event),
-        _triple(event, RDF_TYPE, ORG + "ChangeEvent"),
-        _triple(event, ORG + "originalOrganization", body_iri("pole-emploi", code)),
-        _triple(event, ORG + "resultingOrganization", body_iri("france-travail", code)),
-        _triple(event, DCT + "date", f"{_literal(FRANCE_TRAVAIL_DAY.isoformat())}^^<{XSD_DATE}>"),
+        _triple(body_iri("france-travail", code), RDF_TYPE, ORG + "OrganizationalUnit"),
+        _triple(body_iri("france-travail", code), ORG + "unitOf", FRANCE_TRAVAIL),
     ]
     return triples
 

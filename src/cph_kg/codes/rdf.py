@@ -21,6 +21,7 @@ terms (measured: ``benchmarks/README.md``, "Code import").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -72,8 +73,18 @@ TEXT_TYPES = "https://w3id.org/cph-kg/concept/resource-type/"
 _IRI_SAFE = ":/#?&=%~-._!$'()*+,;@"
 
 
+#: A character :func:`iri` must encode (not in ``_IRI_SAFE``, nor a letter or digit of ASCII).
+_TO_ENCODE = re.compile(r"[^A-Za-z0-9:/#?&=%~\-._!$'()*+,;@]")
+
+
 def iri(value: str) -> str:
-    """An IRI as N-Triples writes it; characters N-Triples forbids are percent-encoded."""
+    """An IRI as N-Triples writes it; characters N-Triples forbids are percent-encoded.
+
+    Most IRIs need no encoding: they are checked by one regular expression and written as they
+    are (``quote`` on each of the millions of IRIs of a whole code was a fifth of the import).
+    """
+    if _TO_ENCODE.search(value) is None:
+        return f"<{value}>"
     return f"<{quote(value, safe=_IRI_SAFE)}>"
 
 

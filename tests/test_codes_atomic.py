@@ -16,7 +16,9 @@ import pytest
 from cph_kg.checkpoint import CHECKPOINT, MARKER
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store import ReadOnlyEmbeddedStore
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # imports, and a process killed half-way through one
 
 SAMPLE = ROOT / "data" / "samples" / "legi"
 CRPA = ROOT / "data" / "samples" / "legi" / "LEGITEXT000031366350.json"

@@ -21,7 +21,7 @@ from cph_kg.codes.importer import build, codes_graph, stream
 from cph_kg.codes.legi import LegiReader, parse_level_title, text_number
 from cph_kg.codes.model import Article, Level, Problem, Record
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.querying import STORE_KINDS, day, exercises, opened, rows
 
 SAMPLE = ROOT / "data" / "samples" / "legi"
@@ -459,6 +459,7 @@ def test_changes_of_l5312_1_from_its_real_dates(kg: KnowledgeGraph) -> None:
     ]
 
 
+@pytest.mark.slow  # the four whole codes
 def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
     """All of legi-2026: LEGI's counts, no problem, and links resolved by id at ≥ 99.5 %."""
     import tarfile

@@ -25,11 +25,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cph_kg.codes.identifiers import article_iri, code_for_legitext
+from cph_kg.codes.identifiers import article_iri, article_number, code_for_legitext
 from cph_kg.codes.importer import CodeGraphs, build, stream
 
 _LINK = re.compile(r'href="/affichCodeArticle\.do\?[^"]*?idArticle=(LEGIARTI\d+)')
 _CPH = "https://w3id.org/cph-kg/ontology#"
+
+
+def _iri(code: str, data: dict, repeated: set[str]) -> str:
+    """The documented article IRI: by number, and by ``cid`` too where the code repeats it."""
+    number = article_number(data["num"])
+    return str(article_iri(code, number, data["cid"] if number in repeated else None))
+
+
+def _repeated(tree: dict) -> set[str]:
+    """The (normalised) numbers a code tree gives more than one article."""
+    counts = Counter(
+        article_number(a["data"]["num"]) for a in _articles(tree) if a["data"].get("num")
+    )
+    return {number for number, count in counts.items() if count > 1}
 
 
 def truth(folder: Path) -> tuple[Counter[tuple[str, str, str]], int]:
@@ -41,20 +55,21 @@ def truth(folder: Path) -> tuple[Counter[tuple[str, str, str]], int]:
         code = code_for_legitext(tree["data"]["id"])
         if code is None:
             continue
-        trees.append((code.short, tree))
+        repeated = _repeated(tree)
+        trees.append((code.short, tree, repeated))
         for article in _articles(tree):
             data = article["data"]
-            iri = str(article_iri(code.short, data["num"]))
+            iri = _iri(code.short, data, repeated)
             for legi_id in (data["id"], data["cid"], *(v["id"] for v in data["articleVersions"])):
                 ids[legi_id] = iri
     expected: Counter[tuple[str, str, str]] = Counter()
     outside = 0
-    for short, tree in trees:
+    for short, tree, repeated in trees:
         for article in _articles(tree):
             data = article["data"]
             if not data.get("num"):
                 continue
-            citing = str(article_iri(short, data["num"]))
+            citing = _iri(short, data, repeated)
             for legi_id in _LINK.findall(data.get("texteHtml") or ""):
                 if legi_id in ids:
                     expected[citing, legi_id, ids[legi_id]] += 1

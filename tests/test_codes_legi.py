@@ -617,6 +617,10 @@ def test_two_articles_given_one_iri_are_a_problem_not_one_merged_article() -> No
     assert [p.reason for p in built.summary.problems] == [
         f"a second article {LAW['crpa/L1']}: skipped"
     ]
+    # the same article read from two corpora is one article, in one graph
+    with build([("linked", twin), ("etalab", twin)]) as built:
+        pass
+    assert built.summary.problems == []
 
 
 def test_every_version_has_one_text_and_one_nota_in_the_reference_and_the_code_graphs(

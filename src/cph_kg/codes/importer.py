@@ -231,6 +231,7 @@ class _Builder:
         self.pending: list[_Pending] = []
         self.texts: dict[str, list[AmendingText]] = defaultdict(list)  # JORFTEXT -> as seen
         self.present: set[str] = set()
+        self.read: set[tuple[str, str]] = set()  # (format, article IRI) of the articles read
 
     def graph(self, code: str) -> URIRef:
         """The graph of ``code``, its file started with the code's own triples."""
@@ -256,12 +257,14 @@ class _Builder:
         """An article now; its citations and amendments pending."""
         summary = self.summary
         subject = str(article_iri(article.code, article.number, article.qualifier))
-        if subject in self.present:
-            # two articles given one IRI would merge into one: the second is reported, not read
+        if (corpus, subject) in self.read:
+            # two articles of one corpus given one IRI would merge into one: the second is
+            # reported, not read (the same article from two corpora is one article: merged)
             summary.problems.append(
                 Problem(article.source or Path("?"), f"a second article {subject}: skipped")
             )
             return
+        self.read.add((corpus, subject))
         self.present.add(subject)
         summary.articles[article.code] += 1
         summary.versions[article.code] += len(article.versions)

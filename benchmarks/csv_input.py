@@ -4,7 +4,8 @@ The bulk format (one convention per CSV row) was ten times slower to read than t
 conventions in Turtle (10,000 rows: 26 s). This benchmark writes N generated rows
 (:func:`tests.generate.generate_csv`), converts them once to Turtle through cph-kg (so both
 files hold the same triples), then times, each in a fresh process, ``cph-kg validate FILE
---output json`` on each file, and reports the ratio CSV ÷ Turtle (the target is at most 2)::
+--output json`` and ``cph-kg load FILE`` into a new store on each file, and reports the
+ratios CSV ÷ Turtle (the target is at most 2)::
 
     python -m benchmarks.csv_input 1000 10000
 """
@@ -23,13 +24,18 @@ from cph_kg.rdfio import parse_file
 from tests.generate import generate_csv
 
 
-def _seconds(path: Path, runs: int) -> float:
-    """The median wall time of ``cph-kg validate PATH --output json`` in a fresh process."""
+def _seconds(path: Path, runs: int, command: str) -> float:
+    """The median wall time of ``cph-kg validate PATH`` (or ``load``) in a fresh process."""
     times = []
-    for _ in range(runs):
+    for run in range(runs):
+        if command == "validate":
+            arguments = ["validate", str(path), "--output", "json"]
+        else:
+            store = path.parent / f"store-{path.suffix[1:]}-{run}"
+            arguments = ["load", "--location", str(store), str(path)]
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "cph_kg", "validate", str(path), "--output", "json"],
+            [sys.executable, "-m", "cph_kg", *arguments],
             capture_output=True,
             check=False,
         )
@@ -39,8 +45,8 @@ def _seconds(path: Path, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(sizes: list[int], runs: int = 3) -> list[tuple[int, float, float]]:
-    """(rows, CSV seconds, Turtle seconds) for each size."""
+def measure(sizes: list[int], runs: int = 3) -> list[tuple[int, float, float, float, float]]:
+    """(rows, CSV and Turtle seconds to validate, CSV and Turtle seconds to load) per size."""
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
@@ -48,21 +54,34 @@ def measure(sizes: list[int], runs: int = 3) -> list[tuple[int, float, float]]:
             csv_path.write_text(generate_csv(size, seed=1), encoding="utf-8")
             turtle_path = csv_path.with_suffix(".ttl")
             turtle_path.write_text(parse_file(csv_path).serialize(format="turtle"), "utf-8")
-            results.append((size, _seconds(csv_path, runs), _seconds(turtle_path, runs)))
+            results.append(
+                (
+                    size,
+                    *(_seconds(path, runs, "validate") for path in (csv_path, turtle_path)),
+                    *(_seconds(path, runs, "load") for path in (csv_path, turtle_path)),
+                )
+            )
     return results
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Print a Markdown table: rows, CSV, Turtle, ratio."""
+    """Print a Markdown table: rows, then CSV, Turtle and their ratio for validate and load."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args(argv)
-    print("| rows | CSV (s) | Turtle (s) | CSV ÷ Turtle |")
-    print("|---:|---:|---:|---:|")
-    for size, csv_seconds, turtle_seconds in measure(arguments.sizes, arguments.runs):
-        ratio = csv_seconds / turtle_seconds
-        print(f"| {size:,} | {csv_seconds:.2f} | {turtle_seconds:.2f} | {ratio:.1f}× |")
+    print(
+        "| rows | validate CSV (s) | validate Turtle (s) | ratio "
+        "| load CSV (s) | load Turtle (s) | ratio |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size, *seconds in measure(arguments.sizes, arguments.runs):
+        validate_csv, validate_turtle, load_csv, load_turtle = seconds
+        print(
+            f"| {size:,} | {validate_csv:.2f} | {validate_turtle:.2f} "
+            f"| {validate_csv / validate_turtle:.1f}× | {load_csv:.2f} | {load_turtle:.2f} "
+            f"| {load_csv / load_turtle:.1f}× |"
+        )
 
 
 if __name__ == "__main__":

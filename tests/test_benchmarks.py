@@ -72,3 +72,19 @@ def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> 
         (v.iri, v.conforms, len(v.findings)) for v in from_triples.conventions
     ]
     assert not from_yaml.conforms  # every one of them has a fault
+
+
+def test_the_csv_benchmark_times_both_formats_on_the_same_conventions() -> None:
+    """``python -m benchmarks.csv_input`` prints one row per size with both ratios."""
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.csv_input", "30", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    row = next(line for line in run.stdout.splitlines() if line.startswith("| 30 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert len(cells) == 7 and cells[3].endswith("×") and cells[6].endswith("×"), run.stdout
+    assert all(float(cell) > 0 for cell in (cells[1], cells[2], cells[4], cells[5]))

@@ -20,15 +20,20 @@ from cph_kg.authoring import CONTEXT_IRI, to_document
 from cph_kg.bodies import Holder, RoleInDepartement, roles_in
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
-from cph_kg.output_safety import spreadsheet_cell
+from cph_kg.output_safety import json_safe, rdf_safe, spreadsheet_cell
 from cph_kg.spreadsheet import COLUMNS
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
 
 
 def described(graph: Graph, root: URIRef) -> Graph:
-    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
-    found, todo, seen = Graph(), [root], {root}
+    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``.
+
+    The avenants and renewals of a convention point to it (``cph:amends``): they are part of
+    its description too.
+    """
+    avenants = [a for a in graph.subjects(CPH.amends, root) if a != root]
+    found, todo, seen = Graph(), [root, *avenants], {root, *avenants}
     while todo:
         node = todo.pop()
         for triple in graph.triples((node, None, None)):
@@ -55,9 +60,9 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     (read back as it was) unless ``raw_csv``.
     """
     if fmt == "turtle":
-        return graph.serialize(format="turtle")
+        return rdf_safe(graph.serialize(format="turtle"))
     if fmt == "ntriples":
-        return graph.serialize(format="nt")
+        return rdf_safe(graph.serialize(format="nt"))
     documents = [to_document(described(graph, c)) for c in conventions_of(graph)]
     if fmt == "csv":
         return _csv(documents, raw_csv)
@@ -69,7 +74,7 @@ def convert(graph: Graph, fmt: str, raw_csv: bool = False) -> str:
     if fmt == "yaml":
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     as_json = {"@context": CONTEXT_IRI, **document}
-    return json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    return json_safe(json.dumps(as_json, ensure_ascii=False, indent=2, default=_json_value)) + "\n"
 
 
 def _json_value(value: object) -> str:
@@ -84,6 +89,12 @@ def _csv(documents: list[dict[str, Any]], raw: bool = False) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
     for document in documents:
+        lifecycle = [key for key in ("effect", "end", "duration", "avenants") if key in document]
+        if lifecycle:
+            raise CphKgError(
+                f"{document.get('identifier')}: {', '.join(lifecycle)} has no place in a CSV row;"
+                " write yaml or turtle"
+            )
         centre = document.get("centre")
         row = {
             "identifier": document.get("identifier", ""),

@@ -285,13 +285,19 @@ class KnowledgeGraph:
         name_or_file: str,
         *,
         timeout: float | None = None,
+        max_memory: int | None = None,
         limit: int | None = None,
         **params: str,
     ) -> QueryResult:
-        """Run a named query (or a ``.rq`` file) with parameters bound as RDF terms."""
+        """Run a named query (or a ``.rq`` file) with parameters bound as RDF terms.
+
+        ``timeout`` (seconds) and ``max_memory`` (bytes, embedded store only) bound the query:
+        it then runs in a process of its own, stopped when it passes either.
+        """
         named = catalog.resolve(name_or_file)
         text = named.bind({key: str(value) for key, value in params.items()})
-        return truncate(self.store.query(text, timeout=timeout), limit)
+        bounds = {"max_memory": max_memory} if max_memory is not None else {}
+        return truncate(self.store.query(text, timeout=timeout, **bounds), limit)
 
     def _stored_conventions(self) -> Collection:
         """The stored conventions, ready to validate: dumped by Oxigraph when it holds them."""

@@ -36,6 +36,31 @@ def json_safe(text: str) -> str:
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+#: What a terminal obeys, but the line breaks and tabs that lay out a whole document.
+_UNSAFE_IN_DOCUMENT = re.compile(
+    "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+    "\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def rdf_safe(text: str) -> str:
+    r"""Turtle or N-Triples text with every character a terminal obeys as a ``\uXXXX`` escape.
+
+    Such characters can only stand inside string literals or IRIs, where the escape means the
+    same character: the triples are unchanged (rdflib writes an escape character raw).
+    """
+    return _UNSAFE_IN_DOCUMENT.sub(lambda match: f"\\u{ord(match.group()):04X}", text)
+
+
+def terminal_safe(text: str) -> str:
+    r"""A whole document (CSV, a table) for a terminal: controls shown as escapes (``\x1b``).
+
+    Line breaks and tabs are kept, so the document keeps its layout; applied only to what goes
+    to a terminal, since in a file the values must stay as they are.
+    """
+    return _UNSAFE_IN_DOCUMENT.sub(_escape, text)
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -17,7 +17,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
-from cph_kg.output_safety import json_safe, printable, spreadsheet_cell
+from cph_kg.output_safety import json_safe, printable, rdf_safe, spreadsheet_cell
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "json-ld")
@@ -77,7 +77,8 @@ def serialise(
 
     ``prefixes`` (prefix -> namespace) shorten IRIs in tables, as the query wrote them; the
     standard formats always carry full IRIs. A table shows no character a terminal obeys
-    (:func:`cph_kg.output_safety.printable`); a CSV cell that a spreadsheet would run as a
+    (:func:`cph_kg.output_safety.printable`), nor do the RDF syntaxes, TSV and JSON, which
+    write such characters as escapes meaning the same; a CSV cell that a spreadsheet would run as a
     formula gets a leading ``'`` unless ``raw_csv``
     (:func:`cph_kg.output_safety.spreadsheet_cell`).
     """
@@ -85,7 +86,8 @@ def serialise(
         if output not in GRAPH_FORMATS:
             raise ValueError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}")
         fmt = {"turtle": "turtle", "ntriples": "nt", "json-ld": "json-ld"}[output]
-        return result.graph.serialize(format=fmt)
+        text = result.graph.serialize(format=fmt)
+        return json_safe(text) if output == "json-ld" else rdf_safe(text)
     if output in GRAPH_FORMATS:
         raise ValueError(
             f"a {type(result).__name__.lower()} result is written as table, csv, tsv or json"
@@ -99,7 +101,7 @@ def serialise(
     if output == "csv":
         return _csv(result, raw_csv)
     if output == "tsv":
-        return _tsv(result)
+        return rdf_safe(_tsv(result))  # its terms are in Turtle syntax
     return json_safe(_rdflib_result(result).serialize(format="json").decode("utf-8")) + "\n"
 
 

@@ -44,6 +44,9 @@ GRACE_SECONDS = 2.0
 MAX_BODY_BYTES = 128 * 1024 * 1024
 #: Content types an update may come in: none a browser sends cross-origin without a preflight.
 _SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
+#: Request headers that decide how a request is read: one of each, or the guard and Oxigraph
+#: could read different requests (two Content-Types once let a SERVICE query through).
+_SINGLE_HEADERS = ("Content-Type", "Content-Length", "Transfer-Encoding", "Host", "Origin")
 #: Response headers not passed on (the guard frames its own response).
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
@@ -120,6 +123,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         policy = self.server.policy
+        repeated = [name for name in _SINGLE_HEADERS if len(self.headers.get_all(name) or []) > 1]
+        if repeated:  # the guard and Oxigraph could each believe a different one
+            return self._refuse(400, f"a request carries one {repeated[0]} header")
         if self.headers.get("Host", "") not in policy.hosts:
             return self._refuse(403, "this server does not answer to that Host name")
         origin = self.headers.get("Origin")
@@ -127,12 +133,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._refuse(403, "requests from another origin are refused")
         try:
             length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError
         except ValueError:
             return self._refuse(400, "the Content-Length is not a number")
         if length > MAX_BODY_BYTES:
             self._discard(length)  # read, so that the client hears the answer
             return self._refuse(400, f"the request body is limited to {MAX_BODY_BYTES} bytes")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        if self.headers.get("Transfer-Encoding") is not None:  # any coding: the guard reads
+            # the body by its length, and Oxigraph must read the same bytes it checked
             return self._refuse(411, "send the request with a Content-Length")
         body = self.rfile.read(length) if length else b""
         refusal = self._refusal(body)
@@ -167,12 +176,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     "/store): forms and plain text are refused, so no web page can send one"
                 )
             return None
-        query = _query_of(self.command, url, kind, body)
-        if query is not None:
-            try:
-                check_query(query, allow_service=policy.allow_service)
-            except CphKgError as error:
-                return (403 if "SERVICE" in str(error) else 400), str(error)
+        queries = _queries_of(self.command, url, kind, body)
+        if len(queries) > 1:
+            return 400, "a request carries one SPARQL query"
+        if not queries:
+            if self.command in ("GET", "HEAD") and not body:
+                return None  # a page or a Graph Store read: no query to run
+            # a body the guard reads no query in, Oxigraph must not read one in either
+            return 400, (
+                "no SPARQL query in the request: send it as ?query=, as the form field query, "
+                "or as application/sparql-query"
+            )
+        try:
+            check_query(queries[0], allow_service=policy.allow_service)
+        except CphKgError as error:
+            return (403 if "SERVICE" in str(error) else 400), str(error)
         return None
 
     def _forward(self, body: bytes) -> None:
@@ -190,7 +208,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             headers = {
                 name: value
                 for name, value in self.headers.items()
-                if name.lower() not in ("host", "connection", "origin", "keep-alive", "expect")
+                if name.lower()
+                not in (
+                    "host",
+                    "connection",
+                    "origin",
+                    "keep-alive",
+                    "expect",
+                    "content-length",  # set again from the body the guard read
+                    "transfer-encoding",
+                )
             }
             headers["Host"] = f"127.0.0.1:{backend.port}"
             connection.request(self.command, self.path, body=body or None, headers=headers)
@@ -235,16 +262,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._refuse(status, message)
 
 
-def _query_of(method: str, url: urllib.parse.SplitResult, kind: str, body: bytes) -> str | None:
-    """The SPARQL query a request carries (SPARQL 1.1 Protocol), or None if it carries none."""
-    if method == "GET":
-        values = urllib.parse.parse_qs(url.query).get("query")
-        return values[0] if values else None
-    if method != "POST":
-        return None
-    if kind == "application/sparql-query":
-        return body.decode("utf-8", "replace")
-    if kind == "application/x-www-form-urlencoded":
-        values = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query")
-        return values[0] if values else None
-    return None
+def _queries_of(method: str, url: urllib.parse.SplitResult, kind: str, body: bytes) -> list[str]:
+    """Every SPARQL query a request carries (SPARQL 1.1 Protocol), wherever a server may look.
+
+    The URL's ``query`` parameters whatever the method, a form's ``query`` fields, or a
+    ``application/sparql-query`` body: a request that carries two is refused, so the guard
+    never checks one query while Oxigraph runs another.
+    """
+    queries = urllib.parse.parse_qs(url.query).get("query", [])
+    if method == "POST" and kind == "application/sparql-query":
+        queries.append(body.decode("utf-8", "replace"))
+    elif method == "POST" and kind == "application/x-www-form-urlencoded":
+        queries.extend(urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query", []))
+    return queries

@@ -15,9 +15,13 @@ import functools
 import gc
 import http.client
 import io
+import logging
 import math
 import multiprocessing
+import os
 import re
+import resource
+import signal
 import socket
 import threading
 import time
@@ -34,6 +38,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from cph_kg import interrupts
 from cph_kg.authoring import CONTEXT_IRI
 from cph_kg.checkpoint import begin, commit, readable, restore
 from cph_kg.errors import CphKgError, InputError
@@ -62,7 +67,9 @@ class Store(Protocol):
 
     location: str
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
         """Run a SPARQL query over the union of the named graphs."""
         ...
 
@@ -208,14 +215,38 @@ class _FileGone(CphKgError):
     """A read met a file of the store that a writer removed meanwhile (a compacted table)."""
 
 
-def _query_in_child(location: str, text: str, pipe) -> None:
+def _limit_memory(max_memory: int) -> None:
+    """Let this process allocate at most ``max_memory`` bytes more than it holds now.
+
+    The kernel refuses what passes the limit (``RLIMIT_DATA``: the heap and private
+    mappings); Oxigraph, failing to allocate, aborts the process, which the parent reports.
+    Its own message about it (a Rust backtrace) is sent nowhere.
+    """
+    held = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                held = int(line.split()[1]) * 1024
+    limit = held + max_memory
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+
+
+def _query_in_child(location: str, text: str, pipe, max_memory: int | None = None) -> None:
     """Run one query in a child process, so that a timeout can stop it for good.
 
     The child says ``ready`` once it has started and opened the store, so that the parent
     counts the timeout from then on: starting a Python process is not the query's time.
+    With ``max_memory`` the child may allocate at most that much for the query, beyond what
+    the open store holds.
     """
     try:
+        wait_for_short_log(Path(location))
         store = ox.Store.read_only(location)
+        if max_memory is not None:  # counted from here: opening maps 70 MiB for its threads
+            _limit_memory(max_memory)
         pipe.send(("ready", None))
         pipe.send(("ok", _run_query(store, text)))
     except CphKgError as error:
@@ -227,6 +258,20 @@ def _query_in_child(location: str, text: str, pipe) -> None:
 #: The longest a query's child process may take to start and open the store.
 CHILD_START_LIMIT = 60.0
 
+
+def check_memory(max_memory: int | None) -> None:
+    """A memory bound is a number of bytes, at least :data:`MIN_QUERY_MEMORY`."""
+    if max_memory is not None and not (
+        isinstance(max_memory, int) and max_memory >= MIN_QUERY_MEMORY
+    ):
+        raise CphKgError(
+            f"a query's memory bound is at least {MIN_QUERY_MEMORY // 2**20} MiB, "
+            f"not {max_memory!r} bytes"
+        )
+
+
+#: The least memory a query may be bounded to: below it, opening the store alone fails.
+MIN_QUERY_MEMORY = 64 * 2**20
 
 #: The longest timeout a query may be given: a week (a float beyond it, inf or nan is no time).
 MAX_TIMEOUT = 7 * 24 * 3600.0
@@ -251,6 +296,94 @@ READ_ONLY_ATTEMPTS = 5
 _T = TypeVar("_T")
 
 
+#: The longest log of committed writes a reader replays rather than waits for a writer to
+#: finish with. Opening a store, RocksDB replays into memory the writes its log holds that are
+#: not yet in its tables, which a writer does at the end of each write (``flush``). Measured
+#: on 2 busy cores (``tests/robustness/test_concurrency.py``): a 72 MB log took a reader 4.3 s
+#: and 266 MiB, a 290 MB one 26 s and 990 MiB, a 600 MB one (40,000 conventions) 235 s and
+#: 2.1 GiB. Below this limit a reader opens at once (about 2 s and 130 MiB at the limit).
+MAX_REPLAY_BYTES = 32 * 1024 * 1024
+#: How long a reader waits for a writer to put a longer log into tables before replaying it.
+MAX_REPLAY_WAIT = 600.0
+
+_log = logging.getLogger(__name__)
+
+
+def log_bytes(path: Path) -> int:
+    """The size of the store's log of writes (RocksDB's ``*.log`` files)."""
+    total = 0
+    for log in path.glob("*.log"):
+        with contextlib.suppress(OSError):  # the writer removes a log once it is in tables
+            total += log.stat().st_size
+    return total
+
+
+def writer_holds(path: Path) -> bool:
+    """Whether a process holds the store's writer lock now.
+
+    Asked with a shared lock, taken and given back at once (a writer that asks in that instant
+    tries again: :func:`hold_lock`).
+    """
+    try:
+        handle = (path / LOCK_FILE).open("rb")
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def wait_for_short_log(path: Path, limit: float = MAX_REPLAY_WAIT) -> None:
+    """Before opening ``path`` read-only: wait while a writer's long log is about to be tabled.
+
+    A reader opened just after a large load committed, before the writer flushed it, took
+    minutes and gigabytes replaying the log (see :data:`MAX_REPLAY_BYTES`); the writer's flush
+    takes less, and afterwards the reader opens at once. A reader waits only for a cph-kg
+    write (:data:`WRITING_FILE` is there from its start to its flush), not for the long-lived
+    writer ``cph-kg serve --allow-update`` runs, whose log stays long between its flushes. A
+    long log with no writer (one killed after committing) is replayed: nobody else will table
+    it before the next writer opens.
+    """
+    deadline = time.monotonic() + limit
+    told = False
+    while (
+        time.monotonic() < deadline
+        and (path / WRITING_FILE).exists()
+        and log_bytes(path) > MAX_REPLAY_BYTES
+        and writer_holds(path)
+    ):
+        if not told:
+            _log.warning(
+                "cph-kg: waiting for the write in progress on %s to reach the store's tables",
+                path,
+            )
+            told = True
+        time.sleep(0.1)
+
+
+def table_log(path: Path) -> None:
+    """Put the writes a log holds into the store's tables (the caller holds the writer lock).
+
+    Opening the store for writing recovers the log into tables; closing it keeps them.
+    """
+    try:
+        ox.Store(str(path)).flush()
+    except (OSError, RuntimeError) as error:
+        raise CphKgError(f"cannot open store {path}: {_one_line(error)}") from None
+
+
+#: Present while a cph-kg write runs, from before its commit to the end of its flush.
+WRITING_FILE = "cph-kg.writing"
+
+#: How long a writer keeps asking for the lock before saying the store is busy: a reader
+#: asking whether a writer is there (:func:`writer_holds`) holds it for an instant.
+LOCK_PATIENCE = 0.5
+
+
 def hold_lock(path: Path) -> IO[bytes]:
     """Take the store's writer lock, or say who is in the way.
 
@@ -260,15 +393,20 @@ def hold_lock(path: Path) -> IO[bytes]:
     ``cph-kg serve`` keeps the lock for as long as the server runs, so nobody writes under it.
     """
     handle = (path / LOCK_FILE).open("a+b")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    deadline = time.monotonic() + LOCK_PATIENCE
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
         handle.close()
         raise CphKgError(
             f"store {path} is busy: another cph-kg process is writing to it (or cph-kg serve "
             "holds it); reading still works, and a running server is queried with --endpoint"
         ) from None
-    return handle
 
 
 class EmbeddedStore:
@@ -312,24 +450,29 @@ class EmbeddedStore:
             if self._lock is not None:
                 self._lock.close()
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
-        """Run a query; with ``timeout``, in a child process stopped when time is up.
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Run a query; with ``timeout`` or ``max_memory``, in a child process that is bounded.
 
         SERVICE is refused: the embedded store never reaches the network on a query's behalf.
         Updates are refused too (``query`` only reads), and so is a query nested deeply enough
         to crash the parser (:func:`cph_kg.sparql_guard.check_query`). The timeout counts from
         the moment the child has opened the store; when it is up, the child is killed and
-        reaped.
+        reaped. ``max_memory`` (bytes) is what the child may allocate for the query (Linux);
+        a query that needs more ends with one line (an ``ORDER BY`` over a cartesian product
+        took 4.4 GB).
         """
         check_query(text)
         check_timeout(timeout)
-        if timeout is None:
+        check_memory(max_memory)
+        if timeout is None and max_memory is None:
             return _interruptible(lambda: _run_query(self._store, text))
         if self.writable:
             self._store.flush()  # the child opens the store anew and must see every write
         receiver, sender = multiprocessing.Pipe(duplex=False)
         child = multiprocessing.get_context("spawn").Process(
-            target=_query_in_child, args=(self.location, text, sender), daemon=True
+            target=_query_in_child, args=(self.location, text, sender, max_memory), daemon=True
         )
         child.start()
         sender.close()
@@ -346,6 +489,14 @@ class EmbeddedStore:
                 child.kill()
             child.join()
             receiver.close()
+        if max_memory is not None and child.exitcode == -signal.SIGABRT:
+            status, payload = (
+                "error",
+                (
+                    f"query stopped: it needed more than {max_memory / 2**20:g} MiB of memory "
+                    "(--max-memory-mb)"
+                ),
+            )
         if status == "timeout":
             raise CphKgError(f"query timed out after {timeout:g} s")
         if status == "error":
@@ -493,10 +644,18 @@ class EmbeddedStore:
     def _writing(self) -> Iterator[None]:
         """A write that the disk refuses (full, over a quota or a size limit) is one line.
 
-        Oxigraph writes a transaction whole or not at all: the store is left as it was.
+        Oxigraph writes a transaction whole or not at all: the store is left as it was. A
+        Ctrl-C pressed before the write stops it here; one pressed during it lets it finish
+        (:mod:`cph_kg.interrupts`).
         """
+        marker = self.path / WRITING_FILE
         try:
-            yield
+            with interrupts.deferred():
+                marker.touch()
+                try:
+                    yield
+                finally:
+                    marker.unlink(missing_ok=True)
         except OSError as error:
             raise CphKgError(
                 f"cannot write store {self.path}: {_one_line(error)} (nothing of this write "
@@ -546,6 +705,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
             if not (self.path / "CURRENT").exists():
                 raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
+            wait_for_short_log(self.path)
             # while a code import is under way (or was killed), the store before it
             self.location = str(readable(self.path))
             try:
@@ -577,9 +737,11 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                     break  # not a file the writer removed: reading again would not help
         raise CphKgError(f"cannot read store {self.path}: {_one_line(error)}") from None
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
         """The query, read again if the writer removed a file under it."""
-        return self._reading(lambda: EmbeddedStore.query(self, text, timeout))
+        return self._reading(lambda: EmbeddedStore.query(self, text, timeout, max_memory))
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, read again if the writer removed a file under them."""
@@ -749,8 +911,19 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"RemoteStore({self.location!r})"
 
-    def query(self, text: str, timeout: float | None = None) -> QueryResult:
-        """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle."""
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Send the query; SELECT and ASK come back as SPARQL JSON, graphs as Turtle.
+
+        ``max_memory`` is refused: an endpoint bounds its own memory (``cph-kg serve
+        --max-memory-mb``); what is read from it is bounded by ``max_answer_bytes``.
+        """
+        if max_memory is not None:
+            raise CphKgError(
+                "a memory bound applies to the embedded store; an endpoint bounds its own "
+                "memory, and its answers are capped by --max-answer-mb"
+            )
         check_query(text, allow_service=self.allow_service)
         check_timeout(timeout)
         form = query_form(text)

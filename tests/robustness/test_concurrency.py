@@ -264,3 +264,83 @@ def test_a_read_that_meets_a_removed_file_reopens_and_reads_again(
         store._store = _CompactedUnder(store._store, failures=10)
         with pytest.raises(CphKgError, match=r"cannot read store .*No such file or directory"):
             store.graph_sizes()
+
+
+_LEAVE_A_LOG = """
+import os, sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+graph = ox.NamedNode("https://example.org/graph/late")
+store.extend(
+    ox.Quad(ox.NamedNode(f"https://example.org/s{i}"), ox.NamedNode("https://example.org/p"),
+            ox.Literal(str(i)), graph)
+    for i in range(int(sys.argv[2]))
+)
+os._exit(0)  # committed, never flushed: the writes are in the log only
+"""
+
+
+def _leave_a_log(store: Path, quads: int) -> None:
+    """Commit ``quads`` to ``store`` and stop before they reach its tables (as at a commit)."""
+    subprocess.run([sys.executable, "-c", _LEAVE_A_LOG, store, str(quads)], check=True)
+
+
+def test_a_reader_waits_for_a_writer_to_table_a_long_log(tmp_path: Path, monkeypatch) -> None:
+    """A reader opened at a large load's commit point replayed its log: minutes, gigabytes.
+
+    Measured at 40,000 conventions: a 600 MB log, 235 s and 2.1 GiB per reader (README,
+    Reliability). Now, while a writer holds the store with a log past
+    ``store.MAX_REPLAY_BYTES``, the reader waits for the writer to table it, then opens at once.
+    The limit is lowered here so that a small log stands for a large one.
+    """
+    from cph_kg import store as store_module
+
+    path = tmp_path / "store"
+    with KnowledgeGraph.open(path) as kg:
+        kg.load([CONFORMING])
+    _leave_a_log(path, 2000)
+    assert store_module.log_bytes(path) > 50_000
+    monkeypatch.setattr(store_module, "MAX_REPLAY_BYTES", 10_000)
+    writer = store_module.hold_lock(path)  # a cph-kg write, about to flush
+    assert store_module.writer_holds(path)
+    started = time.monotonic()
+    with KnowledgeGraph.open(path, read_only=True):  # not a cph-kg write (serve): no wait
+        assert time.monotonic() - started < 1.4
+    (path / store_module.WRITING_FILE).touch()
+
+    def writer_finishes() -> None:
+        time.sleep(1.5)
+        store_module.table_log(path)
+        (path / store_module.WRITING_FILE).unlink()
+        writer.close()
+
+    finishing = threading.Thread(target=writer_finishes)
+    finishing.start()
+    started = time.monotonic()
+    with KnowledgeGraph.open(path, read_only=True) as kg:
+        waited = time.monotonic() - started
+        sizes = kg.info()
+    finishing.join()
+    assert waited >= 1.4, waited  # it waited for the writer...
+    assert store_module.log_bytes(path) < 10_000  # ...which tabled the log: nothing to replay
+    assert sizes["https://example.org/graph/late"] == 2000
+
+
+def test_a_long_log_without_a_writer_is_read(tmp_path: Path, monkeypatch) -> None:
+    """A writer killed after its commit leaves a long log and no lock: a reader replays it.
+
+    Nobody would table it before the next writer opens the store, so waiting would not help;
+    ``cph-kg serve`` tables it (:func:`cph_kg.store.table_log`) before its server starts.
+    """
+    from cph_kg import store as store_module
+
+    path = tmp_path / "store"
+    with KnowledgeGraph.open(path) as kg:
+        kg.load([CONFORMING])
+    _leave_a_log(path, 2000)
+    monkeypatch.setattr(store_module, "MAX_REPLAY_BYTES", 10_000)
+    started = time.monotonic()
+    with KnowledgeGraph.open(path, read_only=True) as kg:
+        assert kg.info()["https://example.org/graph/late"] == 2000
+    assert time.monotonic() - started < 5
+    store_module.table_log(path)
+    assert store_module.log_bytes(path) < 10_000

@@ -328,6 +328,8 @@ def test_known_adversarial_inputs() -> None:
         "au I" + " et II" * 5000 + " de",
         "a du " * 5000 + "II de l'article L. 1",
         "1° du " * 5000,
+        "l'article L. 349-2 au I " * 6000,  # each internal reference looked through every span
+        "l'article L. 1 du code civil et l'article L. 2 du même code " * 6000,
         "L. 1-" + "1-" * 5000,
         "code de la " + "x" * 50000,
         "l'article " + " " * 50000 + "L. 1",

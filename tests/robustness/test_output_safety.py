@@ -87,6 +87,78 @@ def test_an_error_line_shows_controls_as_escapes(tmp_path: Path) -> None:
     assert "\x1b" not in result.stderr and "bad\\x1b[2J\\x0aname.ttl" in result.stderr
 
 
+CONSTRUCT_TITLES = TITLES.replace(
+    "SELECT ?title WHERE", "CONSTRUCT { ?c <http://purl.org/dc/terms/title> ?title } WHERE"
+)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "json-ld"])
+def test_rdf_output_writes_controls_as_escapes_meaning_the_same(titled, tmp_path, fmt) -> None:
+    r"""Turtle and N-Triples carry an escape character as ``\u001B`` (rdflib wrote it raw).
+
+    Read back, the literal is the same: the escape is the RDF syntaxes' own.
+    """
+    from rdflib import Graph
+
+    store, _ = titled
+    query = tmp_path / "construct.rq"
+    query.write_text(CONSTRUCT_TITLES)
+    result = run("query", "--location", store, query, "--output", fmt)
+    assert result.exit_code == 0, result.output
+    assert not any(raw in result.output for raw in RAW), repr(result.output)
+    graph = Graph().parse(data=result.output, format={"ntriples": "nt"}.get(fmt, fmt))
+    assert [str(title) for title in graph.objects()] == [HOSTILE_TITLE]
+    converted = run("convert", with_title(tmp_path, HOSTILE_TITLE), "--to", fmt)
+    assert converted.exit_code == 0, converted.output
+    assert not any(raw in converted.output for raw in RAW), repr(converted.output)
+
+
+def test_tsv_writes_controls_as_escapes(titled) -> None:
+    store, query = titled
+    result = run("query", "--location", store, query, "--output", "tsv")
+    assert not any(raw in result.output for raw in RAW), repr(result.output)
+    assert "\\u001B]52;c;ZXZpbA==\\u0007" in result.output
+
+
+@pytest.mark.slow
+def test_csv_to_a_terminal_shows_controls_as_escapes(titled) -> None:
+    """CSV keeps values as they are in a file; on a terminal it cannot set the clipboard.
+
+    The terminal is a pseudo-terminal, as a user's is.
+    """
+    import pty
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    store, query = titled
+    command = [sys.executable, "-m", "cph_kg", "query", "--location", str(store), str(query)]
+    piped = subprocess.run(
+        [*command, "--output", "csv"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "\x1b]52;c;" in piped.stdout  # a file gets the value as it is
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [*command, "--output", "csv"], stdout=follower, stderr=subprocess.DEVNULL, cwd=ROOT
+    ) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.wait(timeout=60)
+    os.close(leader)
+    text = shown.decode("utf-8")
+    assert not any(raw in text for raw in RAW), repr(text)
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("title", FORMULAS)
 def test_query_csv_neutralises_formulas_unless_raw(tmp_path: Path, title: str) -> None:

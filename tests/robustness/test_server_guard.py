@@ -68,6 +68,44 @@ def request(
         connection.close()
 
 
+def raw(port: int, data: bytes) -> bytes:
+    """Send ``data`` as it is (http.client will not repeat a header); the status line."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(data)
+        answer = b""
+        while b"\r\n" not in answer and (chunk := connection.recv(4096)):
+            answer += chunk
+    return answer.split(b"\r\n")[0]
+
+
+def smuggled(port: int, query: bytes) -> list[bytes]:
+    """Requests the guard and Oxigraph could read as two different requests.
+
+    Two Content-Types let a SERVICE query through: the guard read the first (a form, with no
+    ``query`` field), Oxigraph the last (the body as the query), and POSTed to a listener.
+    """
+    from urllib.parse import quote
+
+    head = f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n".encode()
+    form, sparql = b"application/x-www-form-urlencoded", b"application/sparql-query"
+    length = b"Content-Length: %d\r\n" % len(query)
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(query), query)
+    return [
+        b"POST /query HTTP/1.1\r\n%sContent-Type: %s\r\nContent-Type: %s\r\n%s\r\n%s"
+        % (head, form, sparql, length, query),
+        b"POST /query HTTP/1.1\r\n%sContent-Type: %s\r\n%sContent-Length: 3\r\n\r\n%s"
+        % (head, sparql, length, query),
+        b"POST /query HTTP/1.1\r\n%sContent-Type: %s\r\nTransfer-Encoding: gzip, chunked\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (head, sparql, len(chunked), chunked),
+        b"POST /query?query=%s HTTP/1.1\r\n%sContent-Type: %s\r\nContent-Length: 3\r\n\r\nx=1"
+        % (quote(query).encode(), head, form),
+        b"POST /query?query=ASK%%7B%%7D HTTP/1.1\r\n%sContent-Type: %s\r\n%s\r\n%s"
+        % (head, sparql, length, query),
+        b"POST /query HTTP/1.1\r\n%sContent-Type: text/plain\r\n%s\r\n%s" % (head, length, query),
+        b"GET /query HTTP/1.1\r\n%sContent-Type: %s\r\n%s\r\n%s" % (head, sparql, length, query),
+    ]
+
+
 def count(port: int) -> int:
     status, body = request(
         port, "POST", "/query", COUNT.encode(), {"Content-Type": "application/sparql-query"}
@@ -107,6 +145,9 @@ def test_service_is_refused_by_the_server(store: Path, tmp_path: Path) -> None:
         ]:
             status, answer = request(port, method, path, body, {"Content-Type": kind})
             assert status == 403 and b"SERVICE is not allowed" in answer, (status, answer)
+        for attack in smuggled(port, query.encode()):
+            status_line = raw(port, attack)
+            assert status_line.split()[1:2] in ([b"400"], [b"403"], [b"411"]), (attack, status_line)
         time.sleep(0.3)
         assert listener.connections == 0
     finally:

@@ -32,6 +32,7 @@ from tests.robustness.hostile import run, snapshot
 YAML = CONFORMING.parents[1] / "authoring" / "gironde-2019.yaml"
 YAML_TEXT = YAML.read_text("utf-8")
 CARTESIAN = ROOT / "tests" / "fixtures" / "rq" / "cartesian.rq"
+SORTED_CARTESIAN = ROOT / "tests" / "fixtures" / "rq" / "cartesian-sorted.rq"
 
 
 def one_line(result, words: str) -> None:
@@ -265,6 +266,35 @@ def test_ctrl_c_stops_a_query_without_a_timeout(loaded_store, tmp_path: Path) ->
         process.kill()
     assert process.returncode == 130 and "interrupted" in stderr, stderr
     assert time.monotonic() - stopped < 5
+
+
+@pytest.mark.slow
+def test_a_query_past_its_memory_bound_is_one_line(loaded_store, tmp_path: Path) -> None:
+    """An ``ORDER BY`` over a cartesian product took 4.4 GB; bounded, it stops in one line.
+
+    Through the API, the CLI and a real process; the store answers the next query, and an
+    endpoint is told it bounds its own memory.
+    """
+    store = loaded_store.copy(tmp_path)
+    with KnowledgeGraph.open(store, read_only=True) as kg:
+        with pytest.raises(CphKgError, match="needed more than 100 MiB"):
+            kg.query(str(SORTED_CARTESIAN), max_memory=100 * 2**20)
+        assert kg.query("obligations", max_memory=100 * 2**20).rows
+    result = run("query", "--location", store, "--max-memory-mb", "100", SORTED_CARTESIAN)
+    one_line(result, "needed more than 100 MiB of memory")
+    command = ["query", "--location", store, "--max-memory-mb", "100", SORTED_CARTESIAN]
+    done = subprocess.run(
+        [sys.executable, "-m", "cph_kg", *map(str, command)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "CPH_KG_ENDPOINT": "", "CPH_KG_STORE": ""},
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "needed more than 100 MiB" in done.stderr  # no Rust backtrace, no traceback
+    with pytest.raises(CphKgError, match="bounds its own memory"):
+        RemoteStore("http://127.0.0.1:9/query").query("ASK {}", max_memory=100 * 2**20)
 
 
 # --- endpoints ------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import sys
 
 import click
 
+from cph_kg import interrupts
+
 #: Each command: the module and attribute that define it, and its one-line summary.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "codes": (
@@ -91,8 +93,10 @@ class LazyGroup(click.Group):
         reported as every other failure is, not as a traceback when Python exits.
         """
         try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()
+            with interrupts.handled():
+                result = super().invoke(ctx)
+                sys.stdout.flush()
+                interrupts.commit_point()  # a Ctrl-C that Python swallowed (README, Reliability)
         except KeyboardInterrupt:
             click.echo("cph-kg: interrupted", err=True)
             sys.exit(130)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -9,10 +10,13 @@ import click
 
 from cph_kg.cli.options import input_format_option, output_option, user_errors, whole_file
 from cph_kg.convert import FORMATS, convert, template
+from cph_kg.output_safety import terminal_safe
 from cph_kg.rdfio import parse_file
 
 
 def _write(text: str, output: Path | None) -> None:
+    if output is None and sys.stdout.isatty():
+        text = terminal_safe(text)  # a CSV value holding an escape sequence, shown as text
     with whole_file(output) as handle:
         handle.write(text.encode("utf-8"))
 

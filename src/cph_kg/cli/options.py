@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from cph_kg import interrupts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
 from cph_kg.output_safety import printable
@@ -160,13 +163,22 @@ def whole_file(output: Path | None) -> Iterator[IO[bytes]]:
             with target.open("wb") as handle:  # a FIFO, a device: streamed, never replaced
                 yield handle
             return
-        partial = target.with_name(target.name + ".partial")
+        # a name of its own beside the target: never another file's, nor another writer's
+        descriptor, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        partial = Path(name)
         try:
-            with partial.open("wb") as handle:
+            with os.fdopen(descriptor, "wb") as handle:
                 yield handle
             if target.exists():
                 shutil.copymode(target, partial)
-            partial.replace(target)
+            else:  # mkstemp made it private (0600); a new file gets the usual permissions
+                umask = os.umask(0)
+                os.umask(umask)
+                partial.chmod(0o666 & ~umask)
+            with interrupts.deferred():  # a Ctrl-C Python swallowed stops it before the rename
+                partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
     except OSError as error:

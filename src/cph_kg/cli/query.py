@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import click
@@ -9,6 +10,7 @@ import click
 from cph_kg.catalog import NamedQuery, named_queries, resolve
 from cph_kg.cli.options import open_graph, store_options, user_errors
 from cph_kg.errors import CphKgError
+from cph_kg.output_safety import terminal_safe
 from cph_kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
@@ -78,6 +80,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query after this many seconds.",
 )
 @click.option(
+    "--max-memory-mb",
+    type=click.FloatRange(min=64),
+    help="Stop the query if it needs more memory than this, in MiB (embedded store, Linux: "
+    "the query runs in a process of its own, like --timeout).",
+)
+@click.option(
     "--raw-csv",
     is_flag=True,
     help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
@@ -98,6 +106,7 @@ def query_command(
     limit: int | None,
     as_of: datetime | None,
     timeout: float | None,
+    max_memory_mb: float | None,
     raw_csv: bool,
     allow_service: bool,
     **store: str | None,
@@ -108,10 +117,13 @@ def query_command(
     if as_of is not None:
         bound[_date_parameter(named)] = as_of.date().isoformat()
     with open_graph(**store, read_only=True, allow_service=allow_service) as kg:
-        result = kg.query(query, timeout=timeout, limit=limit, **bound)
+        max_memory = None if max_memory_mb is None else int(max_memory_mb * 2**20)
+        result = kg.query(query, timeout=timeout, max_memory=max_memory, limit=limit, **bound)
     fmt = output or ("turtle" if isinstance(result, Triples) else "table")
     try:
         text = serialise(result, fmt, {**DISPLAY_PREFIXES, **named.prefixes}, raw_csv)
+        if sys.stdout.isatty():
+            text = terminal_safe(text)  # a CSV value holding an escape sequence, shown as text
         click.echo(text, nl=False)
     except ValueError as error:
         raise CphKgError(str(error)) from None

@@ -33,7 +33,7 @@ from cph_kg.cli.options import location, user_errors
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, default_store_path
 from cph_kg.serve_guard import Backend, Guard, Policy, allowed_hosts
-from cph_kg.store import MAX_TIMEOUT, hold_lock
+from cph_kg.store import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
 
 #: Stack of the server's threads (Rust's default is 2 MiB): deeper queries parse, not abort.
 SERVER_STACK_BYTES = 64 * 1024 * 1024
@@ -258,6 +258,10 @@ def serve_command(
     # a running server, even if this supervisor is killed; readers are not affected.
     lock = hold_lock(location)
     os.set_inheritable(lock.fileno(), True)
+    if log_bytes(location) > MAX_REPLAY_BYTES:
+        # a writer killed after committing left its log untabled: opened for writing, the
+        # store tables it once, instead of the read-only server replaying it at each start
+        table_log(location)
     supervisor = Supervisor(
         location, allow_update, timeout, int(max_memory_mb * 2**20), lock.fileno()
     )

@@ -7,6 +7,7 @@ store during the import sees it as it was.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,11 +104,13 @@ def test_an_import_killed_half_way_is_undone_and_never_read(
     imported: tuple[Path, dict[str, int]],
 ) -> None:
     location, before = imported
+    # the killed process cannot remove its temporary statement files: they go to tmp_path
     killed = subprocess.run(
         [sys.executable, "-c", KILLED, str(location), str(SAMPLE)],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "TMPDIR": str(location.parent)},
     )
     assert killed.returncode == 9, killed.stderr
     # half written: the marker and the checkpoint are there

@@ -34,12 +34,20 @@ class _SwallowsCtrlC:
 
 @pytest.fixture
 def cli_interrupts():
-    """The command line's SIGINT handling, in this process, undone afterwards."""
-    previous = signal.getsignal(signal.SIGINT)
-    with interrupts.handled():
-        yield
-    assert signal.getsignal(signal.SIGINT) is previous
-    assert not interrupts.pending()  # a write after the command is not stopped
+    """The command line's SIGINT handling, in this process, undone afterwards.
+
+    Run under ``nohup`` or as a shell's background job, the test process inherits SIGINT
+    ignored, and :func:`interrupts.handled` rightly leaves it so; the tests stand for a command
+    typed in a terminal, so SIGINT gets Python's default handler first, and it is put back after.
+    """
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with interrupts.handled():
+            yield
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert not interrupts.pending()  # a write after the command is not stopped
+    finally:
+        signal.signal(signal.SIGINT, inherited)
 
 
 def test_a_swallowed_ctrl_c_stops_the_load_before_its_commit(cli_interrupts, tmp_path) -> None:

@@ -331,16 +331,35 @@ def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
     """
     links: dict[Node, set[URIRef]] = {}
     terms = {to_oxigraph(focus): focus for focus in foci}
-    named = [term for term in terms if not isinstance(term, ox.Literal)]
-    if not named:
-        return links
-    values = " ".join(str(term) for term in named)
-    for focus, convention in store.query(
-        _CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True
-    ):
-        if isinstance(convention, ox.NamedNode):
-            links.setdefault(terms[focus], set()).add(URIRef(convention.value))
+    named = [term for term in terms if isinstance(term, ox.NamedNode)]
+    if named:
+        values = " ".join(str(term) for term in named)
+        for focus, convention in store.query(
+            _CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True
+        ):
+            if isinstance(convention, ox.NamedNode):
+                links.setdefault(terms[focus], set()).add(URIRef(convention.value))
+    # A blank node cannot stand in a query's VALUES (SPARQL 1.1, 10.2.1): a party written as
+    # one is linked to the conventions that name it by reading the quads.
+    for term in terms:
+        if isinstance(term, ox.BlankNode):
+            for quad in store.quads_for_pattern(None, None, term):
+                if quad.predicate in _NAMING_PARTY and _is_convention(store, quad.subject):
+                    links.setdefault(terms[term], set()).add(URIRef(quad.subject.value))
     return links
+
+
+#: The properties by which a convention names its parties.
+_NAMING_PARTY = {ox.NamedNode(str(CPH.party)), ox.NamedNode(str(CPH.concludedBy))}
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
+
+
+def _is_convention(store: ox.Store, subject: object) -> bool:
+    """Whether ``subject`` is a named convention in the store."""
+    if not isinstance(subject, ox.NamedNode):
+        return False
+    return next(store.quads_for_pattern(subject, _TYPE, _CONVENTION), None) is not None
 
 
 #: The conventions a focus node concerns: as a party, through an avenant, or as an avenant.

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
 
-from cph_kg import InputError, Validator
+from cph_kg import CphKgError, InputError, Validator, Verdict
 from cph_kg.authoring import read_yaml, to_document, to_yaml
+from cph_kg.convert import convert
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
 from cph_kg.rdfio import parse_file
@@ -163,3 +166,88 @@ def test_yaml_and_json_load_into_the_store(tmp_path: Path) -> None:
         "EX-json-gironde-2019",
         "EX-yaml-gironde-2019",
     ]
+
+
+AMENDED_YAML = AUTHORING / "amended.yaml"
+AMENDED_TURTLE = CONVENTIONS / "non-conforming" / "amended.ttl"
+
+
+def test_avenants_in_yaml_say_what_the_turtle_says() -> None:
+    """The lifecycle example, written in YAML, is the Turtle example's graph.
+
+    The Turtle also describes the manager (an association) and the example in prose, which the
+    authoring format leaves out.
+    """
+    turtle = Graph().parse(AMENDED_TURTLE)
+    turtle.remove((None, DCTERMS.description, None))
+    turtle.remove(
+        (URIRef("https://w3id.org/cph-kg/org/association/chartrons-entraide"), None, None)
+    )
+    assert isomorphic(parse_file(AMENDED_YAML), turtle)
+
+
+@pytest.mark.parametrize(
+    ("day", "convention", "centre"),
+    [
+        (date(2019, 6, 3), Verdict.DOES_NOT_CONFORM, Verdict.CONFORMS),  # no CPAM, no meetings
+        (date(2020, 6, 1), Verdict.CONFORMS, Verdict.CONFORMS),  # the avenant adds both
+        (date(2024, 6, 1), Verdict.CONFORMS, Verdict.CONFORMS),  # renewed until 2025
+        (date(2026, 1, 1), Verdict.CONFORMS, Verdict.DOES_NOT_CONFORM),  # ended
+    ],
+)
+def test_a_yaml_convention_is_judged_as_amended_on_the_day(
+    validator: Validator, day: date, convention: Verdict, centre: Verdict
+) -> None:
+    outcome = validator.validate_files([AMENDED_YAML], as_of=day)
+    assert [v.verdict for v in outcome.conventions] == [convention]
+    assert [c.verdict for c in outcome.centres] == [centre]
+
+
+def test_avenants_round_trip_through_rdf() -> None:
+    """RDF -> YAML keeps the avenants inside their convention (they point to it: cph:amends)."""
+    graph = parse_file(AMENDED_YAML)
+    document = to_document(graph)
+    assert [(a["id"], a["type"], a["effect"]) for a in document["avenants"]] == [
+        ("conv:amended/avenant-1", "Avenant", date(2020, 1, 1)),
+        ("conv:amended/renewal-2022", "Renewal", date(2022, 6, 3)),
+    ]
+    again = read_yaml(AMENDED_YAML, to_yaml(graph), today=date(2026, 1, 1))
+    assert isomorphic(again, graph)
+    turtle = Graph().parse(AMENDED_TURTLE)
+    assert convert(turtle, "yaml").count("effect:") == 2  # the Turtle's avenants too
+
+
+def test_a_csv_row_cannot_hold_avenants() -> None:
+    with pytest.raises(CphKgError, match="end, avenants has no place in a CSV row"):
+        convert(parse_file(AMENDED_YAML), "csv")
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        ("    effect: 2020-01-01\n", 20, "missing field 'effect'"),
+        ("    addObjects: [III-2]\n", 24, "unknown provision 'III-5' in addObjects"),
+        ("    addSignatories: [cpam:33]\n", 23, "unknown field 'adds'"),
+        ("    date: 2019-12-16\n", 21, "date 2019-01-16 is before the convention's (2019-06-03)"),
+        ("    type: Renewal\n", 26, "unknown type 'Renouvellement'"),
+        ("    end: 2025-12-31\n", 30, "end '31/12/2025' is not a valid date"),
+        ("    effect: 2022-06-03\n", 30, "end 2025-12-31 is before 2026-06-03"),
+    ],
+)
+def test_each_avenant_mistake_names_its_line(
+    tmp_path: Path, change: str, line: int, words: str
+) -> None:
+    replacements = {
+        "    effect: 2020-01-01\n": "",
+        "    addObjects: [III-2]\n": "    addObjects: [III-5]\n",
+        "    addSignatories: [cpam:33]\n": "    adds: [cpam:33]\n",
+        "    date: 2019-12-16\n": "    date: 2019-01-16\n",
+        "    type: Renewal\n": "    type: Renouvellement\n",
+        "    end: 2025-12-31\n": "    end: 31/12/2025\n",
+        "    effect: 2022-06-03\n": "    effect: 2026-06-03\n",
+    }
+    text = AMENDED_YAML.read_text(encoding="utf-8")
+    assert change in text
+    with pytest.raises(InputError) as caught:
+        read_yaml(tmp_path / "c.yaml", text.replace(change, replacements[change]), date(2026, 1, 1))
+    assert (caught.value.line, words in caught.value.problem) == (line, True), caught.value

@@ -49,7 +49,33 @@ CONVENTION_FIELDS = (
     "end",
     "duration",
     "source",
+    "avenants",
 )
+#: Fields of an avenant (or a renewal): what it changes in the convention, from its date of
+#: effect (``effect``, required): parties, missions and objects added or withdrawn, a new end.
+AVENANT_FIELDS = (
+    "id",
+    "type",
+    "identifier",
+    "date",
+    "effect",
+    "end",
+    "addSignatories",
+    "removeSignatories",
+    "addMissions",
+    "removeMissions",
+    "addObjects",
+    "removeObjects",
+)
+AVENANT_TYPES = ("Avenant", "Renewal")
+AVENANT_LISTS = {
+    "addSignatories": None,
+    "removeSignatories": None,
+    "addMissions": ("II-1", "II-2"),
+    "removeMissions": ("II-1", "II-2"),
+    "addObjects": ("III-1", "III-2", "III-3", "III-4"),
+    "removeObjects": ("III-1", "III-2", "III-3", "III-4"),
+}
 ORGANISATION_FIELDS = ("id", "type", "name", "presentIn", "manager")
 ORGANISATION_TYPES = (
     "Centre",
@@ -315,6 +341,109 @@ def check(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> N
             )
         if "presentIn" in organisation:
             _departement(path, organisation["presentIn"], lines, (*where, "presentIn"))
+    _avenants(path, document, lines, today)
+
+
+def _avenants(path: Path, document: dict[str, Any], lines: _Lines, today: date) -> None:
+    """Each avenant: known fields, a date of effect, dates that are dates, codes from the lists.
+
+    An avenant changes the convention from its date of effect (R349-2 is judged on the
+    convention as amended on the day): without that date it could not be applied, so it is
+    required here (the shapes report it as data quality in RDF input).
+    """
+    avenants = document.get("avenants")
+    if avenants is None:
+        return
+    if not isinstance(avenants, list):
+        raise InputError(
+            path,
+            f"avenants is {shown(avenants)}, not a list ([- effect: …])",
+            lines.of(("avenants",)),
+        )
+    for index, avenant in enumerate(avenants):
+        where = ("avenants", index)
+        if not isinstance(avenant, dict):
+            raise InputError(
+                path, f"avenant {shown(avenant)} is not a mapping (effect: …)", lines.of(where)
+            )
+        _fields(path, avenant, AVENANT_FIELDS, lines, where)
+        kind = avenant.get("type", "Avenant")
+        if kind not in AVENANT_TYPES:
+            raise InputError(
+                path,
+                f"unknown type {shown(kind)}{suggest(str(kind), AVENANT_TYPES)}"
+                f" (one of {', '.join(AVENANT_TYPES)})",
+                lines.of((*where, "type")),
+            )
+        if "id" in avenant and not isinstance(avenant["id"], str):
+            raise InputError(
+                path,
+                f"id is {shown(avenant['id'])}, not an IRI or a code",
+                lines.of((*where, "id")),
+            )
+        identifier = avenant.get("identifier")
+        if identifier is not None and (
+            isinstance(identifier, bool) or not isinstance(identifier, str | int)
+        ):
+            raise InputError(
+                path,
+                f"identifier is {shown(identifier)}, not a piece of text",
+                lines.of((*where, "identifier")),
+            )
+        if avenant.get("effect") is None:
+            raise InputError(
+                path, "missing field 'effect' (the date the avenant takes effect)", lines.of(where)
+            )
+        for key in ("date", "effect", "end"):
+            value = avenant.get(key)
+            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+                raise InputError(
+                    path,
+                    f"{key} {shown(value)} is not a valid date written YYYY-MM-DD",
+                    lines.of((*where, key)),
+                )
+        if avenant.get("end") is not None and avenant["end"] < avenant["effect"]:
+            raise InputError(
+                path,
+                f"end {avenant['end'].isoformat()} is before {avenant['effect'].isoformat()}",
+                lines.of((*where, "end")),
+            )
+        signed = avenant.get("date")
+        if signed is not None and signed > today:
+            raise InputError(
+                path, f"date {signed.isoformat()} is in the future", lines.of((*where, "date"))
+            )
+        if signed is not None and signed < document["date"]:
+            raise InputError(
+                path,
+                f"date {signed.isoformat()} is before the convention's"
+                f" ({document['date'].isoformat()})",
+                lines.of((*where, "date")),
+            )
+        for key, known in AVENANT_LISTS.items():
+            values = avenant.get(key)
+            if values is None:
+                continue
+            if not isinstance(values, list):
+                raise InputError(
+                    path,
+                    f"{key} is {shown(values)}, not a list ([a, b, …])",
+                    lines.of((*where, key)),
+                )
+            for position, value in enumerate(values):
+                if not isinstance(value, str):
+                    raise InputError(
+                        path,
+                        f"{shown(value)} in {key} is not a code",
+                        lines.of((*where, key, position)),
+                    )
+                if known is not None and value not in known:
+                    raise InputError(
+                        path,
+                        f"unknown provision {shown(value)} in {key}{suggest(value, known)}"
+                        f" (one of {', '.join(known)})",
+                        lines.of((*where, key, position)),
+                    )
 
 
 def to_graph(path: Path, document: dict[str, Any]) -> Graph:
@@ -354,9 +483,46 @@ def _node(document: dict[str, Any]) -> dict[str, Any]:
             signatories.append(signatory)
     if "signatories" in data:
         data["signatories"] = signatories
+    if document.get("avenants"):
+        data["avenants"] = [
+            _avenant_node(data["id"], index, avenant, naming)
+            for index, avenant in enumerate(document["avenants"])
+        ]
     if naming:
         data["naming"] = naming
     return data
+
+
+def _avenant_node(
+    convention: str, index: int, avenant: dict[str, Any], naming: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The JSON-LD node of an avenant: ``{convention}/avenant-{n}`` unless it has an id.
+
+    A body it adds by a name of the operator's (``pe:33``) is ``ft:33``, and the convention's
+    naming records the name, as for the convention's own signatories.
+    """
+    data = dict(avenant)
+    data.setdefault("type", "Avenant")
+    data.setdefault("id", f"{convention}/avenant-{index + 1}")
+    for key in ("date", "effect", "end"):
+        if key in data:
+            data[key] = avenant[key].isoformat()
+    for key in ("addSignatories", "removeSignatories"):
+        if key in data:
+            data[key] = [_operator_body(code, naming) for code in avenant[key]]
+    return data
+
+
+def _operator_body(code: str, naming: list[dict[str, str]]) -> str:
+    """``ft:33`` for ``pe:33`` (recording the name used in ``naming``), else the code."""
+    prefix, _, local = code.partition(":")
+    if prefix in OPERATOR_NAMES and local:
+        body = f"ft:{local}"
+        entry = {"type": "PartyNaming", "namedBody": body, "nameUsed": OPERATOR_NAMES[prefix]}
+        if entry not in naming:
+            naming.append(entry)
+        return body
+    return code
 
 
 def json_ld_triples(path: Path, documents: list[dict[str, Any]]) -> list[ox.Triple]:
@@ -503,6 +669,15 @@ def to_document(graph: Graph) -> dict[str, Any]:
         if key in convention:
             with contextlib.suppress(TypeError, ValueError):
                 convention[key] = date.fromisoformat(convention[key])
+    avenants = [
+        _avenant_document(node, convention, names, codes)
+        for node in nodes
+        if _is_avenant(node) and node.get("amends") == convention.get("id")
+    ]
+    if avenants:
+        convention["avenants"] = sorted(
+            avenants, key=lambda a: (str(a.get("effect")), str(a.get("date")), a["id"])
+        )
     if "date" in convention:
         # a valid date becomes a YAML date; an ill-formed one ("2019-02-30") stays the text it
         # was, for the reader of the document to see (reading it back says what is wrong)
@@ -518,6 +693,45 @@ def _operator_code(code: str, name: str | None, codes: dict[str, str]) -> str:
     if prefix == "ft" and name in codes:
         return f"{codes[name]}:{local}"
     return code
+
+
+def _avenant_document(
+    node: dict[str, Any], convention: dict[str, Any], names: dict[Any, Any], codes: dict[str, str]
+) -> dict[str, Any]:
+    """An avenant as the authoring format writes it, inside its convention."""
+    avenant = {key: value for key, value in node.items() if key != "amends"}
+    iri, code = str(avenant["id"]), str(convention.get("id", ""))
+    expanded = _expanded(code)
+    if expanded and iri.startswith(expanded + "/"):
+        avenant["id"] = code + iri[len(expanded) :]
+    for key in ("date", "effect", "end"):
+        if key in avenant:
+            with contextlib.suppress(TypeError, ValueError):
+                avenant[key] = date.fromisoformat(avenant[key])
+    for key in ("addSignatories", "removeSignatories"):
+        if isinstance(avenant.get(key), list):
+            avenant[key] = sorted(
+                _operator_code(s, names.get(s), codes) if isinstance(s, str) else s
+                for s in avenant[key]
+            )
+    for key in ("addMissions", "removeMissions", "addObjects", "removeObjects"):
+        if isinstance(avenant.get(key), list):
+            avenant[key] = sorted(avenant[key])
+    order = {key: index for index, key in enumerate(AVENANT_FIELDS)}
+    return dict(sorted(avenant.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _expanded(code: str) -> str:
+    """The IRI a code such as ``conv:x`` stands for in the bundled context (else ``code``)."""
+    prefix, _, local = code.partition(":")
+    namespace = context().get(prefix)
+    return namespace + local if isinstance(namespace, str) and local else code
+
+
+def _is_avenant(node: dict[str, Any]) -> bool:
+    """Whether a compacted node is an avenant or a renewal."""
+    kind = node.get("type")
+    return bool(set(kind if isinstance(kind, list) else [kind]) & set(AVENANT_TYPES))
 
 
 def _is_convention(node: dict[str, Any]) -> bool:
@@ -564,7 +778,18 @@ class _Lines:
 
 
 #: Fields whose values are IRIs or codes (``caf:33``), in a convention or an organisation.
-_IRI_FIELDS = ("id", "departement", "centre", "signatories", "references", "presentIn", "manager")
+_IRI_FIELDS = (
+    "id",
+    "departement",
+    "centre",
+    "signatories",
+    "references",
+    "presentIn",
+    "manager",
+    "avenants",
+    "addSignatories",
+    "removeSignatories",
+)
 
 
 def _iri_values(path: Path, document: dict[str, Any], lines: _Lines) -> None:

@@ -27,8 +27,13 @@ FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
 
 
 def described(graph: Graph, root: URIRef) -> Graph:
-    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``."""
-    found, todo, seen = Graph(), [root], {root}
+    """``root`` and every node of ``graph`` reachable from it through subjects of ``graph``.
+
+    The avenants and renewals of a convention point to it (``cph:amends``): they are part of
+    its description too.
+    """
+    avenants = [a for a in graph.subjects(CPH.amends, root) if a != root]
+    found, todo, seen = Graph(), [root, *avenants], {root, *avenants}
     while todo:
         node = todo.pop()
         for triple in graph.triples((node, None, None)):
@@ -84,6 +89,12 @@ def _csv(documents: list[dict[str, Any]], raw: bool = False) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
     for document in documents:
+        lifecycle = [key for key in ("effect", "end", "duration", "avenants") if key in document]
+        if lifecycle:
+            raise CphKgError(
+                f"{document.get('identifier')}: {', '.join(lifecycle)} has no place in a CSV row;"
+                " write yaml or turtle"
+            )
         centre = document.get("centre")
         row = {
             "identifier": document.get("identifier", ""),

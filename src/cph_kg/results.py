@@ -2,7 +2,8 @@
 
 Every store turns its answers into rdflib terms: solutions for SELECT, a boolean for ASK, a
 graph for CONSTRUCT and DESCRIBE. Literals are normalised the RDF 1.1 way (a simple literal has
-no datatype) so that the embedded store and a remote endpoint give equal rows.
+no datatype) and a boolean is written in its canonical form (``true``, ``false``; Virtuoso
+writes ``1`` and ``0``) so that the embedded store and a remote endpoint give equal rows.
 """
 
 from __future__ import annotations
@@ -53,10 +54,22 @@ class Triples:
 QueryResult = Solutions | Boolean | Triples
 
 
+#: The lexical forms of xsd:boolean (XML Schema 2, 3.2.2.1) and the canonical one of each.
+CANONICAL_BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
+
+
 def normalise(term: Node | None) -> Node | None:
-    """A literal typed xsd:string is the same as a simple literal; make it one."""
+    """A literal typed xsd:string is the same as a simple literal; make it one.
+
+    A boolean written ``1`` or ``0`` is the same value as ``true`` or ``false``: it is given
+    its canonical form (an ill-formed one is left as it is).
+    """
     if isinstance(term, Literal) and term.datatype in (XSD.string, RDF.langString):
         return Literal(str(term), lang=term.language)
+    if isinstance(term, Literal) and term.datatype == XSD.boolean:
+        canonical = CANONICAL_BOOLEANS.get(str(term))
+        if canonical is not None and canonical != str(term):
+            return Literal(canonical, datatype=XSD.boolean)
     return term
 
 

@@ -17,6 +17,10 @@ serve`` runs Oxigraph on a private loopback port and answers the public one itse
   or, for the Graph Store protocol, an RDF media type: a browser cannot send those
   cross-origin without asking first, so a form cannot (``application/x-www-form-urlencoded``,
   ``multipart/form-data`` and ``text/plain`` writes are refused);
+- the Linked Data pages (:mod:`cph_kg.web`) answer every ``GET`` and ``HEAD`` that is not for
+  the endpoint (``/query``, ``/update``, ``/store``), reading the store through Oxigraph;
+- with ``--cors ORIGIN``, a page served from ORIGIN may query (a preflight is answered, and
+  each answer names the origin in ``Access-Control-Allow-Origin``); no other origin may;
 - every request has a deadline (``--timeout`` and a grace of :data:`GRACE_SECONDS`): one that
   Oxigraph has not answered by then is answered 503 and the server is restarted, which is the
   only way to stop a query Oxigraph does not cancel; the server's memory is watched and a
@@ -34,9 +38,13 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cph_kg.errors import CphKgError
 from cph_kg.sparql_guard import check_query
+
+if TYPE_CHECKING:  # the pages pull in rdflib and Jinja2: imported by the serve command only
+    from cph_kg.web.site import Pages
 
 #: What a request may take beyond ``--timeout`` before its server is restarted.
 GRACE_SECONDS = 2.0
@@ -60,6 +68,7 @@ class Policy:
     allow_update: bool = False
     allow_service: bool = False
     timeout: float = 30.0
+    cors: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -86,9 +95,16 @@ class Guard(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port in use is an error, not shared
 
-    def __init__(self, address: tuple[str, int], policy: Policy, backend: Backend) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        policy: Policy,
+        backend: Backend,
+        pages: Pages | None = None,
+    ) -> None:
         self.policy = policy
         self.backend = backend
+        self.pages = pages
         try:
             super().__init__(address, _Handler)
         except OSError as error:
@@ -129,8 +145,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.headers.get("Host", "") not in policy.hosts:
             return self._refuse(403, "this server does not answer to that Host name")
         origin = self.headers.get("Origin")
-        if origin is not None and origin not in policy.origins:
+        if origin is not None and origin not in policy.origins | policy.cors:
             return self._refuse(403, "requests from another origin are refused")
+        if self.command == "OPTIONS" and origin in policy.cors:
+            return self._preflight()
         try:
             length = int(self.headers.get("Content-Length") or 0)
             if length < 0:
@@ -144,10 +162,49 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             # the body by its length, and Oxigraph must read the same bytes it checked
             return self._refuse(411, "send the request with a Content-Length")
         body = self.rfile.read(length) if length else b""
+        pages = self.server.pages
+        if pages is not None and pages.handles(self.command, urllib.parse.urlsplit(self.path).path):
+            return self._page(pages)
         refusal = self._refusal(body)
         if refusal is not None:
             return self._refuse(*refusal)
         self._forward(body)
+
+    def _cors_headers(self) -> None:
+        """Name the requesting origin when ``--cors`` allows it (and say answers vary by it)."""
+        origin = self.headers.get("Origin")
+        if origin is not None and origin in self.server.policy.cors:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+
+    def _preflight(self) -> None:
+        """Answer a CORS preflight from an origin ``--cors`` allows: what it may send."""
+        methods = "GET, HEAD, POST" + (", PUT, DELETE" if self.server.policy.allow_update else "")
+        self.send_response(204)
+        self._cors_headers()
+        self.send_header("Access-Control-Allow-Methods", methods)
+        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _page(self, pages: Pages) -> None:
+        """A Linked Data page, or a resource's description, from :mod:`cph_kg.web`."""
+        try:
+            response = pages.respond(self.command, self.path, self.headers)
+        except (OSError, CphKgError) as error:
+            return self._refuse(502, f"the page could not be read from the store: {error}")
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if not any(name == "Content-Length" for name, _ in response.headers):  # HEAD sets it
+            self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self._cors_headers()
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
 
     def _discard(self, length: int) -> None:
         """Read and drop up to ``length`` bytes of a body refused for its size (bounded)."""
@@ -227,6 +284,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             for name, value in answer.getheaders():
                 if name.lower() not in _HOP_BY_HOP:
                     self.send_header(name, value)
+            self._cors_headers()
             self.send_header("Transfer-Encoding", "chunked")
             self.send_header("Connection", "close")
             self.end_headers()

@@ -256,6 +256,13 @@ def _verdict(text: str, allow_service: bool) -> str:
     return ""
 
 
+#: One parse at a time: rdflib's grammar (pyparsing) is not thread-safe. Parsed by several
+#: threads at its first use, its parse actions are wrapped wrongly for good, and every later
+#: parse in the process fails (``tests/robustness/test_parser_threads.py``); ``cph-kg serve``
+#: checks queries in one thread per request.
+_PARSER = threading.Lock()
+
+
 def _parse(text: str) -> object:
     """The parse tree rdflib makes of ``text``, in a thread of its own.
 
@@ -266,7 +273,8 @@ def _parse(text: str) -> object:
 
     def run() -> None:
         try:
-            outcome.append(parseQuery(text))
+            with _PARSER:
+                outcome.append(parseQuery(text))
         except (ParseBaseException, RecursionError) as error:
             outcome.append(error)
 

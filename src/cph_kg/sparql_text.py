@@ -85,11 +85,12 @@ def bind_values(text: str, bound: dict[str, Node]) -> str:
     Placed there, the block is joined with the rest of the group, so FILTERs and BINDs of the
     group see the values (a VALUES clause after the query would be joined only at the end).
     Each term is serialised by rdflib (quotes and escapes included): user input can only ever
-    be one RDF term.
+    be one RDF term. One block per variable: Virtuoso 7.2 fails to compile some queries given
+    one block of several variables (``ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED``), and
+    single-row blocks join to the same one solution.
     """
     if not bound:
         return text
-    variables = " ".join(f"?{name}" for name in bound)
-    terms = " ".join(term.n3() for term in bound.values())
+    blocks = "".join(f"\n  VALUES ?{name} {{ {term.n3()} }}" for name, term in bound.items())
     start = where_group_start(text)
-    return f"{text[:start]}\n  VALUES ({variables}) {{ ({terms}) }}\n{text[start:]}"
+    return f"{text[:start]}{blocks}\n{text[start:]}"

@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "convert_command",
         "Convert conventions between YAML, JSON-LD, CSV, Turtle and N-Triples.",
     ),
+    "docs": (
+        "cph_kg.cli.docs",
+        "docs_command",
+        "Publish documentation, a VoID + DCAT description and versioned dumps into OUT.",
+    ),
     "load": (
         "cph_kg.cli.store",
         "load_command",
@@ -61,7 +66,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": (
         "cph_kg.cli.serve",
         "serve_command",
-        "Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update).",
+        "Serve the store as a SPARQL 1.1 endpoint (/query, /update) and its Linked Data pages (/).",
     ),
     "store": ("cph_kg.cli.store", "store_group", "Inspect, export or empty the store."),
     "validate": (

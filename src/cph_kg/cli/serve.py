@@ -5,6 +5,8 @@ directory with the default graph the union of the named graphs, so that the name
 unchanged. It listens on a private loopback port; the address served is answered by cph-kg's
 guard (:mod:`cph_kg.serve_guard`), which checks every request (its ``Host``, its origin, SERVICE,
 updates and their content types, nesting) before handing it on, and gives each one a deadline.
+The same address serves the Linked Data pages (:mod:`cph_kg.web`): a page for every resource of
+the store under its IRI's path, read through Oxigraph, with search and a SPARQL editor.
 
 ``cph-kg serve`` stays beside both as a supervisor. It restarts Oxigraph when it dies (a request
 can end it), when a request runs past its deadline (Oxigraph cancels a query at its own timeout
@@ -25,16 +27,20 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import click
 
 from cph_kg.cli.options import location, user_errors
 from cph_kg.errors import CphKgError
-from cph_kg.knowledge_graph import ENV_STORE, default_store_path
+from cph_kg.knowledge_graph import ENV_STORE, KnowledgeGraph, default_store_path
 from cph_kg.serve_guard import Backend, Guard, Policy, allowed_hosts
 from cph_kg.store import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
+from cph_kg.web.site import Pages
 
+#: How many page answers a read-only server keeps (its store cannot change while it serves).
+PAGE_CACHE = 512
 #: Stack of the server's threads (Rust's default is 2 MiB): deeper queries parse, not abort.
 SERVER_STACK_BYTES = 64 * 1024 * 1024
 #: How long a starting server may take to accept connections before it is a failed start.
@@ -202,6 +208,14 @@ class Supervisor:
                 self.server.wait()
 
 
+def origin_of(value: str) -> str:
+    """An origin as browsers send it (``scheme://host[:port]``), or a one-line error."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise CphKgError(f"--cors {value!r}: give an origin such as https://example.org")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @click.command("serve")
 @click.option(
     "--location",
@@ -223,6 +237,13 @@ class Supervisor:
     multiple=True,
     metavar="NAME[:PORT]",
     help="Another Host the server answers to (a name a proxy forwards under); repeatable.",
+)
+@click.option(
+    "--cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages served from ORIGIN (e.g. https://example.org) query the endpoint and "
+    "read the pages; repeatable.",
 )
 @click.option(
     "--timeout",
@@ -247,10 +268,12 @@ def serve_command(
     allow_update: bool,
     allow_service: bool,
     allow_host: tuple[str, ...],
+    cors: tuple[str, ...],
     timeout: float,
     max_memory_mb: float,
 ) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint (query at /query, update at /update)."""
+    """Serve the store as a SPARQL 1.1 endpoint (/query, /update) and its Linked Data pages (/)."""
+    cross_origins = frozenset(origin_of(value) for value in cors)
     location = location or default_store_path()
     if not (location / "CURRENT").exists():
         raise CphKgError(f"no store at {location} (load something first: cph-kg load)")
@@ -272,8 +295,14 @@ def serve_command(
         allow_update=allow_update,
         allow_service=allow_service,
         timeout=timeout,
+        cors=cross_origins,
     )
-    guard = Guard((host, port), policy, supervisor.backend)  # a port in use fails here
+    backend = supervisor.backend
+    pages = Pages(
+        lambda: KnowledgeGraph.open(endpoint=f"http://127.0.0.1:{backend.port}/query"),
+        cache=0 if allow_update else PAGE_CACHE,  # a store that can change is read anew
+    )
+    guard = Guard((host, port), policy, backend, pages)  # a port in use fails here
     previous = {}
     try:
         supervisor.start()
@@ -285,7 +314,11 @@ def serve_command(
         threading.Thread(target=guard.serve_forever, args=(0.1,), daemon=True).start()
         threading.Thread(target=supervisor.watch_memory, daemon=True).start()
         mode = "read-write" if allow_update else "read-only"
-        click.echo(f"serving {location} ({mode}) at http://{host}:{port}/query", err=True)
+        click.echo(
+            f"serving {location} ({mode}) at http://{host}:{port}/query, "
+            f"pages at http://{host}:{port}/",
+            err=True,
+        )
         code = supervisor.run()
     finally:
         for sig, handler in previous.items():

@@ -3,7 +3,8 @@
 Builds the full graph in a temporary embedded store, the way a cph-kg user would:
 
 1. the bundled law (``KnowledgeGraph.refresh_law``);
-2. both codes of the etalab-2015 corpus (CASF and CESEDA) through
+2. both codes of the etalab-2015 corpus (CASF and CESEDA) and, with ``--legi``, the LEGI codes
+   (``package/data`` of the legi-2026 tarball, extracted) through
    ``KnowledgeGraph.import_codes``, timed: the code-corpus import time;
 3. ``--conventions`` generated conventions (``generate.generate(N, seed)``) through
    ``KnowledgeGraph.load``;
@@ -16,6 +17,10 @@ the answer to rdflib terms included. Prints a Markdown table (rows, p50, p95 by 
 max, whether p50 is under the 50 ms target) on standard output, progress on standard error::
 
     python -m benchmarks.query_latency [--conventions 10000] [--repeat 20] [--seed 1]
+        [--legi DIR] [--set article=https://w3id.org/cph-kg/law/css/L211-1]
+
+``--set NAME=VALUE`` gives a required parameter its value (``article`` for the point-in-time and
+citation queries), instead of the example of the query's description.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -38,7 +44,8 @@ from cph_kg.sparql.catalog import named_queries
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions
 from tests.generate import centre_iri, convention_iri, generate
 
-ETALAB = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
+SHARED = Path(os.environ.get("CPH_KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+ETALAB = SHARED / "corpora" / "etalab-2015"
 #: The target of issue 7: a named query answers in under this many seconds (p50).
 TARGET_SECONDS = 0.050
 #: The import target of issue 7, for both codes of etalab-2015.
@@ -110,14 +117,21 @@ def code_folders(corpus: Path) -> list[Path]:
     return sorted(child for child in corpus.iterdir() if (child / "README.md").is_file())
 
 
-def build(kg: KnowledgeGraph, corpus: Path, conventions: int, seed: int, folder: Path) -> list[str]:
+def build(
+    kg: KnowledgeGraph,
+    corpus: Path,
+    conventions: int,
+    seed: int,
+    folder: Path,
+    legi: Path | None = None,
+) -> list[str]:
     """Fill the store with the full graph; returns the report's lines about the build."""
     lines = []
     start = time.perf_counter()
     kg.refresh_law()
     progress(f"bundled law written in {time.perf_counter() - start:.1f} s")
 
-    folders = code_folders(corpus)
+    folders = code_folders(corpus) + ([legi] if legi else [])
     start = time.perf_counter()
     summary = kg.import_codes(folders)
     seconds = time.perf_counter() - start
@@ -202,6 +216,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--queries", default="", help="only these named queries, comma-separated (default all)"
     )
+    parser.add_argument("--legi", type=Path, help="a folder of LEGI code files, imported too")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a parameter's value"
+    )
+    parser.add_argument(
+        "--articles",
+        default="",
+        help="comma-separated article IRIs: each query with an article parameter is timed on each",
+    )
     arguments = parser.parse_args(argv)
     # Some generated conventions carry an impossible date on purpose (a fault to report); rdflib
     # logs a traceback each time it reads one, which would drown the progress lines.
@@ -214,17 +237,27 @@ def main(argv: list[str] | None = None) -> None:
         tempfile.TemporaryDirectory(prefix="cph-kg-latency-") as tmp,
         KnowledgeGraph.open(Path(tmp) / "store") as kg,
     ):
-        build_lines = build(kg, arguments.corpus, arguments.conventions, arguments.seed, Path(tmp))
+        build_lines = build(
+            kg, arguments.corpus, arguments.conventions, arguments.seed, Path(tmp), arguments.legi
+        )
+        chosen = dict(item.split("=", 1) for item in arguments.set)
         latencies = {}
+        articles = [a for a in arguments.articles.split(",") if a]
         for name, named in catalog.items():
             params = required_values(named, convention_iri(0), centre_iri(0))
-            latency = time_query(kg, name, params, arguments.repeat, arguments.budget)
-            latencies[name] = latency
-            progress(
-                f"{name}: {latency.error}"
-                if latency.error
-                else f"{name}: {latency.rows} rows, p50 {format_seconds(latency.p50())}"
-            )
+            params.update({key: value for key, value in chosen.items() if key in params})
+            runs = {name: params}
+            if articles and "article" in {p.name for p in named.parameters}:
+                short = {a: a.rsplit("/law/", 1)[-1] for a in articles}
+                runs = {f"{name} ({short[a]})": {**params, "article": a} for a in articles}
+            for label, values in runs.items():
+                latency = time_query(kg, name, values, arguments.repeat, arguments.budget)
+                latencies[label] = latency
+                progress(
+                    f"{label}: {latency.error}"
+                    if latency.error
+                    else f"{label}: {latency.rows} rows, p50 {format_seconds(latency.p50())}"
+                )
     lines = [
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
         f"Each query: one warm-up run, then up to {arguments.repeat} timed runs of "

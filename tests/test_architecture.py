@@ -24,8 +24,8 @@ LAYERS = [
     ("validation",),
     ("sparql",),
     ("authoring",),
-    ("rdf",),
     ("codes", "reference"),
+    ("rdf",),
     ("namespaces", "errors", "limits", "resources", "output_safety", "java", "interrupts"),
 ]
 

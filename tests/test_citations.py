@@ -18,8 +18,9 @@ from cph_kg.codes.citations import extract
 from cph_kg.codes.etalab import read_article
 from cph_kg.codes.identifiers import code_for_slug
 from cph_kg.codes.model import Article, Citation
+from tests.corpora import ETALAB
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
+CORPUS = ETALAB
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "citations"
 SAMPLE = FIXTURES / "precision-sample.tsv"
 COLUMNS = ["file", "text", "number", "code", "provision", "code_name", "correct", "note"]
@@ -72,12 +73,8 @@ def cite(
         pytest.param(
             "de l'article L. 5312-1 du code du travail",
             [
-                cite(
-                    "L5312-1",
-                    "l'article L. 5312-1 du code du travail",
-                    code=None,
-                    code_name="code du travail",
-                )
+                # a code cph-kg knows since the LEGI codes: its short name, not its words
+                cite("L5312-1", "l'article L. 5312-1 du code du travail", code="ctrav")
             ],
             id="code du travail",
         ),
@@ -171,22 +168,46 @@ def cite(
         pytest.param(
             "l'article L. 531-5 du code de la sécurité sociale et l'article L. 841-1 du même code",
             [
-                cite(
-                    "L531-5",
-                    "l'article L. 531-5 du code de la sécurité sociale",
-                    code=None,
-                    code_name="code de la sécurité sociale",
-                ),
-                cite(
-                    "L841-1",
-                    "l'article L. 841-1 du même code",
-                    code=None,
-                    code_name="code de la sécurité sociale",
-                ),
+                cite("L531-5", "l'article L. 531-5 du code de la sécurité sociale", code="css"),
+                cite("L841-1", "l'article L. 841-1 du même code", code="css"),
             ],
             id="même code takes the last named",
         ),
         pytest.param("l'article L. 1 du même code", [], id="même code with none named"),
+        pytest.param(
+            "l'article L. 146-9 du code de l'action sociale et des familles ; la convention "
+            "mentionnée au même article L. 146-9",
+            [
+                cite("L146-9", "l'article L. 146-9 du code de l'action sociale et des familles"),
+                cite("L146-9", "article L. 146-9"),
+            ],
+            id="même article is the one just cited, of its code",
+        ),
+        pytest.param("au même article L. 5", [], id="même article with none cited"),
+        pytest.param(
+            "articles L. 311-4 du code de l'action sociale et des familles et L. 633-2 du code "
+            "de la construction et de l'habitation",
+            [
+                cite("L311-4", "articles L. 311-4 du code de l'action sociale et des familles"),
+                cite(
+                    "L633-2",
+                    "L. 633-2 du code de la construction et de l'habitation",
+                    code=None,
+                    code_name="code de la construction et de l'habitation",
+                ),
+            ],
+            id="a list carried on to another code",
+        ),
+        pytest.param(
+            "l'article L. 5 du code civil et L. 6 sont",
+            [cite("L5", "l'article L. 5 du code civil", code=None, code_name="code civil")],
+            id="numbers after a code with no code named after them are not guessed",
+        ),
+        pytest.param(
+            "aux 18° à 26° et au 28° de l'article D. 271-2",
+            [cite("D271-2", "l'article D. 271-2")],
+            id="a list of items gives the article without a provision",
+        ),
         pytest.param(
             "par les articles R. 821-1 et suivants du code de justice administrative",
             [

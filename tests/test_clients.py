@@ -48,7 +48,14 @@ REQUIRED = {
     "centre": "https://w3id.org/cph-kg/org/cph/q-le-phare-bordeaux",
 }
 #: Named queries that find nothing in this dataset, and why (the others must find rows).
-EMPTY_HERE: dict[str, str] = {}
+#: Named queries SPARQLWrapper 2.0.0 misreads, and how.
+SPARQLWRAPPER_MISREADS = {
+    "article-amendments": "SPARQLWrapper takes the query form from a word of a comment "
+    "('describes', line 8) and asks for the answer of a DESCRIBE",
+}
+EMPTY_HERE: dict[str, str] = {
+    "article-amendments": "the dataset holds no amending text (its tests are the legi ones)",
+}
 
 
 def arguments(name: str) -> dict[str, str]:
@@ -88,6 +95,7 @@ def _term(binding: dict[str, str]) -> Node:
 def with_sparqlwrapper(url: str, text: str) -> Solutions | Boolean | Triples:
     """What SPARQLWrapper answers, in cph-kg's result types (terms normalised the same way)."""
     client = SPARQLWrapper.SPARQLWrapper(url)
+    client.setMethod(SPARQLWrapper.POST)  # a GET puts the query in the URL: over 8 KiB, refused
     client.setQuery(text)
     if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
         client.setReturnFormat(SPARQLWrapper.TURTLE)
@@ -138,6 +146,8 @@ def same(mine: Solutions | Boolean | Triples, theirs: Solutions | Boolean | Trip
 @pytest.mark.parametrize("client", [with_sparqlwrapper, with_sparqlstore])
 @pytest.mark.parametrize("name", sorted(catalog.named_queries()))
 def test_every_named_query_through_the_client(served, client, name: str) -> None:
+    if client is with_sparqlwrapper and name in SPARQLWRAPPER_MISREADS:
+        pytest.xfail(SPARQLWRAPPER_MISREADS[name])
     embedded, url = served
     params = arguments(name)
     expected = embedded.query(name, **params)

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from cph_kg.codes.etalab import EtalabReader
+from cph_kg.codes.identifiers import slugify
 from cph_kg.codes.model import Article, Citation, Level, Problem, Record
+from tests.corpora import ETALAB
 
 pytestmark = pytest.mark.slow  # whole codes of the etalab corpus
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "etalab-2015"
+CORPUS = ETALAB
 CASF = "code-de-l-action-sociale-et-des-familles"
 CESEDA = "code-de-l-entree-et-du-sejour-des-etrangers-et-du-droit-d-asile"
 SOUS_SECTION = (
@@ -83,8 +85,10 @@ def test_levels(records: list[Record]) -> None:
     assert (partie.kind, partie.number, partie.title) == ("partie", "réglementaire", None)
     livre = levels["ceseda", ("partie-reglementaire", "livre-ii")]
     assert (livre.kind, livre.number, livre.title) == ("livre", "II", "L'ENTRÉE EN FRANCE")
-    annexe = levels["ceseda", ("annexes", "annexe")]
+    # segments are {kind}-{number} from the heading, whatever the folder is called
+    annexe = levels["ceseda", ("annexe", "annexe-6-8")]
     assert (annexe.kind, annexe.number) == ("annexe", "6-8")
+    assert levels["ceseda", ("annexe",)].number == ""  # "# Annexes": no number
     unnamed = levels[
         "casf",
         (
@@ -96,10 +100,30 @@ def test_levels(records: list[Record]) -> None:
             "sous-section-4",
             "paragraphe-10",
             "sous-paragraphe-2",
-            "1",
+            "division-1",
         ),
     ]
-    assert (unnamed.number, unnamed.title) == ("1", "Structure tarifaire des établissements.")
+    assert (unnamed.kind, unnamed.number, unnamed.title) == (
+        "division",
+        "1",
+        "Structure tarifaire des établissements.",
+    )
+    # folders named with words of the title ("chapitre-ier-cas") give {kind}-{number}
+    chapter = [lv for lv in levels.values() if lv.source.parent.name == "chapitre-ier-cas"]
+    assert chapter and all(lv.path[-1] == "chapitre-ier" for lv in chapter)
+    quinquies = [
+        lv for lv in levels.values() if lv.source.parent.name == "sous-section-1-quinquies"
+    ]
+    assert [(lv.number, lv.path[-1]) for lv in quinquies] == [
+        ("1 quinquies", "sous-section-1-quinquies")
+    ]
+    # every segment is the slug of its kind and number, or, for two siblings that would share
+    # one, the folder's name
+    for level in levels.values():
+        assert level.path[-1] in (
+            slugify(f"{level.kind} {level.number}"),
+            level.source.parent.name,
+        ), level
     assert {r.kind for r in levels.values()} <= {
         "partie",
         "livre",
@@ -110,6 +134,7 @@ def test_levels(records: list[Record]) -> None:
         "paragraphe",
         "sous-paragraphe",
         "annexe",
+        "division",
     }
 
 
@@ -133,7 +158,7 @@ def test_annex_article(records: list[Record]) -> None:
         for r in records
         if isinstance(r, Article) and r.code == "ceseda" and r.number == "Annexe-6-8"
     ]
-    assert annex.parent == ("annexes", "annexe")
+    assert annex.parent == ("annexe", "annexe-6-8")
     assert "<" not in annex.text and annex.text.startswith("LISTE DES DONNÉES")
 
 

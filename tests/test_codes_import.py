@@ -18,7 +18,8 @@ from cph_kg.cli import main
 from cph_kg.codes.importer import codes_graph
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CPH
-from tests.helpers import CONFORMING, ROOT
+from tests.corpora import ETALAB
+from tests.helpers import CONFORMING
 from tests.querying import (
     CASF,
     CESEDA,
@@ -34,7 +35,7 @@ from tests.querying import (
 
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
 BROKEN = Path(__file__).parent / "fixtures" / "corpus-linked-broken"
-ETALAB = ROOT.parent / "shared" / "corpora" / "etalab-2015"
+
 CHAPTER_IX = CASF["partie-legislative/livre-iii/titre-iv/chapitre-ix"]
 OUT, IN = Literal("out"), Literal("in")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")

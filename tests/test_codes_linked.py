@@ -9,12 +9,15 @@ generator wrote is read back, and every broken link it planted is reported.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cph_kg.cli import main
 from cph_kg.codes import linked
 from cph_kg.codes.linked import LinkedReader, parse_level_slug, read_article
 from cph_kg.codes.model import Article, Citation, CorpusReader, Level, Problem, Record
@@ -249,6 +252,28 @@ def test_bad_files_are_one_problem_each_and_the_rest_is_read() -> None:
     assert [lv.path for lv in records if isinstance(lv, Level)] == [REG[:i] for i in range(1, 5)]
 
 
+def test_a_skipped_folder_says_how_many_files_it_held(tmp_path: Path) -> None:
+    """A level folder that names no level is skipped whole, and the summary says so."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, corpus)
+    odd = corpus / CASF / "partie-reglementaire" / "sans-niveau"
+    odd.mkdir()
+    shutil.copy(corpus / CASF / "partie-reglementaire" / CHAPTER_IX / "r349-2.md", odd / "r1.md")
+    problems = [r for r in LinkedReader().read(corpus) if isinstance(r, Problem)]
+    assert [(p.source, p.reason) for p in problems] == [
+        (
+            odd,
+            "level folder 'sans-niveau' is not {kind}-{number}-…: skipped with the 1 article "
+            "file(s) in it",
+        )
+    ]
+    result = CliRunner().invoke(
+        main, ["codes", "import", str(corpus), "--location", str(tmp_path / "store")]
+    )
+    assert result.exit_code == 1
+    assert "0 file(s) skipped, and 1 folder(s) with every file in them" in result.stdout
+
+
 def test_html_is_reduced_to_clean_paragraphs(tmp_path: Path) -> None:
     source = tmp_path / "l1-1.md"
     source.write_text(
@@ -311,7 +336,20 @@ def test_html_that_cannot_be_reduced_is_a_problem(tmp_path: Path, body: str, rea
             "livre-preliminaire-dispositions-communes",
             ("livre", "préliminaire", "livre-preliminaire", "Dispositions communes"),
         ),
-        ("annexes", None),
+        ("annexes", ("annexe", "", "annexe", None)),
+        ("annexe", ("annexe", "", "annexe", None)),
+        ("annexe-6-8-liste", ("annexe", "6-8", "annexe-6-8", "Liste")),
+        ("paragraphe-1er-principes", ("paragraphe", "1er", "paragraphe-1er", "Principes")),
+        ("1-structure-tarifaire", ("division", "1", "division-1", "Structure tarifaire")),
+        ("section-v-1-regles", ("section", "V-1", "section-v-1", "Regles")),
+        ("paragraphe-9-1", ("paragraphe", "9-1", "paragraphe-9-1", None)),
+        ("sous-section-3-1-aides", ("sous-section", "3-1", "sous-section-3-1", "Aides")),
+        ("chapitre-ier-a-obligation", ("chapitre", "Ier A", "chapitre-ier-a", "Obligation")),
+        ("section-1-a-la-charge", ("section", "1", "section-1", "A la charge")),
+        (
+            "sous-section-1-quinquies-x",
+            ("sous-section", "1 quinquies", "sous-section-1-quinquies", "X"),
+        ),
         ("chapitre-sans-numero", None),
     ],
 )

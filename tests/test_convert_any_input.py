@@ -31,7 +31,7 @@ INPUTS = sorted(
 def test_convert_gives_a_result_or_one_line(source: Path, tmp_path: Path) -> None:
     for fmt in FORMATS:
         run = CliRunner().invoke(
-            main, ["convert", str(source), "--to", fmt, "-o", str(tmp_path / "out")]
+            main, ["convert", str(source), "--to", fmt, "--out", str(tmp_path / "out")]
         )
         assert run.exception is None or isinstance(run.exception, SystemExit), (fmt, run.exc_info)
         assert run.exit_code in (0, 2), (fmt, run.output)

@@ -63,7 +63,7 @@ def test_converted_and_read_back_it_keeps_its_verdict(
     expected = results(validator, source)
     for fmt, suffix in FORMATS.items():
         target = tmp_path / f"converted{suffix}"
-        run = CliRunner().invoke(main, ["convert", str(source), "--to", fmt, "-o", str(target)])
+        run = CliRunner().invoke(main, ["convert", str(source), "--to", fmt, "--out", str(target)])
         if run.exit_code == 2:
             assert fmt not in RDF_SYNTAXES, run.stderr
             assert source.name not in HELD_EVERYWHERE or fmt == "csv", (fmt, run.stderr)

@@ -75,6 +75,9 @@ def kg(
 
 # --- article-version-at ------------------------------------------------------------------------
 
+#: What ``article-version-at`` says of a version whose text the graph has.
+WITH_TEXT = Literal("text of this version")
+
 
 @exercises("article-version-at")
 def test_article_version_at(kg: KnowledgeGraph) -> None:
@@ -85,6 +88,7 @@ def test_article_version_at(kg: KnowledgeGraph) -> None:
         "noLongerInForce",
         "noLongerInForceCertainty",
         "text",
+        "textStatus",
     ]
     v2006 = (
         R311_2006,
@@ -93,6 +97,7 @@ def test_article_version_at(kg: KnowledgeGraph) -> None:
         day("2009-03-27"),
         ATTESTED,
         body("ceseda-r311-24@2006-12-31.md"),
+        WITH_TEXT,
     )
     v2009 = (
         R311_2009,
@@ -101,6 +106,7 @@ def test_article_version_at(kg: KnowledgeGraph) -> None:
         day("2016-07-02"),
         ATTESTED,
         body("ceseda-r311-24@2009-03-28.md"),
+        WITH_TEXT,
     )
     v2016 = (
         R311_2016,
@@ -109,6 +115,7 @@ def test_article_version_at(kg: KnowledgeGraph) -> None:
         day("2021-04-30"),
         INFERRED,
         body("ceseda-r311-24@2016-07-03.md"),
+        WITH_TEXT,
     )
     r311 = str(CESEDA["R311-24"])
     # Both ends of a version are days in force; the next version starts the day after.
@@ -128,7 +135,15 @@ def test_article_version_at(kg: KnowledgeGraph) -> None:
 def test_article_version_at_for_r349_2_and_an_undated_version(kg: KnowledgeGraph) -> None:
     r349 = str(CASF["R349-2"])
     assert rows(kg, "article-version-at", article=r349, date="2026-11-27") == [
-        (V2021, day("2021-05-01"), INFERRED, None, None, body("casf-r349-2@2021-05-01.md"))
+        (
+            V2021,
+            day("2021-05-01"),
+            INFERRED,
+            None,
+            None,
+            body("casf-r349-2@2021-05-01.md"),
+            WITH_TEXT,
+        )
     ]
     assert rows(kg, "article-version-at", article=r349, date="2021-04-30") == [
         (
@@ -138,6 +153,7 @@ def test_article_version_at_for_r349_2_and_an_undated_version(kg: KnowledgeGraph
             day("2021-04-30"),
             INFERRED,
             body("casf-r349-2@2016-03-04.md"),
+            WITH_TEXT,
         )
     ]
     # R413-13's one modelled version has no known date: it is never said to be in force.

@@ -677,9 +677,7 @@ def test_centre_conventions_in_force_and_their_verdict_on_the_day(tmp_path: Path
         on_2020 = (amended, Literal("EX-amended"), day("2020-06-01"), day("2019-06-03"))
         assert in_force(chartrons, "2020-06-01") == [(*on_2020, day("2022-06-02"), None)]
         store.validate(as_of=date(2020, 6, 1))  # as amended that day: the CPAM, the meetings
-        assert in_force(chartrons, "2020-06-01") == [
-            (*on_2020, day("2022-06-02"), CPH.Conforms)
-        ]
+        assert in_force(chartrons, "2020-06-01") == [(*on_2020, day("2022-06-02"), CPH.Conforms)]
         renewed = (amended, Literal("EX-amended"), day("2022-06-10"), day("2019-06-03"))
         assert in_force(chartrons, "2022-06-10") == [(*renewed, day("2025-12-31"), None)]
         assert in_force(chartrons, "2026-01-01") == []

@@ -295,3 +295,46 @@ def test_legifrance_identifiers_are_those_of_the_legi_excerpt() -> None:
     identifiers = {str(value) for value in graph.objects(None, ELI.id_local)}
     assert len(identifiers) > 40
     assert all(f'"{identifier}"' in excerpt for identifier in identifiers)
+
+
+def test_version_end_dates_are_legi_s_date_fin_less_one_day() -> None:
+    """ELI's end date (the last day in force) is LEGI's ``dateFin`` less one day.
+
+    ``dateFin`` is the first day a version is no longer in force: in the excerpt (as in 36,054
+    of the 37,467 consecutive pairs of the four legi-2026 codes) it is the next version's
+    ``dateDebut``. So the last day is the day before the next start, never that start itself
+    (two versions in force on one day), and a gap LEGI gives (an abrogated article re-enacted
+    years later, C. séc. soc. L. 216-4) stays a gap.
+    """
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    excerpt = json.loads(
+        (REFERENCE / "sources" / "legi-2026-excerpt.json").read_text(encoding="utf-8")
+    )
+    graph = reference()
+
+    def day_of(milliseconds: int) -> date:
+        return datetime.fromtimestamp(milliseconds / 1000, UTC).date()
+
+    checked = adjacent = 0
+    for article in excerpt["articles"]:
+        kept = sorted(
+            (v for v in article["versions"] if v["dateFin"] > v["dateDebut"]),
+            key=lambda v: v["dateDebut"],
+        )
+        for index, raw in enumerate(kept):
+            start, end = day_of(raw["dateDebut"]), day_of(raw["dateFin"])
+            version = URIRef(f"{BASE}law/{article['code']}/{article['num']}/version/{start}")
+            written = graph.value(version, ELI.date_no_longer_in_force)
+            if end.year == 2999:
+                assert written is None
+                continue
+            assert written == Literal(end - timedelta(days=1)), version
+            checked += 1
+            if index + 1 < len(kept) and kept[index + 1]["dateDebut"] == raw["dateFin"]:
+                adjacent += 1
+    assert (checked, adjacent) == (47, 46)
+    gap = URIRef(BASE + "law/css/L216-4/version/1988-01-06")
+    assert graph.value(gap, ELI.date_no_longer_in_force) == Literal(date(1996, 4, 24))
+    assert (URIRef(BASE + "law/css/L216-4/version/2006-12-22"), None, None) in graph

@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from cph_kg import resources
 from cph_kg.authoring.reading import read_row_triples
-from cph_kg.codes.importer import ImportSummary, build, stream
+from cph_kg.codes.importer import ImportSummary, Stated, build, stream
 from cph_kg.codes.model import Record
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.namespaces import (
@@ -264,14 +264,18 @@ class KnowledgeGraph:
     ) -> ImportSummary:
         """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
 
-        The graphs of the codes found replace the stored ones in one atomic write; the bundled
-        law is written too when missing, so the store can walk from R349-2 into the codes.
+        The graphs of the codes found replace the stored ones, all or nothing (bulk-loaded
+        from a checkpoint: see :meth:`cph_kg.store.stores.EmbeddedStore.load_code_graphs`); the
+        bundled law is written too when missing, so the store can walk from R349-2 into the
+        codes, and what it states is not repeated in the code graphs
+        (:class:`cph_kg.codes.importer.Stated`).
         """
-        graphs, summary = build(stream(folders), progress)
-        self.refresh_law()
-        if graphs:
-            self.store.write(graphs, replace=list(graphs))
-        return summary
+        stated = Stated.of(bundled_graphs().values())
+        with build(stream(folders), progress, stated) as built:
+            self.refresh_law()
+            if built.graphs:
+                self.store.load_code_graphs(built.graphs)
+            return built.summary
 
     def clear(self) -> None:
         """Empty the store."""

@@ -74,6 +74,7 @@ class CPH(DefinedNamespace):
     endOfForceCertainty: URIRef
     dateBasis: URIRef
     text: URIRef
+    nota: URIRef
     provisionLabel: URIRef
     statedIn: URIRef
     requirementText: URIRef

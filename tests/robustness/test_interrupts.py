@@ -34,12 +34,20 @@ class _SwallowsCtrlC:
 
 @pytest.fixture
 def cli_interrupts():
-    """The command line's SIGINT handling, in this process, undone afterwards."""
-    previous = signal.getsignal(signal.SIGINT)
-    with interrupts.handled():
-        yield
-    assert signal.getsignal(signal.SIGINT) is previous
-    assert not interrupts.pending()  # a write after the command is not stopped
+    """The command line's SIGINT handling, in this process, undone afterwards.
+
+    Run under ``nohup`` or as a shell's background job, the test process inherits SIGINT
+    ignored, and :func:`interrupts.handled` rightly leaves it so; the tests stand for a command
+    typed in a terminal, so SIGINT gets Python's default handler first, and it is put back after.
+    """
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with interrupts.handled():
+            yield
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert not interrupts.pending()  # a write after the command is not stopped
+    finally:
+        signal.signal(signal.SIGINT, inherited)
 
 
 def test_a_swallowed_ctrl_c_stops_the_load_before_its_commit(cli_interrupts, tmp_path) -> None:
@@ -113,7 +121,7 @@ def test_ctrl_c_during_an_export_leaves_the_old_file(load_states, tmp_path: Path
     output = tmp_path / "out" / "store.nq"
     output.parent.mkdir()
     output.write_text("the old export\n", encoding="utf-8")
-    process = _run(["store", "export", "--format", "nquads", "-o", str(output)], after)
+    process = _run(["store", "export", "--format", "nquads", "--out", str(output)], after)
     time.sleep(0.6)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)

@@ -548,10 +548,13 @@ def json_ld_triples(path: Path, documents: list[dict[str, Any]]) -> list[ox.Trip
         triples = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
     except (SyntaxError, ValueError) as error:
         raise InputError(path, f"cannot be read as RDF: {shown(str(error))}") from None
+    well_formed: set[str] = set()  # the same IRIs recur in every row: each is checked once
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, ox.NamedNode) and _not_absolute(term.value):
-                raise InputError(path, _NOT_ABSOLUTE.format(shown(term.value)))
+            if isinstance(term, ox.NamedNode) and term.value not in well_formed:
+                if _not_absolute(term.value):
+                    raise InputError(path, _NOT_ABSOLUTE.format(shown(term.value)))
+                well_formed.add(term.value)
         if (
             isinstance(triple.subject, ox.BlankNode)
             and triple.predicate.value == str(RDF.type)

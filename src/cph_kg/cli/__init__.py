@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "codes": (
         "cph_kg.cli.codes",
         "codes_group",
-        "Import whole codes (CASF, CESEDA) as graphs, and check their references.",
+        "Import whole codes (LEGI JSON, Markdown corpora) as graphs, and check their references.",
     ),
     "convention": (
         "cph_kg.cli.authoring",

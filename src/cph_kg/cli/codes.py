@@ -1,4 +1,4 @@
-"""``cph-kg codes import|check``: code graphs from Markdown corpora, and their broken references."""
+"""``cph-kg codes import|check``: code graphs from LEGI and Markdown corpora; broken references."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ from cph_kg.cli.options import (
     write_text,
 )
 from cph_kg.cli.query import DISPLAY_PREFIXES
-from cph_kg.codes.model import Article, Record
+from cph_kg.codes.model import Article, Problem, Record
 from cph_kg.sparql.results import SOLUTION_FORMATS, serialise
 
 
 @click.group("codes")
 def codes_group() -> None:
-    """Import whole codes (CASF, CESEDA) as graphs, and check their references."""
+    """Import whole codes (LEGI JSON, Markdown corpora) as graphs, and check their references."""
 
 
 @codes_group.command("import")
@@ -38,12 +38,14 @@ def codes_group() -> None:
 @store_options
 @user_errors
 def import_command(folders: tuple[Path, ...], **store: Any) -> None:
-    """Import corpus FOLDERS (linked or etalab format) into one named graph per code.
+    """Import corpus FOLDERS (legi, linked or etalab format) into one named graph per code.
 
     A file that cannot be read is reported with its reason and skipped; the rest is imported,
     and the exit code is 1 when some files were skipped.
     """
-    files = sum(1 for folder in folders for _ in folder.rglob("*.md"))
+    files = sum(1 for folder in folders for _ in folder.rglob("*.md")) + sum(
+        _legi_articles(path) for folder in folders for path in folder.glob("LEGITEXT*.json")
+    )
     with (
         open_graph(**store) as kg,
         click.progressbar(
@@ -56,7 +58,7 @@ def import_command(folders: tuple[Path, ...], **store: Any) -> None:
     ):
 
         def advance(record: Record) -> None:
-            # one step per file read: articles, and levels that have a README of their own
+            # one step per article, and per level that has a README of its own
             if isinstance(record, Article) or record.source.name == "README.md":
                 bar.update(1)
 
@@ -64,14 +66,32 @@ def import_command(folders: tuple[Path, ...], **store: Any) -> None:
     for problem in summary.problems:
         click.echo(f"cph-kg: skipped {problem.source}: {problem.reason}", err=True)
     for code in sorted(summary.articles):
-        click.echo(f"{code}: {summary.articles[code]} articles, {summary.levels[code]} levels")
+        line = f"{code}: {summary.articles[code]} articles, {summary.levels[code]} levels"
+        if summary.versions[code]:
+            line += f", {summary.versions[code]} versions, {summary.amendments[code]} amendments"
+        click.echo(line)
     click.echo(
         f"{sum(summary.citations.values())} citations ({summary.citations['link']} links, "
         f"{summary.citations['text']} in plain text), {summary.unresolved} cited articles "
-        f"absent from the corpus; {summary.triples} triples; "
-        f"{len(summary.problems)} file(s) skipped"
+        f"absent from the corpus; {summary.triples} triples; {_skipped(summary.problems)}"
     )
     sys.exit(EXIT_FAILED if summary.problems else EXIT_OK)
+
+
+def _skipped(problems: list[Problem]) -> str:
+    """How many files, and folders with all they hold, were skipped."""
+    folders = sum(1 for problem in problems if problem.source.is_dir())
+    text = f"{len(problems) - folders} file(s) skipped"
+    return f"{text}, and {folders} folder(s) with every file in them" if folders else text
+
+
+def _legi_articles(path: Path) -> int:
+    """About how many articles a LEGI code file holds, counted without parsing it (for the bar)."""
+    with path.open("rb") as handle:
+        return sum(
+            chunk.count(b'"type": "article"') + chunk.count(b'"type":"article"')
+            for chunk in iter(lambda: handle.read(1 << 20), b"")
+        )
 
 
 @codes_group.command("check")

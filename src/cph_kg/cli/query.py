@@ -34,6 +34,11 @@ DISPLAY_PREFIXES = {
     "cph": "https://w3id.org/cph-kg/ontology#",
     "casf": "https://w3id.org/cph-kg/law/casf/",
     "ceseda": "https://w3id.org/cph-kg/law/ceseda/",
+    "css": "https://w3id.org/cph-kg/law/css/",
+    "ctrav": "https://w3id.org/cph-kg/law/ctrav/",
+    "crpm": "https://w3id.org/cph-kg/law/crpm/",
+    "crpa": "https://w3id.org/cph-kg/law/crpa/",
+    "text": "https://w3id.org/cph-kg/text/",
 }
 
 

@@ -130,14 +130,19 @@ _QUALIFIER = re.compile(
 
 _ARTICLES = re.compile(
     rf"""
-    (?:(?<!,\s)(?<!\bet\s)(?<!\bou\s)(?<!\bà\s)(?<![\w°])(?P<provision>{_CHAIN})\s+de\s+
-        (?=l{_APOS}))?
+    (?:(?<!,\s)(?<!\bet\s)(?<!\bou\s)(?<!\bà\s)(?<![\w°])
+        (?P<provision>{_CHAIN})\s+de\s+(?=l{_APOS}))?
     (?P<keyword>(?:(?<![\w])(?i:l){_APOS}\s?)?(?<![\w.])(?i:articles?))\s+
     (?P<numbers>{_NUMBER}(?:{_SEPARATOR}{_NUMBER})*)(?:\s+et\s+suivants\b)?
     """,
     re.VERBOSE,
 )
 _ONE_NUMBER = re.compile(_NUMBER)
+#: More numbers after a qualifier, for another code: "… du code de l'action sociale et des
+#: familles et L. 633-2 du code de la construction…". Kept only if a code is named after them.
+_MORE_NUMBERS = re.compile(
+    rf"(?:{_SEPARATOR})(?P<numbers>{_NUMBER}(?:{_SEPARATOR}{_NUMBER})*)(?:\s+et\s+suivants\b)?"
+)
 
 #: A subdivision of the citing article: "au I", "mentionnés au 2° du II", "au 3° du présent
 #: article". Roman-rooted chains only, unless "du présent article" says so.
@@ -161,6 +166,11 @@ _LIST_TO_ARTICLE = re.compile(
 _AMENDING = re.compile(r"\bainsi\s+(?:modifiée?s?|rédigée?s?)\b|\bremplacée?s?\s+par\b")
 _ROOTED_IN_ROMAN = re.compile(rf"(?:^|\s){_ROMAN}$")
 
+#: A provision that carries on a list: ", au 3°", "et aux 18°", "ou au II".
+_LIST_JOIN = re.compile(r"(?:,|\bet|\bou)\s+aux?\s+$")
+_OPENER = re.compile(r"\baux?\s")
+#: "même" just before "article": the same article as an earlier citation, whatever its code.
+_SAME_ARTICLE = re.compile(r"\bm[êe]mes?\s+$")
 #: Every place a code is named, for "du même code" to find the last one.
 _CODE_MENTION = re.compile(rf"(?P<present>présent\s+code\b)|(?P<name>{_KNOWN_CODE}|{_OTHER_CODE})")
 
@@ -182,12 +192,24 @@ def extract(text: str, code: str) -> list[Citation]:
         qualifier = _QUALIFIER.match(text, match.end())
         end = qualifier.end() if qualifier else match.end()
         taken.append((match.start(), end))
+        if qualifier is not None and (qualifier["name"] or qualifier["present"]):
+            found.extend(_further(text, end, code, mentions, match.start(), taken))
         ref = _reference(qualifier, code, mentions, match.start())
         if ref is None:
             continue
-        words = text[match.start() : end]
         provision = _provision(match["provision"]) if match["provision"] else None
+        start = match.start()
+        if provision and _ends_a_list(text, start):
+            provision, start = None, match.start("keyword")
+        words = text[start:end]
+        same = _SAME_ARTICLE.search(text, max(0, match.start() - 8), match.start()) is not None
         for number in _numbers(match["numbers"]):
+            if same and qualifier is None:
+                # "au même article L. 146-9": the article just cited, of whatever code it was
+                earlier = [c for _, c in found if c.number == number]
+                if not earlier:
+                    continue
+                ref = _CodeRef(earlier[-1].code, earlier[-1].code_name)
             if ref.code_name is None and not number[:1].isalpha():
                 continue  # a bare number with no code named: an article of some other text
             found.append(
@@ -224,6 +246,52 @@ def extract(text: str, code: str) -> list[Citation]:
             for c in chains
         )
     return [citation for _, citation in sorted(found, key=lambda pair: pair[0])]
+
+
+def _ends_a_list(text: str, at: int) -> bool:
+    """Whether the provision at ``at`` ends a list of items of the same article.
+
+    "aux 18° à 26° et au 28° de l'article D. 271-2": the items before "et au 28°" name no
+    article of their own, so the list is the article's and no single provision is kept; "au I
+    du présent article et au I de l'article R. 315-11" is two references, the second one whole.
+    """
+    window = text[max(0, at - 200) : at]
+    joined = _LIST_JOIN.search(window)
+    if joined is None:
+        return False
+    earlier = window[: joined.start()]
+    openers = [m.start() for m in _OPENER.finditer(earlier)]
+    return bool(openers) and "article" not in earlier[openers[-1] :]
+
+
+def _further(
+    text: str,
+    at: int,
+    code: str,
+    mentions: list[tuple[int, _CodeRef]],
+    start: int,
+    taken: list[tuple[int, int]],
+) -> Iterator[tuple[int, Citation]]:
+    """The numbers that carry on a list after its code is named, each run with its own code.
+
+    "articles L. 311-4 du code de l'action sociale et des familles et L. 633-2 du code de la
+    construction et de l'habitation" cites L. 633-2 of the second code: a run of numbers after a
+    qualifier counts only when it is followed by a code's name (or "du présent code").
+    """
+    while (more := _MORE_NUMBERS.match(text, at)) is not None:
+        qualifier = _QUALIFIER.match(text, more.end())
+        if qualifier is None or not (qualifier["name"] or qualifier["present"]):
+            return
+        ref = _reference(qualifier, code, mentions, start)
+        assert ref is not None
+        at = qualifier.end()
+        taken.append((more.start(), at))
+        words = text[more.start("numbers") : at]
+        for number in _numbers(more["numbers"]):
+            if ref.code_name is None and not number[:1].isalpha():
+                continue
+            citation = Citation(number, ref.code, "text", words, None, ref.code_name)
+            yield more.start("numbers"), citation
 
 
 class _Spans:

@@ -13,10 +13,11 @@ import html
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from . import citations
-from .identifiers import article_number, code_for_slug
+from .identifiers import article_number, code_for_slug, level_segment
 from .model import Article, Level, Problem, Record
 
 _README = "README.md"
@@ -25,14 +26,15 @@ _README = "README.md"
 #: "# Partie réglementaire", "# Annexe 6-8 mentionnée à l'article R. 611-36", "# Annexes".
 _LEVEL_HEADING = re.compile(
     r"""\#\s+(?P<kind>partie|livre|titre|chapitre|sous-section|section|sous-paragraphe|paragraphe
-        |annexes?)(?:\s+(?P<number>\S+(?:\s+(?:bis|ter|quater|A|B|C)\b)?))?
+        |annexes?)(?:\s+(?P<number>\S+(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies
+        |nonies|decies|[A-Z])\b)*))?
         (?:\s*:\s*|\s+)?(?P<title>.*)$""",
     re.IGNORECASE | re.VERBOSE,
 )
 #: A level the code leaves unnamed: "# 1  Structure tarifaire des établissements."
 _UNNAMED_HEADING = re.compile(r"#\s+(?P<number>\d+)\s+(?P<title>.+)$")
-#: Kind given to unnamed levels; the model has no better one (see the report on LEVEL_KINDS).
-_UNNAMED_KIND = "sous-paragraphe"
+#: Kind given to the levels a code numbers without naming their kind.
+_UNNAMED_KIND = "division"
 
 _ARTICLE_HEADING = re.compile(r"#\s+Article\s+(?P<number>\S.*?)\s*$")
 #: Block markup ends a paragraph; any other tag is dropped.
@@ -65,20 +67,33 @@ class EtalabReader:
 
 
 def _read_folder(folder: Path, code: str, path: tuple[str, ...]) -> Iterator[Record]:
-    """The level of ``folder`` (unless it is the code itself), its articles, then its children."""
-    if path:
-        yield _level(folder, code, path)
+    """The articles of ``folder``, then each sub-folder's level and, recursively, its content.
+
+    A level's IRI segment is ``{kind}-{number}`` from its README heading (the folder's own name
+    sometimes carries words of the title: ``chapitre-ier-cas``); two sibling levels that would
+    share one keep their folder names instead.
+    """
     entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     for entry in entries:
         if entry.is_file() and entry.name.startswith("article-") and entry.name.endswith(".md"):
             yield read_article(Path(entry.path), code, path)
+    taken: set[str] = set()
     for entry in entries:
-        if entry.is_dir():
-            yield from _read_folder(Path(entry.path), code, (*path, entry.name))
+        if not entry.is_dir():
+            continue
+        level = _level(Path(entry.path), code, path)
+        inner = (*path, entry.name)
+        if isinstance(level, Level):
+            if level.path[-1] in taken:
+                level = replace(level, path=inner)
+            taken.add(level.path[-1])
+            inner = level.path
+        yield level
+        yield from _read_folder(Path(entry.path), code, inner)
 
 
-def _level(folder: Path, code: str, path: tuple[str, ...]) -> Level | Problem:
-    """The level a folder's README heading describes."""
+def _level(folder: Path, code: str, parent: tuple[str, ...]) -> Level | Problem:
+    """The level a folder's README heading describes, in the level ``parent``."""
     readme = folder / _README
     try:
         heading = _first_line(readme)
@@ -87,12 +102,15 @@ def _level(folder: Path, code: str, path: tuple[str, ...]) -> Level | Problem:
     named = _LEVEL_HEADING.fullmatch(heading)
     if named:
         kind = "annexe" if named["kind"].lower() == "annexes" else named["kind"].lower()
-        number = (named["number"] or "").rstrip(".")
+        number = " ".join((named["number"] or "").rstrip(".").split())
         title = _clean(named["title"]) or None
+        path = (*parent, level_segment(kind, number))
         return Level(code, path, kind, number, title, readme)
     unnamed = _UNNAMED_HEADING.fullmatch(heading)
     if unnamed:
-        return Level(code, path, _UNNAMED_KIND, unnamed["number"], _clean(unnamed["title"]), readme)
+        number = unnamed["number"]
+        path = (*parent, level_segment(_UNNAMED_KIND, number))
+        return Level(code, path, _UNNAMED_KIND, number, _clean(unnamed["title"]), readme)
     return Problem(readme, f"level heading not understood: {heading[:80]!r}")
 
 

@@ -6,18 +6,30 @@ IRI patterns (all under ``https://w3id.org/cph-kg/law/``):
 - level: ``{code}/{segment}/{segment}…`` — ``law/casf/partie-reglementaire/livre-iii/titre-iv``
 - article: ``{code}/{number}`` — ``law/casf/R349-2`` (the IRI the R349-2 graph already uses)
 - a code cph-kg does not know: ``other/{slug}`` — ``law/other/code-de-l-education``
+- an article version: ``{code}/{number}/version/{YYYY-MM-DD}`` (its first day in force)
+
+and, for the texts published in the Journal officiel that amend codes (under
+``https://w3id.org/cph-kg/text/``): ``{nature}/{number}`` when the text has a number
+(``text/decret/2016-253``, ``text/loi/2023-1196``), else ``jorf/{JORFTEXT id}``; an article of
+such a text ``…/article/{number}``.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 
 from rdflib import URIRef
 
+from cph_kg import resources
 from cph_kg.namespaces import slugify
 
 LAW = "https://w3id.org/cph-kg/law/"
+TEXT = "https://w3id.org/cph-kg/text/"
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class Code:
     #: Folder slugs used by corpora (etalab keeps the apostrophe as a hyphen, the linked
     #: format drops it).
     slugs: tuple[str, ...]
+    #: Other LEGITEXT ids Légifrance's links give the same code (an id it had before).
+    former_ids: tuple[str, ...] = ()
 
 
 CODES = {
@@ -48,7 +62,53 @@ CODES = {
             "code-de-lentree-et-du-sejour-des-etrangers-et-du-droit-dasile",
         ),
     ),
+    "css": Code(
+        "css",
+        "LEGITEXT000006073189",
+        "Code de la sécurité sociale",
+        ("code-de-la-securite-sociale",),
+    ),
+    "ctrav": Code("ctrav", "LEGITEXT000006072050", "Code du travail", ("code-du-travail",)),
+    "crpm": Code(
+        "crpm",
+        "LEGITEXT000022197698",
+        "Code rural et de la pêche maritime",
+        ("code-rural-et-de-la-peche-maritime",),
+        # Légifrance's "Code rural" id, whose stable id (cid) the current code keeps.
+        former_ids=("LEGITEXT000006071367",),
+    ),
+    "crpa": Code(
+        "crpa",
+        "LEGITEXT000031366350",
+        "Code des relations entre le public et l'administration",
+        (
+            "code-des-relations-entre-le-public-et-l-administration",
+            "code-des-relations-entre-le-public-et-ladministration",
+        ),
+    ),
 }
+
+#: A date that means "no end" in LEGI (``2999-01-01``): no date at all.
+NO_END = date(2999, 1, 1)
+
+
+def code_for_legitext(legitext: str) -> Code | None:
+    """The known code a LEGITEXT id (current or former) names, if any."""
+    return next(
+        (c for c in CODES.values() if legitext == c.legitext or legitext in c.former_ids), None
+    )
+
+
+@cache
+def legitext_titles() -> dict[str, str]:
+    """Every code of Légifrance, LEGITEXT id to title (``data/codes/legitext.tsv``).
+
+    Rebuilt from the LEGI index by ``scripts/build_legi_codes.py``; it names the code of a link
+    whose article is not imported.
+    """
+    path = resources.root() / "data" / "codes" / "legitext.tsv"
+    with path.open(encoding="utf-8", newline="") as table:
+        return {row["id"]: row["title"] for row in csv.DictReader(table, delimiter="\t")}
 
 
 def code_for_slug(slug: str) -> Code | None:
@@ -71,9 +131,18 @@ def article_number(raw: str) -> str:
     """
     annex = re.match(r"(?i)^annexe[\s.-]*(.+)$", raw.strip())
     if annex:
-        return "Annexe-" + re.sub(r"[\s.]", "", annex.group(1))
+        # LEGI writes some annexes' numbers in words ("Annexe I à l'article R4312-1"): accents
+        # folded and every other run of characters one hyphen, so the IRI stays plain ASCII
+        rest = unicodedata.normalize("NFKD", annex.group(1)).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^A-Za-z0-9-]+", "-", re.sub(r"(?<=\w)\.(?=\w)", "", rest))
+        return "Annexe-" + words.strip("-")
     compact = re.sub(r"[\s.*]", "", raw)
     return compact[:1].upper() + compact[1:] if compact[:1].isalpha() else compact
+
+
+def level_segment(kind: str, number: str) -> str:
+    """A level's IRI segment, the same in every format: "Section 1 bis" gives ``section-1-bis``."""
+    return slugify(f"{kind} {number}")
 
 
 def code_iri(code: str) -> URIRef:
@@ -86,11 +155,29 @@ def level_iri(code: str, path: tuple[str, ...]) -> URIRef:
     return URIRef(f"{LAW}{code}/" + "/".join(path))
 
 
-def article_iri(code: str, number: str) -> URIRef:
-    """``law/{code}/{number}``."""
-    return URIRef(f"{LAW}{code}/{article_number(number)}")
+def article_iri(code: str, number: str, qualifier: str | None = None) -> URIRef:
+    """``law/{code}/{number}``, or ``law/{code}/{number}_{qualifier}`` for one of several.
+
+    The qualifier tells apart articles a code numbers alike: the article's LEGI ``cid``, stable;
+    "_" is in no normalised number, so no other article can be given that IRI.
+    """
+    suffix = f"_{qualifier}" if qualifier else ""
+    return URIRef(f"{LAW}{code}/{article_number(number)}{suffix}")
 
 
 def other_code_iri(name: str) -> URIRef:
     """A code cph-kg does not know, named by the slug of its name."""
     return URIRef(f"{LAW}other/{slugify(name)}")
+
+
+def text_iri(nature: str | None, number: str | None, jorf_id: str | None) -> URIRef | None:
+    """``text/{nature}/{number}``, else ``text/jorf/{JORFTEXT id}``; None when neither is known.
+
+    ``nature`` is LEGI's (``DECRET``, ``LOI``, ``LOI_ORGANIQUE``…), written in lower case with
+    hyphens (``decret``, ``loi-organique``).
+    """
+    if nature and number:
+        return URIRef(f"{TEXT}{slugify(nature)}/{slugify(number)}")
+    if jorf_id:
+        return URIRef(f"{TEXT}jorf/{jorf_id}")
+    return None

@@ -1,25 +1,70 @@
 """Importing corpora: detect each folder's format, stream its records, build one graph per code.
 
 Each code goes to its own named graph (``https://w3id.org/cph-kg/graph/codes/{code}``), which
-:meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole, in the same write as
-the new triples: importing twice gives the same store, and a crash leaves the previous graph.
-Bad files are reported and skipped; the rest of the import goes on.
+:meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole: importing twice gives
+the same store. Bad files are reported and skipped; the rest of the import goes on.
+
+Records are turned into N-Triples lines as they stream by, written to one file per graph in a
+temporary folder (so memory does not grow with the corpus: Oxigraph bulk-loads the files); what
+a record points at by a Légifrance id (a link to any version of an article of any code of the
+import, an amending text known by its JORFTEXT id) is written at the end, once every record has
+been seen: the id map and those references are what is kept for the whole import, not the
+records or their statements.
+
+A statement the store holds already in the bundled law (``data/reference/legal-bases.ttl``
+describes twelve LEGI articles, their versions and texts) is not written again in a code graph:
+each statement is in the store once. Oxigraph's union of the named graphs keeps a statement
+once per graph, and the queries' joins multiply on each repeat.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import shutil
+import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
-from cph_kg.codes.model import Article, CorpusReader, Level, Problem, Record
-from cph_kg.codes.rdf import article_triples, code_triples, level_triples
+from cph_kg.codes.identifiers import (
+    LAW,
+    article_iri,
+    code_for_legitext,
+    code_iri,
+    legitext_titles,
+    level_iri,
+    other_code_iri,
+    text_iri,
+)
+from cph_kg.codes.legi import text_number
+from cph_kg.codes.model import (
+    AmendingText,
+    Amendment,
+    Article,
+    Citation,
+    CorpusReader,
+    Level,
+    Problem,
+    Record,
+)
+from cph_kg.codes.rdf import (
+    amendment_triples,
+    article_triples,
+    citation_triples,
+    code_triples,
+    level_triples,
+    text_article_triples,
+    text_triples,
+    version_iris,
+)
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH, ELI, GRAPH
+from cph_kg.namespaces import GRAPH
+from cph_kg.rdf.terms import to_oxigraph
 
 
 def codes_graph(code: str) -> URIRef:
@@ -30,9 +75,10 @@ def codes_graph(code: str) -> URIRef:
 def readers() -> list[CorpusReader]:
     """The corpus formats cph-kg reads, most specific first."""
     from cph_kg.codes.etalab import EtalabReader
+    from cph_kg.codes.legi import LegiReader
     from cph_kg.codes.linked import LinkedReader
 
-    return [LinkedReader(), EtalabReader()]
+    return [LegiReader(), LinkedReader(), EtalabReader()]
 
 
 def reader_for(root: Path) -> CorpusReader:
@@ -42,7 +88,7 @@ def reader_for(root: Path) -> CorpusReader:
     for reader in readers():
         if reader.detect(root):
             return reader
-    raise CphKgError(f"{root}: not a corpus cph-kg can read (formats: linked, etalab)")
+    raise CphKgError(f"{root}: not a corpus cph-kg can read (formats: legi, linked, etalab)")
 
 
 @dataclass
@@ -51,10 +97,109 @@ class ImportSummary:
 
     articles: Counter[str] = field(default_factory=Counter)
     levels: Counter[str] = field(default_factory=Counter)
+    versions: Counter[str] = field(default_factory=Counter)
+    amendments: Counter[str] = field(default_factory=Counter)
     citations: Counter[str] = field(default_factory=Counter)  # by method: link, text
     unresolved: int = 0  # citations whose target is not in the imported corpus
     problems: list[Problem] = field(default_factory=list)
     triples: int = 0
+
+
+@dataclass
+class CodeGraphs:
+    """The N-Triples file of each code graph of an import, and what the import found.
+
+    The files sit in a temporary folder, removed by :meth:`close` (or leaving a ``with``).
+    """
+
+    graphs: dict[URIRef, Path]
+    summary: ImportSummary
+    folder: Path
+
+    def lines(self, graph: URIRef) -> Iterator[str]:
+        """The N-Triples lines of one graph."""
+        with self.graphs[graph].open(encoding="utf-8") as handle:
+            yield from handle
+
+    def close(self) -> None:
+        """Remove the files."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> CodeGraphs:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class Stated:
+    """Statements the store holds already (the bundled law), not to be repeated in a code graph.
+
+    Only a line whose subject is among ``subjects`` is parsed and looked up, so the check costs
+    nothing for the statements of the articles the bundled law does not describe.
+    """
+
+    subjects: frozenset[str]  # "<iri>", as a line starts
+    triples: frozenset[tuple[object, object, object]]
+
+    @classmethod
+    def of(cls, graphs: Iterable[Graph]) -> Stated:
+        """What ``graphs`` state about IRIs."""
+        triples = set()
+        subjects = set()
+        for graph in graphs:
+            for s, p, o in graph:
+                if isinstance(s, URIRef):
+                    subjects.add(f"<{s}>")
+                    triples.add((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+        return cls(frozenset(subjects), frozenset(triples))
+
+    def new(self, lines: list[str]) -> list[str]:
+        """The lines that state something not stated yet."""
+        return [line for line in lines if not self._stated(line)]
+
+    def _stated(self, line: str) -> bool:
+        if line[: line.find(" ")] not in self.subjects:
+            return False
+        (quad,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return (quad.subject, quad.predicate, quad.object) in self.triples
+
+
+class _Files:
+    """The N-Triples file of each code graph, written as the statements are made."""
+
+    def __init__(self, stated: Stated | None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
+        self.stated = stated
+        self.paths: dict[URIRef, Path] = {}
+        self.handles: dict[URIRef, TextIO] = {}
+        self.counts: Counter[URIRef] = Counter()
+
+    def write(self, graph: URIRef, lines: Iterable[str]) -> None:
+        """Add ``lines`` to ``graph``'s file (opened by :meth:`open`)."""
+        batch = list(lines)
+        if self.stated is not None:
+            batch = self.stated.new(batch)
+        self.handles[graph].writelines(batch)
+        self.counts[graph] += len(batch)
+
+    def open(self, graph: URIRef, first: Iterable[str]) -> None:
+        """Start ``graph``'s file with ``first`` unless it is started."""
+        if graph not in self.handles:
+            self.paths[graph] = path = self.folder / f"{len(self.paths)}.nt"
+            self.handles[graph] = path.open("w", encoding="utf-8", buffering=1 << 20)
+            self.write(graph, first)
+
+    def close(self) -> None:
+        """Flush and close every file."""
+        for handle in self.handles.values():
+            handle.close()
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
@@ -65,38 +210,196 @@ def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
             yield reader.name, record
 
 
-def build(
-    records: Iterable[tuple[str, Record]], progress: Callable[[Record], None] | None = None
-) -> tuple[dict[URIRef, Graph], ImportSummary]:
-    """One graph per code from a stream of records, and the summary of what was seen."""
-    graphs: dict[URIRef, Graph] = {}
-    summary = ImportSummary()
-    cited: set[Node] = set()
-    present: set[URIRef] = set()
-    for corpus, record in records:
-        if progress is not None:
-            progress(record)
+@dataclass
+class _Pending:
+    """A citation or amendment written at the end, once the ids it carries can be resolved."""
+
+    graph: URIRef
+    article: str
+    text: str  # the article, or the version whose text makes the citation / that was changed
+    node: str
+    item: Citation | Amendment
+
+
+class _Builder:
+    """Accumulates the lines of each code graph and the Légifrance ids seen, then resolves."""
+
+    def __init__(self, stated: Stated | None = None) -> None:
+        self.files = _Files(stated)
+        self.summary = ImportSummary()
+        self.ids: dict[str, str] = {}  # LEGIARTI (any version, cid) or LEGISCTA -> IRI
+        self.pending: list[_Pending] = []
+        self.texts: dict[str, list[AmendingText]] = defaultdict(list)  # JORFTEXT -> as seen
+        self.present: set[str] = set()
+        self.read: set[tuple[str, str]] = set()  # (format, article IRI) of the articles read
+
+    def graph(self, code: str) -> URIRef:
+        """The graph of ``code``, its file started with the code's own triples."""
+        name = codes_graph(code)
+        self.files.open(name, code_triples(code))
+        return name
+
+    def add(self, corpus: str, record: Record) -> None:
+        """One record's statements; its id-borne references are kept for the end."""
         if isinstance(record, Problem):
-            summary.problems.append(record)
-            continue
-        graph = graphs.get(codes_graph(record.code))
-        if graph is None:
-            graph = graphs[codes_graph(record.code)] = Graph()
-            for triple in code_triples(record.code):
-                graph.add(triple)
+            self.summary.problems.append(record)
+            return
+        graph = self.graph(record.code)
         if isinstance(record, Level):
-            summary.levels[record.code] += 1
-            triples = level_triples(record, corpus)
-        else:
-            summary.articles[record.code] += 1
-            summary.citations.update(c.method for c in record.citations)
-            triples = article_triples(record, corpus)
-        for triple in triples:
-            graph.add(triple)
-            if triple[1] == CPH.citedResource:
-                cited.add(triple[2])
-            elif isinstance(record, Article) and triple[1] == ELI.number:
-                present.add(triple[0])
-    summary.unresolved = len(cited - present)
-    summary.triples = sum(len(g) for g in graphs.values())
-    return graphs, summary
+            self.summary.levels[record.code] += 1
+            self.files.write(graph, level_triples(record, corpus))
+            if record.legi_id:
+                self.ids[record.legi_id] = str(level_iri(record.code, record.path))
+            return
+        self._article(corpus, record, graph)
+
+    def _article(self, corpus: str, article: Article, graph: URIRef) -> None:
+        """An article now; its citations and amendments pending."""
+        summary = self.summary
+        subject = str(article_iri(article.code, article.number, article.qualifier))
+        if (corpus, subject) in self.read:
+            # two articles of one corpus given one IRI would merge into one: the second is
+            # reported, not read (the same article from two corpora is one article: merged)
+            summary.problems.append(
+                Problem(article.source or Path("?"), f"a second article {subject}: skipped")
+            )
+            return
+        self.read.add((corpus, subject))
+        self.present.add(subject)
+        summary.articles[article.code] += 1
+        summary.versions[article.code] += len(article.versions)
+        summary.amendments[article.code] += len(article.amendments)
+        summary.citations.update(c.method for c in article.citations)
+        versions = version_iris(article)
+        self.files.write(graph, article_triples(article, corpus, versions))
+        for legi_id in (article.legi_cid, *versions):
+            if legi_id:
+                self.ids[legi_id] = subject
+        speaker = versions.get(article.current or "", subject)
+        for index, citation in enumerate(article.citations, start=1):
+            node = f"{subject}/citation/{index}"
+            self.pending.append(_Pending(graph, subject, speaker, node, citation))
+            if citation.legi_text and citation.legi_text.startswith("JORFTEXT"):
+                number, nature = text_number(citation.legi_title or citation.text, None)
+                self.texts[citation.legi_text].append(
+                    AmendingText(citation.legi_text, "", nature, number, None, None)
+                )
+        for index, amendment in enumerate(article.amendments, start=1):
+            node = f"{speaker}/change/{index}"
+            self.pending.append(_Pending(graph, subject, speaker, node, amendment))
+            if amendment.text.jorf_id:
+                self.texts[amendment.text.jorf_id].append(amendment.text)
+
+    def finish(self) -> CodeGraphs:
+        """Resolve the pending references, write them, and count what could not be found."""
+        text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
+        written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
+        cited: set[str] = set()
+        files = self.files
+        for pending in self.pending:
+            graph = pending.graph
+            item = pending.item
+            if isinstance(item, Citation):
+                target = self._target(item, pending.article, text_iris)
+                cited.add(target)
+                files.write(
+                    graph,
+                    citation_triples(item, pending.article, pending.text, pending.node, target),
+                )
+                continue
+            text = self._amending_text_iri(item.text, text_iris)
+            article = f"{text}/article/{item.article}" if text and item.article else None
+            files.write(graph, amendment_triples(item, pending.text, pending.node, text, article))
+            done = written[graph]
+            if text is not None and text not in done:
+                done.add(text)
+                best = _best(self.texts.get(item.text.jorf_id or "", []) or [item.text])
+                files.write(graph, text_triples(text, best))
+            if article is not None and article not in done:
+                done.add(article)
+                files.write(graph, text_article_triples(article, text or "", item.article or ""))
+        self.pending.clear()
+        files.close()
+        self.summary.unresolved = sum(
+            1 for target in cited if target.startswith(LAW) and target not in self.present
+        )
+        self.summary.triples = sum(files.counts.values())
+        return CodeGraphs(files.paths, self.summary, files.folder)
+
+    def _target(self, citation: Citation, citing: str, text_iris: dict[str, str]) -> str:
+        """What a citation aims at: by the id its link carries, else by number and code."""
+        if citation.legi_id is not None:
+            known = self.ids.get(citation.legi_id)
+            if known is not None:
+                return known
+            text = citation.legi_text or ""
+            if text.startswith("JORFTEXT"):
+                base = text_iris.get(text) or f"{text_iri(None, None, text)}"
+                named = citation.number or _text_article(citation.legi_title)
+                whole = citation.legi_id == text
+                return base if whole or not named else f"{base}/article/{named}"
+            code = code_for_legitext(text)
+            if code is not None:
+                base = str(code_iri(code.short))
+                return str(article_iri(code.short, citation.number)) if citation.number else base
+            name = legitext_titles().get(text) or text
+            base = str(other_code_iri(name))
+            return f"{base}/{citation.number}" if citation.number else base
+        if citation.number is None:
+            return citing
+        if citation.code is not None:
+            return str(article_iri(citation.code, citation.number))
+        return f"{other_code_iri(citation.code_name or 'code-inconnu')}/{citation.number}"
+
+    @staticmethod
+    def _text_iri(jorf_id: str, seen: list[AmendingText]) -> str:
+        """One IRI per JORF text: by nature and number when every mention agrees, else by id."""
+        numbered = {(t.nature, t.number) for t in seen if t.number and t.nature}
+        if len(numbered) == 1:
+            nature, number = next(iter(numbered))
+            return str(text_iri(nature, number, jorf_id))
+        return str(text_iri(None, None, jorf_id))
+
+    @staticmethod
+    def _amending_text_iri(text: AmendingText, text_iris: dict[str, str]) -> str | None:
+        """The IRI of an amending text: by its JORFTEXT id, else by nature and number if any."""
+        if text.jorf_id:
+            return text_iris[text.jorf_id]
+        found = text_iri(text.nature, text.number, None)
+        return None if found is None else str(found)
+
+
+def _best(seen: list[AmendingText]) -> AmendingText:
+    """Of the mentions of one text, the one with the fullest title and dates."""
+    return max(seen, key=lambda t: (bool(t.title), "n°" in t.title, bool(t.signed), t.title))
+
+
+def _text_article(title: str | None) -> str | None:
+    """The article a link's title names: "LOI n° 2016-1691 du 9 décembre 2016 - art. 6 (V)"."""
+    if not title or " - art. " not in title:
+        return None
+    number = title.split(" - art. ", 1)[1].split(" ", 1)[0].strip(" ,")
+    return number or None
+
+
+def build(
+    records: Iterable[tuple[str, Record]],
+    progress: Callable[[Record], None] | None = None,
+    stated: Stated | None = None,
+) -> CodeGraphs:
+    """One graph per code from a stream of records, and the summary of what was seen.
+
+    The graphs are files in a temporary folder: use the result in a ``with`` block (or
+    :meth:`CodeGraphs.close` it). Statements ``stated`` holds are left out.
+    """
+    builder = _Builder(stated)
+    try:
+        for corpus, record in records:
+            if progress is not None:
+                progress(record)
+            builder.add(corpus, record)
+        return builder.finish()
+    except BaseException:
+        builder.files.close()
+        shutil.rmtree(builder.files.folder, ignore_errors=True)
+        raise

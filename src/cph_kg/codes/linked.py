@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from cph_kg.codes.citations import extract
-from cph_kg.codes.identifiers import article_number, code_for_slug
+from cph_kg.codes.identifiers import article_number, code_for_slug, level_segment
 from cph_kg.codes.model import LEVEL_KINDS, Article, Citation, Level, Problem, Record
 from cph_kg.namespaces import slugify
 
@@ -45,6 +45,10 @@ _HREF = re.compile(r"^/(code-[^/]+)/(?:[^/]+/)*([^/]+)\.md$")
 #: Longest first, so that "sous-section-1" is not read as a "sous" kind.
 _KINDS = tuple(sorted(LEVEL_KINDS, key=len, reverse=True))
 _ROMAN = re.compile(r"^(?:[ivxlcdm]+|ier)$")
+_FIRST = re.compile(r"^\d+er$")  # "1er"
+#: Letters a level number can end with ("chapitre Ier A"), and the French words after "à".
+_LETTERS = frozenset("abcdefgh")
+_FRENCH_ARTICLES = frozenset(("la", "le", "les", "l", "un", "une", "des", "du", "d", "leur", "ce"))
 #: Words a level number can carry after its numeral ("titre II bis", "section 1 ter").
 _LATIN = frozenset(
     ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "nonies", "decies")
@@ -98,9 +102,11 @@ class LinkedReader:
             if entry.is_dir():
                 level = parse_level_slug(entry.name)
                 if level is None:
+                    held = sum(1 for _ in entry.rglob("*.md"))
                     yield Problem(
                         entry,
-                        f"level folder {entry.name!r} is not {{kind}}-{{number}}-…: skipped",
+                        f"level folder {entry.name!r} is not {{kind}}-{{number}}-…: skipped "
+                        f"with the {held} article file(s) in it",
                     )
                     continue
                 kind, number, segment, title = level
@@ -133,7 +139,7 @@ def read_article(
     if heading is None:
         yield Problem(source, "no '# Article' heading")
         return
-    body = _Body()
+    body = Body()
     try:
         body.feed(content[heading.end() :])
         body.close()
@@ -147,7 +153,7 @@ def read_article(
     text = body.text()
     links: list[Citation] = []
     broken: list[Problem] = []
-    for href, words in body.links:
+    for href, words, _title in body.links:
         citation = link_citation(href, words)
         if citation is None:
             broken.append(Problem(source, f"broken link {href!r} ({words!r}): not /code-…/….md"))
@@ -197,33 +203,67 @@ def parse_level_slug(slug: str) -> tuple[str, str, str, str | None] | None:
     "Dispositions diverses")``; the parts of a code have no title
     (``partie-reglementaire`` gives ``("partie", "réglementaire", "partie-reglementaire",
     None)``). The title is only the slug's words: accents and apostrophes are not recoverable.
+
+    Numbers keep what follows their numeral: digits joined by a hyphen (``section-v-1-…``:
+    "V-1"), Latin ordinals ("bis", "quinquies") and a capital letter (``chapitre-ier-a-…``:
+    "Ier A", unless the letter is the French "à" before an article, as in ``…-1-a-la-charge``);
+    "1er" stays "1er". An annex folder needs no number (``annexes``), and a level the code
+    numbers without a kind (``1-structure-tarifaire-…``) is a ``division``.
     """
-    kind = next((k for k in _KINDS if slug.startswith(k + "-")), None)
-    if kind is None:
+    words = slug.split("-")
+    kind = next((k for k in _KINDS if slug == k or slug.startswith(k + "-")), None)
+    if kind is None and (slug == "annexes" or slug.startswith("annexes-")):
+        kind = "annexe"
+        words = words[1:]
+    elif kind is None and words[0].isdigit():
+        kind = "division"
+    elif kind is None:
         return None
-    words = slug[len(kind) + 1 :].split("-")
+    else:
+        words = slug[len(kind) + 1 :].split("-") if slug != kind else []
     if kind == "partie":
         qualifier = "-".join(words)
         return kind, _PARTS.get(qualifier, " ".join(words)), slug, None
-    numeral = words[0]
-    if numeral.isdigit():
-        number = numeral
-    elif _ROMAN.match(numeral):
-        number = "Ier" if numeral == "ier" else numeral.upper()
-    elif numeral in _WORD_NUMBERS:
-        number = _WORD_NUMBERS[numeral]
-    else:
-        return None
+    if not words or not _is_numeral(words[0]):
+        if kind != "annexe":
+            return None
+        rest = " ".join(words)
+        return kind, "", level_segment(kind, ""), (rest[:1].upper() + rest[1:]) or None
+    number = _numeral(words[0])
     taken = 1
-    while taken < len(words) and words[taken] in _LATIN:
+    while taken < len(words) and words[taken].isdigit():
+        number += "-" + words[taken]
         taken += 1
-    number = " ".join([number, *words[1:taken]])
-    segment = "-".join([kind, *words[:taken]])
+    while taken < len(words) and words[taken] in _LATIN:
+        number += " " + words[taken]
+        taken += 1
+    if (
+        taken < len(words)
+        and len(words[taken]) == 1
+        and words[taken] in _LETTERS
+        and (taken + 1 == len(words) or words[taken + 1] not in _FRENCH_ARTICLES)
+    ):
+        number += " " + words[taken].upper()
+        taken += 1
     rest = " ".join(words[taken:])
-    return kind, number, segment, (rest[:1].upper() + rest[1:]) or None
+    return kind, number, level_segment(kind, number), (rest[:1].upper() + rest[1:]) or None
 
 
-class _Body(HTMLParser):
+def _is_numeral(word: str) -> bool:
+    """Whether a slug word is a level's numeral: digits, "1er", roman, or a number word."""
+    return word.isdigit() or bool(_FIRST.match(word) or _ROMAN.match(word)) or word in _WORD_NUMBERS
+
+
+def _numeral(word: str) -> str:
+    """A numeral as the code writes it: "ier" is "Ier", roman in capitals, words accented."""
+    if word.isdigit() or _FIRST.match(word):
+        return word
+    if _ROMAN.match(word):
+        return "Ier" if word == "ier" else word.upper()
+    return _WORD_NUMBERS[word]
+
+
+class Body(HTMLParser):
     """Reduces an article's HTML body to paragraphs of clean text and collects its links.
 
     Only what is inside the first ``<div>`` counts. Runs of ``<br>`` decide the structure: one
@@ -241,8 +281,9 @@ class _Body(HTMLParser):
         self.depth = 0  # how deep inside the body's <div>
         self.seen_div = False
         self.closed = False
-        self.links: list[tuple[str, str]] = []
-        self.anchor: tuple[str, list[str]] | None = None  # href, words of the open <a href>
+        self.links: list[tuple[str, str, str | None]] = []  # href, words, title
+        #: href, title and words of the open <a href>
+        self.anchor: tuple[str, str | None, list[str]] | None = None
         self.error: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -262,9 +303,10 @@ class _Body(HTMLParser):
         elif tag == "p":
             self.breaks = max(self.breaks, 2)
         elif tag == "a":
-            href = dict(attrs).get("href")
+            named = dict(attrs)
+            href = named.get("href")
             if href is not None:
-                self.anchor = (href, [])
+                self.anchor = (href, named.get("title"), [])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """``<br/>``: a self-closing tag is an opening one without content."""
@@ -282,8 +324,8 @@ class _Body(HTMLParser):
         elif tag == "p":
             self.breaks = max(self.breaks, 2)
         elif tag == "a" and self.anchor is not None:
-            href, words = self.anchor
-            self.links.append((href, " ".join("".join(words).split())))
+            href, title, words = self.anchor
+            self.links.append((href, " ".join("".join(words).split()), title))
             self.anchor = None
 
     def handle_data(self, data: str) -> None:
@@ -293,7 +335,7 @@ class _Body(HTMLParser):
                 self.error = self.error or "text outside the <div>"
             return
         if self.anchor is not None:
-            self.anchor[1].append(data)
+            self.anchor[2].append(data)
         if not data.strip():
             if not self.breaks:
                 self.words.append(data)

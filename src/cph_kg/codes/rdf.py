@@ -1,95 +1,311 @@
-"""Turning corpus records into ELI triples: codes, levels, articles, and qualified citations.
+"""Turning corpus records into ELI statements, written as N-Triples lines.
 
-Every citation gives an ``eli:cites`` triple (so ``eli:cites+`` walks the citation graph) and a
-``cph:Citation`` node that says how it was found, by which words, and which provision it aims
-at. A reference to a subdivision of the same article ("au I") keeps its Citation node but makes
-no ``eli:cites`` loop.
+Whole codes give millions of statements: they are written straight as N-Triples text (one line
+per statement, :func:`triple`), which Oxigraph parses in bulk, rather than built as rdflib
+terms (measured: ``benchmarks/README.md``, "Code import").
+
+- a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place;
+- an article: ``eli:LegalResource`` and ``eli:LegalResourceSubdivision``; when the corpus gives
+  its versions (LEGI), also an ``eli:ComplexWork`` whose members (``eli:has_member``) are its
+  ``cph:ArticleVersion``s, each with its LEGIARTI id (``eli:id_local``), LEGI state and period
+  of force (``eli:first_date_entry_in_force``, ``eli:date_no_longer_in_force``: the last day in
+  force, both attested by LEGI), and the current one realised by its French expression
+  (``eli:is_realized_by``, an ``eli:LegalExpression``) that holds the text;
+- a citation: an ``eli:cites`` triple from the text that makes it (the article, or the LEGI
+  version whose text it is) and a ``cph:Citation`` node saying how it was found, by which
+  words, which provision it aims at and, for a link, the id it carries;
+- an amendment (LEGI): a ``cph:Change`` node from the version to the amending text and its
+  article, with the kind of change and its date, and ``eli:changed_by`` from the version to the
+  text; the text is an ``eli:LegalResource`` with its JORFTEXT id, title, nature, number, dates.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date, timedelta
+from urllib.parse import quote
 
-from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from cph_kg.codes.identifiers import CODES, article_iri, code_iri, level_iri
+from cph_kg.codes.model import AmendingText, Amendment, Article, Citation, Level, Version
 
-from cph_kg.codes.identifiers import (
-    CODES,
-    article_iri,
-    code_iri,
-    level_iri,
-    other_code_iri,
-)
-from cph_kg.codes.model import Article, Citation, Level
-from cph_kg.namespaces import CPH, ELI
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+_DCT = "http://purl.org/dc/terms/"
+_ELI = "http://data.europa.eu/eli/ontology#"
+_CPH = "https://w3id.org/cph-kg/ontology#"
+TYPE = f"{_RDF}type"
+LABEL = f"{_RDFS}label"
+TITLE = f"{_DCT}title"
+CITES = f"{_ELI}cites"
+NUMBER = f"{_ELI}number"
+IS_PART_OF = f"{_ELI}is_part_of"
+HAS_PART = f"{_ELI}has_part"
+HAS_MEMBER = f"{_ELI}has_member"
+IS_MEMBER_OF = f"{_ELI}is_member_of"
+ID_LOCAL = f"{_ELI}id_local"
+FIRST_DAY = f"{_ELI}first_date_entry_in_force"
+LAST_DAY = f"{_ELI}date_no_longer_in_force"
+LEGAL_RESOURCE = f"{_ELI}LegalResource"
+SUBDIVISION = f"{_ELI}LegalResourceSubdivision"
+TEXT = f"{_CPH}text"
+#: French, in the EU's authority table of languages (``eli:language``).
+FRENCH = "http://publications.europa.eu/resource/authority/language/FRA"
+CITED_RESOURCE = f"{_CPH}citedResource"
+METHODS = {"link": f"{_CPH}Hyperlink", "text": f"{_CPH}PlainText"}
+#: The kinds of change of cph:ChangeKindScheme (ontology/cph.ttl), by the reader's word.
+CHANGE_KINDS = {
+    "creation": "Creation",
+    "modification": "Modification",
+    "codification": "Codification",
+    "abrogation": "Abrogation",
+    "move": "Move",
+    "transfer": "Transfer",
+    "rectification": "Rectification",
+    "annulment": "Annulment",
+}
+#: The kinds of amending text (``eli:type_document``), SKOS concepts under this IRI: the scheme
+#: of ``data/legal/jorf-texts.ttl`` (loi, ordonnance, décret), the other kinds LEGI names in
+#: ``ontology/cph.ttl``.
+TEXT_TYPES = "https://w3id.org/cph-kg/concept/resource-type/"
+#: Characters kept as they are in an IRI; anything else is percent-encoded.
+_IRI_SAFE = ":/#?&=%~-._!$'()*+,;@"
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-METHODS = {"link": CPH.Hyperlink, "text": CPH.PlainText}
+
+#: A character :func:`iri` must encode (not in ``_IRI_SAFE``, nor a letter or digit of ASCII).
+_TO_ENCODE = re.compile(r"[^A-Za-z0-9:/#?&=%~\-._!$'()*+,;@]")
 
 
-def code_triples(code: str) -> Iterator[Triple]:
+def iri(value: str) -> str:
+    """An IRI as N-Triples writes it; characters N-Triples forbids are percent-encoded.
+
+    Most IRIs need no encoding: they are checked by one regular expression and written as they
+    are (``quote`` on each of the millions of IRIs of a whole code was a fifth of the import).
+    """
+    if _TO_ENCODE.search(value) is None:
+        return f"<{value}>"
+    return f"<{quote(value, safe=_IRI_SAFE)}>"
+
+
+def literal(value: str, lang: str | None = None) -> str:
+    """A string literal, with a language tag when given."""
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"@{lang}' if lang else f'"{escaped}"'
+
+
+def day(value: date) -> str:
+    """An ``xsd:date`` literal."""
+    return f'"{value.isoformat()}"^^<{_XSD_DATE}>'
+
+
+def triple(subject: str, predicate: str, obj: str) -> str:
+    """One N-Triples line from IRIs (subject, predicate) and an object already written."""
+    return f"{iri(subject)} <{predicate}> {obj} .\n"
+
+
+def code_triples(code: str) -> Iterator[str]:
     """The code itself: title and Légifrance identifier."""
     known = CODES[code]
-    iri = code_iri(code)
-    yield iri, RDF.type, ELI.LegalResource
-    yield iri, DCTERMS.title, Literal(known.title, lang="fr")
-    yield iri, RDFS.label, Literal(known.title, lang="fr")
-    yield iri, ELI.id_local, Literal(known.legitext)
+    subject = str(code_iri(code))
+    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
+    yield triple(subject, TITLE, literal(known.title, "fr"))
+    yield triple(subject, LABEL, literal(known.title, "fr"))
+    yield triple(subject, ID_LOCAL, literal(known.legitext))
 
 
-def _parent_iri(code: str, path: tuple[str, ...]) -> URIRef:
-    return level_iri(code, path) if path else code_iri(code)
+def parent_iri(code: str, path: tuple[str, ...]) -> str:
+    """The level at ``path``, or the code itself for the empty path."""
+    return str(level_iri(code, path) if path else code_iri(code))
 
 
-def level_triples(level: Level, corpus: str) -> Iterator[Triple]:
-    """A level, its number, kind and title, and its place in the hierarchy."""
-    iri = level_iri(level.code, level.path)
-    parent = _parent_iri(level.code, level.path[:-1])
-    yield iri, RDF.type, CPH.CodeLevel
-    yield iri, RDF.type, ELI.LegalResourceSubdivision
-    yield iri, ELI.number, Literal(level.number)
-    yield iri, CPH.levelKind, Literal(level.kind)
+def level_triples(level: Level, corpus: str) -> Iterator[str]:
+    """A level, its number, kind and title, its place in the hierarchy, and LEGI's id and dates."""
+    subject = str(level_iri(level.code, level.path))
+    parent = parent_iri(level.code, level.path[:-1])
+    yield triple(subject, TYPE, iri(f"{_CPH}CodeLevel"))
+    yield triple(subject, TYPE, iri(SUBDIVISION))
+    yield triple(subject, NUMBER, literal(level.number))
+    yield triple(subject, f"{_CPH}levelKind", literal(level.kind))
     if level.title:
-        yield iri, DCTERMS.title, Literal(level.title, lang="fr")
-    label = f"{level.kind.capitalize()} {level.number}"
+        yield triple(subject, TITLE, literal(level.title, "fr"))
+    label = f"{level.kind.capitalize()} {level.number}".strip()
     if level.title:
         label += f" : {level.title}"
-    yield iri, RDFS.label, Literal(label, lang="fr")
-    yield iri, ELI.is_part_of, parent
-    yield parent, ELI.has_part, iri
-    yield iri, CPH.corpus, Literal(f"{corpus}: {level.source}")
+    yield triple(subject, LABEL, literal(label, "fr"))
+    yield triple(subject, IS_PART_OF, iri(parent))
+    yield triple(parent, HAS_PART, iri(subject))
+    yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {level.source}"))
+    if level.legi_id:
+        yield triple(subject, ID_LOCAL, literal(level.legi_id))
+    if level.start:
+        yield triple(subject, FIRST_DAY, day(level.start))
+    if level.end:
+        yield triple(subject, LAST_DAY, day(level.end))
 
 
-def cited_iri(citation: Citation, citing: URIRef) -> URIRef:
-    """What a citation aims at: an article of a known code, of another code, or the citing one."""
-    if citation.number is None:
-        return citing
-    if citation.code is not None:
-        return article_iri(citation.code, citation.number)
-    return URIRef(f"{other_code_iri(citation.code_name or 'code-inconnu')}/{citation.number}")
+def version_iris(article: Article) -> dict[str, str]:
+    """The IRI of each version of ``article``, by its LEGIARTI id.
+
+    A version in force gets ``…/version/{first day in force}``; when LEGI gives two versions in
+    force from the same day, the one in force longest keeps that IRI. A version never in force
+    (LEGI's end on or before its start) and the other version of such a pair are named by their
+    LEGIARTI id, ``…/version/{LEGIARTI…}``: they have no first day in force of their own.
+    """
+    article_base = str(article_iri(article.code, article.number, article.qualifier))
+    by_day: dict[date, Version] = {}
+    for version in article.versions:
+        if version.in_force:
+            assert version.start is not None
+            kept = by_day.get(version.start)
+            if kept is None or _later(version.end, kept.end):
+                by_day[version.start] = version
+    named = {v.legi_id: f"{article_base}/version/{d.isoformat()}" for d, v in by_day.items()}
+    return {
+        v.legi_id: named.get(v.legi_id, f"{article_base}/version/{v.legi_id}")
+        for v in article.versions
+    }
 
 
-def article_triples(article: Article, corpus: str) -> Iterator[Triple]:
-    """An article, its text, its place, and each of its citations."""
-    iri = article_iri(article.code, article.number)
-    parent = _parent_iri(article.code, article.parent)
-    yield iri, RDF.type, ELI.LegalResource
-    yield iri, RDF.type, ELI.LegalResourceSubdivision
-    yield iri, ELI.number, Literal(article.number)
-    yield iri, RDFS.label, Literal(f"Article {article.number}", lang="fr")
-    yield iri, CPH.text, Literal(article.text, lang="fr")
-    yield iri, ELI.is_part_of, parent
-    yield parent, ELI.has_part, iri
-    yield iri, CPH.corpus, Literal(f"{corpus}: {article.source}")
-    for index, citation in enumerate(article.citations, start=1):
-        target = cited_iri(citation, iri)
-        node = URIRef(f"{iri}/citation/{index}")
-        if target != iri:
-            yield iri, ELI.cites, target
-        yield node, RDF.type, CPH.Citation
-        yield node, CPH.citingArticle, iri
-        yield node, CPH.citedResource, target
-        yield node, CPH.foundBy, METHODS[citation.method]
-        yield node, CPH.citationText, Literal(citation.text, lang="fr")
-        if citation.provision:
-            yield node, CPH.citedProvision, Literal(citation.provision)
+def _later(end: date | None, other: date | None) -> bool:
+    """Whether a period ending ``end`` lasts beyond one ending ``other`` (None: no end)."""
+    return other is not None and (end is None or end > other)
+
+
+def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> Iterator[str]:
+    """An article, its place, its versions and its text (on the current version, if any).
+
+    ``versions`` is :func:`version_iris` of the article. Citations and amendments are written
+    by the importer once what they point at is resolved.
+    """
+    subject = str(article_iri(article.code, article.number, article.qualifier))
+    parent = parent_iri(article.code, article.parent)
+    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
+    yield triple(subject, TYPE, iri(SUBDIVISION))
+    yield triple(subject, NUMBER, literal(article.number))
+    yield triple(subject, LABEL, literal(f"Article {article.number}", "fr"))
+    yield triple(subject, IS_PART_OF, iri(parent))
+    yield triple(parent, HAS_PART, iri(subject))
+    yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {article.source}"))
+    if article.legi_cid:
+        yield triple(subject, f"{_CPH}legiCid", literal(article.legi_cid))
+    if not article.versions:
+        yield triple(subject, TEXT, literal(article.text, "fr"))
+        return
+    yield triple(subject, TYPE, iri(f"{_ELI}ComplexWork"))
+    for version in article.versions:
+        yield from version_triples(version, subject, versions[version.legi_id])
+    current = versions.get(article.current or "")
+    if current is not None:
+        # the words are the version's French expression's (ELI), as in the legal and reference
+        # data, so that a version the bundled law describes gets the same statements
+        expression = f"{current}/fr"
+        yield triple(current, f"{_ELI}is_realized_by", iri(expression))
+        yield triple(expression, TYPE, iri(f"{_ELI}LegalExpression"))
+        yield triple(expression, f"{_ELI}realizes", iri(current))
+        yield triple(expression, f"{_ELI}language", iri(FRENCH))
+        yield triple(expression, TEXT, literal(article.text, "fr"))
+        if article.nota:
+            yield triple(current, f"{_CPH}nota", literal(article.nota, "fr"))
+
+
+def version_triples(version: Version, article: str, subject: str) -> Iterator[str]:
+    """One version: its article, id, LEGI state and, if it was in force, its dates (attested)."""
+    yield triple(subject, TYPE, iri(f"{_CPH}ArticleVersion"))
+    yield triple(subject, IS_MEMBER_OF, iri(article))
+    yield triple(article, HAS_MEMBER, iri(subject))
+    yield triple(subject, ID_LOCAL, literal(version.legi_id))
+    if version.state:
+        yield triple(subject, f"{_CPH}legiState", literal(version.state))
+    if version.in_force:
+        assert version.start is not None
+        yield triple(subject, FIRST_DAY, day(version.start))
+        yield triple(subject, f"{_CPH}entryIntoForceCertainty", iri(f"{_CPH}Attested"))
+        if version.end is not None:
+            yield triple(subject, LAST_DAY, day(version.end - timedelta(days=1)))
+            yield triple(subject, f"{_CPH}endOfForceCertainty", iri(f"{_CPH}Attested"))
+        return
+    # never in force: LEGI's own dates, which make no period
+    if version.start is not None:
+        yield triple(subject, f"{_CPH}legiStartDate", day(version.start))
+    if version.end is not None:
+        yield triple(subject, f"{_CPH}legiEndDate", day(version.end))
+
+
+def citation_triples(
+    citation: Citation, article: str, text: str, node: str, target: str
+) -> Iterator[str]:
+    """One citation of ``article``, made by ``text`` (the article or its version), to ``target``.
+
+    A reference to a subdivision of the citing article itself keeps its node but makes no
+    ``eli:cites`` loop.
+    """
+    if target != article:
+        yield triple(text, CITES, iri(target))
+    yield triple(node, TYPE, iri(f"{_CPH}Citation"))
+    yield triple(node, f"{_CPH}citingArticle", iri(article))
+    if text != article:
+        yield triple(node, f"{_CPH}citingVersion", iri(text))
+    yield triple(node, CITED_RESOURCE, iri(target))
+    yield triple(node, f"{_CPH}foundBy", iri(METHODS[citation.method]))
+    yield triple(node, f"{_CPH}citationText", literal(citation.text, "fr"))
+    if citation.provision:
+        yield triple(node, f"{_CPH}citedProvision", literal(citation.provision))
+    if citation.legi_id:
+        yield triple(node, f"{_CPH}linkTarget", literal(citation.legi_id))
+
+
+def amendment_triples(
+    amendment: Amendment, version: str, node: str, text: str | None, article: str | None
+) -> Iterator[str]:
+    """One amendment of ``version``: the change node and ``eli:changed_by`` the text."""
+    yield triple(version, f"{_CPH}change", iri(node))
+    yield triple(node, TYPE, iri(f"{_CPH}Change"))
+    kind = CHANGE_KINDS.get(amendment.kind)
+    if kind:
+        yield triple(node, f"{_CPH}changeKind", iri(f"{_CPH}{kind}"))
+    yield triple(node, f"{_CPH}legiLinkType", literal(amendment.link_type))
+    if amendment.orientation:
+        yield triple(node, f"{_CPH}legiLinkOrientation", literal(amendment.orientation))
+    yield triple(node, f"{_CPH}amendingTextTitle", literal(amendment.text.title, "fr"))
+    if amendment.date:
+        yield triple(node, f"{_CPH}changeDate", day(amendment.date))
+    if text is not None:
+        yield triple(version, f"{_ELI}changed_by", iri(text))
+        yield triple(node, f"{_CPH}amendingText", iri(text))
+    if article is not None:
+        yield triple(node, f"{_CPH}amendingArticle", iri(article))
+    if amendment.article_id:
+        yield triple(node, f"{_CPH}amendingArticleId", literal(amendment.article_id))
+
+
+def text_triples(subject: str, text: AmendingText) -> Iterator[str]:
+    """An amending text published in the Journal officiel, as ELI describes a legal resource."""
+    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
+    yield triple(subject, TITLE, literal(text.title, "fr"))
+    yield triple(subject, LABEL, literal(text.title, "fr"))
+    if text.jorf_id:
+        yield triple(subject, ID_LOCAL, literal(text.jorf_id))
+    if text.nature:
+        yield triple(subject, f"{_ELI}type_document", iri(f"{TEXT_TYPES}{_slug(text.nature)}"))
+    if text.number:
+        yield triple(subject, NUMBER, literal(text.number))
+    if text.signed:
+        yield triple(subject, f"{_ELI}date_document", day(text.signed))
+    if text.published:
+        yield triple(subject, f"{_ELI}date_publication", day(text.published))
+
+
+def text_article_triples(subject: str, text: str, number: str) -> Iterator[str]:
+    """An article of an amending text, part of it."""
+    yield triple(subject, TYPE, iri(SUBDIVISION))
+    yield triple(subject, NUMBER, literal(number))
+    yield triple(subject, IS_PART_OF, iri(text))
+    yield triple(text, HAS_PART, iri(subject))
+
+
+def _slug(nature: str) -> str:
+    """``LOI_ORGANIQUE`` as ``loi-organique``."""
+    return nature.lower().replace("_", "-")

@@ -17,11 +17,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cph_kg.codes.legi import nota_text, read_html
 from cph_kg.errors import CphKgError
 
 #: Légifrance's "no end" (2999-01-01).
 NO_END = date(2999, 1, 1)
-_KEPT = ("id", "cid", "num", "etat", "dateDebut", "dateFin", "texte", "nota")
+#: ``texteHtml`` is what the version's text is read from (as the LEGI reader reads it: one text
+#: for the version in both graphs); ``texte``, LEGI's plain text, is kept for a reader's eye.
+_KEPT = ("id", "cid", "num", "etat", "dateDebut", "dateFin", "texte", "texteHtml", "nota")
 _VERSION_KEPT = ("id", "etat", "dateDebut", "dateFin")
 _LINK_KEPT = (
     "textCid",
@@ -146,8 +149,8 @@ def read_excerpt(path: Path) -> tuple[str, dict[str, Article]]:
                 code=raw["code"],
                 legitext=raw["legitext"],
                 number=raw["num"],
-                text=raw["texte"] or "",
-                note=raw["nota"] or "",
+                text=read_html(raw["texteHtml"] or "").text(),
+                note=nota_text(raw["nota"]) or "",
                 in_force=raw["id"],
                 versions=_versions(raw["versions"]),
                 modifications=tuple(raw["modifications"]),

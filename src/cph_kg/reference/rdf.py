@@ -506,7 +506,7 @@ class Writer:
                     )
                     g.add((expression, CPH.text, fr(article.text)))
                     if article.note:
-                        g.add((member, SKOS.note, fr(article.note)))
+                        g.add((member, CPH.nota, fr(article.note)))
         for text in self.rules.texts:
             self.text(text)
         missing = {p for p in cited if p.startswith("law/")} - self._described()

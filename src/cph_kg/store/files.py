@@ -52,7 +52,7 @@ def read_files(paths: Sequence[Path | str], forced_format: str | None = None) ->
 
 
 class FileStore:
-    """Files in memory, answering queries as :class:`cph_kg.store.EmbeddedStore` does."""
+    """Files in memory, answering queries as :class:`cph_kg.store.stores.EmbeddedStore` does."""
 
     writable = False
 

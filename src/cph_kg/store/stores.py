@@ -12,6 +12,7 @@ import base64
 import contextlib
 import fcntl
 import functools
+import gc
 import http.client
 import io
 import logging
@@ -55,6 +56,7 @@ from cph_kg.rdf.terms import (
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
 from cph_kg.sparql.text import query_form
+from cph_kg.store.checkpoint import begin, commit, readable, restore
 
 #: The largest answer read from an endpoint by default (parsed, it takes about six times this).
 MAX_ANSWER_BYTES = 128 * 1024 * 1024
@@ -73,6 +75,10 @@ class Store(Protocol):
 
     def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
+        ...
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Make each graph hold exactly the statements of its N-Triples file, all or nothing."""
         ...
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
@@ -432,6 +438,8 @@ class EmbeddedStore:
             raise CphKgError(f"cannot create store {path}: {error.strerror or error}") from None
         self._lock: IO[bytes] | None = hold_lock(path)
         try:
+            #: Whether opening undid a write a killed process left half done.
+            self.recovered = restore(path, frozenset({LOCK_FILE}))
             self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as error:
             self._lock.close()
@@ -511,6 +519,41 @@ class EmbeddedStore:
             with self._writing():
                 self._store.update(update)
                 self._store.flush()
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Replace each graph with its N-Triples file, with Oxigraph's bulk loader, all or nothing.
+
+        The bulk loader is several times faster than a transaction on whole codes, and a
+        transaction of millions of statements does not fit in memory (measured:
+        ``benchmarks/README.md``, "Code import"), but it is not atomic. So the write runs from
+        a checkpoint (:mod:`cph_kg.store.checkpoint`): readers see the store as it was until the
+        write is complete; a failure puts the checkpoint back before it is reported; a process
+        killed during the write is undone when the store is next opened.
+        """
+        begin(self.path, self._store)
+        try:
+            with self._writing():
+                for name, path in graphs.items():
+                    target = ox.NamedNode(str(name))
+                    if self._store.contains_named_graph(target):
+                        self._store.remove_graph(target)
+                    self._store.bulk_load(
+                        path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target
+                    )
+                self._store.flush()
+        except BaseException as error:
+            # RocksDB must be closed before its files are put back: drop every reference to it,
+            # the failed calls' frames included, so that it is closed now
+            del self._store
+            cause: BaseException | None = error
+            while cause is not None:
+                traceback.clear_frames(cause.__traceback__)
+                cause = cause.__cause__ or cause.__context__
+            gc.collect()
+            restore(self.path, frozenset({LOCK_FILE}))
+            self._store = ox.Store(str(self.path))
+            raise
+        commit(self.path)
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """Drop ``graph``, then add ``triples`` to it in one transaction.
@@ -675,6 +718,8 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
             if not (self.path / "CURRENT").exists():
                 raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
             wait_for_short_log(self.path)
+            # while a code import is under way (or was killed), the store before it
+            self.location = str(readable(self.path))
             try:
                 self._store = ox.Store.read_only(self.location)
                 return
@@ -741,6 +786,10 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         replace: bool,
         law: dict[URIRef, Graph] | None = None,
     ) -> int:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 
@@ -961,6 +1010,17 @@ class RemoteStore:
         update = write_request(graphs, replace)
         if update:
             self._update(update)
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """One SPARQL Update that drops each graph and inserts its N-Triples file."""
+        operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+        inserts = "\n".join(
+            f"GRAPH <{name}> {{\n{path.read_text(encoding='utf-8')}}}"
+            for name, path in graphs.items()
+        )
+        if inserts:
+            operations.append(f"INSERT DATA {{\n{inserts}\n}}")
+            self._update(" ;\n".join(operations))
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """One SPARQL Update that drops ``graph`` and inserts the triples."""

@@ -1,0 +1,126 @@
+"""A code import is all or nothing, though Oxigraph's bulk loader is not.
+
+The import writes from a checkpoint (:mod:`cph_kg.store.checkpoint`): a failure in the process, or a
+process killed half-way, leaves the store as it was before the import, and a reader opening the
+store during the import sees it as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.store.checkpoint import CHECKPOINT, MARKER
+from cph_kg.store.stores import ReadOnlyEmbeddedStore
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow  # imports, and a process killed half-way through one
+
+SAMPLE = ROOT / "data" / "samples" / "legi"
+CRPA = ROOT / "data" / "samples" / "legi" / "LEGITEXT000031366350.json"
+
+
+class _FailingStore:
+    """An Oxigraph store whose bulk load writes one graph, then fails (a disk full, say)."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self.loads = 0
+
+    def bulk_load(self, *args: object, **kwargs: object) -> None:
+        self.loads += 1
+        if self.loads > 1:
+            raise OSError("No space left on device")
+        self._store.bulk_load(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """A store holding the CRPA of the LEGI sample, and its graph sizes."""
+    corpus = tmp_path / "crpa"
+    corpus.mkdir()
+    (corpus / CRPA.name).write_bytes(CRPA.read_bytes())
+    location = tmp_path / "store"
+    with KnowledgeGraph.open(location) as kg:
+        kg.import_codes([corpus])
+        sizes = kg.info()
+    return location, sizes
+
+
+def _left_behind(location: Path) -> list[str]:
+    return sorted(p.name for p in location.iterdir() if p.name.startswith("import-"))
+
+
+def test_a_completed_import_leaves_no_checkpoint(imported: tuple[Path, dict[str, int]]) -> None:
+    location, sizes = imported
+    assert _left_behind(location) == []
+    assert sizes["https://w3id.org/cph-kg/graph/codes/crpa"] > 0
+
+
+def test_an_import_failing_half_way_leaves_the_store_as_it_was(
+    imported: tuple[Path, dict[str, int]],
+) -> None:
+    location, before = imported
+    with KnowledgeGraph.open(location) as kg:
+        kg.store._store = _FailingStore(kg.store._store)  # type: ignore[attr-defined]
+        with pytest.raises(Exception, match="No space left on device"):
+            kg.import_codes([SAMPLE])  # four codes: the first is written, the second fails
+        assert kg.info() == before
+    assert _left_behind(location) == []
+    with KnowledgeGraph.open(location) as kg:
+        assert kg.info() == before
+
+
+KILLED = """
+import os, sys
+from pathlib import Path
+from cph_kg.knowledge_graph import KnowledgeGraph
+
+class Dying:
+    def __init__(self, store):
+        self._store = store
+    def bulk_load(self, *args, **kwargs):
+        self._store.bulk_load(*args, **kwargs)
+        self._store.flush()
+        os._exit(9)  # killed once the first graph is written
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+kg = KnowledgeGraph.open(Path(sys.argv[1]))
+kg.store._store = Dying(kg.store._store)
+kg.import_codes([Path(sys.argv[2])])
+"""
+
+
+def test_an_import_killed_half_way_is_undone_and_never_read(
+    imported: tuple[Path, dict[str, int]],
+) -> None:
+    location, before = imported
+    # the killed process cannot remove its temporary statement files: they go to tmp_path
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED, str(location), str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TMPDIR": str(location.parent)},
+    )
+    assert killed.returncode == 9, killed.stderr
+    # half written: the marker and the checkpoint are there
+    assert _left_behind(location) == [CHECKPOINT, MARKER]
+    # a reader sees the store before the import, not the half-written one
+    reader = ReadOnlyEmbeddedStore(location)
+    assert reader.graph_sizes() == before
+    reader.close()
+    # the next opening for writing puts the checkpoint back
+    with KnowledgeGraph.open(location) as kg:
+        assert kg.store.recovered  # type: ignore[attr-defined]
+        assert kg.info() == before
+    assert _left_behind(location) == []

@@ -250,8 +250,9 @@ def _record(record: type[_R], reader: _Reader, /, **given: Any) -> _R:
 
     The dataclass is the rule's schema, so a field and its key cannot drift apart: a ``Note``
     is read from ``{name}_fr`` and ``{name}_en`` (``note_fr``/``note_en`` for ``note``), a
-    ``…certainty`` is checked against CERTAINTIES, a tuple is read from a list, a field with a default may be left
-    out; ``given`` holds what the table does not say as it is (nested tables, renamed keys).
+    ``…certainty`` is checked against CERTAINTIES, a tuple is read from a list, a field with a
+    default may be left out; ``given`` holds what the table does not say as it is (nested
+    tables, renamed keys).
     """
     hints = typing.get_type_hints(record)
     values: dict[str, Any] = {}

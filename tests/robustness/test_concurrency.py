@@ -22,7 +22,7 @@ import pytest
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store.stores import LOCK_FILE
+from cph_kg.store.locking import LOCK_FILE
 from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 from tests.robustness.stores import before_a_large_load
 
@@ -329,7 +329,7 @@ def test_a_long_log_without_a_writer_is_read(tmp_path: Path, monkeypatch) -> Non
     """A writer killed after its commit leaves a long log and no lock: a reader replays it.
 
     Nobody would table it before the next writer opens the store, so waiting would not help;
-    ``cph-kg serve`` tables it (:func:`cph_kg.store.stores.table_log`) before its server starts.
+    ``cph-kg serve`` tables it (:func:`cph_kg.store.locking.table_log`) before its server starts.
     """
     from cph_kg.store import stores as store_module
 

@@ -51,11 +51,8 @@ VIRTUOSO_DIFFERS = {
 NOT_YET_ANALYSED = {
     "centre-conventions-in-force": "no rows where the embedded store finds one",
     "centres-without-convention-in-force": "Virtuoso rejects the query (HTTP 400)",
-    "construct-convention": "the graph differs (validation results instead of descriptions)",
     "conventions-by-departement": "the verdicts of the reading bound by VALUES are not all "
     "found in the OPTIONAL that joins on ?reading",
-    "obligations": "four rows fewer, the readings mixed",
-    "verdicts-by-reading": "the verdict's label, filtered on ?lang in an OPTIONAL, is unbound",
 }
 VIRTUOSO_DIFFERS.update(NOT_YET_ANALYSED)
 #: Of those, the ones Virtuoso does not always get wrong, or not yet analysed: an unexpected

@@ -49,10 +49,7 @@ VIRTUOSO_DIFFERS = {
 #: Queries changed by the readings model (merged late), differing on Virtuoso, not yet analysed
 #: beyond what is seen.
 NOT_YET_ANALYSED = {
-    "centre-conventions-in-force": "no rows where the embedded store finds one",
     "centres-without-convention-in-force": "Virtuoso rejects the query (HTTP 400)",
-    "conventions-by-departement": "the verdicts of the reading bound by VALUES are not all "
-    "found in the OPTIONAL that joins on ?reading",
 }
 VIRTUOSO_DIFFERS.update(NOT_YET_ANALYSED)
 #: Of those, the ones Virtuoso does not always get wrong, or not yet analysed: an unexpected

@@ -40,8 +40,6 @@ VIRTUOSO_DIFFERS = {
     "fresh load, not always on a server loaded earlier",
     "citation-closure": "(eli:has_member?/eli:cites)+ from a bound article misses articles, and "
     "the FILTER NOT EXISTS in an OPTIONAL is ignored",
-    "named-bodies-by-convention": "of three OPTIONAL sub-selects of bodies, two find none for "
-    "the Bouches-du-Rhône conventions",
     "centres-without-convention-in-force": "NOT EXISTS nested three deep on the BIND's ?day: "
     "compiler error SP031 sparp_find_origin_of_external_var(): bad e_external_src_idx",
 }

@@ -3,9 +3,9 @@
 The bulk format (one convention per CSV row) was ten times slower to read than the same
 conventions in Turtle (10,000 rows: 26 s). This benchmark writes N generated rows
 (:func:`tests.generate.generate_csv`), converts them once to Turtle through cph-kg (so both
-files hold the same triples), then times, each in a fresh process, ``cph-kg validate FILE
---output json`` and ``cph-kg load FILE`` into a new store on each file, and reports the
-ratios CSV ÷ Turtle (the target is at most 2)::
+files hold the same triples), then times, each in a fresh process, CSV and Turtle runs
+alternated, ``cph-kg validate FILE --output json`` and ``cph-kg load FILE`` into a new store
+on each file, and reports the ratios CSV ÷ Turtle (the target is at most 2)::
 
     python -m benchmarks.csv_input 1000 10000
 """
@@ -24,25 +24,36 @@ from cph_kg.authoring.reading import parse_file
 from tests.generate import generate_csv
 
 
-def _seconds(path: Path, runs: int, command: str) -> float:
-    """The median wall time of ``cph-kg validate PATH`` (or ``load``) in a fresh process."""
-    times = []
+def _seconds(path: Path, run: int, command: str) -> float:
+    """The wall time of ``cph-kg validate PATH`` (or ``load`` into a new store), fresh process."""
+    if command == "validate":
+        arguments = ["validate", str(path), "--output", "json"]
+    else:
+        store = path.parent / f"store-{path.suffix[1:]}-{run}"
+        arguments = ["load", "--location", str(store), str(path)]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "cph_kg", *arguments],
+        capture_output=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1, 2):
+        raise SystemExit(done.stderr.decode()[-500:])
+    return seconds
+
+
+def _medians(csv_path: Path, turtle_path: Path, runs: int, command: str) -> tuple[float, float]:
+    """Median seconds of CSV and of Turtle, their runs alternated.
+
+    Alternating (CSV, Turtle, CSV, Turtle…) lets a change in the shared machine's load fall on
+    both sides of the ratio instead of on whichever side happened to run then.
+    """
+    times: dict[Path, list[float]] = {csv_path: [], turtle_path: []}
     for run in range(runs):
-        if command == "validate":
-            arguments = ["validate", str(path), "--output", "json"]
-        else:
-            store = path.parent / f"store-{path.suffix[1:]}-{run}"
-            arguments = ["load", "--location", str(store), str(path)]
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "cph_kg", *arguments],
-            capture_output=True,
-            check=False,
-        )
-        times.append(time.perf_counter() - started)
-        if done.returncode not in (0, 1, 2):
-            raise SystemExit(done.stderr.decode()[-500:])
-    return statistics.median(times)
+        for path in (csv_path, turtle_path):
+            times[path].append(_seconds(path, run, command))
+    return statistics.median(times[csv_path]), statistics.median(times[turtle_path])
 
 
 def measure(sizes: list[int], runs: int = 3) -> list[tuple[int, float, float, float, float]]:
@@ -57,8 +68,8 @@ def measure(sizes: list[int], runs: int = 3) -> list[tuple[int, float, float, fl
             results.append(
                 (
                     size,
-                    *(_seconds(path, runs, "validate") for path in (csv_path, turtle_path)),
-                    *(_seconds(path, runs, "load") for path in (csv_path, turtle_path)),
+                    *_medians(csv_path, turtle_path, runs, "validate"),
+                    *_medians(csv_path, turtle_path, runs, "load"),
                 )
             )
     return results
@@ -79,8 +90,8 @@ def main(argv: list[str] | None = None) -> None:
         validate_csv, validate_turtle, load_csv, load_turtle = seconds
         print(
             f"| {size:,} | {validate_csv:.2f} | {validate_turtle:.2f} "
-            f"| {validate_csv / validate_turtle:.1f}× | {load_csv:.2f} | {load_turtle:.2f} "
-            f"| {load_csv / load_turtle:.1f}× |"
+            f"| {validate_csv / validate_turtle:.2f}× | {load_csv:.2f} | {load_turtle:.2f} "
+            f"| {load_csv / load_turtle:.2f}× |"
         )
 
 

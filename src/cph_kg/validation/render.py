@@ -246,7 +246,7 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
                 "departement": verdict.departement,
                 "source": str(verdict.source) if verdict.source else None,
                 "verdict": judged.key,
-                "conforms": judged is Verdict.CONFORMS if verdict.judged else None,
+                "conforms": None if judged is Verdict.NOT_JUDGED else judged is Verdict.CONFORMS,
                 **_assessment_json(verdict.assessment),
                 "findings": [
                     _finding_json(finding, lang, outcome.shapes, outcome.names)

@@ -171,16 +171,13 @@ class ConventionVerdict:
     def verdict(self) -> Verdict:
         """The verdict, from the findings.
 
-        Not judged; else does not conform (a legal violation); else cannot be assessed (a
-        data-quality violation); else conforms.
+        Does not conform (a legal violation); else cannot be assessed (a data-quality
+        violation); else not judged (no text applied on its day); else conforms. A data-quality
+        violation outranks "not judged": the day that puts a convention before any text comes
+        from its data, and data that fails its checks (two dates of conclusion, one before
+        L. 349-2 and one after) cannot establish that no text applied.
         """
-        if not self.judged:
-            return Verdict.NOT_JUDGED
-        if self.count(Severity.VIOLATION, legal=True):
-            return Verdict.DOES_NOT_CONFORM
-        if self.count(Severity.VIOLATION, legal=False):
-            return Verdict.CANNOT_BE_ASSESSED
-        return Verdict.CONFORMS
+        return _verdict(self.judged, self.findings)
 
     @property
     def conforms(self) -> bool:
@@ -209,13 +206,16 @@ class CentreVerdict:
         the day it is judged on is not given, which only another engine's input can lack); else
         conforms.
         """
-        if self.assessment.version is None:
-            return Verdict.NOT_JUDGED
-        if self.count(Severity.VIOLATION, legal=True):
-            return Verdict.DOES_NOT_CONFORM
-        if self.count(Severity.VIOLATION, legal=False):
-            return Verdict.CANNOT_BE_ASSESSED
-        return Verdict.CONFORMS
+        return _verdict(self.assessment.version is not None, self.findings)
+
+
+def _verdict(judged: bool, findings: list[Finding]) -> Verdict:
+    """The one rule of verdicts, for conventions and centres alike (see ConventionVerdict)."""
+    if _count(findings, Severity.VIOLATION, legal=True):
+        return Verdict.DOES_NOT_CONFORM
+    if _count(findings, Severity.VIOLATION, legal=False):
+        return Verdict.CANNOT_BE_ASSESSED
+    return Verdict.CONFORMS if judged else Verdict.NOT_JUDGED
 
 
 def _count(findings: Iterable[Finding], severity: Severity, legal: bool | None) -> int:
@@ -275,8 +275,13 @@ class ValidationOutcome:
         return not any(finding.severity is Severity.VIOLATION for finding in self.results)
 
     def fails(self, fail_on: Severity) -> bool:
-        """Whether a finding at ``fail_on`` or worse exists (what the exit code reports)."""
-        return any(finding.severity.rank <= fail_on.rank for finding in self.findings)
+        """What the exit code reports: a verdict that fails, or a finding at ``fail_on`` or worse.
+
+        The verdicts come first, so that the exit code never says less than the report.
+        """
+        return not self.conforms or any(
+            finding.severity.rank <= fail_on.rank for finding in self.findings
+        )
 
     @cached_property
     def report_triples(self) -> list[ox.Triple]:
@@ -485,7 +490,7 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
             add(assessment, CPH.evaluatedOn, Literal(verdict.assessment.day))
             if verdict.assessment.version is not None:
                 add(assessment, CPH.appliedVersion, verdict.assessment.version.iri)
-        if isinstance(verdict, ConventionVerdict) and verdict.judged:
+        if isinstance(verdict, ConventionVerdict) and verdict.verdict is not Verdict.NOT_JUDGED:
             add(report, CPH.validatedConvention, verdict.iri)
     copied: set[Node] = set()
     for finding in outcome.results:

@@ -1,0 +1,90 @@
+"""Every finding is reported and the exit code follows the verdicts.
+
+A convention with two dates of conclusion, the first before any text applied, came out
+"not judged" (JSON ``conforms: true``) while its data-quality violation ("une et une seule date
+de conclusion") made the exit code 1: the report said less than the exit code. A convention
+whose data cannot establish the day it is judged on cannot be assessed, whatever that day would
+be, and the exit code is 1 exactly when a verdict fails (or, with ``--fail-on warning``, a
+warning exists).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cph_kg.validation.report import Severity, Verdict
+from cph_kg.validation.validator import Validator
+from tests.helpers import CONFORMING, ROOT
+from tests.robustness.hostile import run
+
+FIXTURES = ROOT / "tests" / "fixtures" / "verdicts"
+TWO_DATES = sorted(FIXTURES.glob("two-dates-*.ttl"))
+CONVENTION = "https://w3id.org/cph-kg/convention/gironde-2019"
+DATE_SHAPE = "https://w3id.org/cph-kg/shapes/r349-2#Convention-date"
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+@pytest.mark.parametrize("path", TWO_DATES, ids=lambda path: path.stem)
+def test_two_dates_of_conclusion_cannot_be_assessed(path: Path, engine: str) -> None:
+    """The date violation is in the report, the verdict fails, the exit code is 1."""
+    result = run("validate", path, "--engine", engine, "-o", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    (convention,) = report["conventions"]
+    assert convention["iri"] == CONVENTION
+    assert convention["verdict"] == "cannot be assessed"
+    assert convention["conforms"] is False
+    assert ("Violation", DATE_SHAPE) in {
+        (finding["severity"], finding["shape"]) for finding in convention["findings"]
+    }
+    assert report["summary"]["cannot_be_assessed"] == 1
+    assert report["summary"]["not_judged"] == 0
+
+
+@pytest.mark.parametrize("path", TWO_DATES, ids=lambda path: path.stem)
+def test_the_text_report_shows_the_violation_and_the_verdict(path: Path) -> None:
+    """People read the same verdict, and the violation that causes it, in the text report."""
+    result = run("validate", path, "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert "EX-gironde-2019 — cannot be assessed" in result.stdout, result.stdout
+    assert "VIOLATION [data quality]" in result.stdout
+    assert "1 cannot be assessed, 0 not judged" in result.stdout
+
+
+def test_the_stored_report_records_the_same_verdict(tmp_path: Path) -> None:
+    """``validate --store`` exits 1 and the stored report does not say the convention conforms."""
+    store = tmp_path / "store"
+    path = FIXTURES / "two-dates-one-before-any-text.ttl"
+    assert run("load", "--location", store, path).exit_code == 0
+    validated = run("validate", "--store", "--location", store, "-o", "json")
+    assert validated.exit_code == 1, validated.output
+    assert json.loads(validated.stdout)["conventions"][0]["verdict"] == "cannot be assessed"
+    counted = run(
+        "query", "conventions-by-departement", "--location", store, "-o", "json"
+    )
+    assert counted.exit_code == 0, counted.output
+    (row,) = json.loads(counted.stdout)["results"]["bindings"]
+    assert row["cannotBeAssessed"]["value"] == "1", row
+    assert row["notJudged"]["value"] == "0", row
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Path]:
+    """Every example convention, conforming or not, and the two-dates fixtures."""
+    return [*sorted(CONFORMING.parent.glob("*/*.ttl")), *TWO_DATES]
+
+
+def test_the_exit_code_follows_the_verdicts_on_every_example(examples: list[Path]) -> None:
+    """For each example alone: exit 1 (violations) exactly when its verdict fails."""
+    validator = Validator()
+    failing = {Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED}
+    for path in examples:
+        outcome = validator.validate_files([path])
+        verdicts = [verdict.verdict for verdict in (*outcome.conventions, *outcome.centres)]
+        assert outcome.fails(Severity.VIOLATION) == any(v in failing for v in verdicts), path
+        violations = outcome.count(Severity.VIOLATION)
+        assert bool(violations) == outcome.fails(Severity.VIOLATION), path

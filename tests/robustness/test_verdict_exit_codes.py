@@ -26,7 +26,7 @@ CONVENTION = "https://w3id.org/cph-kg/convention/gironde-2019"
 DATE_SHAPE = "https://w3id.org/cph-kg/shapes/r349-2#Convention-date"
 
 
-@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+@pytest.mark.parametrize("engine", ["compiled", pytest.param("pyshacl", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("path", TWO_DATES, ids=lambda path: path.stem)
 def test_two_dates_of_conclusion_cannot_be_assessed(path: Path, engine: str) -> None:
     """The date violation is in the report, the verdict fails, the exit code is 1."""
@@ -63,9 +63,7 @@ def test_the_stored_report_records_the_same_verdict(tmp_path: Path) -> None:
     validated = run("validate", "--store", "--location", store, "-o", "json")
     assert validated.exit_code == 1, validated.output
     assert json.loads(validated.stdout)["conventions"][0]["verdict"] == "cannot be assessed"
-    counted = run(
-        "query", "conventions-by-departement", "--location", store, "-o", "json"
-    )
+    counted = run("query", "conventions-by-departement", "--location", store, "-o", "json")
     assert counted.exit_code == 0, counted.output
     (row,) = json.loads(counted.stdout)["results"]["bindings"]
     assert row["cannotBeAssessed"]["value"] == "1", row

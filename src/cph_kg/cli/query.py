@@ -15,6 +15,7 @@ from cph_kg.cli.options import (
     input_format_option,
     open_graph,
     out_option,
+    raw_csv_option,
     store_options,
     user_errors,
     write_text,
@@ -173,12 +174,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query if it needs more memory than this, in MiB (embedded store, Linux: "
     "the query runs in a process of its own, like --timeout).",
 )
-@click.option(
-    "--raw-csv",
-    is_flag=True,
-    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
-    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
-)
+@raw_csv_option
 @click.option(
     "--allow-service",
     is_flag=True,

@@ -86,3 +86,19 @@ def test_the_exit_code_follows_the_verdicts_on_every_example(examples: list[Path
         assert outcome.fails(Severity.VIOLATION) == any(v in failing for v in verdicts), path
         violations = outcome.count(Severity.VIOLATION)
         assert bool(violations) == outcome.fails(Severity.VIOLATION), path
+
+
+def test_two_dates_in_yaml_are_refused_in_words_the_author_wrote(tmp_path: Path) -> None:
+    """The authoring format holds one date: a list is one line naming file and line, no repr."""
+    yaml = CONFORMING.parents[1] / "authoring" / "gironde-2019.yaml"
+    path = tmp_path / "two-dates.yaml"
+    path.write_text(
+        yaml.read_text("utf-8").replace("date: 2019-03-12", "date: [2015-01-10, 2019-03-12]"),
+        encoding="utf-8",
+    )
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"cph-kg: error: {path}:4: date (a list of 2 values: one date only) is not a valid "
+        "date written YYYY-MM-DD (DD/MM/YYYY in a CSV file)\n"
+    )

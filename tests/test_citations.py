@@ -10,11 +10,14 @@ sample, so that any change to its output has to be judged again.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cph_kg.codes.citations import extract
+from cph_kg.codes.citations import _ARTICLES, _BARRIER, _article_matches, extract
 from cph_kg.codes.etalab import read_article
 from cph_kg.codes.identifiers import code_for_slug
 from cph_kg.codes.model import Article, Citation
@@ -282,3 +285,65 @@ def _row(name: str, citation: Citation) -> list[str]:
         citation.provision or "",
         citation.code_name or "",
     ]
+
+
+#: Pieces of citing phrases, the characters at the edges of the barrier class, and the letters
+#: Python's case folding matches with those of "article" ("ı", "ſ"), or not ("İ", "K").
+_PIECES = [
+    "l'article ",
+    "L’ARTICLE ",
+    "articles ",
+    "artıcle ",
+    "artiſle ",
+    "de l'",
+    "du ",
+    " de ",
+    "L. 349-2",
+    "R.311-24",
+    "D 338-23",
+    "L. 553-14 bis",
+    "373-2",
+    " et ",
+    " ou ",
+    " à ",
+    ", ",
+    "2°",
+    "II",
+    "a) ",
+    "a du 2° du II de l'",
+    " et suivants",
+    " du code civil",
+    "é",
+    ";",
+    "(",
+    "\n",
+    "\xa0",
+    "İ",
+    "K",
+    "٣",
+    "°",
+    "*",
+    "-",
+    ".",
+    "bisé",
+    "suivantsé",
+    " ",
+    "x",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=40))
+def test_the_stretches_around_article_give_every_match(pieces: list[str]) -> None:
+    """Reading only the stretches around "article" finds what scanning the whole text finds."""
+    text = "".join(pieces)
+    expected = [(m.span(), m.groups()) for m in _ARTICLES.finditer(text)]
+    assert [(m.span(), m.groups()) for m in _article_matches(text)] == expected
+
+
+def test_no_character_a_match_can_hold_is_a_barrier() -> None:
+    """Every character some part of ``_ARTICLES`` consumes is outside the barrier class."""
+    consumed = re.compile(r"[a-z\d\s)°'’.*,\-àLRDIVX]|(?i:[articles])")
+    holdable = [chr(c) for c in range(0x110000) if consumed.fullmatch(chr(c))]
+    assert holdable
+    assert [c for c in holdable if _BARRIER.fullmatch(c)] == []

@@ -90,6 +90,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_answering(
+    process: subprocess.Popen[bytes], url: str, seconds: float, name: str
+) -> None:
+    """Ask ``url`` an empty ASK until it answers, so a test starts against a server that is up.
+
+    Raise, with what the process wrote on stderr, if it exits or ``seconds`` pass first.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                assert process.stderr is not None
+                raise RuntimeError(f"{name} did not start: {process.stderr.read()!r}") from None
+            time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def oxigraph_server(location: Path, allow_update: bool = False) -> Iterator[str]:
     """Serve ``location`` with the real Oxigraph server on 127.0.0.1; yield its query URL.
@@ -101,18 +121,7 @@ def oxigraph_server(location: Path, allow_update: bool = False) -> Iterator[str]
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    assert process.stderr is not None
-                    raise RuntimeError(
-                        f"oxigraph did not start: {process.stderr.read()!r}"
-                    ) from None
-                time.sleep(0.1)
+        wait_until_answering(process, url, 20, "oxigraph")
         yield url
     finally:
         process.terminate()

@@ -10,13 +10,10 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, wait_until_answering
 
 
 @contextlib.contextmanager
@@ -36,18 +33,7 @@ def cph_kg_serve(location: Path, *options: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                    break
-            except (OSError, urllib.error.HTTPError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise RuntimeError(
-                        f"cph-kg serve did not start: {process.stderr.read()!r}"
-                    ) from None
-                time.sleep(0.1)
+        wait_until_answering(process, f"{base}/query", 30, "cph-kg serve")
         yield base
     finally:
         process.terminate()

@@ -88,3 +88,21 @@ def test_the_csv_benchmark_times_both_formats_on_the_same_conventions() -> None:
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert len(cells) == 7 and cells[3].endswith("×") and cells[6].endswith("×"), run.stdout
     assert all(float(cell) > 0 for cell in (cells[1], cells[2], cells[4], cells[5]))
+
+
+def test_the_legi_reading_benchmark_times_each_step_on_the_sample() -> None:
+    """``python -m benchmarks.legi_reading DIR`` prints one timed row per step of the reading."""
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.legi_reading", str(ROOT / "data" / "samples" / "legi")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert run.stdout.startswith("286 articles of 4 codes"), run.stdout
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    steps = [row.split("|")[1].strip() for row in rows[1:]]
+    assert steps[0] == "JSON parsed by orjson (baseline)" and len(steps) == 5, run.stdout
+    lxml = next(row for row in rows if "lxml" in row)
+    assert "lxml not installed" in lxml or "| 0 articles differ |" in lxml, lxml

@@ -17,6 +17,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from cph_kg.namespaces import CPH, ELI, LAW, R349_2
+from tests.generate import DEPARTEMENTS
 from tests.helpers import ROOT
 
 SOURCES = ROOT / "data" / "sources"
@@ -328,16 +329,7 @@ def test_departements_are_the_101_of_the_insee_code(legal_graph: Graph) -> None:
         str(legal_graph.value(d, CPH.inseeCode))
         for d in legal_graph.subjects(RDF.type, CPH.Departement)
     }
-    expected = {f"{n:02d}" for n in range(1, 96) if n != 20} | {
-        "2A",
-        "2B",
-        "971",
-        "972",
-        "973",
-        "974",
-        "976",
-    }
-    assert codes == expected
+    assert codes == set(DEPARTEMENTS)
 
 
 def test_dct_source_is_always_an_iri_of_a_described_source(legal_graph: Graph) -> None:

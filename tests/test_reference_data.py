@@ -15,17 +15,11 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cph_kg.namespaces import CPH, ELI, ORG
+from tests.generate import DEPARTEMENTS
 from tests.helpers import BASE, CAF, CPAM, FT, REFERENCE, SPE, dep, org, reference
 
-CODES = [f"{n:02d}" for n in range(1, 96) if n != 20] + [
-    "2A",
-    "2B",
-    "971",
-    "972",
-    "973",
-    "974",
-    "976",
-]
+#: The 101 départements, each of which the reference data must cover.
+CODES = DEPARTEMENTS
 
 
 def holders(code: str, role: URIRef) -> list[URIRef]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from click.testing import CliRunner, Result
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store.stores import EmbeddedStore
-from tests.helpers import CONFORMING, run_cph_kg
+from tests.helpers import CONFORMING, Counter, run_cph_kg
 
 #: The environment every command runs in: never a remote endpoint.
 ENV = {"CPH_KG_ENDPOINT": "", "CPH_KG_STORE": ""}
@@ -90,40 +88,9 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     return Loaded(store, snapshot(store))
 
 
-class Listener:
-    """A TCP port on 127.0.0.1 that counts the connections made to it (a fetch would be one)."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen()
-        self._socket.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.connections = 0
-        self._running = True
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while self._running:
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self._running = False
-        self._thread.join()
-        self._socket.close()
-
-
 @pytest.fixture(scope="session")
-def listener() -> Iterator[Listener]:
+def listener() -> Iterator[Counter]:
     """One listener for the session; a test asserts no connection reached it."""
-    server = Listener()
+    server = Counter()
     yield server
     server.close()

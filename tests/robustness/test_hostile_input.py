@@ -23,9 +23,8 @@ import pytest
 from cph_kg.authoring.format import MAX_YAML_NODES
 from cph_kg.limits import MAX_NESTING
 from cph_kg.namespaces import CONTEXT_IRI
-from tests.helpers import ROOT
+from tests.helpers import ROOT, Counter
 from tests.robustness.hostile import (
-    Listener,
     Loaded,
     assert_one_line_error,
     command,
@@ -517,7 +516,7 @@ def test_case_names_are_unique() -> None:
 @pytest.mark.parametrize("name", ["validate", "load"])
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_file_is_one_line_exit_2_and_the_store_unchanged(
-    case: Case, name: str, loaded_store: Loaded, tmp_path: Path, listener: Listener
+    case: Case, name: str, loaded_store: Loaded, tmp_path: Path, listener: Counter
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
@@ -552,7 +551,7 @@ IN_A_PROCESS = (
     "case", [c for c in CASES if c.name in IN_A_PROCESS], ids=lambda case: case.name
 )
 def test_hostile_file_in_a_real_process(
-    case: Case, loaded_store: Loaded, tmp_path: Path, listener: Listener
+    case: Case, loaded_store: Loaded, tmp_path: Path, listener: Counter
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")

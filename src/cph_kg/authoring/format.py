@@ -14,6 +14,7 @@ import contextlib
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -819,20 +820,34 @@ _IRI_FIELDS = (
 )
 
 
+def _strings(
+    document: dict[str, Any], keys: tuple[str, ...] | None = None
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of ``document`` with the path to it (under ``keys`` only, if given).
+
+    Walked without recursion, so that no document, however deep, can exhaust Python's stack.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(
+                ((*where, key), item) for key, item in value.items() if keys is None or key in keys
+            )
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            yield where, value
+
+
 def _iri_values(path: Path, document: dict[str, Any], lines: Lines) -> None:
     """No IRI or code holds a character no IRI may hold (``<x>``, a space, a quote…).
 
     A JSON-LD processor drops a value that does not expand to an IRI, silently: the convention
     would lose its centre or a party without a word. It is refused here, with its line.
     """
-    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
-    while stack:
-        where, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*where, key), item) for key, item in value.items() if key in _IRI_FIELDS)
-        elif isinstance(value, list):
-            stack.extend(((*where, index), item) for index, item in enumerate(value))
-        elif isinstance(value, str) and _NOT_IN_IRI.search(value):
+    for where, value in _strings(document, _IRI_FIELDS):
+        if _NOT_IN_IRI.search(value):
             raise InputError(
                 path,
                 f"{shown(value)} is not an absolute IRI or a code (caf:33, centres:name)",
@@ -891,16 +906,7 @@ def _placeholders(path: Path, document: dict[str, Any], lines: Lines) -> None:
     d'hébergement …" would make a convention that conforms; they are the template asking to be
     filled in, and reading them says where.
     """
-    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    while stack:
-        where, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*where, key), item) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*where, index), item) for index, item in enumerate(value))
-        elif isinstance(value, str) and _PLACEHOLDER.search(value):
-            found.append((where, value))
+    found = [(where, value) for where, value in _strings(document) if _PLACEHOLDER.search(value)]
     if found:
         where, value = min(found, key=lambda item: lines.of(item[0]) or 0)
         name = ".".join(str(step) for step in where)
@@ -917,17 +923,9 @@ def _term_sizes(path: Path, document: dict[str, Any], lines: Lines) -> None:
     A store would accept a longer literal and then fail to read its own export back; the
     limit holds on every path into it. Values are walked without recursion.
     """
-    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
-    while stack:
-        where, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*where, key), item) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*where, index), item) for index, item in enumerate(value))
-        elif (
-            isinstance(value, str)
-            and len(value) >= MAX_TERM_BYTES // 4
-            and len(value.encode("utf-8", "surrogatepass")) >= MAX_TERM_BYTES
+    for where, value in _strings(document):
+        if len(value) >= MAX_TERM_BYTES // 4 and (
+            len(value.encode("utf-8", "surrogatepass")) >= MAX_TERM_BYTES
         ):
             raise InputError(
                 path,

@@ -26,7 +26,6 @@ CAF. The rules, in the order they apply (README, "Reference data"):
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from pathlib import Path
 
 from cph_kg.errors import CphKgError
 from cph_kg.reference.names import key, mailing_destination, slug, without_preposition
+from cph_kg.reference.rows import csv_rows
 from cph_kg.reference.rules import Kind, Note, Rules
 from cph_kg.reference.territory import Departement, departement_of_commune
 
@@ -86,34 +86,25 @@ class Record:
 
 def read_records(path: Path) -> list[Record]:
     """The records of DILA's CSV extract; a malformed row is an error naming its line."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise CphKgError(f"{path}:1: missing column(s) {', '.join(missing)}")
-            records = []
-            for row in reader:
-                try:
-                    updated = date.fromisoformat(row["dila_date_mise_a_jour"])
-                except (TypeError, ValueError) as error:
-                    raise CphKgError(
-                        f"{path}:{reader.line_num}: update date "
-                        f"{row['dila_date_mise_a_jour']!r} is not YYYY-MM-DD"
-                    ) from error
-                records.append(
-                    Record(
-                        id=row["dila_id"],
-                        pivot=row["dila_pivot_type"],
-                        folder=row["dila_departement_folder"],
-                        name=row["dila_name"],
-                        commune=row["code_insee"],
-                        updated=updated,
-                        mailing=row["mailing_address"] or "",
-                    )
-                )
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise CphKgError(f"{path}: {error}") from error
+    records = []
+    for line, row in csv_rows(path, COLUMNS):
+        try:
+            updated = date.fromisoformat(row["dila_date_mise_a_jour"])
+        except (TypeError, ValueError) as error:
+            raise CphKgError(
+                f"{path}:{line}: update date {row['dila_date_mise_a_jour']!r} is not YYYY-MM-DD"
+            ) from error
+        records.append(
+            Record(
+                id=row["dila_id"],
+                pivot=row["dila_pivot_type"],
+                folder=row["dila_departement_folder"],
+                name=row["dila_name"],
+                commune=row["code_insee"],
+                updated=updated,
+                mailing=row["mailing_address"] or "",
+            )
+        )
     return records
 
 

@@ -14,7 +14,6 @@ seat's département is not taken for its coverage, and the README says so.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from cph_kg.errors import CphKgError
 from cph_kg.reference.dila import Record
 from cph_kg.reference.names import fold, key
+from cph_kg.reference.rows import csv_rows
 from cph_kg.reference.territory import Departement
 
 COLUMNS = ("type", "nom", "safir", "siret", "Code postal", "Libelle de la commune")
@@ -49,34 +49,26 @@ class Direction:
 
 def read_directions(path: Path) -> list[Direction]:
     """The rows of the directions file; a malformed one is an error naming its line."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise CphKgError(f"{path}:1: missing column(s) {', '.join(missing)}")
-            directions = []
-            for row in reader:
-                kind = row["type"]
-                siret = row["siret"]
-                if kind not in KINDS or not (siret.isdigit() and len(siret) == 14):
-                    raise CphKgError(
-                        f"{path}:{reader.line_num}: expected a type among {KINDS} and a "
-                        f"14-digit SIRET, found {kind!r} and {siret!r}"
-                    )
-                directions.append(
-                    Direction(
-                        kind=kind,
-                        name=row["nom"].strip(),
-                        safir=row["safir"],
-                        siret=siret,
-                        address=_address(row),
-                        region=(row.get("Libelle de la DR") or "").strip(),
-                        line=reader.line_num,
-                    )
-                )
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise CphKgError(f"{path}: {error}") from error
+    directions = []
+    for line, row in csv_rows(path, COLUMNS):
+        kind = row["type"]
+        siret = row["siret"]
+        if kind not in KINDS or not (siret.isdigit() and len(siret) == 14):
+            raise CphKgError(
+                f"{path}:{line}: expected a type among {KINDS} and a "
+                f"14-digit SIRET, found {kind!r} and {siret!r}"
+            )
+        directions.append(
+            Direction(
+                kind=kind,
+                name=row["nom"].strip(),
+                safir=row["safir"],
+                siret=siret,
+                address=_address(row),
+                region=(row.get("Libelle de la DR") or "").strip(),
+                line=line,
+            )
+        )
     return directions
 
 

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, cast
 
 from cph_kg.errors import CphKgError
 from cph_kg.sparql.guard import check_query
-from cph_kg.store.stores import MAX_ANSWER_BYTES
+from cph_kg.store.remote import MAX_ANSWER_BYTES
 
 if TYPE_CHECKING:  # the pages pull in rdflib and Jinja2: imported by the serve command only
     from cph_kg.web.site import Pages

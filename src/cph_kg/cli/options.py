@@ -19,7 +19,7 @@ from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
 from cph_kg.output_safety import printable, terminal_safe
 from cph_kg.rdf.documents import FORMAT_NAMES
-from cph_kg.store.stores import MAX_ANSWER_BYTES
+from cph_kg.store.remote import MAX_ANSWER_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

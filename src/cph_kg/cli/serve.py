@@ -36,7 +36,8 @@ from cph_kg.cli.options import location, user_errors
 from cph_kg.cli.serve_guard import Backend, Guard, Policy, allowed_hosts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, KnowledgeGraph, default_store_path
-from cph_kg.store.stores import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
+from cph_kg.store.locking import MAX_REPLAY_BYTES, hold_lock, log_bytes, table_log
+from cph_kg.store.querying import MAX_TIMEOUT
 from cph_kg.web.site import Pages
 
 #: How many page answers a read-only server keeps (its store cannot change while it serves).

@@ -256,6 +256,14 @@ out_option = click.option(
 )
 
 
+raw_csv_option = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
+    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
+)
+
+
 def split_output(output: str | Path | None, out: Path | None) -> tuple[str | None, Path | None]:
     """The format and the file, once a deprecated ``-o FILE`` is read as ``--out FILE``."""
     if isinstance(output, Path):

@@ -1,7 +1,7 @@
 """rdflib or pyoxigraph as cph-kg's embedded store: load time, memory and every named query.
 
 cph-kg stores the law and the conventions in an embedded pyoxigraph store
-(:class:`cph_kg.store.stores.EmbeddedStore`). This benchmark is the evidence for that choice,
+(:class:`cph_kg.store.embedded.EmbeddedStore`). This benchmark is the evidence for that choice,
 measured in one run on one machine: for each size it generates synthetic conventions
 (``tests/generate.py``), loads them with cph-kg's bundled law graphs into an rdflib
 ``Dataset(default_union=True)`` and into ``KnowledgeGraph.open(tmpdir)``, and runs every named

@@ -16,7 +16,7 @@ import pytest
 
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store.checkpoint import CHECKPOINT, MARKER
-from cph_kg.store.stores import ReadOnlyEmbeddedStore
+from cph_kg.store.embedded import ReadOnlyEmbeddedStore
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow  # imports, and a process killed half-way through one

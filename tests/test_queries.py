@@ -1334,6 +1334,8 @@ def test_construct_convention(kg: KnowledgeGraph, source: Graph) -> None:
 
     unknown = kg.query("construct-convention", convention=str(CONV["q-not-in-the-store"]))
     assert isinstance(unknown, Triples) and len(unknown.graph) == 0
+    no_such_reading = kg.query("construct-convention", convention=str(convention), reading="lax")
+    assert isinstance(no_such_reading, Triples) and len(no_such_reading.graph) == 0
 
 
 # --- the catalog itself ---------------------------------------------------------------------

@@ -8,9 +8,8 @@ N-Quads dump read by Virtuoso's bulk loader, as the README says. Each named quer
 parameters bound by cph-kg, is sent through cph-kg's own endpoint client (``--endpoint``) and
 must give the rows of the embedded store, in the same order (the same boolean, an isomorphic
 graph). The queries Virtuoso 7.2 answers differently, not yet rewritten, are expected failures
-that say what differs: those analysed fail the suite the day they pass; broken-references (which
-Virtuoso gets wrong only sometimes) and the queries the readings model changed late (not yet
-analysed) do not.
+that say what differs; they fail the suite the day they pass, but for broken-references, which
+Virtuoso gets wrong only sometimes.
 """
 
 from __future__ import annotations
@@ -35,32 +34,16 @@ from tests.virtuoso import Virtuoso, shared_virtuoso
 
 #: Queries Virtuoso 7.2.5 answers differently, and the construct it gets wrong.
 VIRTUOSO_DIFFERS = {
-    "article-changes": "a 'text changed' row the FILTER ... NOT EXISTS over eli:is_part_of+ "
-    "excludes is kept",
+    "article-changes": "compiler error SP031 ssg_print_retval(): selid is used outside its scope",
     "broken-references": "SELECT DISTINCT gives one row twice (R311-24 citing R311-23) on a "
     "fresh load, not always on a server loaded earlier",
     "citation-closure": "(eli:has_member?/eli:cites)+ from a bound article misses articles, and "
     "the FILTER NOT EXISTS in an OPTIONAL is ignored",
-    "named-bodies-by-convention": "of three OPTIONAL sub-selects of bodies, two find none for "
-    "the Bouches-du-Rhône conventions",
+    "centres-without-convention-in-force": "NOT EXISTS nested three deep on the BIND's ?day: "
+    "compiler error SP031 sparp_find_origin_of_external_var(): bad e_external_src_idx",
 }
-
-
-#: Queries changed by the readings model (merged late), differing on Virtuoso, not yet analysed
-#: beyond what is seen.
-NOT_YET_ANALYSED = {
-    "centre-conventions-in-force": "no rows where the embedded store finds one",
-    "centres-without-convention-in-force": "Virtuoso rejects the query (HTTP 400)",
-    "construct-convention": "the graph differs (validation results instead of descriptions)",
-    "conventions-by-departement": "the verdicts of the reading bound by VALUES are not all "
-    "found in the OPTIONAL that joins on ?reading",
-    "obligations": "four rows fewer, the readings mixed",
-    "verdicts-by-reading": "the verdict's label, filtered on ?lang in an OPTIONAL, is unbound",
-}
-VIRTUOSO_DIFFERS.update(NOT_YET_ANALYSED)
-#: Of those, the ones Virtuoso does not always get wrong, or not yet analysed: an unexpected
-#: pass is not a failure.
-NOT_ALWAYS_WRONG = {"broken-references", *NOT_YET_ANALYSED}
+#: Of those, the ones Virtuoso does not always get wrong: an unexpected pass is not a failure.
+NOT_ALWAYS_WRONG = {"broken-references"}
 
 
 @pytest.fixture(scope="module")

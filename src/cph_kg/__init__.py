@@ -8,7 +8,7 @@ The Python API mirrors the command line::
 
 The names below are cph-kg's public API, the one the README documents: they are imported on
 first use (PEP 562), so that ``cph-kg --help`` and programs that need one module do not pay for
-rdflib, Oxigraph and pySHACL. The modules behind them (``cph_kg.store.stores``, …) are internal:
+rdflib, Oxigraph and pySHACL. The modules behind them (``cph_kg.store.embedded``, …) are internal:
 their layout may change, these names stay.
 """
 

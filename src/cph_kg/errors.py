@@ -25,6 +25,11 @@ def shown(value: object, width: int = 60) -> str:
     return f"{text[:width]}… ({len(text)} characters)"
 
 
+def one_line(error: BaseException) -> str:
+    """An engine's or the system's message on one line (Oxigraph's can span several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 class CphKgError(Exception):
     """A user-facing error whose message fits on one line."""
 

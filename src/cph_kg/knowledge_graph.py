@@ -43,13 +43,9 @@ from cph_kg.rdf.terms import to_oxigraph
 from cph_kg.sparql import catalog
 from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
 from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
-from cph_kg.store.stores import (
-    MAX_ANSWER_BYTES,
-    EmbeddedStore,
-    ReadOnlyEmbeddedStore,
-    RemoteStore,
-    Store,
-)
+from cph_kg.store.embedded import EmbeddedStore, ReadOnlyEmbeddedStore
+from cph_kg.store.protocol import Store
+from cph_kg.store.remote import MAX_ANSWER_BYTES, RemoteStore
 from cph_kg.validation.collection import Collection
 from cph_kg.validation.readings import readings
 from cph_kg.validation.report import ValidationOutcome
@@ -265,7 +261,7 @@ class KnowledgeGraph:
         """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
 
         The graphs of the codes found replace the stored ones, all or nothing (bulk-loaded
-        from a checkpoint: see :meth:`cph_kg.store.stores.EmbeddedStore.load_code_graphs`); the
+        from a checkpoint: see :meth:`cph_kg.store.embedded.EmbeddedStore.load_code_graphs`); the
         bundled law is written too when missing, so the store can walk from R349-2 into the
         codes, and what it states is not repeated in the code graphs
         (:class:`cph_kg.codes.importer.Stated`).

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store.stores import EmbeddedStore
+from cph_kg.store.embedded import EmbeddedStore
 from tests.helpers import CONFORMING, Counter, run_cph_kg
 
 #: The environment every command runs in: never a remote endpoint.

@@ -22,7 +22,7 @@ import pytest
 
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store.stores import LOCK_FILE
+from cph_kg.store.locking import LOCK_FILE
 from tests.helpers import CONFORMING, CONVENTIONS, ROOT, free_port
 from tests.robustness.stores import before_a_large_load
 
@@ -292,7 +292,7 @@ def test_a_reader_waits_for_a_writer_to_table_a_long_log(tmp_path: Path, monkeyp
     ``store.MAX_REPLAY_BYTES``, the reader waits for the writer to table it, then opens at once.
     The limit is lowered here so that a small log stands for a large one.
     """
-    from cph_kg.store import stores as store_module
+    from cph_kg.store import locking as store_module
 
     path = tmp_path / "store"
     with KnowledgeGraph.open(path) as kg:
@@ -329,9 +329,9 @@ def test_a_long_log_without_a_writer_is_read(tmp_path: Path, monkeypatch) -> Non
     """A writer killed after its commit leaves a long log and no lock: a reader replays it.
 
     Nobody would table it before the next writer opens the store, so waiting would not help;
-    ``cph-kg serve`` tables it (:func:`cph_kg.store.stores.table_log`) before its server starts.
+    ``cph-kg serve`` tables it (:func:`cph_kg.store.locking.table_log`) before its server starts.
     """
-    from cph_kg.store import stores as store_module
+    from cph_kg.store import locking as store_module
 
     path = tmp_path / "store"
     with KnowledgeGraph.open(path) as kg:

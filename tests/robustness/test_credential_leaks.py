@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from cph_kg import CphKgError
 from cph_kg.cli import main
-from cph_kg.store.stores import MESSAGE_LIMIT, RemoteStore, scrub
+from cph_kg.store.remote import MESSAGE_LIMIT, RemoteStore, scrub
 
 USER, SECRET = "alice", "Zq7pa55w0rdX"
 TOKEN = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()

@@ -28,7 +28,7 @@ from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.sparql.results import Boolean
-from cph_kg.store.stores import RemoteStore
+from cph_kg.store.remote import RemoteStore
 from tests.helpers import ROOT, free_port, run_cph_kg
 
 ASK = ROOT / "tests" / "fixtures" / "rq" / "any-convention.rq"

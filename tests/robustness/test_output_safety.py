@@ -12,14 +12,18 @@ import csv
 import io
 import json
 import os
+import shutil
 import stat
 import threading
 from pathlib import Path
 
 import pytest
+from rdflib import Literal, URIRef
 
+from cph_kg.cli import codes as codes_cli
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.helpers import CONFORMING
+from cph_kg.sparql.results import Solutions
+from tests.helpers import CONFORMING, ROOT
 from tests.robustness.hostile import run
 
 #: A title that would set the clipboard, recolour the screen (8-bit CSI), reverse the text and
@@ -191,6 +195,66 @@ def test_convert_csv_neutralises_formulas_and_reads_back_the_same(
     again = run("convert", back, "--to", "csv", "--raw-csv")
     rows = list(csv.DictReader(io.StringIO(again.output), delimiter=";"))
     assert rows[0]["title"] == title
+
+
+# --- cph-kg codes ----------------------------------------------------------------------------
+
+LINKED = ROOT / "tests" / "fixtures" / "corpus-linked"
+#: A file name a corpus from a stranger may hold: it sets the clipboard and draws a fake line.
+HOSTILE_NAME = "r349-9\x1b]52;c;ZXZpbA==\x07\ncph-kg: imported, nothing skipped.md"
+
+
+@pytest.mark.slow
+def test_codes_import_shows_a_skipped_file_name_as_escapes(tmp_path: Path) -> None:
+    """The skipped file is one line of standard error, its controls shown as escapes."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(LINKED, corpus)
+    chapter = next(corpus.rglob("r349-1.md")).parent
+    (chapter / HOSTILE_NAME).write_text("no heading, no body\n", encoding="utf-8")
+    result = run("codes", "import", corpus, "--location", tmp_path / "store")
+    assert result.exit_code == 1, result.output
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 1, result.stderr
+    assert not any(raw in result.stderr for raw in RAW), repr(result.stderr)
+    assert "r349-9\\x1b]52;c;ZXZpbA==\\x07\\x0acph-kg: imported" in skipped[0]
+
+
+class _Broken:
+    """An open graph whose broken references name hostile articles (the corpus is a stranger's)."""
+
+    def __enter__(self) -> _Broken:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def query(self, name: str, **params: object) -> Solutions:
+        assert name == "broken-references"
+        return Solutions(
+            ["cited", "citedNumber"],
+            [(URIRef("https://w3id.org/cph-kg/law/casf/X"), Literal(value)) for value in FORMULAS]
+            + [(URIRef("https://w3id.org/cph-kg/law/casf/Y"), Literal(HOSTILE_TITLE))],
+        )
+
+
+def test_codes_check_csv_neutralises_formulas_unless_raw(monkeypatch) -> None:
+    """``codes check -o csv`` follows OWASP's rule, as ``query`` does; --raw-csv keeps values."""
+    monkeypatch.setattr(codes_cli, "open_graph", lambda **store: _Broken())
+    safe = run("codes", "check", "-o", "csv")
+    assert safe.exit_code == 0, safe.output
+    cells = [row[1] for row in csv.reader(io.StringIO(safe.stdout))][1:]
+    assert cells == ["'" + value for value in FORMULAS] + [HOSTILE_TITLE]
+    raw = run("codes", "check", "-o", "csv", "--raw-csv")
+    assert [row[1] for row in csv.reader(io.StringIO(raw.stdout))][1:] == [*FORMULAS, HOSTILE_TITLE]
+
+
+def test_codes_check_table_shows_controls_as_escapes(monkeypatch) -> None:
+    """The default table never hands the terminal a control character."""
+    monkeypatch.setattr(codes_cli, "open_graph", lambda **store: _Broken())
+    table = run("codes", "check")
+    assert table.exit_code == 0, table.output
+    assert not any(raw in table.stdout for raw in RAW), repr(table.stdout)
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in table.stdout
 
 
 # --- --out FILE -------------------------------------------------------------------------------

@@ -447,6 +447,47 @@ def _is_file(name: str) -> bool:
         return False
 
 
+#: Files a user could name by mistake (or be talked into naming): a secret on every line.
+SECRET_FILES = {
+    "first word": "SECRET-" + "A" * 400 + " rest\nSECRET-2 on line two\n",
+    "passwd-like": "root:x:0:0:SECRET-1:/root:/bin/bash\n" * 3 + "SECRET-2:x:1:1::/:/bin/sh\n",
+    "string across lines": 'SELECT * WHERE { ?s ?p "' + "B" * 300 + '\nSECRET-2 " }\n',
+    "error on line two": "SELECT * WHERE { ?s ?p ?o\n FILTER(?o = SECRET-1" + "C" * 300 + ") }\n",
+    "valid then garbage": "ASK { ?s ?p ?o } SECRET-1 " + "D" * 300 + "\nSECRET-2\n",
+    "controls": "\x1b]52;c;SECRET-1\x07 SELECT\nSECRET-2\n",
+}
+
+
+@pytest.mark.parametrize("content", SECRET_FILES.values(), ids=SECRET_FILES.keys())
+def test_a_file_read_as_a_query_shows_at_most_a_piece_of_one_line(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    """``cph-kg query FILE`` reads any file the user names, as ``arq --query`` does.
+
+    The decision: the command line is the user's own, and reading a file they can read shows
+    them nothing ``cat`` would not; but an error line about it names the file (and line), holds
+    no more than a 160-character piece of one line, and nothing a terminal obeys, so a wrapper
+    that passes a stranger's query name to cph-kg cannot print a file through it.
+    """
+    secret = tmp_path / "secret" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text(content, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "secret")
+    name = "../secret/passwd"  # a relative path, as ``../../etc/passwd``
+    line = one_line_exit_2(cli(store, "query", name))
+    assert line.startswith(f"cph-kg: error: {name}:"), line
+    assert "SECRET-2" not in line  # nothing from a second line
+    assert len(line) < 300, line
+    assert "\x1b" not in line and "\x07" not in line
+
+
+def test_the_api_never_reads_a_file_for_a_name(reads) -> None:
+    """Only the command line reads files: the API's names stay inside ``queries/``."""
+    with pytest.raises(CphKgError, match="unknown query"):
+        catalog.resolve("../../etc/passwd")
+    assert reads == []
+
+
 @pytest.mark.parametrize(
     "path", ["x\x00.rq", "/etc/passwd\x00.rq", "/" + "a" * 5000 + ".rq", "/proc/self/mem.rq"]
 )

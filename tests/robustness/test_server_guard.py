@@ -233,3 +233,73 @@ def test_a_port_in_use_is_one_line_and_nothing_restarts(store: Path) -> None:
         )
     assert done.returncode == 2 and "cannot serve on 127.0.0.1" in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1 and "serving" not in done.stderr
+
+
+#: An answer of tens of megabytes: every statement beside every other, as JSON.
+LARGE = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 300000"
+
+
+def _post(port: int, query: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(
+        "POST", "/query", body=query.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
+    return connection.getresponse()
+
+
+@pytest.mark.slow
+def test_an_answer_past_the_cap_at_its_start_is_refused_with_the_reason(store: Path) -> None:
+    """A cap smaller than what the guard reads before the status: 507, and why."""
+    process, port = start(store, "--max-answer-mb", "0.25")
+    try:
+        answer = _post(port, LARGE)
+        body = answer.read()
+        assert answer.status == 507, (answer.status, body[:200])
+        assert b"larger than --max-answer-mb 0.25 MiB" in body
+        assert count(port) > 0  # the server keeps serving what fits
+    finally:
+        stop(process)
+
+
+@pytest.mark.slow
+def test_an_answer_past_the_cap_is_cut_with_the_reason_and_never_looks_whole(
+    store: Path,
+) -> None:
+    """Streamed past the cap: the reason as the last words, and no end of the chunked body.
+
+    So http.client (and SPARQLWrapper, rdflib, requests) raise IncompleteRead instead of
+    handing over a truncated answer, and cph-kg's own client says it was cut off.
+    """
+    process, port = start(store, "--max-answer-mb", "2")
+    try:
+        answer = _post(port, LARGE)
+        assert answer.status == 200
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            answer.read()
+        partial = cut.value.partial
+        assert 2 * 2**20 - 70_000 < len(partial) <= 2 * 2**20 + 300, len(partial)  # never past
+        assert partial.rstrip().endswith(b"start the server with a larger --max-answer-mb")
+        client = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cph_kg",
+                "query",
+                "--endpoint",
+                f"http://127.0.0.1:{port}/query",
+                "--query",
+                LARGE,
+                "-o",
+                "csv",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert client.returncode == 2, client.stderr
+        assert client.stderr.startswith("cph-kg: error: ") and client.stderr.count("\n") == 1
+        assert client.stdout == ""
+        assert count(port) > 0
+    finally:
+        stop(process)

@@ -23,7 +23,7 @@ import pytest
 
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.store.stores import RemoteStore
+from cph_kg.store.remote import RemoteStore
 from cph_kg.validation.validator import Validator
 from tests.generate import generate
 from tests.helpers import CONFORMING, ROOT

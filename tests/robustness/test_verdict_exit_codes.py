@@ -26,7 +26,7 @@ CONVENTION = "https://w3id.org/cph-kg/convention/gironde-2019"
 DATE_SHAPE = "https://w3id.org/cph-kg/shapes/r349-2#Convention-date"
 
 
-@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+@pytest.mark.parametrize("engine", ["compiled", pytest.param("pyshacl", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("path", TWO_DATES, ids=lambda path: path.stem)
 def test_two_dates_of_conclusion_cannot_be_assessed(path: Path, engine: str) -> None:
     """The date violation is in the report, the verdict fails, the exit code is 1."""
@@ -63,9 +63,7 @@ def test_the_stored_report_records_the_same_verdict(tmp_path: Path) -> None:
     validated = run("validate", "--store", "--location", store, "-o", "json")
     assert validated.exit_code == 1, validated.output
     assert json.loads(validated.stdout)["conventions"][0]["verdict"] == "cannot be assessed"
-    counted = run(
-        "query", "conventions-by-departement", "--location", store, "-o", "json"
-    )
+    counted = run("query", "conventions-by-departement", "--location", store, "-o", "json")
     assert counted.exit_code == 0, counted.output
     (row,) = json.loads(counted.stdout)["results"]["bindings"]
     assert row["cannotBeAssessed"]["value"] == "1", row
@@ -88,3 +86,19 @@ def test_the_exit_code_follows_the_verdicts_on_every_example(examples: list[Path
         assert outcome.fails(Severity.VIOLATION) == any(v in failing for v in verdicts), path
         violations = outcome.count(Severity.VIOLATION)
         assert bool(violations) == outcome.fails(Severity.VIOLATION), path
+
+
+def test_two_dates_in_yaml_are_refused_in_words_the_author_wrote(tmp_path: Path) -> None:
+    """The authoring format holds one date: a list is one line naming file and line, no repr."""
+    yaml = CONFORMING.parents[1] / "authoring" / "gironde-2019.yaml"
+    path = tmp_path / "two-dates.yaml"
+    path.write_text(
+        yaml.read_text("utf-8").replace("date: 2019-03-12", "date: [2015-01-10, 2019-03-12]"),
+        encoding="utf-8",
+    )
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"cph-kg: error: {path}:4: date (a list of 2 values: one date only) is not a valid "
+        "date written YYYY-MM-DD (DD/MM/YYYY in a CSV file)\n"
+    )

@@ -266,7 +266,7 @@ def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> No
     if signed is not None and (not isinstance(signed, date) or isinstance(signed, datetime)):
         raise InputError(
             path,
-            f"date {shown(signed)} is not a valid date written YYYY-MM-DD"
+            f"date {_as_written(signed)} is not a valid date written YYYY-MM-DD"
             " (DD/MM/YYYY in a CSV file)",
             lines.of(("date",)),
         )
@@ -277,7 +277,7 @@ def check(path: Path, document: dict[str, Any], lines: Lines, today: date) -> No
         if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
             raise InputError(
                 path,
-                f"{key} {shown(value)} is not a valid date written YYYY-MM-DD",
+                f"{key} {_as_written(value)} is not a valid date written YYYY-MM-DD",
                 lines.of((key,)),
             )
     duration = document.get("duration")
@@ -405,7 +405,7 @@ def _avenants(path: Path, document: dict[str, Any], lines: Lines, today: date) -
             if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
                 raise InputError(
                     path,
-                    f"{key} {shown(value)} is not a valid date written YYYY-MM-DD",
+                    f"{key} {_as_written(value)} is not a valid date written YYYY-MM-DD",
                     lines.of((*where, key)),
                 )
         if avenant.get("end") is not None and avenant["end"] < avenant["effect"]:
@@ -984,3 +984,18 @@ def suggest(word: str, known: tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest known word, or nothing."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _as_written(value: object) -> str:
+    """A YAML value as its author wrote it, for an error line (never a Python ``repr``).
+
+    ``date: [2015-01-10, 2019-03-12]`` is "a list of 2 values", not
+    ``[datetime.date(2015, 1, 10), …]``; a date inside is shown as YYYY-MM-DD.
+    """
+    if isinstance(value, list):
+        return f"(a list of {len(value)} values: one date only)"
+    if isinstance(value, dict):
+        return "(a mapping: one date only)"
+    if isinstance(value, datetime):
+        return f"{shown(value.isoformat(sep=' '))} (a date and time)"
+    return shown(value)

@@ -14,12 +14,14 @@ from cph_kg.cli.options import (
     format_option,
     open_graph,
     out_option,
+    raw_csv_option,
     store_options,
     user_errors,
     write_text,
 )
 from cph_kg.cli.query import DISPLAY_PREFIXES
 from cph_kg.codes.model import Article, Problem, Record
+from cph_kg.output_safety import printable
 from cph_kg.sparql.results import SOLUTION_FORMATS, serialise
 
 
@@ -64,9 +66,11 @@ def import_command(folders: tuple[Path, ...], **store: Any) -> None:
 
         summary = kg.import_codes(list(folders), advance)
     for problem in summary.problems:
-        click.echo(f"cph-kg: skipped {problem.source}: {problem.reason}", err=True)
+        # a file name or a reason quoting the file may hold a newline or a terminal escape
+        click.echo(f"cph-kg: skipped {printable(f'{problem.source}: {problem.reason}')}", err=True)
     for code in sorted(summary.articles):
-        line = f"{code}: {summary.articles[code]} articles, {summary.levels[code]} levels"
+        counts = f"{summary.articles[code]} articles, {summary.levels[code]} levels"
+        line = f"{printable(code)}: {counts}"
         if summary.versions[code]:
             line += f", {summary.versions[code]} versions, {summary.amendments[code]} amendments"
         click.echo(line)
@@ -98,11 +102,19 @@ def _legi_articles(path: Path) -> int:
 @click.option("--code", metavar="IRI", help="Only references made by this code's articles.")
 @format_option(SOLUTION_FORMATS, "table for a terminal, or a SPARQL 1.1 results format.", "table")
 @out_option
+@raw_csv_option
 @store_options
 @user_errors
-def check_command(code: str | None, output: str, out: Path | None, **store: Any) -> None:
-    """List citations whose target is absent, or no longer in force at the citing version's date."""
+def check_command(
+    code: str | None, output: str, out: Path | None, raw_csv: bool, **store: Any
+) -> None:
+    """List citations whose target is absent, or no longer in force at the citing version's date.
+
+    The output is written as ``cph-kg query`` writes it: no character a terminal obeys reaches
+    a terminal, and CSV follows OWASP's CSV-injection rule unless --raw-csv (the citing text
+    and the cited numbers come from the corpus, which a stranger may have written).
+    """
     params: dict[str, Any] = {"code": code} if code else {}
     with open_graph(**store, create=False) as kg:
         result = kg.query("broken-references", **params)
-    write_text(serialise(result, output, DISPLAY_PREFIXES), out)
+    write_text(serialise(result, output, DISPLAY_PREFIXES, raw_csv), out)

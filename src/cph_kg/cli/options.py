@@ -19,7 +19,7 @@ from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_ENDPOINT, ENV_STORE, KnowledgeGraph
 from cph_kg.output_safety import printable, terminal_safe
 from cph_kg.rdf.documents import FORMAT_NAMES
-from cph_kg.store.stores import MAX_ANSWER_BYTES
+from cph_kg.store.remote import MAX_ANSWER_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -253,6 +253,14 @@ out_option = click.option(
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file, whole or not at all (default: standard output).",
+)
+
+
+raw_csv_option = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
+    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
 )
 
 

@@ -15,6 +15,8 @@ from cph_kg.cli.options import (
     input_format_option,
     open_graph,
     out_option,
+    raw_csv_option,
+    shown_path,
     store_options,
     user_errors,
     write_text,
@@ -22,6 +24,7 @@ from cph_kg.cli.options import (
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.sparql.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
+from cph_kg.sparql.guard import QueryRefused
 from cph_kg.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
@@ -90,16 +93,36 @@ def _is_file(name: str) -> bool:
         return False
 
 
-_SYNTAX = re.compile(r"SPARQL syntax error: line (\d+)(?:, column \d+)?: (.*)", re.S)
+_SYNTAX = re.compile(r"SPARQL syntax error: (?:line (\d+)(?:, column \d+)?: )?(.*)", re.S)
+#: What an error line may quote of a query the user gave: one line, this many characters.
+_QUOTED = 160
 
 
 def _in_file(error: CphKgError, named: NamedQuery, query: str | None) -> CphKgError:
-    """A SPARQL syntax error in a query the user wrote, as ``FILE:LINE: problem``."""
-    found = _SYNTAX.fullmatch(str(error))
-    if found is None or query in named_queries():
+    """An error in a query the user wrote, as ``FILE:LINE: problem`` or ``FILE: problem``.
+
+    The command line reads any file it is given as a query (``cph-kg query ../../etc/passwd``
+    reads that file, as ``cat`` would: it is the user's own command). What the error quotes of
+    the file stays on one line and is cut at :data:`_QUOTED` characters, so an error never
+    shows more of a file than a piece of one of its lines. Errors about the store or the
+    endpoint, and those of named queries, are left as they are.
+    """
+    if query is not None and query != "-" and query in named_queries():
         return error
-    where = "--query" if query is None else ("<stdin>" if query == "-" else query)
-    return CphKgError(f"{where}:{found[1]}: SPARQL syntax error: {found[2]}")
+    where = "--query" if query is None else ("<stdin>" if query == "-" else shown_path(query))
+    found = _SYNTAX.fullmatch(str(error))
+    if found is not None:
+        line = f":{found[1]}" if found[1] else ""
+        return CphKgError(f"{where}{line}: SPARQL syntax error: {_one_line(found[2])}")
+    if isinstance(error, QueryRefused):
+        return CphKgError(f"{where}: {_one_line(str(error))}")
+    return error
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, cut at :data:`_QUOTED` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTED else text[:_QUOTED] + "…"
 
 
 def complete_query(
@@ -173,12 +196,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Stop the query if it needs more memory than this, in MiB (embedded store, Linux: "
     "the query runs in a process of its own, like --timeout).",
 )
-@click.option(
-    "--raw-csv",
-    is_flag=True,
-    help="With -o csv, write every value as it is. By default a value a spreadsheet would run "
-    "as a formula (starting with =, +, -, @) gets a leading ' (OWASP's CSV-injection rule).",
-)
+@raw_csv_option
 @click.option(
     "--allow-service",
     is_flag=True,

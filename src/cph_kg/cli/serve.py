@@ -36,7 +36,9 @@ from cph_kg.cli.options import location, user_errors
 from cph_kg.cli.serve_guard import Backend, Guard, Policy, allowed_hosts
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import ENV_STORE, KnowledgeGraph, default_store_path
-from cph_kg.store.stores import MAX_REPLAY_BYTES, MAX_TIMEOUT, hold_lock, log_bytes, table_log
+from cph_kg.store.locking import MAX_REPLAY_BYTES, hold_lock, log_bytes, table_log
+from cph_kg.store.querying import MAX_TIMEOUT
+from cph_kg.store.remote import MAX_ANSWER_BYTES
 from cph_kg.web.site import Pages
 
 #: How many page answers a read-only server keeps (its store cannot change while it serves).
@@ -261,6 +263,14 @@ def origin_of(value: str) -> str:
     type=click.FloatRange(min=64),
     help="Restart the server when its resident memory passes this (Linux).",
 )
+@click.option(
+    "--max-answer-mb",
+    default=MAX_ANSWER_BYTES / 2**20,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True, max=64 * 1024),
+    help="The largest answer sent, in MiB: a larger one is refused (507) or cut, with the "
+    "reason (cph-kg's client reads at most as much by default).",
+)
 @user_errors
 def serve_command(
     location: Path | None,
@@ -272,6 +282,7 @@ def serve_command(
     cors: tuple[str, ...],
     timeout: float,
     max_memory_mb: float,
+    max_answer_mb: float,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (/query, /update) and its Linked Data pages (/)."""
     cross_origins = frozenset(origin_of(value) for value in cors)
@@ -297,6 +308,7 @@ def serve_command(
         allow_service=allow_service,
         timeout=timeout,
         cors=cross_origins,
+        max_answer_bytes=max(int(max_answer_mb * 2**20), 1),
     )
     backend = supervisor.backend
     pages = Pages(

@@ -24,7 +24,11 @@ serve`` runs Oxigraph on a private loopback port and answers the public one itse
 - every request has a deadline (``--timeout`` and a grace of :data:`GRACE_SECONDS`): one that
   Oxigraph has not answered by then is answered 503 and the server is restarted, which is the
   only way to stop a query Oxigraph does not cancel; the server's memory is watched and a
-  server past ``--max-memory-mb`` is restarted too (requests in flight then get 502).
+  server past ``--max-memory-mb`` is restarted too (requests in flight then get 502);
+- every answer is capped (``--max-answer-mb``, :data:`MAX_ANSWER_BYTES` by default) as it is
+  streamed: one that passes the cap within its first :data:`HOLD_BYTES` is answered 507 with
+  the reason; a longer one is cut, with the reason as its last words and no end of chunked
+  encoding, so no client can take the part for the whole (a 1 GB answer took a client 6 GB).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from typing import TYPE_CHECKING, cast
 
 from cph_kg.errors import CphKgError
 from cph_kg.sparql.guard import check_query
+from cph_kg.store.remote import MAX_ANSWER_BYTES
 
 if TYPE_CHECKING:  # the pages pull in rdflib and Jinja2: imported by the serve command only
     from cph_kg.web.site import Pages
@@ -50,6 +55,9 @@ if TYPE_CHECKING:  # the pages pull in rdflib and Jinja2: imported by the serve 
 GRACE_SECONDS = 2.0
 #: The largest request body read (Oxigraph's own limit).
 MAX_BODY_BYTES = 128 * 1024 * 1024
+#: How much of an answer the guard reads before it sends the status: an answer that ends, or
+#: passes the cap, within it gets a status that says so.
+HOLD_BYTES = 1024 * 1024
 #: Content types an update may come in: none a browser sends cross-origin without a preflight.
 _SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
 #: Request headers that decide how a request is read: one of each, or the guard and Oxigraph
@@ -69,6 +77,7 @@ class Policy:
     allow_service: bool = False
     timeout: float = 30.0
     cors: frozenset[str] = frozenset()
+    max_answer_bytes: int = MAX_ANSWER_BYTES
 
 
 @dataclass
@@ -282,6 +291,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             connection.request(self.command, self.path, body=body or None, headers=headers)
             connection.sock.settimeout(max(deadline - time.monotonic(), 0.1))
             answer = connection.getresponse()
+            cap = policy.max_answer_bytes
+            held = self._hold(answer, min(cap, HOLD_BYTES))
+            declared = answer.getheader("Content-Length") or ""
+            if len(held) > cap or (declared.isdigit() and int(declared) > cap):
+                return self._refuse(507, _too_large(cap))
             self.send_response(answer.status, answer.reason)
             for name, value in answer.getheaders():
                 if name.lower() not in _HOP_BY_HOP:
@@ -290,8 +304,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
             self.send_header("Connection", "close")
             self.end_headers()
-            while chunk := answer.read1(65536):
+            sent = len(held)
+            chunk = held
+            while chunk:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                chunk = answer.read1(65536)
+                sent += len(chunk)
+                if sent > cap:  # the reason as the last words, and no end: the client sees a cut
+                    reason = f"\n\n{_too_large(cap)}\n".encode()
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(reason), reason))
+                    return
             self.wfile.write(b"0\r\n\r\n")
         except (OSError, http.client.HTTPException):
             if time.monotonic() >= deadline:
@@ -302,6 +324,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             watchdog.cancel()
             connection.close()
             self.close_connection = True
+
+    @staticmethod
+    def _hold(answer: http.client.HTTPResponse, size: int) -> bytes:
+        """The answer's first bytes: up to its end, or until more than ``size`` are read."""
+        held = bytearray()
+        while len(held) <= size and (chunk := answer.read1(65536)):
+            held += chunk
+        return bytes(held)
 
     def _overrun(self, connection: http.client.HTTPConnection, generation: int) -> None:
         """The deadline passed: stop waiting, and restart Oxigraph, still busy with the query."""
@@ -320,6 +350,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _try_refuse(self, status: int, message: str) -> None:
         with contextlib.suppress(OSError):  # if the answer had begun, the client sees it cut
             self._refuse(status, message)
+
+
+def _too_large(cap: int) -> str:
+    """Why an answer was refused or cut, and what to do about it."""
+    return (
+        f"the answer is larger than --max-answer-mb {cap / 2**20:g} MiB ({cap} bytes): ask for "
+        "less (LIMIT, a narrower pattern) or start the server with a larger --max-answer-mb"
+    )
 
 
 def _queries_of(method: str, url: urllib.parse.SplitResult, kind: str, body: bytes) -> list[str]:

@@ -24,7 +24,7 @@ from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.output_safety import printable
 from cph_kg.resources import example_conventions
-from cph_kg.store.stores import EmbeddedStore
+from cph_kg.store.embedded import EmbeddedStore
 
 
 @click.command("load")

@@ -7,15 +7,19 @@ file that lacks a field or names an unknown certainty is an error naming the fil
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cph_kg.errors import CphKgError
 from cph_kg.reference.names import fold
 
 CERTAINTIES = ("Attested", "Inferred")
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -234,22 +238,40 @@ class _Reader:
         return _Reader(self.path, f"{self.where} {where}", table)
 
 
-def _attribution(reader: _Reader) -> Attribution:
-    return Attribution(
-        id=reader.get("id"),
-        role=reader.get("role"),
-        certainty=reader.certainty(),
-        legal_basis=tuple(reader.get("legal_basis")),
-        note=reader.note(),
-        departements=tuple(reader.get("departements", ())),
-    )
-
-
 def _attributions(reader: _Reader) -> tuple[Attribution, ...]:
     return tuple(
-        _attribution(reader.sub(f"attribution {n + 1}", table))
+        _record(Attribution, reader.sub(f"attribution {n + 1}", table))
         for n, table in enumerate(reader.get("attribution", []))
     )
+
+
+def _record(record: type[_R], reader: _Reader, /, **given: Any) -> _R:
+    """A ``record`` read from its table: each field from the key of its name, by its type.
+
+    The dataclass is the rule's schema, so a field and its key cannot drift apart: a ``Note``
+    is read from ``{name}_fr`` and ``{name}_en`` (``note_fr``/``note_en`` for ``note``), a
+    ``…certainty`` is checked against CERTAINTIES, a tuple is read from a list, a field with a
+    default may be left out; ``given`` holds what the table does not say as it is (nested
+    tables, renamed keys).
+    """
+    hints = typing.get_type_hints(record)
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(record):  # type: ignore[arg-type]
+        name = item.name
+        if name in given:
+            continue
+        hint = hints[name]
+        if hint is Note:
+            values[name] = reader.note(name)
+        elif name.endswith("certainty"):
+            values[name] = reader.certainty(name)
+        elif hint == tuple[Attribution, ...]:
+            values[name] = _attributions(reader)
+        else:
+            default = item.default if item.default is not dataclasses.MISSING else ...
+            value = reader.get(name, default)
+            values[name] = tuple(value) if typing.get_origin(hint) is tuple else value
+    return record(**values, **given)
 
 
 def read_rules(path: Path) -> Rules:
@@ -263,109 +285,33 @@ def read_rules(path: Path) -> Rules:
     def tables(name: str) -> list[_Reader]:
         return [top.sub(f"[[{name}]] {n + 1}", t) for n, t in enumerate(top.get(name, []))]
 
-    kinds = tuple(
-        Kind(
-            key=r.get("key"),
-            acronym=r.get("acronym"),
-            pivot=r.get("pivot"),
-            prefix=r.get("prefix"),
-            mail=tuple(r.get("mail")),
-            cls=r.get("class"),
-            label_fr=r.get("label_fr"),
-            label_en=r.get("label_en"),
-            legal_basis=tuple(r.get("legal_basis")),
-            attributions=_attributions(r),
-        )
-        for r in tables("kind")
-    )
     splits = tuple(
-        Split(
-            kind=r.get("kind"),
-            departement=r.get("departement"),
-            certainty=r.certainty(),
-            note=r.note(),
+        _record(
+            Split,
+            r,
             bodies=tuple(
-                SplitBody(
-                    destination=_destination(b.get("destination")),
-                    slug=b.get("slug"),
-                    label_fr=b.get("label_fr"),
-                    label_en=b.get("label_en"),
-                )
+                _record(SplitBody, b, destination=_destination(b.get("destination")))
                 for b in (r.sub("body", t) for t in r.get("body"))
             ),
         )
         for r in tables("split")
     )
-    assignments = tuple(
-        Assignment(r.get("record"), r.get("kind"), r.get("departement"), r.certainty(), r.note())
-        for r in tables("assign")
-    )
-    bodies = tuple(
-        ExtraBody(
-            iri=r.get("iri"),
-            kind=r.get("kind"),
-            departement=r.get("departement"),
-            cls=r.get("class"),
-            label_fr=r.get("label_fr"),
-            label_en=r.get("label_en"),
-            legal_basis=tuple(r.get("legal_basis")),
-            sources=tuple(r.get("sources")),
-            note=r.note(),
-            attributions=_attributions(r),
-        )
-        for r in tables("body")
-    )
-    unknowns = tuple(
-        Unknown(
-            iri=r.get("iri"),
-            departement=r.get("departement"),
-            role=r.get("role"),
-            legal_basis=tuple(r.get("legal_basis")),
-            label_fr=r.get("label_fr"),
-            label_en=r.get("label_en"),
-            note=r.note(),
-        )
-        for r in tables("unknown")
-    )
-    texts = tuple(
-        Text(
-            iri=r.get("iri"),
-            label_fr=r.get("label_fr"),
-            date_document=r.get("date_document"),
-            source=r.get("source"),
-            date_publication=r.get("date_publication", None),
-            jorftext=r.get("jorftext", None),
-            articles=tuple(r.get("articles", ())),
-        )
-        for r in tables("text")
-    )
     legi = top.sub("[legi]", top.get("legi"))
     return Rules(
         sources=dict(top.get("sources")),
-        datasets={
-            r.get("key"): Dataset(
-                key=r.get("key"),
-                iri=r.get("iri"),
-                title=r.note("title"),
-                publisher=r.get("publisher"),
-                license=r.get("license"),
-                source=r.get("source"),
-                modified=r.get("modified", None),
-            )
-            for r in tables("dataset")
-        },
+        datasets={r.get("key"): _record(Dataset, r) for r in tables("dataset")},
         legi_codes=dict(legi.get("codes")),
         legi_titles=dict(legi.get("titles")),
         legi_articles=tuple(legi.get("articles")),
-        kinds=kinds,
+        kinds=tuple(_record(Kind, r, cls=r.get("class")) for r in tables("kind")),
         spellings={r.get("variant"): r.get("reads") for r in tables("spelling")},
         several={kind: tuple(deps) for kind, deps in top.get("several", {}).items()},
         splits=splits,
-        assignments=assignments,
+        assignments=tuple(_record(Assignment, r) for r in tables("assign")),
         labels={(r.get("kind"), r.get("name")): r.note("label") for r in tables("label")},
-        bodies=bodies,
-        unknowns=unknowns,
-        texts=texts,
+        bodies=tuple(_record(ExtraBody, r, cls=r.get("class")) for r in tables("body")),
+        unknowns=tuple(_record(Unknown, r) for r in tables("unknown")),
+        texts=tuple(_record(Text, r) for r in tables("text")),
         france_travail=_france_travail(top.sub("[france_travail]", top.get("france_travail"))),
         notes=_notes(top.sub("[notes]", top.get("notes"))),
     )
@@ -384,24 +330,8 @@ def _destination(text: str) -> tuple[str, str]:
 
 def _france_travail(r: _Reader) -> FranceTravail:
     names = tuple(
-        DatedName(
-            label=n.get("label"),
-            certainty=n.certainty(),
-            legal_basis=tuple(n.get("legal_basis")),
-            note=n.note(),
-            start=n.get("from", None),
-            end=n.get("until", None),
-        )
+        _record(DatedName, n, start=n.get("from", None), end=n.get("until", None))
         for n in (r.sub(f"name {i + 1}", t) for i, t in enumerate(r.get("name")))
     )
     directions = r.sub("directions", r.get("directions"))
-    return FranceTravail(
-        iri=r.get("iri"),
-        legal_basis=tuple(r.get("legal_basis")),
-        general_direction_safir=r.get("general_direction_safir"),
-        note=r.note(),
-        role_certainty=r.certainty("role_certainty"),
-        unit_role_note=r.note("unit_role_note"),
-        names=names,
-        strip_words=tuple(directions.get("strip_words")),
-    )
+    return _record(FranceTravail, r, names=names, strip_words=tuple(directions.get("strip_words")))

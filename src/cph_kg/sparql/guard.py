@@ -33,7 +33,7 @@ from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from cph_kg.errors import CphKgError
+from cph_kg.errors import CphKgError, shown
 from cph_kg.limits import MAX_QUERY_NESTING
 
 #: The words that open a SPARQL 1.1 Update operation.
@@ -188,6 +188,10 @@ def _bracket_depth(iri: str) -> int:
     return deepest
 
 
+class QueryRefused(CphKgError):
+    """The guard refuses a query's text: the message is about the query, not the store."""
+
+
 def check_query(text: str, allow_service: bool = False) -> None:
     """Refuse, with one line, a request that is not a query, nests too deeply or calls SERVICE.
 
@@ -207,7 +211,7 @@ def check_query(text: str, allow_service: bool = False) -> None:
             while len(_VERDICTS) > _REMEMBERED:
                 _VERDICTS.popitem(last=False)
     if verdict:
-        raise CphKgError(verdict)
+        raise QueryRefused(verdict)
 
 
 _REMEMBERED = 512
@@ -233,8 +237,9 @@ def _verdict(text: str, allow_service: bool) -> str:
             "DESCRIBE): write with cph-kg load"
         )
     if not reading.keyword.startswith(QUERY_FORMS):
-        shown = reading.keyword or "nothing"
-        return f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {shown}"
+        # the first word of whatever file was given: quoted, and cut if long
+        found = shown(reading.keyword, 40) if reading.keyword else "nothing"
+        return f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {found}"
     if reading.service is not None and not allow_service:
         return (
             f"SERVICE is not allowed: {reading.service[:40]!r} may be read as SERVICE by the "

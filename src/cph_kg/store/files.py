@@ -22,7 +22,7 @@ from cph_kg.rdf.documents import oxigraph_statements, read_document
 from cph_kg.rdf.terms import OXIGRAPH_FORMATS
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import QueryResult
-from cph_kg.store.stores import _interruptible, _run_query, check_timeout
+from cph_kg.store.querying import check_timeout, interruptible, run_query
 
 
 def read_files(paths: Sequence[Path | str], forced_format: str | None = None) -> ox.Store:
@@ -52,7 +52,7 @@ def read_files(paths: Sequence[Path | str], forced_format: str | None = None) ->
 
 
 class FileStore:
-    """Files in memory, answering queries as :class:`cph_kg.store.stores.EmbeddedStore` does."""
+    """Files in memory, answering queries as :class:`cph_kg.store.embedded.EmbeddedStore` does."""
 
     writable = False
 
@@ -75,12 +75,12 @@ class FileStore:
         check_query(text)
         check_timeout(timeout)
         if timeout is None:
-            return _interruptible(lambda: _run_query(self._store, text))
+            return interruptible(lambda: run_query(self._store, text))
         outcome: list[QueryResult | CphKgError] = []
 
         def run() -> None:
             try:
-                outcome.append(_run_query(self._store, text))
+                outcome.append(run_query(self._store, text))
             except CphKgError as error:
                 outcome.append(error)
 

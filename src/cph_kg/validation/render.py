@@ -9,6 +9,7 @@ for programs; Turtle is the standard ``sh:ValidationReport`` (each result also c
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from itertools import groupby
 
 import pyoxigraph as ox
@@ -233,46 +234,24 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
     counts = {(severity, legal): 0 for severity in Severity for legal in (True, False)}
     conventions = []
     for verdict in outcome.conventions:
-        for finding in verdict.findings:
-            counts[finding.severity, finding.legal] += 1
         judged = verdict.verdict
-        counted[judged] += 1
-        conventions.append(
-            {
-                "iri": str(verdict.iri),
-                "identifier": verdict.identifier,
-                "title": verdict.title,
-                "date": verdict.date,
-                "departement": verdict.departement,
-                "source": str(verdict.source) if verdict.source else None,
-                "verdict": judged.key,
-                "conforms": None if judged is Verdict.NOT_JUDGED else judged is Verdict.CONFORMS,
-                **_assessment_json(verdict.assessment),
-                "findings": [
-                    _finding_json(finding, lang, outcome.shapes, outcome.names)
-                    for finding in verdict.findings
-                ],
-            }
-        )
+        head = {
+            "iri": str(verdict.iri),
+            "identifier": verdict.identifier,
+            "title": verdict.title,
+            "date": verdict.date,
+            "departement": verdict.departement,
+            "source": str(verdict.source) if verdict.source else None,
+            "verdict": judged.key,
+            "conforms": None if judged is Verdict.NOT_JUDGED else judged is Verdict.CONFORMS,
+        }
+        conventions.append(_judged_json(head, verdict, judged, outcome, lang, counts, counted))
     centres = []
     centre_verdicts = dict.fromkeys(Verdict, 0)
     for centre in outcome.centres:
-        for finding in centre.findings:
-            counts[finding.severity, finding.legal] += 1
-        centre_verdict = centre.verdict
-        centre_verdicts[centre_verdict] += 1
-        centres.append(
-            {
-                "iri": str(centre.iri),
-                "name": centre.name,
-                "verdict": centre_verdict.key,
-                **_assessment_json(centre.assessment),
-                "findings": [
-                    _finding_json(finding, lang, outcome.shapes, outcome.names)
-                    for finding in centre.findings
-                ],
-            }
-        )
+        judged = centre.verdict
+        head = {"iri": str(centre.iri), "name": centre.name, "verdict": judged.key}
+        centres.append(_judged_json(head, centre, judged, outcome, lang, counts, centre_verdicts))
     failing = (Verdict.DOES_NOT_CONFORM, Verdict.CANNOT_BE_ASSESSED)
     document = {
         "reading": _reading_json(outcome, lang),
@@ -296,6 +275,28 @@ def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
     }
     # one line: the C encoder (indented JSON goes through a pure-Python one, 5x slower)
     return json_safe(json.dumps(document, ensure_ascii=False))
+
+
+def _judged_json(
+    head: Mapping[str, object],
+    item: ConventionVerdict | CentreVerdict,
+    verdict: Verdict,
+    outcome: ValidationOutcome,
+    lang: str,
+    counts: dict[tuple[Severity, bool], int],
+    verdicts: dict[Verdict, int],
+) -> dict[str, object]:
+    """A convention's or a centre's entry (``head``, its assessment, its findings), counted."""
+    for finding in item.findings:
+        counts[finding.severity, finding.legal] += 1
+    verdicts[verdict] += 1
+    return {
+        **head,
+        **_assessment_json(item.assessment),
+        "findings": [
+            _finding_json(finding, lang, outcome.shapes, outcome.names) for finding in item.findings
+        ],
+    }
 
 
 def _reading_json(outcome: ValidationOutcome, lang: str) -> dict[str, str] | None:

@@ -1,0 +1,407 @@
+"""The embedded store: a persistent Oxigraph store in a directory, for writing or read-only."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, TypeVar
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from cph_kg import interrupts
+from cph_kg.authoring.reading import parse_document
+from cph_kg.errors import CphKgError, InputError, one_line
+from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.documents import Document, oxigraph_statements
+from cph_kg.rdf.reserved import checked
+from cph_kg.rdf.terms import (
+    OXIGRAPH_FORMATS,
+    to_oxigraph_quad,
+    to_rdflib,
+)
+from cph_kg.sparql.guard import check_query
+from cph_kg.sparql.results import QueryResult
+from cph_kg.store.checkpoint import begin, commit, readable, restore
+from cph_kg.store.locking import LOCK_FILE, WRITING_FILE, hold_lock, wait_for_short_log
+from cph_kg.store.protocol import write_request
+from cph_kg.store.querying import (
+    FileGone,
+    check_memory,
+    check_timeout,
+    interruptible,
+    query_in_child,
+    run_query,
+)
+
+_T = TypeVar("_T")
+
+
+def _named(name: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(name))
+
+
+def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
+    graph = Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+#: How often a read-only open is tried when the writer beside it removes a file it was reading.
+READ_ONLY_ATTEMPTS = 5
+
+
+class EmbeddedStore:
+    """A persistent Oxigraph store in a directory (RocksDB underneath), opened for writing.
+
+    Chosen on measurements (README, "Choosing the embedded store";
+    ``benchmarks/store_comparison.py``): it answered every named query faster than an rdflib
+    Dataset (median 19x at 1,000 conventions, 30x at 10,000, where five queries did not finish
+    on rdflib within 30 s), with less memory, and with SPARQL 1.1 answers where rdflib 7.6 gave
+    wrong rows. Its own bulk load is 3x faster than rdflib's parser; cph-kg's atomic load path
+    (rdflib parsing for precise errors, then one INSERT DATA) does not yet benefit from it.
+    """
+
+    #: False for :class:`ReadOnlyEmbeddedStore`, which refuses every write.
+    writable = True
+
+    def __init__(self, path: Path, create: bool = True) -> None:
+        self.location = str(path)
+        self.path = path
+        if not create and not (path / "CURRENT").exists():
+            raise CphKgError(f"no store at {path} (load something first: cph-kg load)")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CphKgError(f"cannot create store {path}: {error.strerror or error}") from None
+        self._lock: IO[bytes] | None = hold_lock(path)
+        try:
+            #: Whether opening undid a write a killed process left half done.
+            self.recovered = restore(path, frozenset({LOCK_FILE}))
+            self._store = ox.Store(str(path))
+        except (OSError, RuntimeError) as error:
+            self._lock.close()
+            if "lock" in str(error).lower():
+                raise CphKgError(f"store {path} is busy: another process has it open") from None
+            raise CphKgError(f"cannot open store {path}: {error}") from None
+
+    def close(self) -> None:
+        """Close the database, then release the lock (in that order: the next opener waits)."""
+        if self._store is not None:
+            self._store = None  # type: ignore[assignment]  # closed: any later use fails loudly
+            if self._lock is not None:
+                self._lock.close()
+
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Run a query; with ``timeout`` or ``max_memory``, in a child process that is bounded.
+
+        SERVICE is refused: the embedded store never reaches the network on a query's behalf.
+        Updates are refused too (``query`` only reads), and so is a query nested deeply enough
+        to crash the parser (:func:`cph_kg.sparql.guard.check_query`). The timeout counts from
+        the moment the child has opened the store; when it is up, the child is killed and
+        reaped. ``max_memory`` (bytes) is what the child may allocate for the query (Linux);
+        a query that needs more ends with one line (an ``ORDER BY`` over a cartesian product
+        took 4.4 GB).
+        """
+        check_query(text)
+        check_timeout(timeout)
+        check_memory(max_memory)
+        if timeout is None and max_memory is None:
+            return interruptible(lambda: run_query(self._store, text))
+        if self.writable:
+            self._store.flush()  # the child opens the store anew and must see every write
+        return query_in_child(self.location, text, timeout, max_memory)
+
+    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+        """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
+        update = write_request(graphs, replace)
+        if update:
+            with self._writing():
+                self._store.update(update)
+                self._store.flush()
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Replace each graph with its N-Triples file, with Oxigraph's bulk loader, all or nothing.
+
+        The bulk loader is several times faster than a transaction on whole codes, and a
+        transaction of millions of statements does not fit in memory (measured:
+        ``benchmarks/README.md``, "Code import"), but it is not atomic. So the write runs from
+        a checkpoint (:mod:`cph_kg.store.checkpoint`): readers see the store as it was until the
+        write is complete; a failure puts the checkpoint back before it is reported; a process
+        killed during the write is undone when the store is next opened.
+        """
+        begin(self.path, self._store)
+        try:
+            with self._writing():
+                for name, path in graphs.items():
+                    target = ox.NamedNode(str(name))
+                    if self._store.contains_named_graph(target):
+                        self._store.remove_graph(target)
+                    self._store.bulk_load(
+                        path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target
+                    )
+                self._store.flush()
+        except BaseException as error:
+            # RocksDB must be closed before its files are put back: drop every reference to it,
+            # the failed calls' frames included, so that it is closed now
+            del self._store
+            cause: BaseException | None = error
+            while cause is not None:
+                traceback.clear_frames(cause.__traceback__)
+                cause = cause.__cause__ or cause.__context__
+            gc.collect()
+            restore(self.path, frozenset({LOCK_FILE}))
+            self._store = ox.Store(str(self.path))
+            raise
+        commit(self.path)
+
+    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+        """Drop ``graph``, then add ``triples`` to it in one transaction.
+
+        Two steps, measured on a 10,000-convention report (66,000 triples): one atomic update
+        (INSERT DATA, or a staging graph MOVEd onto ``graph``) takes Oxigraph 7 to 11 s on
+        disk, the two steps 2 s. The new content is never half-written (one ``extend``); a
+        process killed between the steps leaves ``graph`` empty, which only the validation
+        report uses this for: it is derived data, and the next run writes it again.
+        """
+        target = ox.NamedNode(str(graph))
+        with self._writing():
+            if self._store.contains_named_graph(target):
+                self._store.remove_graph(target)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            self._store.flush()
+
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Parse with Oxigraph's own parsers, then add in one transaction; the triples added.
+
+        The count is of triples the graph did not hold: a triple that two files (or the store
+        and a file) share is counted once, or not at all.
+
+        Parsing is Oxigraph's (several times faster than rdflib's, with the line of each
+        syntax error; :func:`cph_kg.rdf.documents.oxigraph_statements`); every document is parsed
+        before anything is written. The named graphs of an N-Quads or TriG file are merged into
+        ``graph``, as every other document's triples are. A plain load is one
+        ``extend`` (transactional); ``replace``, or ``law`` graphs replacing stored ones, one
+        update that drops and inserts. The law goes in the same transaction as the documents,
+        so that a load killed at any moment leaves a fresh store empty or loaded, never with
+        the law alone.
+        """
+        target = ox.NamedNode(str(graph))
+        quads: list[ox.Quad] = []
+        for document in documents:
+            if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
+                # the authoring format (YAML, JSON-LD with cph-kg's context) is read by rdflib
+                quads.extend(
+                    checked(
+                        document.path,
+                        (to_oxigraph_quad(s, p, o, target) for s, p, o in parse_document(document)),
+                    )
+                )
+                continue
+            before = len(quads)
+            # N-Quads and TriG: the statements of every graph of the file go to ``graph``
+            quads.extend(
+                ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in checked(document.path, oxigraph_statements(document))
+            )
+            if len(quads) == before:
+                raise InputError(document.path, "contains no RDF triples")
+        law = law or {}
+        stored_law = [name for name in law if self._store.contains_named_graph(_named(name))]
+        quads = list(dict.fromkeys(quads))  # a triple in two files is one triple
+        with self._writing():
+            # counted before writing, under the writer's lock: what this load adds
+            added = len(quads) if replace else sum(1 for quad in quads if quad not in self._store)
+            if replace or stored_law:
+                drops = [graph] if replace else []
+                self._store.update(
+                    " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in [*drops, *law])
+                    + (" ;\n" if drops or law else "")
+                    + write_request({graph: _rdflib_graph(quads), **law}, [])
+                )
+            else:
+                self._store.extend(
+                    quads
+                    + [
+                        to_oxigraph_quad(s, p, o, _named(name))
+                        for name, content in law.items()
+                        for s, p, o in content
+                    ]
+                )
+            self._store.flush()
+        return added
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, read from the store's quads."""
+        sizes: dict[str, int] = {}
+        for name in self._store.named_graphs():
+            sizes[name.value] = sum(
+                1 for _ in self._store.quads_for_pattern(None, None, None, name)
+            )
+        return dict(sorted(sizes.items()))
+
+    def clear(self) -> None:
+        """Remove every graph."""
+        with self._writing():
+            self._store.clear()
+            self._store.flush()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write that the disk refuses (full, over a quota or a size limit) is one line.
+
+        Oxigraph writes a transaction whole or not at all: the store is left as it was. A
+        Ctrl-C pressed before the write stops it here; one pressed during it lets it finish
+        (:mod:`cph_kg.interrupts`).
+        """
+        marker = self.path / WRITING_FILE
+        try:
+            with interrupts.deferred():
+                marker.touch()
+                try:
+                    yield
+                finally:
+                    marker.unlink(missing_ok=True)
+        except OSError as error:
+            raise CphKgError(
+                f"cannot write store {self.path}: {one_line(error)} (nothing of this write "
+                "was kept: free some space and run it again)"
+            ) from None
+
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
+        """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
+        formats = {
+            "nquads": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+            "turtle": ox.RdfFormat.TURTLE,
+            "ntriples": ox.RdfFormat.N_TRIPLES,
+        }
+        if graph is None:
+            if fmt not in ("nquads", "trig"):
+                raise CphKgError(
+                    "the whole store is written as nquads or trig; "
+                    "name a --graph for turtle or ntriples"
+                )
+            self._store.dump(output, formats[fmt])
+        else:
+            self._store.dump(output, formats[fmt], from_graph=ox.NamedNode(str(graph)))
+
+
+class ReadOnlyEmbeddedStore(EmbeddedStore):
+    """The embedded store opened for reading only: it works while another process writes.
+
+    It takes no lock and opens RocksDB read-only, which reads the last committed state when it
+    opens (a load in progress is one transaction, so a reader sees the store before the load or
+    after it, never between) and keeps that snapshot until it is closed. Oxigraph calls a
+    read-only instance beside a writer "undefined"; what can go wrong is a file the writer
+    removes (a compacted table, an old log) while the reader is opening, so the open is retried,
+    and ``tests/robustness/test_concurrency.py`` reads in a loop during loads to show every read
+    succeeds and sees before or after. Every write is refused with a one-line error.
+    """
+
+    writable = False
+
+    def __init__(self, path: Path) -> None:
+        self.location = str(path)
+        self.path = path
+        self._lock = None
+        self._open()
+
+    def _open(self) -> None:
+        for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+            if not (self.path / "CURRENT").exists():
+                raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
+            wait_for_short_log(self.path)
+            # while a code import is under way (or was killed), the store before it
+            self.location = str(readable(self.path))
+            try:
+                self._store = ox.Store.read_only(self.location)
+                return
+            except (OSError, RuntimeError) as error:
+                if attempt == READ_ONLY_ATTEMPTS:
+                    raise CphKgError(f"cannot open store {self.path}: {error}") from None
+                time.sleep(0.05 * attempt)  # a writer is changing its files: read them again
+
+    def _reading(self, read: Callable[[], _T]) -> _T:
+        """Run a read; if a file it needed was removed by the writer, reopen and read again.
+
+        A read changes nothing, so reading again is safe; the reopened store is the last
+        committed state, still "before or after" a write.
+        """
+        error: Exception | None = None
+        for attempt in range(READ_ONLY_ATTEMPTS):
+            if attempt:
+                time.sleep(0.05 * attempt)
+                self._open()
+            try:
+                return read()
+            except (OSError, FileGone) as caught:
+                error = caught
+                if not isinstance(caught, FileGone) and "No such file or directory" not in str(
+                    caught
+                ):
+                    break  # not a file the writer removed: reading again would not help
+        raise CphKgError(f"cannot read store {self.path}: {one_line(error or OSError())}") from None
+
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """The query, read again if the writer removed a file under it."""
+        return self._reading(lambda: EmbeddedStore.query(self, text, timeout, max_memory))
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, read again if the writer removed a file under them."""
+        return self._reading(lambda: EmbeddedStore.graph_sizes(self))
+
+    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
+        """The dump, written to ``output`` only once it was read whole."""
+
+        def read() -> bytes:
+            buffer = io.BytesIO()
+            EmbeddedStore.dump(self, buffer, fmt, graph)
+            return buffer.getvalue()
+
+        output.write(self._reading(read))
+
+    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def clear(self) -> None:
+        """Refused: the store is open read-only."""
+        raise self._refused()
+
+    def _refused(self) -> CphKgError:
+        return CphKgError(f"store {self.path} is open read-only: nothing is written through it")

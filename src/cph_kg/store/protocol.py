@@ -1,0 +1,85 @@
+"""What every store answers: the Store protocol, and the SPARQL Update a write is sent as.
+
+The embedded store (:mod:`cph_kg.store.embedded`) and a remote endpoint (:mod:`cph_kg.store.remote`)
+answer the same queries with the same :mod:`cph_kg.sparql.results`, so a user who outgrows one
+machine points ``--endpoint`` at a triple store and changes nothing else. Writes are atomic:
+the embedded store adds a whole load in one transaction; an endpoint receives one SPARQL Update
+request, which SPARQL 1.1 stores apply as a unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from cph_kg.rdf.documents import Document
+from cph_kg.sparql.results import QueryResult
+
+
+class Store(Protocol):
+    """What cph-kg needs of a store."""
+
+    location: str
+
+    def query(
+        self, text: str, timeout: float | None = None, max_memory: int | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of the named graphs."""
+        ...
+
+    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+        """Atomically drop the ``replace`` graphs and add ``graphs``."""
+        ...
+
+    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+        """Make each graph hold exactly the statements of its N-Triples file, all or nothing."""
+        ...
+
+    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+        """Make ``graph`` hold exactly ``triples``, atomically."""
+        ...
+
+    def add_documents(
+        self,
+        documents: list[Document],
+        graph: URIRef,
+        replace: bool,
+        law: dict[URIRef, Graph] | None = None,
+    ) -> int:
+        """Parse every document, then add all to ``graph`` in one atomic write.
+
+        With ``replace`` the graph is emptied first, in the same write; ``law`` graphs replace
+        the stored ones in that same write. Returns the number of triples added to ``graph``.
+        """
+        ...
+
+    def graph_sizes(self) -> dict[str, int]:
+        """The number of triples in each named graph."""
+        ...
+
+    def clear(self) -> None:
+        """Remove everything."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds (files, locks)."""
+        ...
+
+
+def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str:
+    """One SPARQL Update: DROP the ``replace`` graphs, then INSERT DATA every graph.
+
+    A single request is applied as a unit by SPARQL 1.1 stores, Oxigraph included, which is
+    what makes a load atomic. The triples are written in N-Triples, valid inside INSERT DATA.
+    """
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
+    inserts = "\n".join(
+        f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}" for name, graph in graphs.items()
+    )
+    if inserts:
+        operations.append(f"INSERT DATA {{\n{inserts}\n}}")
+    return " ;\n".join(operations)

@@ -30,7 +30,7 @@ MARKER = "import-under-way"
 _PARTIAL = "import-checkpoint.partial"
 
 
-class Checkpointable(Protocol):
+class _Checkpointable(Protocol):
     """What is needed of an open Oxigraph store."""
 
     def flush(self) -> None: ...
@@ -38,17 +38,17 @@ class Checkpointable(Protocol):
     def backup(self, target_directory: str) -> None: ...
 
 
-def under_way(store: Path) -> bool:
+def _under_way(store: Path) -> bool:
     """Whether a write is under way in ``store``, or was interrupted and not yet undone."""
     return (store / MARKER).exists()
 
 
 def readable(store: Path) -> Path:
     """The folder a reader opens: the checkpoint while a write is under way, else the store."""
-    return store / CHECKPOINT if under_way(store) else store
+    return store / CHECKPOINT if _under_way(store) else store
 
 
-def begin(store: Path, database: Checkpointable) -> None:
+def begin(store: Path, database: _Checkpointable) -> None:
     """Checkpoint the open ``database`` of ``store``, then mark the write as under way."""
     for leftover in (store / _PARTIAL, store / CHECKPOINT):
         shutil.rmtree(leftover, ignore_errors=True)  # of a write that committed or never began
@@ -76,7 +76,7 @@ def restore(store: Path, keep: frozenset[str]) -> bool:
     The store must be closed. Every file of the store folder but ``keep`` (the writer's lock)
     is replaced by the checkpoint's (hard links: nothing is copied), then the marker removed.
     """
-    if not under_way(store):
+    if not _under_way(store):
         for leftover in (store / _PARTIAL, store / CHECKPOINT):
             shutil.rmtree(leftover, ignore_errors=True)
         return False

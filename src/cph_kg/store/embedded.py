@@ -54,7 +54,7 @@ def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
 
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
-READ_ONLY_ATTEMPTS = 5
+_READ_ONLY_ATTEMPTS = 5
 
 
 class EmbeddedStore:
@@ -322,7 +322,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         self._open()
 
     def _open(self) -> None:
-        for attempt in range(1, READ_ONLY_ATTEMPTS + 1):
+        for attempt in range(1, _READ_ONLY_ATTEMPTS + 1):
             if not (self.path / "CURRENT").exists():
                 raise CphKgError(f"no store at {self.path} (load something first: cph-kg load)")
             wait_for_short_log(self.path)
@@ -332,7 +332,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                 self._store = ox.Store.read_only(self.location)
                 return
             except (OSError, RuntimeError) as error:
-                if attempt == READ_ONLY_ATTEMPTS:
+                if attempt == _READ_ONLY_ATTEMPTS:
                     raise CphKgError(f"cannot open store {self.path}: {error}") from None
                 time.sleep(0.05 * attempt)  # a writer is changing its files: read them again
 
@@ -343,7 +343,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         committed state, still "before or after" a write.
         """
         error: Exception | None = None
-        for attempt in range(READ_ONLY_ATTEMPTS):
+        for attempt in range(_READ_ONLY_ATTEMPTS):
             if attempt:
                 time.sleep(0.05 * attempt)
                 self._open()

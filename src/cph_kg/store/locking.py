@@ -31,7 +31,7 @@ LOCK_FILE = "cph-kg.lock"
 #: 2.1 GiB. Below this limit a reader opens at once (about 2 s and 130 MiB at the limit).
 MAX_REPLAY_BYTES = 32 * 1024 * 1024
 #: How long a reader waits for a writer to put a longer log into tables before replaying it.
-MAX_REPLAY_WAIT = 600.0
+_MAX_REPLAY_WAIT = 600.0
 
 _log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def writer_holds(path: Path) -> bool:
         return False
 
 
-def wait_for_short_log(path: Path, limit: float = MAX_REPLAY_WAIT) -> None:
+def wait_for_short_log(path: Path, limit: float = _MAX_REPLAY_WAIT) -> None:
     """Before opening ``path`` read-only: wait while a writer's long log is about to be tabled.
 
     A reader opened just after a large load committed, before the writer flushed it, took
@@ -108,7 +108,7 @@ WRITING_FILE = "cph-kg.writing"
 
 #: How long a writer keeps asking for the lock before saying the store is busy: a reader
 #: asking whether a writer is there (:func:`writer_holds`) holds it for an instant.
-LOCK_PATIENCE = 0.5
+_LOCK_PATIENCE = 0.5
 
 
 def hold_lock(path: Path) -> IO[bytes]:
@@ -120,7 +120,7 @@ def hold_lock(path: Path) -> IO[bytes]:
     ``cph-kg serve`` keeps the lock for as long as the server runs, so nobody writes under it.
     """
     handle = (path / LOCK_FILE).open("a+b")
-    deadline = time.monotonic() + LOCK_PATIENCE
+    deadline = time.monotonic() + _LOCK_PATIENCE
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

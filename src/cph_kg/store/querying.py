@@ -147,22 +147,22 @@ def _query_in_child(
 
 
 #: The longest a query's child process may take to start and open the store.
-CHILD_START_LIMIT = 60.0
+_CHILD_START_LIMIT = 60.0
 
 
 def check_memory(max_memory: int | None) -> None:
-    """A memory bound is a number of bytes, at least :data:`MIN_QUERY_MEMORY`."""
+    """A memory bound is a number of bytes, at least :data:`_MIN_QUERY_MEMORY`."""
     if max_memory is not None and not (
-        isinstance(max_memory, int) and max_memory >= MIN_QUERY_MEMORY
+        isinstance(max_memory, int) and max_memory >= _MIN_QUERY_MEMORY
     ):
         raise CphKgError(
-            f"a query's memory bound is at least {MIN_QUERY_MEMORY // 2**20} MiB, "
+            f"a query's memory bound is at least {_MIN_QUERY_MEMORY // 2**20} MiB, "
             f"not {max_memory!r} bytes"
         )
 
 
 #: The least memory a query may be bounded to: below it, opening the store alone fails.
-MIN_QUERY_MEMORY = 64 * 2**20
+_MIN_QUERY_MEMORY = 64 * 2**20
 
 #: The longest timeout a query may be given: a week (a float beyond it, inf or nan is no time).
 MAX_TIMEOUT = 7 * 24 * 3600.0
@@ -197,7 +197,7 @@ def query_in_child(
     status: str = "error"
     payload: object = "the query process did not start"
     try:
-        if receiver.poll(CHILD_START_LIMIT):
+        if receiver.poll(_CHILD_START_LIMIT):
             status, payload = receiver.recv()
         if status == "ready":
             status, payload = receiver.recv() if receiver.poll(timeout) else ("timeout", None)

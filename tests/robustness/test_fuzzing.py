@@ -352,12 +352,13 @@ def _seconds(text: str) -> float:
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_known_adversarial_inputs_take_linear_time(name: str) -> None:
-    """Twice the input takes about twice the time, never four times: no quadratic blow-up.
+    """Four times the input takes about four times the time, never sixteen: no quadratic blow-up.
 
-    Time ratios measured in one run, not an absolute bound, so the verdict does not depend on
-    how loaded the machine is; the outputs are checked as every extraction's are.
+    Time ratios measured in one run, not an absolute bound, and a wide margin (8x, where linear
+    is 4x and quadratic 16x), so the verdict does not depend on how loaded the machine is; the
+    outputs are checked as every extraction's are.
     """
     make = ADVERSARIAL[name]
-    check_citations(make(3000), bound=None)
-    small, large = _seconds(make(3000)), _seconds(make(6000))
-    assert large < 3 * small + 0.02, (name, small, large)
+    check_citations(make(1500), bound=None)
+    small, large = _seconds(make(1500)), _seconds(make(6000))
+    assert large < 8 * small + 0.05, (name, small, large)

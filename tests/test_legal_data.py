@@ -174,6 +174,21 @@ def test_subdivision_hierarchy(legal_graph: Graph) -> None:
         } == {subdivision}
 
 
+def test_each_wording_names_the_article_version_its_part_of_chain_ends_in(
+    legal_graph: Graph,
+) -> None:
+    """cph:ofArticleVersion is the top of the eli:is_part_of chain, for every wording."""
+    wordings = set(legal_graph.subjects(RDF.type, CPH.SubdivisionVersion))
+    assert len(wordings) == 21  # R349-2's 2 × 9 and L349-2's 3
+    for wording in wordings:
+        top = wording
+        while (top, RDF.type, CPH.ArticleVersion) not in legal_graph:
+            top = legal_graph.value(top, ELI.is_part_of)
+            assert top is not None, wording
+        assert set(legal_graph.objects(wording, CPH.ofArticleVersion)) == {top}
+    assert set(legal_graph.subjects(CPH.ofArticleVersion, None)) == wordings
+
+
 def _wordings(legal_graph: Graph, provision: URIRef) -> list[str]:
     return [str(words(legal_graph, v)) for v in legal_graph.objects(provision, ELI.has_member)]
 

@@ -75,6 +75,7 @@ class CPH(DefinedNamespace):
     dateBasis: URIRef
     text: URIRef
     nota: URIRef
+    ofArticleVersion: URIRef
     provisionLabel: URIRef
     statedIn: URIRef
     requirementText: URIRef

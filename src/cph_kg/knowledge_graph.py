@@ -270,7 +270,7 @@ class KnowledgeGraph:
         with build(stream(folders), progress, stated) as built:
             self.refresh_law()
             if built.graphs:
-                self.store.load_code_graphs(built.graphs)
+                self.store.load_code_graphs(built.graphs, built.quads)
             return built.summary
 
     def clear(self) -> None:

@@ -4,8 +4,10 @@ Each code goes to its own named graph (``https://w3id.org/cph-kg/graph/codes/{co
 :meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole: importing twice gives
 the same store. Bad files are reported and skipped; the rest of the import goes on.
 
-Records are turned into N-Triples lines as they stream by, written to one file per graph in a
-temporary folder (so memory does not grow with the corpus: Oxigraph bulk-loads the files); what
+Records are turned into N-Quads lines as they stream by, written to one file in a temporary
+folder (so memory does not grow with the corpus: Oxigraph bulk-loads the file, all graphs in one
+call, which lets its loader work on two batches at once: 13 s instead of 18-23 s for the four
+LEGI codes, file by file); what
 a record points at by a Légifrance id (a link to any version of an article of any code of the
 import, an amending text known by its JORFTEXT id) is written at the end, once every record has
 been seen: the id map and those references are what is kept for the whole import, not the
@@ -107,19 +109,23 @@ class ImportSummary:
 
 @dataclass
 class CodeGraphs:
-    """The N-Triples file of each code graph of an import, and what the import found.
+    """The code graphs of an import, as one N-Quads file, and what the import found.
 
-    The files sit in a temporary folder, removed by :meth:`close` (or leaving a ``with``).
+    The file sits in a temporary folder, removed by :meth:`close` (or leaving a ``with``).
     """
 
-    graphs: dict[URIRef, Path]
+    graphs: list[URIRef]
+    quads: Path
     summary: ImportSummary
     folder: Path
 
     def lines(self, graph: URIRef) -> Iterator[str]:
-        """The N-Triples lines of one graph."""
-        with self.graphs[graph].open(encoding="utf-8") as handle:
-            yield from handle
+        """The statements of one graph, as N-Triples lines."""
+        suffix = _graph_suffix(graph)
+        with self.quads.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.endswith(suffix):
+                    yield f"{line[: -len(suffix)]} .\n"
 
     def close(self) -> None:
         """Remove the files."""
@@ -171,35 +177,40 @@ class Stated:
         return (quad.subject, quad.predicate, quad.object) in self.triples
 
 
+def _graph_suffix(graph: URIRef) -> str:
+    """What ends an N-Quads line of ``graph``, after its object."""
+    return f" <{graph}> .\n"
+
+
 class _Files:
-    """The N-Triples file of each code graph, written as the statements are made."""
+    """The N-Quads file of the code graphs, written as the statements are made."""
 
     def __init__(self, stated: Stated | None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
         self.stated = stated
-        self.paths: dict[URIRef, Path] = {}
-        self.handles: dict[URIRef, TextIO] = {}
+        self.path = self.folder / "codes.nq"
+        self.handle: TextIO = self.path.open("w", encoding="utf-8", buffering=1 << 20)
+        self.suffixes: dict[URIRef, str] = {}
         self.counts: Counter[URIRef] = Counter()
 
     def write(self, graph: URIRef, lines: Iterable[str]) -> None:
-        """Add ``lines`` to ``graph``'s file (opened by :meth:`open`)."""
+        """Add ``lines`` (N-Triples) to ``graph`` (started by :meth:`open`)."""
         batch = list(lines)
         if self.stated is not None:
             batch = self.stated.new(batch)
-        self.handles[graph].writelines(batch)
+        suffix = self.suffixes[graph]
+        self.handle.writelines([line[:-3] + suffix for line in batch])  # line ends " .\n"
         self.counts[graph] += len(batch)
 
     def open(self, graph: URIRef, first: Iterable[str]) -> None:
-        """Start ``graph``'s file with ``first`` unless it is started."""
-        if graph not in self.handles:
-            self.paths[graph] = path = self.folder / f"{len(self.paths)}.nt"
-            self.handles[graph] = path.open("w", encoding="utf-8", buffering=1 << 20)
+        """Start ``graph`` with ``first`` unless it is started."""
+        if graph not in self.suffixes:
+            self.suffixes[graph] = _graph_suffix(graph)
             self.write(graph, first)
 
     def close(self) -> None:
-        """Flush and close every file."""
-        for handle in self.handles.values():
-            handle.close()
+        """Flush and close the file."""
+        self.handle.close()
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
@@ -324,7 +335,7 @@ class _Builder:
             1 for target in cited if target.startswith(LAW) and target not in self.present
         )
         self.summary.triples = sum(files.counts.values())
-        return CodeGraphs(files.paths, self.summary, files.folder)
+        return CodeGraphs(list(files.suffixes), files.path, self.summary, files.folder)
 
     def _target(self, citation: Citation, citing: str, text_iris: dict[str, str]) -> str:
         """What a citation aims at: by the id its link carries, else by number and code."""

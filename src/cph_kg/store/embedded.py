@@ -7,7 +7,7 @@ import gc
 import io
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -128,8 +128,8 @@ class EmbeddedStore:
                 self._store.update(update)
                 self._store.flush()
 
-    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
-        """Replace each graph with its N-Triples file, with Oxigraph's bulk loader, all or nothing.
+    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
+        """Replace ``graphs`` with the N-Quads file ``quads``, bulk-loaded, all or nothing.
 
         The bulk loader is several times faster than a transaction on whole codes, and a
         transaction of millions of statements does not fit in memory (measured:
@@ -141,13 +141,12 @@ class EmbeddedStore:
         begin(self.path, self._store)
         try:
             with self._writing():
-                for name, path in graphs.items():
+                for name in graphs:
                     target = ox.NamedNode(str(name))
                     if self._store.contains_named_graph(target):
                         self._store.remove_graph(target)
-                    self._store.bulk_load(
-                        path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target
-                    )
+                # one call for every graph: the loader then works on two batches at once
+                self._store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
                 self._store.flush()
         except BaseException as error:
             # RocksDB must be closed before its files are put back: drop every reference to it,
@@ -395,7 +394,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         """Refused: the store is open read-only."""
         raise self._refused()
 
-    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
+    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 

@@ -9,7 +9,7 @@ request, which SPARQL 1.1 stores apply as a unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -35,8 +35,8 @@ class Store(Protocol):
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
         ...
 
-    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
-        """Make each graph hold exactly the statements of its N-Triples file, all or nothing."""
+    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
+        """Make ``graphs`` hold exactly the statements of the N-Quads file ``quads``, atomically."""
         ...
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from email.message import Message
 from pathlib import Path
 from typing import IO, Any
@@ -253,13 +253,15 @@ class RemoteStore:
         if update:
             self._update(update)
 
-    def load_code_graphs(self, graphs: dict[URIRef, Path]) -> None:
-        """One SPARQL Update that drops each graph and inserts its N-Triples file."""
+    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
+        """One SPARQL Update that drops each graph and inserts its statements of ``quads``."""
         operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-        inserts = "\n".join(
-            f"GRAPH <{name}> {{\n{path.read_text(encoding='utf-8')}}}"
-            for name, path in graphs.items()
-        )
+        lines: dict[str, list[str]] = {str(name): [] for name in graphs}
+        with quads.open(encoding="utf-8") as handle:
+            for line in handle:  # "<s> <p> o <graph> .": the graph is the last IRI
+                statement, graph = line.rstrip(" .\n").rsplit(" <", 1)
+                lines[graph[:-1]].append(f"{statement} .\n")
+        inserts = "\n".join(f"GRAPH <{name}> {{\n{''.join(lines[str(name)])}}}" for name in graphs)
         if inserts:
             operations.append(f"INSERT DATA {{\n{inserts}\n}}")
             self._update(" ;\n".join(operations))

@@ -88,10 +88,9 @@ def test_a_data_quality_violation_outranks_a_legal_one(engine: str) -> None:
     report = json.loads(result.stdout)
     (convention,) = report["conventions"]
     assert convention["verdict"] == "cannot be assessed"
-    assert {(finding["severity"], finding["shape"]) for finding in convention["findings"]} >= {
-        ("Violation", MISSION_SHAPE),
-        ("Violation", CENTRE_SHAPE),
-    }
+    assert {
+        (finding["severity"], finding["shape"]) for finding in convention["findings"]
+    } >= {("Violation", MISSION_SHAPE), ("Violation", CENTRE_SHAPE)}
     assert report["summary"]["cannot_be_assessed"] == 1
     assert report["summary"]["not_conforming"] == 0
     text = run("validate", BOTH, "--engine", engine, "--lang", "en")

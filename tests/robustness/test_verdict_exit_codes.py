@@ -70,10 +70,39 @@ def test_the_stored_report_records_the_same_verdict(tmp_path: Path) -> None:
     assert row["notJudged"]["value"] == "0", row
 
 
+BOTH = FIXTURES / "legal-and-data-quality.ttl"
+MISSION_SHAPE = "https://w3id.org/cph-kg/shapes/r349-2#Convention-mission-information"
+CENTRE_SHAPE = "https://w3id.org/cph-kg/shapes/r349-2#CentreInDepartement"
+
+
+@pytest.mark.parametrize("engine", ["compiled", pytest.param("pyshacl", marks=pytest.mark.slow)])
+def test_a_data_quality_violation_outranks_a_legal_one(engine: str) -> None:
+    """Mission II 1° missing and the centre in another département: cannot be assessed.
+
+    The legal checks read the data the data-quality checks fault, so their violation is
+    reported (counted as legal) but establishes no breach: the verdict is "cannot be assessed",
+    as the README's table of verdicts and the ontology's cph:CannotBeAssessed say.
+    """
+    result = run("validate", BOTH, "--engine", engine, "-o", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    (convention,) = report["conventions"]
+    assert convention["verdict"] == "cannot be assessed"
+    assert {
+        (finding["severity"], finding["shape"]) for finding in convention["findings"]
+    } >= {("Violation", MISSION_SHAPE), ("Violation", CENTRE_SHAPE)}
+    assert report["summary"]["cannot_be_assessed"] == 1
+    assert report["summary"]["not_conforming"] == 0
+    text = run("validate", BOTH, "--engine", engine, "--lang", "en")
+    assert "EX-legal-and-data-quality — cannot be assessed" in text.stdout, text.stdout
+    assert "legal findings: 1 violation(s)" in text.stdout
+    assert "data quality: 1 violation(s)" in text.stdout
+
+
 @pytest.fixture(scope="module")
 def examples() -> list[Path]:
-    """Every example convention, conforming or not, and the two-dates fixtures."""
-    return [*sorted(CONFORMING.parent.glob("*/*.ttl")), *TWO_DATES]
+    """Every example convention, conforming or not, and the verdict fixtures."""
+    return [*sorted(CONFORMING.parent.glob("*/*.ttl")), *TWO_DATES, BOTH]
 
 
 def test_the_exit_code_follows_the_verdicts_on_every_example(examples: list[Path]) -> None:

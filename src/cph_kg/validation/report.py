@@ -62,9 +62,9 @@ class RuleKind(Enum):
 class Verdict(Enum):
     """What the assessment of a convention (or a centre) concludes.
 
-    Legal findings decide between "conforms" and "does not conform"; a data-quality violation
-    without a legal one means the legal checks cannot be relied on ("cannot be assessed"); a
-    convention no text governed on its day is "not judged".
+    A data-quality violation means the legal checks cannot be relied on ("cannot be assessed"),
+    whatever they found; on sound data, legal findings decide between "conforms" and "does not
+    conform"; a convention no text governed on its day is "not judged".
     """
 
     CONFORMS = CPH.Conforms
@@ -171,11 +171,12 @@ class ConventionVerdict:
     def verdict(self) -> Verdict:
         """The verdict, from the findings.
 
-        Does not conform (a legal violation); else cannot be assessed (a data-quality
+        Cannot be assessed (a data-quality violation); else does not conform (a legal
         violation); else not judged (no text applied on its day); else conforms. A data-quality
-        violation outranks "not judged": the day that puts a convention before any text comes
-        from its data, and data that fails its checks (two dates of conclusion, one before
-        L. 349-2 and one after) cannot establish that no text applied.
+        violation outranks both: the legal checks read the data it faults (the date picks the
+        version of the text, the département the bodies required), so a legal finding made on
+        such data is reported but not relied on; and data that fails its checks (two dates of
+        conclusion, one before L. 349-2 and one after) cannot establish that no text applied.
         """
         return _verdict(self.judged, self.findings)
 
@@ -202,19 +203,19 @@ class CentreVerdict:
     def verdict(self) -> Verdict:
         """Not judged when no text applied that day; else as a convention's verdict.
 
-        Does not conform (a legal violation); else cannot be assessed (a data-quality violation:
-        the day it is judged on is not given, which only another engine's input can lack); else
-        conforms.
+        Cannot be assessed (a data-quality violation: the day it is judged on is not given,
+        which only another engine's input can lack); else does not conform (a legal violation);
+        else conforms.
         """
         return _verdict(self.assessment.version is not None, self.findings)
 
 
 def _verdict(judged: bool, findings: list[Finding]) -> Verdict:
     """The one rule of verdicts, for conventions and centres alike (see ConventionVerdict)."""
-    if _count(findings, Severity.VIOLATION, legal=True):
-        return Verdict.DOES_NOT_CONFORM
     if _count(findings, Severity.VIOLATION, legal=False):
         return Verdict.CANNOT_BE_ASSESSED
+    if _count(findings, Severity.VIOLATION, legal=True):
+        return Verdict.DOES_NOT_CONFORM
     return Verdict.CONFORMS if judged else Verdict.NOT_JUDGED
 
 

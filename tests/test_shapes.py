@@ -5,6 +5,9 @@ from __future__ import annotations
 import pyshacl
 import pytest
 from rdflib import RDF, SH, Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from cph_kg import resources
 from cph_kg.namespaces import CPH
@@ -147,3 +150,43 @@ def test_sparql_constraints_leave_their_messages_to_their_shape(shapes_graph: Gr
         shape = next(shapes_graph.subjects(SH.sparql, constraint))
         languages = {m.language for m in shapes_graph.objects(shape, SH.message)}
         assert languages == {"fr", "en"}, shape
+
+
+def _joins_evaluated_apart(node: object) -> list[str]:
+    """The right sides of the joins rdflib evaluates on their own, then joins by nested loops.
+
+    rdflib's SPARQL algebra marks a join lazy (each left solution bound into the right side)
+    only when neither side holds another join; any other join evaluates its right side without
+    the focus node bound, over the whole graph, for every focus node pySHACL visits.
+    """
+    found: list[str] = []
+    if isinstance(node, CompValue):
+        if node.name == "Join" and not node.get("lazy"):
+            found.append(str(node.p2)[:200])
+        for value in node.values():
+            found += _joins_evaluated_apart(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            found += _joins_evaluated_apart(value)
+    return found
+
+
+def test_sparql_constraints_bind_the_focus_node_into_every_pattern(shapes_graph: Graph) -> None:
+    """No pattern of a SPARQL constraint is evaluated by rdflib over the whole graph.
+
+    pySHACL runs each SPARQL constraint once per focus node; a pattern rdflib evaluates apart
+    (a triple block after a UNION, OPTIONAL or BIND) costs the whole graph each time, so
+    pySHACL's time grew with the square of the number of conventions. Such tests go into
+    FILTER EXISTS, or before the group. Measured: benchmarks/README.md, "pySHACL shape by shape".
+    """
+    declared = "".join(
+        f"PREFIX {shapes_graph.value(d, SH.prefix)}: <{shapes_graph.value(d, SH.namespace)}>\n"
+        for d in shapes_graph.objects(None, SH.declare)
+    )
+    constraints = list(shapes_graph.subject_objects(SH.sparql))
+    assert constraints
+    for shape, constraint in constraints:
+        query = translateQuery(
+            parseQuery(declared + str(shapes_graph.value(constraint, SH.select)))
+        )
+        assert _joins_evaluated_apart(query.algebra) == [], shape

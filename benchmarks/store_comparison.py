@@ -48,8 +48,10 @@ from rdflib.query import Result
 
 from benchmarks.measure import machine, peak_rss_kib, rss_kib
 from benchmarks.query_parameters import bound_queries
-from cph_kg.knowledge_graph import KnowledgeGraph, bundled_graphs
+from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH, VALIDATION_GRAPH
+from cph_kg.rdf.bundled import graphs as law_graphs
+from cph_kg.rdf.rdflib_adapter import rdflib_graph
 from cph_kg.sparql.catalog import named_queries
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions
 from tests.generate import centre_iri, convention_iri, generate
@@ -193,9 +195,9 @@ def rdflib_session(
     baseline = rss_kib()
     start = time.perf_counter()
     dataset = Dataset(default_union=True)
-    for name, graph in bundled_graphs().items():
+    for name, triples in law_graphs().items():
         target = dataset.graph(name)
-        target += graph
+        target += rdflib_graph(triples)
     dataset.graph(CONVENTIONS_GRAPH).parse(conventions, format="nt")
     pipe.send(("loaded", time.perf_counter() - start, baseline, peak_rss_kib()))
     if validation is not None:
@@ -320,9 +322,9 @@ def measure(
         conventions.write_text(generate(size, seed), encoding="utf-8")  # not kept in memory
         triples = sum(1 for _ in conventions.open(encoding="utf-8"))
         bundled = {}
-        for name, graph in bundled_graphs().items():
+        for name, triples in law_graphs().items():
             bundled[str(name)] = folder / f"bundled-{len(bundled)}.nt"
-            graph.serialize(bundled[str(name)], format="nt", encoding="utf-8")
+            ox.serialize(triples, output=bundled[str(name)], format=ox.RdfFormat.N_TRIPLES)
         progress(f"{size} conventions, {triples} triples; {len(texts)} queries")
 
         loads: dict[str, Load] = {}

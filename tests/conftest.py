@@ -13,6 +13,16 @@ from cph_kg import Validator, resources
 from tests.helpers import ROOT
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A long run is slow too, so the developer's loop (``-m "not slow"``) leaves it out."""
+    unmarked = [
+        i.nodeid for i in items if i.get_closest_marker("long") and not i.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"marked long but not slow: {', '.join(unmarked)}")
+
+
 @pytest.fixture(scope="session")
 def validator() -> Validator:
     """One validator, its graphs parsed once."""

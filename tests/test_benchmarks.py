@@ -23,6 +23,7 @@ def java_missing() -> str | None:
     return None
 
 
+@pytest.mark.long  # the validation benchmark end to end, three engines
 def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     """A small size end to end: the table is printed and the results are identical.
 

@@ -82,6 +82,7 @@ def test_the_key_pages_load_with_their_content(page: Any, base: str) -> None:
     assert "R349-2" in text and "centre provisoire d'hébergement" in text
 
 
+@pytest.mark.long  # a crawl of every page in a browser
 def test_every_link_of_the_pages_resolves(page: Any, base: str) -> None:
     """From the home page, two links deep (20 per level), every local link seen answers 200.
 

@@ -27,7 +27,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import Node
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.rdf.terms import normalise
+from cph_kg.rdf.rdflib_adapter import normalise
 from cph_kg.sparql import catalog
 from cph_kg.sparql.results import Boolean, Solutions, Triples
 from cph_kg.sparql.text import query_form

@@ -459,6 +459,7 @@ def test_changes_of_l5312_1_from_its_real_dates(kg: KnowledgeGraph) -> None:
     ]
 
 
+@pytest.mark.long  # four whole codes imported
 @pytest.mark.slow  # the four whole codes
 def test_the_four_whole_legi_codes(tmp_path: Path) -> None:
     """All of legi-2026: LEGI's counts, no problem, and links resolved by id at ≥ 99.5 %."""

@@ -138,6 +138,7 @@ def test_every_example_together_gives_the_same_results_in_jena(
     assert fast.results or as_of == date(2015, 12, 31)
 
 
+@pytest.mark.long  # generated collections at scale
 @pytest.mark.parametrize("seed", [11, 12])
 def test_generated_collections_give_the_same_results_in_jena(
     seed: int, validator: Validator, jena: Validator
@@ -149,6 +150,7 @@ def test_generated_collections_give_the_same_results_in_jena(
     assert len({finding.shape for finding in fast.results}) >= 15
 
 
+@pytest.mark.long  # generated collections at scale
 @pytest.mark.parametrize("seed", [11, 12])
 def test_generated_collections_give_pyshacls_results(
     seed: int, validator: Validator, reference: Validator

@@ -137,6 +137,7 @@ def test_the_ontology_states_no_entailing_domain_range_or_functionality(
     assert len(described & properties) >= 20
 
 
+@pytest.mark.long  # RDFS and OWL 2 RL closures of the law and the examples
 @pytest.mark.parametrize("name", SEMANTICS)
 def test_golden_cases_give_the_same_results_after_inference(
     name: str, golden: Graph, law: Graph, validator: Validator
@@ -173,6 +174,7 @@ def test_golden_cases_judged_together_give_what_each_gives_alone(validator: Vali
         assert found == set(expected_results(entries)), (day, reading)
 
 
+@pytest.mark.long  # RDFS and OWL 2 RL closures of the law and the examples
 def test_owl_rl_adds_no_type_to_a_party_and_no_identity() -> None:
     """Ontology (with every vocabulary it reuses), law and every example, closed under OWL 2 RL.
 

@@ -312,6 +312,7 @@ def test_the_endpoint_paths_are_left_to_the_endpoint() -> None:
     assert Pages.handles("GET", "/law/casf/R349-2")
 
 
+@pytest.mark.long  # a crawl of every page
 def test_every_link_from_the_home_page_resolves(pages: Pages) -> None:
     """A crawl of the pages, two links deep from the home page: every local link answers."""
     seen: dict[str, int] = {}

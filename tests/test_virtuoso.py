@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.rdf.terms import normalise
+from cph_kg.rdf.rdflib_adapter import normalise
 from cph_kg.sparql import catalog
 from cph_kg.sparql.text import bind_values
 from tests.helpers import ROOT, run_cph_kg

@@ -12,20 +12,17 @@ This is the API the command line is a thin layer over::
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import SH, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import PROV
 
-from cph_kg import resources
 from cph_kg.authoring.reading import read_row_triples
 from cph_kg.codes.importer import ImportSummary, Stated, build, stream
 from cph_kg.codes.model import Record
@@ -38,8 +35,8 @@ from cph_kg.namespaces import (
     SHAPES_GRAPH,
     VALIDATION_GRAPH,
 )
+from cph_kg.rdf import bundled
 from cph_kg.rdf.documents import Document, read_document
-from cph_kg.rdf.terms import to_oxigraph
 from cph_kg.sparql import catalog
 from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
 from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
@@ -53,6 +50,7 @@ from cph_kg.validation.validator import Validator
 
 _VALIDATION_REPORT = ox.NamedNode(str(SH.ValidationReport))
 _GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
+_DATE_TIME = ox.NamedNode(str(XSD.dateTime))
 
 ENV_STORE = "CPH_KG_STORE"
 ENV_ENDPOINT = "CPH_KG_ENDPOINT"
@@ -64,45 +62,6 @@ def default_store_path() -> Path:
         return Path(os.environ[ENV_STORE])
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "cph-kg" / "store"
-
-
-def _bundled_sources() -> dict[URIRef, list[Path]]:
-    return {
-        ONTOLOGY_GRAPH: resources.ontology_files(),
-        SHAPES_GRAPH: resources.shapes_files(),
-        LEGAL_GRAPH: sorted((resources.root() / "data" / "legal").glob("*.ttl")),
-        REFERENCE_GRAPH: sorted((resources.root() / "data" / "reference").glob("*.ttl")),
-    }
-
-
-@cache
-def law_fingerprint() -> str:
-    """A digest of the bundled law files: a store holding it need not load them again.
-
-    The files ship with the package and do not change while it runs: hashed once.
-    """
-    digest = hashlib.sha256()
-    for paths in _bundled_sources().values():
-        for path in paths:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def bundled_graphs() -> dict[URIRef, Graph]:
-    """The law as cph-kg ships it, one named graph per source.
-
-    Each graph states the fingerprint of the files it came from (``dct:hasVersion`` on the
-    graph's IRI), so a load can tell whether the store already holds this law.
-    """
-    fingerprint = Literal(law_fingerprint())
-    graphs = {}
-    for name, paths in _bundled_sources().items():
-        graph = Graph()
-        for path in paths:
-            graph.parse(path, format="turtle")
-        graph.add((name, DCTERMS.hasVersion, fingerprint))
-        graphs[name] = graph
-    return graphs
 
 
 @dataclass
@@ -243,17 +202,18 @@ class KnowledgeGraph:
             self.store.write(graphs, replace=list(graphs))
         return {name: len(g) for name, g in graphs.items()}
 
-    def _law_to_write(self) -> dict[URIRef, Graph]:
+    def _law_to_write(self) -> dict[URIRef, list[ox.Triple]]:
         """The bundled law graphs, or nothing if the store holds this very law already."""
+        fingerprint = Literal(bundled.law_fingerprint()).n3()
         answer = self.store.query(
             "PREFIX dct: <http://purl.org/dc/terms/> ASK { "
             + " ".join(
-                f"GRAPH <{name}> {{ <{name}> dct:hasVersion {Literal(law_fingerprint()).n3()} }}"
-                for name in _bundled_sources()
+                f"GRAPH <{name}> {{ <{name}> dct:hasVersion {fingerprint} }}"
+                for name in bundled.sources()
             )
             + " }"
         )
-        return {} if answer == Boolean(True) else bundled_graphs()
+        return {} if answer == Boolean(True) else bundled.graphs()
 
     def import_codes(
         self, folders: Sequence[Path], progress: Callable[[Record], None] | None = None
@@ -266,7 +226,7 @@ class KnowledgeGraph:
         codes, and what it states is not repeated in the code graphs
         (:class:`cph_kg.codes.importer.Stated`).
         """
-        stated = Stated.of(bundled_graphs().values())
+        stated = Stated.of(bundled.graphs().values())
         with build(stream(folders), progress, stated) as built:
             self.refresh_law()
             if built.graphs:
@@ -350,7 +310,7 @@ class KnowledgeGraph:
             collection = self._stored_conventions()
             if not collection.holds_conventions():
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-        generated = to_oxigraph(Literal(datetime.now(UTC), datatype=XSD.dateTime))
+        generated = ox.Literal(datetime.now(UTC).isoformat(), datatype=_DATE_TIME)
         triples: list[ox.Triple] = []
         chosen: ValidationOutcome | None = None
         for each in readings(self.validator.legal_data):

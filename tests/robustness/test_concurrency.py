@@ -104,6 +104,7 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, 
     return before, data, sizes_before, sizes_after
 
 
+@pytest.mark.long  # beside a load of 6,000 conventions
 def test_readers_see_before_or_after_while_a_load_writes(states, tmp_path: Path) -> None:
     """A CLI reader and an API reader loop while ``cph-kg load`` writes: all succeed."""
     before, data, sizes_before, sizes_after = states
@@ -156,6 +157,7 @@ def test_readers_see_before_or_after_while_a_load_writes(states, tmp_path: Path)
     print(f"reads during the load: {len(cli_reads)} CLI, {len(api_reads)} API")
 
 
+@pytest.mark.long  # beside a load of 6,000 conventions
 def test_a_second_writer_is_told_the_store_is_busy(states, tmp_path: Path) -> None:
     """While one load writes, another load and a clear exit 2 with one line; the store is intact."""
     before, data, _, sizes_after = states
@@ -176,6 +178,7 @@ def test_a_second_writer_is_told_the_store_is_busy(states, tmp_path: Path) -> No
     assert run(store, "load", RHONE).returncode == 0
 
 
+@pytest.mark.long  # beside a load of 6,000 conventions
 def test_readers_work_beside_a_running_server(states, tmp_path: Path) -> None:
     """``cph-kg serve`` keeps the writer lock: queries still run, loads are busy."""
     before, *_ = states

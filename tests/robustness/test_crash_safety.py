@@ -66,6 +66,7 @@ def kill_after(delay: float, before: Path, data: Path, store: Path) -> dict:
         return kg.info()
 
 
+@pytest.mark.long  # SIGKILL rounds during loads of 6,000 conventions
 def test_sigkill_during_load_leaves_before_or_after(states, tmp_path: Path) -> None:
     before, data, sizes_before, sizes_after, duration = states
     rng = random.Random(2026)
@@ -89,6 +90,7 @@ def test_sigkill_during_load_leaves_before_or_after(states, tmp_path: Path) -> N
     assert seen == {"before", "after"}, seen
 
 
+@pytest.mark.long  # SIGKILL rounds during loads of 6,000 conventions
 def test_sigkill_during_a_first_load_leaves_nothing_or_everything(states, tmp_path: Path) -> None:
     """On a fresh location the law and the files are one transaction.
 

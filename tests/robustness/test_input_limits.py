@@ -59,6 +59,7 @@ def with_literal(path: Path, size: int) -> Path:
     return path
 
 
+@pytest.mark.long  # a 50 MB literal
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["validate", "load"])
 @pytest.mark.parametrize("suffix", [".ttl", ".nt", ".jsonld", ".rdf"])
@@ -115,6 +116,7 @@ runpy.run_module("cph_kg", run_name="__main__")
 """
 
 
+@pytest.mark.long  # a 50 MB literal
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_a_50_mb_literal_costs_little_time_and_memory(loaded_store: Loaded, tmp_path: Path) -> None:

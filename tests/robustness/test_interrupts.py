@@ -87,6 +87,7 @@ def load_states(tmp_path_factory: pytest.TempPathFactory):
     return before, after, data, sizes_before, sizes_after, duration
 
 
+@pytest.mark.long  # Ctrl-C rounds during a load of 6,000 conventions
 @pytest.mark.slow
 def test_ctrl_c_during_a_load_leaves_before_or_after(load_states, tmp_path: Path) -> None:
     """SIGINT at moments spread over a real ``cph-kg load`` (its first seconds included).

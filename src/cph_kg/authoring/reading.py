@@ -18,7 +18,7 @@ from cph_kg.authoring.spreadsheet import read_csv, read_csv_triples
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CONTEXT_IRI
 from cph_kg.rdf.documents import Document, parse_rdf, read_document
-from cph_kg.rdf.terms import to_oxigraph_triple
+from cph_kg.rdf.rdflib_adapter import oxigraph_triples
 
 
 def parse_file(path: Path | str, forced_format: str | None = None) -> Graph:
@@ -49,9 +49,7 @@ def read_row_triples(document: Document) -> tuple[list[ox.Triple], list[InputErr
     """:func:`read_rows` as Oxigraph triples, built without rdflib terms for the bulk format."""
     if document.fmt == "csv":
         return read_csv_triples(document.path, document.text)
-    graph = parse_document(document)
-    triples = [to_oxigraph_triple(s, p, o) for s, p, o in graph]
-    return triples, []
+    return oxigraph_triples(parse_document(document)), []
 
 
 def read_rows(document: Document) -> tuple[Graph, list[InputError]]:

@@ -22,7 +22,7 @@ from rdflib import Graph
 from cph_kg.authoring.format import check, json_ld_triples, suggest
 from cph_kg.errors import InputError, shown
 from cph_kg.output_safety import from_spreadsheet_cell
-from cph_kg.rdf.terms import to_rdflib
+from cph_kg.rdf.rdflib_adapter import rdflib_graph
 
 #: The columns of the bulk format, in the order ``cph-kg convert`` writes them.
 COLUMNS = (
@@ -63,12 +63,7 @@ def read_csv(path: Path, text: str, today: date | None = None) -> tuple[Graph, l
     See :func:`read_csv_triples`, which the commands use (it builds no rdflib terms).
     """
     triples, problems = read_csv_triples(path, text, today)
-    graph = Graph()
-    for triple in triples:
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-        )
-    return graph, problems
+    return rdflib_graph(triples), problems
 
 
 def read_csv_triples(

@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import TextIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from cph_kg.codes.identifiers import (
     LAW,
@@ -64,7 +64,6 @@ from cph_kg.codes.rdf import (
 )
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import GRAPH
-from cph_kg.rdf.terms import to_oxigraph
 
 
 def codes_graph(code: str) -> URIRef:
@@ -149,15 +148,15 @@ class Stated:
     triples: frozenset[tuple[object, object, object]]
 
     @classmethod
-    def of(cls, graphs: Iterable[Graph]) -> Stated:
+    def of(cls, graphs: Iterable[Iterable[ox.Triple]]) -> Stated:
         """What ``graphs`` state about IRIs."""
         triples = set()
         subjects = set()
         for graph in graphs:
-            for s, p, o in graph:
-                if isinstance(s, URIRef):
-                    subjects.add(f"<{s}>")
-                    triples.add((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+            for triple in graph:
+                if isinstance(triple.subject, ox.NamedNode):
+                    subjects.add(f"<{triple.subject.value}>")
+                    triples.add((triple.subject, triple.predicate, triple.object))
         return cls(frozenset(subjects), frozenset(triples))
 
     def new(self, lines: list[str]) -> list[str]:

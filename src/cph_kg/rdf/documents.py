@@ -38,12 +38,12 @@ from rdflib.term import Node
 from cph_kg.errors import InputError
 from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
 from cph_kg.namespaces import CONTEXT_IRI
+from cph_kg.rdf.rdflib_adapter import to_rdflib
 from cph_kg.rdf.terms import (
     OXIGRAPH_FORMATS,
     QUAD_FORMATS,
     solutions,
     syntax_error,
-    to_rdflib,
 )
 
 #: File extensions and the rdflib parser each one selects.

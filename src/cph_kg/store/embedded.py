@@ -12,19 +12,16 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from cph_kg import interrupts
 from cph_kg.authoring.reading import parse_document
 from cph_kg.errors import CphKgError, InputError, one_line
 from cph_kg.namespaces import CONTEXT_IRI
 from cph_kg.rdf.documents import Document, oxigraph_statements
+from cph_kg.rdf.rdflib_adapter import to_oxigraph_quad
 from cph_kg.rdf.reserved import checked
-from cph_kg.rdf.terms import (
-    OXIGRAPH_FORMATS,
-    to_oxigraph_quad,
-    to_rdflib,
-)
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import QueryResult
 from cph_kg.store.checkpoint import begin, commit, readable, restore
@@ -44,13 +41,6 @@ _T = TypeVar("_T")
 
 def _named(name: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(name))
-
-
-def _rdflib_graph(quads: list[ox.Quad]) -> Graph:
-    graph = Graph()
-    for quad in quads:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
 
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
@@ -120,7 +110,7 @@ class EmbeddedStore:
             self._store.flush()  # the child opens the store anew and must see every write
         return query_in_child(self.location, text, timeout, max_memory)
 
-    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
         """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
         update = write_request(graphs, replace)
         if update:
@@ -184,7 +174,7 @@ class EmbeddedStore:
         documents: list[Document],
         graph: URIRef,
         replace: bool,
-        law: dict[URIRef, Graph] | None = None,
+        law: dict[URIRef, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse with Oxigraph's own parsers, then add in one transaction; the triples added.
 
@@ -231,15 +221,21 @@ class EmbeddedStore:
                 self._store.update(
                     " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in [*drops, *law])
                     + (" ;\n" if drops or law else "")
-                    + write_request({graph: _rdflib_graph(quads), **law}, [])
+                    + write_request(
+                        {
+                            graph: [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                            **law,
+                        },
+                        [],
+                    )
                 )
             else:
                 self._store.extend(
                     quads
                     + [
-                        to_oxigraph_quad(s, p, o, _named(name))
+                        ox.Quad(t.subject, t.predicate, t.object, _named(name))
                         for name, content in law.items()
-                        for s, p, o in content
+                        for t in content
                     ]
                 )
             self._store.flush()
@@ -377,7 +373,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
 
         output.write(self._reading(read))
 
-    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 
@@ -390,7 +386,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         documents: list[Document],
         graph: URIRef,
         replace: bool,
-        law: dict[URIRef, Graph] | None = None,
+        law: dict[URIRef, list[ox.Triple]] | None = None,
     ) -> int:
         """Refused: the store is open read-only."""
         raise self._refused()

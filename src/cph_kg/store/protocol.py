@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from cph_kg.rdf.documents import Document
 from cph_kg.sparql.results import QueryResult
@@ -31,7 +31,7 @@ class Store(Protocol):
         """Run a SPARQL query over the union of the named graphs."""
         ...
 
-    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
         ...
 
@@ -48,7 +48,7 @@ class Store(Protocol):
         documents: list[Document],
         graph: URIRef,
         replace: bool,
-        law: dict[URIRef, Graph] | None = None,
+        law: dict[URIRef, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse every document, then add all to ``graph`` in one atomic write.
 
@@ -70,7 +70,7 @@ class Store(Protocol):
         ...
 
 
-def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str:
+def write_request(graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef]) -> str:
     """One SPARQL Update: DROP the ``replace`` graphs, then INSERT DATA every graph.
 
     A single request is applied as a unit by SPARQL 1.1 stores, Oxigraph included, which is
@@ -78,8 +78,14 @@ def write_request(graphs: dict[URIRef, Graph], replace: Iterable[URIRef]) -> str
     """
     operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
     inserts = "\n".join(
-        f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}" for name, graph in graphs.items()
+        f"GRAPH <{name}> {{\n{_ntriples(triples)}}}" for name, triples in graphs.items()
     )
     if inserts:
         operations.append(f"INSERT DATA {{\n{inserts}\n}}")
     return " ;\n".join(operations)
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    serialised = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert serialised is not None  # bytes: no output was given
+    return serialised.decode("utf-8")

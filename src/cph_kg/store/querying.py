@@ -20,13 +20,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
 
 from cph_kg.errors import CphKgError, one_line
-from cph_kg.rdf.terms import (
-    to_rdflib,
-)
+from cph_kg.rdf.rdflib_adapter import RdflibTerms, rdflib_graph
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
 from cph_kg.store.locking import wait_for_short_log
 
@@ -38,24 +34,11 @@ def _answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Qu
         return Boolean(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        # Rows repeat terms (départements, dates, booleans), and building an rdflib Literal is
-        # what costs most here: each distinct Oxigraph term (equal only if the same RDF term)
-        # is converted once per answer.
-        converted: dict[object, Node | None] = {}
-
-        def term(value: object) -> Node | None:
-            if value not in converted:
-                converted[value] = to_rdflib(value)
-            return converted[value]
-
+        # the public API's rows are rdflib terms: each distinct term converted once
+        term = RdflibTerms()
         rows = [tuple(term(s[v]) for v in variables) for s in answer]
         return Solutions(variables, rows)
-    graph = Graph()
-    for triple in answer:
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-        )
-    return Triples(graph)
+    return Triples(rdflib_graph(answer))
 
 
 def run_query(store: ox.Store, text: str) -> QueryResult:

@@ -30,12 +30,8 @@ from rdflib.query import Result
 from cph_kg.authoring.reading import parse_document
 from cph_kg.errors import CphKgError
 from cph_kg.rdf.documents import Document
+from cph_kg.rdf.rdflib_adapter import normalise, oxigraph_triples
 from cph_kg.rdf.reserved import refuse_reserved
-from cph_kg.rdf.terms import (
-    normalise,
-    to_oxigraph_triple,
-    to_rdflib,
-)
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
 from cph_kg.sparql.text import query_form
@@ -247,7 +243,7 @@ class RemoteStore:
             message = self._scrub(str(error))
         raise CphKgError(message)
 
-    def write(self, graphs: dict[URIRef, Graph], replace: Iterable[URIRef] = ()) -> None:
+    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
         update = write_request(graphs, replace)
         if update:
@@ -266,34 +262,28 @@ class RemoteStore:
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """One SPARQL Update that drops ``graph`` and inserts the triples."""
-        content = Graph()
-        for t in triples:
-            content.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        self.write({graph: content}, replace=[graph])
+        self.write({graph: triples}, replace=[graph])
 
     def add_documents(
         self,
         documents: list[Document],
         graph: URIRef,
         replace: bool,
-        law: dict[URIRef, Graph] | None = None,
+        law: dict[URIRef, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included.
 
         The triples added are the graph's size after the update less its size before (another
         client writing meanwhile would be counted too: an endpoint offers no better measure).
         """
-        loaded = Graph()
+        loaded: dict[ox.Triple, None] = {}  # a triple in two files is one triple
         for document in documents:
-            parsed = parse_document(document)
-            refuse_reserved(
-                document.path,
-                (to_oxigraph_triple(s, p, o) for s, p, o in parsed),
-            )
-            loaded += parsed
+            parsed = oxigraph_triples(parse_document(document))
+            refuse_reserved(document.path, parsed)
+            loaded.update(dict.fromkeys(parsed))
         law = law or {}
         before = 0 if replace else self._size(graph)
-        self.write({graph: loaded, **law}, replace=([graph] if replace else []) + list(law))
+        self.write({graph: list(loaded), **law}, replace=([graph] if replace else []) + list(law))
         return self._size(graph) - before
 
     def _size(self, graph: URIRef) -> int:

@@ -20,8 +20,9 @@ from cph_kg.authoring.reading import read_row_triples
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CONTEXT_IRI, CPH
 from cph_kg.rdf.documents import Document, load_document, read_document
+from cph_kg.rdf.rdflib_adapter import to_oxigraph_quad
 from cph_kg.rdf.reserved import refuse_reserved_in
-from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions, to_oxigraph_quad
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions
 
 _FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"

@@ -31,7 +31,8 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.rdf.terms import solutions, to_rdflib
+from cph_kg.rdf.rdflib_adapter import RdflibTerms
+from cph_kg.rdf.terms import solutions
 from cph_kg.validation.report import Result
 from cph_kg.validation.shape_compiler import Check, compile_shapes
 
@@ -66,13 +67,7 @@ class CompiledEngine:
         once; their rows are read back here, each distinct term converted once.
         """
         queries = self._with_focus_graph(store)
-        terms: dict[object, Node | None] = {}
-
-        def term(value: object) -> Node | None:
-            known = terms.get(value, _MISSING)
-            if known is _MISSING:
-                known = terms[value] = to_rdflib(value)
-            return known  # type: ignore[return-value]
+        term = RdflibTerms()
 
         found: list[Result] = []
         try:
@@ -146,7 +141,6 @@ def _rows(store: ox.Store, query: str) -> list[tuple[object, object, object]]:
 
 #: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
 _WORKERS = min(4, os.cpu_count() or 1)
-_MISSING = object()
 #: The scratch graph holding each check's focus nodes while the checks run.
 _FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 

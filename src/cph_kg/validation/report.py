@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH, ELI
-from cph_kg.rdf.terms import to_oxigraph_triple, to_rdflib
+from cph_kg.rdf.rdflib_adapter import rdflib_graph, to_oxigraph_triple
 from cph_kg.validation.point_in_time import Assessment
 from cph_kg.validation.readings import Reading
 
@@ -292,12 +292,7 @@ class ValidationOutcome:
     @cached_property
     def report_graph(self) -> Graph:
         """The same report as an rdflib graph, for programs that work with rdflib."""
-        graph = Graph()
-        for triple in self.report_triples:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return rdflib_graph(self.report_triples)
 
 
 @dataclass(frozen=True)

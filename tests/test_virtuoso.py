@@ -8,8 +8,7 @@ N-Quads dump read by Virtuoso's bulk loader, as the README says. Each named quer
 parameters bound by cph-kg, is sent through cph-kg's own endpoint client (``--endpoint``) and
 must give the rows of the embedded store, in the same order (the same boolean, an isomorphic
 graph). The queries Virtuoso 7.2 answers differently, not yet rewritten, are expected failures
-that say what differs; they fail the suite the day they pass, but for broken-references, which
-Virtuoso gets wrong only sometimes.
+that say what differs; they fail the suite the day they pass.
 """
 
 from __future__ import annotations
@@ -32,18 +31,28 @@ from tests.helpers import ROOT, run_cph_kg
 from tests.test_clients import EMPTY_HERE, FIXTURES, _empty, arguments, same
 from tests.virtuoso import Virtuoso, shared_virtuoso
 
+#: Conventions that end, and one renewed by avenants: the days of their ends tell the engines apart.
+ENDING = [
+    ROOT / "data" / "conventions" / "non-conforming" / name
+    for name in ("expired.ttl", "amended.ttl")
+]
+#: The days around those ends and renewals (test_queries follows them on the embedded store).
+DAYS = [
+    "2019-06-02",
+    "2019-06-03",
+    "2021-12-31",
+    "2022-01-01",
+    "2022-06-02",
+    "2022-06-03",
+    "2025-12-31",
+    "2026-01-01",
+]
 #: Queries Virtuoso 7.2.5 answers differently, and the construct it gets wrong.
 VIRTUOSO_DIFFERS = {
     "article-changes": "compiler error SP031 ssg_print_retval(): selid is used outside its scope",
-    "broken-references": "SELECT DISTINCT gives one row twice (R311-24 citing R311-23) on a "
-    "fresh load, not always on a server loaded earlier",
     "citation-closure": "(eli:has_member?/eli:cites)+ from a bound article misses articles, and "
     "the FILTER NOT EXISTS in an OPTIONAL is ignored",
-    "centres-without-convention-in-force": "NOT EXISTS nested three deep on the BIND's ?day: "
-    "compiler error SP031 sparp_find_origin_of_external_var(): bad e_external_src_idx",
 }
-#: Of those, the ones Virtuoso does not always get wrong: an unexpected pass is not a failure.
-NOT_ALWAYS_WRONG = {"broken-references"}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +63,11 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
     location = folder / "store"
     with KnowledgeGraph.open(location) as graph:
         graph.load(
-            [FIXTURES / "queries" / "conventions.ttl", FIXTURES / "queries" / "point-in-time.ttl"]
+            [
+                FIXTURES / "queries" / "conventions.ttl",
+                FIXTURES / "queries" / "point-in-time.ttl",
+                *ENDING,
+            ]
         )
         graph.validate()
         assert graph.import_codes([FIXTURES / "corpus-linked"]).problems == []
@@ -72,9 +85,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
     [
         pytest.param(
             name,
-            marks=pytest.mark.xfail(
-                reason=VIRTUOSO_DIFFERS[name], strict=name not in NOT_ALWAYS_WRONG
-            ),
+            marks=pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True),
         )
         if name in VIRTUOSO_DIFFERS
         else name
@@ -90,6 +101,45 @@ def test_every_named_query_on_virtuoso(stores, name: str) -> None:
     with KnowledgeGraph.open(endpoint=virtuoso.endpoint) as remote:
         answer = remote.query(name, **params)
     assert same(expected, answer), f"{name}: {answer} != {expected}"
+
+
+@pytest.mark.slow  # Virtuoso started and loaded
+@pytest.mark.parametrize(
+    "name", ["centres-without-convention-in-force", "centre-conventions-in-force"]
+)
+def test_the_day_queries_on_the_days_conventions_end(stores, name: str) -> None:
+    """On the days conventions end or are renewed, Virtuoso finds the same conventions in force."""
+    embedded, virtuoso = stores
+    params = arguments(name)
+    if name == "centre-conventions-in-force":
+        params["centre"] = "https://w3id.org/cph-kg/org/cph/les-chartrons-bordeaux"
+    answers = []
+    with KnowledgeGraph.open(endpoint=virtuoso.endpoint) as remote:
+        for day in DAYS:
+            expected = embedded.query(name, on=day, **params)
+            assert same(expected, remote.query(name, on=day, **params)), f"{name} on {day}"
+            answers.append(expected.rows)
+    assert len({repr(rows) for rows in answers}) > 2, "the days do not tell the conventions apart"
+
+
+@pytest.mark.slow  # Virtuoso started and loaded
+def test_broken_references_needs_no_distinct_to_agree(stores) -> None:
+    """Its rows before DISTINCT are the same on both engines: nothing left for it to hide.
+
+    Virtuoso 7.2 gives a node reached by two paths of ``eli:is_part_of+`` once per path (an
+    article of the corpus is part of its section and, in the legal data, of its code), where
+    SPARQL gives it once; joined, that repeated rows, and DISTINCT did not always remove them.
+    """
+    embedded, virtuoso = stores
+    path = ROOT / "queries" / "broken-references.rq"
+    text = path.read_text(encoding="utf-8")
+    assert "SELECT DISTINCT ?citing" in text
+    every = text.replace("SELECT DISTINCT ?citing", "SELECT ?citing", 1)
+    with KnowledgeGraph.open(endpoint=virtuoso.endpoint) as remote:
+        answers = [store.store.query(every) for store in (embedded, remote)]
+    mine, theirs = (sorted(map(repr, answer.rows)) for answer in answers)
+    assert len(mine) > len(set(mine)), "no repeated row left to test"
+    assert mine == theirs
 
 
 @pytest.mark.slow  # Virtuoso started and loaded

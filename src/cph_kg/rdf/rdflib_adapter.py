@@ -11,7 +11,7 @@ Every conversion between the two goes through this module, so both sides agree o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import overload
+from typing import Any, overload
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
@@ -104,6 +104,26 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unexpected term {term!r}")
+
+
+class OxigraphTerms:
+    """:func:`to_oxigraph` remembering each term it converted; Oxigraph terms pass as they are.
+
+    A validation report repeats few terms many times (its predicates, shapes, severities,
+    conventions): at 10,000 conventions, 66,000 triples of about 25,000 distinct terms.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def __call__(self, term: Node | ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
+        """The Oxigraph term for ``term``, converted on first use."""
+        if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+            return term
+        known = self._known.get(term)
+        if known is None:
+            known = self._known[term] = to_oxigraph(term)
+        return known
 
 
 def to_oxigraph_triple(subject: Node, predicate: Node, value: Node) -> ox.Triple:

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH, ELI
-from cph_kg.rdf.rdflib_adapter import rdflib_graph, to_oxigraph_triple
+from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
 from cph_kg.validation.point_in_time import Assessment
 from cph_kg.validation.readings import Reading
 
@@ -465,9 +465,10 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     store or serialised as Turtle by Oxigraph in a fraction of what rdflib takes to build it.
     """
     triples: list[ox.Triple] = []
+    term = OxigraphTerms()  # each distinct term of the outcome converted once
 
     def add(subject: Node, predicate: Node, value: Node) -> None:
-        triples.append(to_oxigraph_triple(subject, predicate, value))
+        triples.append(ox.Triple(term(subject), term(predicate), term(value)))
 
     report = BNode()
     add(report, RDF.type, SH.ValidationReport)

@@ -4,7 +4,8 @@ Whole codes give millions of statements: they are written straight as N-Triples 
 per statement, :func:`triple`), which Oxigraph parses in bulk, rather than built as rdflib
 terms (measured: ``benchmarks/README.md``, "Code import").
 
-- a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place;
+- a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place
+  (``eli:is_part_of`` its parent, and ``cph:partOfText`` the code at the top of that chain);
 - an article: ``eli:LegalResource`` and ``eli:LegalResourceSubdivision``; when the corpus gives
   its versions (LEGI), also an ``eli:ComplexWork`` whose members (``eli:has_member``) are its
   ``cph:ArticleVersion``s, each with its LEGIARTI id (``eli:id_local``), LEGI state and period
@@ -12,8 +13,9 @@ terms (measured: ``benchmarks/README.md``, "Code import").
   force, both attested by LEGI), and the current one realised by its French expression
   (``eli:is_realized_by``, an ``eli:LegalExpression``) that holds the text;
 - a citation: an ``eli:cites`` triple from the text that makes it (the article, or the LEGI
-  version whose text it is) and a ``cph:Citation`` node saying how it was found, by which
-  words, which provision it aims at and, for a link, the id it carries;
+  version whose text it is), ``cph:citesInSomeVersion`` from the article, and a
+  ``cph:Citation`` node saying how it was found, by which words, which provision it aims at
+  and, for a link, the id it carries;
 - an amendment (LEGI): a ``cph:Change`` node from the version to the amending text and its
   article, with the kind of change and its date, and ``eli:changed_by`` from the version to the
   text; the text is an ``eli:LegalResource`` with its JORFTEXT id, title, nature, number, dates.
@@ -50,6 +52,10 @@ LAST_DAY = f"{_ELI}date_no_longer_in_force"
 LEGAL_RESOURCE = f"{_ELI}LegalResource"
 SUBDIVISION = f"{_ELI}LegalResourceSubdivision"
 TEXT = f"{_CPH}text"
+#: The code or JO text at the top of an article's or level's eli:is_part_of chain, stated.
+PART_OF_TEXT = f"{_CPH}partOfText"
+#: What an article cites in one of its versions (or itself, unversioned), stated on the article.
+CITES_IN_SOME_VERSION = f"{_CPH}citesInSomeVersion"
 #: French, in the EU's authority table of languages (``eli:language``).
 FRENCH = "http://publications.europa.eu/resource/authority/language/FRA"
 CITED_RESOURCE = f"{_CPH}citedResource"
@@ -137,6 +143,7 @@ def level_triples(level: Level, corpus: str) -> Iterator[str]:
     yield triple(subject, LABEL, literal(label, "fr"))
     yield triple(subject, IS_PART_OF, iri(parent))
     yield triple(parent, HAS_PART, iri(subject))
+    yield triple(subject, PART_OF_TEXT, iri(str(code_iri(level.code))))
     yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {level.source}"))
     if level.legi_id:
         yield triple(subject, ID_LOCAL, literal(level.legi_id))
@@ -188,6 +195,7 @@ def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> 
     yield triple(subject, LABEL, literal(f"Article {article.number}", "fr"))
     yield triple(subject, IS_PART_OF, iri(parent))
     yield triple(parent, HAS_PART, iri(subject))
+    yield triple(subject, PART_OF_TEXT, iri(str(code_iri(article.code))))
     yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {article.source}"))
     if article.legi_cid:
         yield triple(subject, f"{_CPH}legiCid", literal(article.legi_cid))
@@ -244,6 +252,7 @@ def citation_triples(
     """
     if target != article:
         yield triple(text, CITES, iri(target))
+        yield triple(article, CITES_IN_SOME_VERSION, iri(target))
     yield triple(node, TYPE, iri(f"{_CPH}Citation"))
     yield triple(node, f"{_CPH}citingArticle", iri(article))
     if text != article:
@@ -303,6 +312,7 @@ def text_article_triples(subject: str, text: str, number: str) -> Iterator[str]:
     yield triple(subject, TYPE, iri(SUBDIVISION))
     yield triple(subject, NUMBER, literal(number))
     yield triple(subject, IS_PART_OF, iri(text))
+    yield triple(subject, PART_OF_TEXT, iri(text))
     yield triple(text, HAS_PART, iri(subject))
 
 

@@ -314,7 +314,7 @@ class KnowledgeGraph:
         generated = ox.Literal(datetime.now(UTC).isoformat(), datatype=_DATE_TIME)
         triples: list[ox.Triple] = []
         chosen: ValidationOutcome | None = None
-        for each in readings(self.validator.legal_data):
+        for each in readings(self.validator.legal_store):
             outcome = self.validator.validate_collection(
                 collection, as_of, progress=progress if each == applied else None, reading=each
             )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +60,36 @@ _LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
 _RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
 
 
+@cache
+def _legal_graph(paths: tuple[Path, ...]) -> Graph:
+    """The legal and reference data as one rdflib graph, made once per process."""
+    return rdflib_graph(bundled.triples(paths))
+
+
+@cache
+def _shapes_graph(paths: tuple[Path, ...]) -> Graph:
+    """The shapes, parsed by rdflib once per process (its parse keeps the files' prefixes)."""
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def _law_quads_of(paths: tuple[Path, ...]) -> tuple[ox.Quad, ...]:
+    """The triples of ``paths`` as quads of the law graph, made once per process."""
+    return tuple(
+        ox.Quad(t.subject, t.predicate, t.object, _LAW_GRAPH) for t in bundled.triples(paths)
+    )
+
+
 class Validator:
     """Validates conventions against the bundled ontology, legal data and shapes.
 
-    The law and the shapes are read once per validator, so a program that validates many
-    times (a server, a test suite) keeps one.
+    The law and the shapes are read once per process and shared by every validator (they ship
+    with the package and do not change while it runs; nothing modifies them), so a validator
+    is cheap to make: a command run in-process, a server or a program validating many times
+    pays the 0.2 s of reading them once.
     """
 
     def __init__(self, engine: str = "compiled") -> None:
@@ -79,7 +104,7 @@ class Validator:
         Converted from the triples Oxigraph parsed for the checks (:mod:`cph_kg.rdf.bundled`),
         not parsed again: three times faster than rdflib's Turtle parser.
         """
-        return rdflib_graph(bundled.triples(resources.legal_data_files()))
+        return _legal_graph(tuple(resources.legal_data_files()))
 
     @cached_property
     def shapes(self) -> Graph:
@@ -87,10 +112,7 @@ class Validator:
 
         rdflib's parse keeps the files' prefixes, which the compiler's messages use.
         """
-        graph = Graph()
-        for path in resources.shapes_files():
-            graph.parse(path, format="turtle")
-        return graph
+        return _shapes_graph(tuple(resources.shapes_files()))
 
     @cached_property
     def engine(self) -> Engine:
@@ -105,12 +127,9 @@ class Validator:
         return PyShaclEngine(self.shapes)
 
     @cached_property
-    def _law_quads(self) -> list[ox.Quad]:
+    def _law_quads(self) -> tuple[ox.Quad, ...]:
         """The ontology, legal and reference data, parsed by Oxigraph once per process."""
-        paths = [*resources.ontology_files(), *resources.legal_data_files()]
-        return [
-            ox.Quad(t.subject, t.predicate, t.object, _LAW_GRAPH) for t in bundled.triples(paths)
-        ]
+        return _law_quads_of(tuple([*resources.ontology_files(), *resources.legal_data_files()]))
 
     def validate_files(
         self,

@@ -34,6 +34,10 @@ class CphKgError(Exception):
     """A user-facing error whose message fits on one line."""
 
 
+class QueryTimedOut(CphKgError):
+    """A query was stopped at the timeout it was given (a caller may report it and go on)."""
+
+
 class InputError(CphKgError):
     """A file the user gave cannot be used: missing, empty, malformed or of the wrong kind."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cph_kg.authoring.reading import read_row_triples
-from cph_kg.errors import CphKgError, InputError
+from cph_kg.errors import CphKgError, InputError, QueryTimedOut
 from cph_kg.namespaces import CONTEXT_IRI
 from cph_kg.rdf.documents import oxigraph_statements, read_document
 from cph_kg.rdf.terms import OXIGRAPH_FORMATS
@@ -88,7 +88,7 @@ class FileStore:
         worker.start()
         worker.join(timeout)
         if not outcome:
-            raise CphKgError(f"query timed out after {timeout:g} s")
+            raise QueryTimedOut(f"query timed out after {timeout:g} s")
         if isinstance(outcome[0], CphKgError):
             raise outcome[0]
         return outcome[0]

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from cph_kg.errors import CphKgError, one_line
+from cph_kg.errors import CphKgError, QueryTimedOut, one_line
 from cph_kg.rdf.rdflib_adapter import RdflibTerms, rdflib_graph
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
 from cph_kg.store.locking import wait_for_short_log
@@ -200,7 +200,7 @@ def query_in_child(
             ),
         )
     if status == "timeout":
-        raise CphKgError(f"query timed out after {timeout:g} s")
+        raise QueryTimedOut(f"query timed out after {timeout:g} s")
     if status == "error":
         raise CphKgError(str(payload))
     if status == "bug":

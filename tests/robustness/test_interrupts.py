@@ -116,6 +116,10 @@ def test_ctrl_c_during_a_load_leaves_before_or_after(load_states, tmp_path: Path
     assert 130 in outcomes, outcomes
 
 
+# A long run: a Ctrl-C round on the export of the store of 6,000 conventions the load rounds
+# above make (generating and loading them: 9 to 18 s on two busy cores), which only long runs
+# need otherwise.
+@pytest.mark.long
 @pytest.mark.slow
 def test_ctrl_c_during_an_export_leaves_the_old_file(load_states, tmp_path: Path) -> None:
     _, after, _, _, _, _ = load_states

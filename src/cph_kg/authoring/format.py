@@ -124,13 +124,16 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
     :data:`MAX_YAML_NODES` nodes or when an alias refers to the node that holds it; only then is
     it loaded, safely.
     """
-    loader = _Loader(text)
     try:
-        tree = loader.get_single_node()
-        _check_tree(path, tree)
-        # built from the tree already composed (yaml.load would scan the text again: 3.7 s
-        # for a 9 MiB scalar); a SafeLoader builds no Python object
-        document = loader.construct_document(tree) if tree is not None else None
+        loader = _Loader(text)  # its reader refuses a control character at once
+        try:
+            tree = loader.get_single_node()
+            _check_tree(path, tree)
+            # built from the tree already composed (yaml.load would scan the text again: 3.7 s
+            # for a 9 MiB scalar); a SafeLoader builds no Python object
+            document = loader.construct_document(tree) if tree is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise InputError(path, f"YAML syntax error: {error.problem}", line) from None
@@ -138,8 +141,6 @@ def read_yaml(path: Path, text: str, today: date | None = None) -> Graph:
         raise InputError(path, f"YAML error: {error}") from None
     except RecursionError:
         raise InputError(path, "YAML nested too deeply") from None
-    finally:
-        loader.dispose()
     if not isinstance(document, dict):
         raise InputError(path, "a convention is a mapping of fields (identifier, date, …)")
     lines = _Lines(tree)

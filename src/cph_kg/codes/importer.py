@@ -165,14 +165,18 @@ class Stated:
                     triples.add((triple.subject, triple.predicate, triple.object))
         return cls(frozenset(subjects), frozenset(triples))
 
-    def new(self, lines: list[str]) -> list[str]:
-        """The lines that state something not stated yet."""
-        return [line for line in lines if not self._stated(line)]
+    def new(self, statements: list[str]) -> list[str]:
+        """The statements (N-Triples lines without their end) not stated yet."""
+        subjects = self.subjects
+        if all(s[: s.find(" ")] not in subjects for s in statements):
+            return statements
+        return [s for s in statements if not self._stated(s)]
 
-    def _stated(self, line: str) -> bool:
-        if line[: line.find(" ")] not in self.subjects:
+    def _stated(self, statement: str) -> bool:
+        if statement[: statement.find(" ")] not in self.subjects:
             return False
-        (quad,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        line = f"{statement} .\n".encode()
+        (quad,) = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
         return (quad.subject, quad.predicate, quad.object) in self.triples
 
 
@@ -182,25 +186,27 @@ def _graph_suffix(graph: URIRef) -> str:
 
 
 class _Quads:
-    """The N-Quads lines of the code graphs as they are made, handed on in chunks."""
+    """The N-Quads of the code graphs as they are made, handed on in chunks."""
 
     def __init__(self, stated: Stated | None) -> None:
         self.stated = stated
         self.suffixes: dict[URIRef, str] = {}
         self.counts: Counter[URIRef] = Counter()
         self.announced: list[URIRef] = []  # graphs started since the last chunk
-        self.lines: list[str] = []
+        self.parts: list[str] = []  # the next chunk's text
+        self.size = 0  # its statements
 
-    def write(self, graph: URIRef, lines: Iterable[str]) -> None:
-        """Add ``lines`` (N-Triples) to ``graph`` (started by :meth:`open`)."""
-        batch = list(lines)
+    def write(self, graph: URIRef, statements: list[str]) -> None:
+        """Add ``statements`` (N-Triples lines without their end) to ``graph`` (:meth:`open`)."""
         if self.stated is not None:
-            batch = self.stated.new(batch)
-        suffix = self.suffixes[graph]
-        self.lines.extend([line[:-3] + suffix for line in batch])  # line ends " .\n"
-        self.counts[graph] += len(batch)
+            statements = self.stated.new(statements)
+        if statements:
+            suffix = self.suffixes[graph]
+            self.parts += (suffix.join(statements), suffix)
+            self.size += len(statements)
+            self.counts[graph] += len(statements)
 
-    def open(self, graph: URIRef, first: Iterable[str]) -> None:
+    def open(self, graph: URIRef, first: list[str]) -> None:
         """Start ``graph`` with ``first`` unless it is started."""
         if graph not in self.suffixes:
             self.suffixes[graph] = _graph_suffix(graph)
@@ -208,16 +214,16 @@ class _Quads:
             self.write(graph, first)
 
     def ready(self, size: int) -> Iterator[URIRef | bytes]:
-        """The graphs started since the last call, then the lines made, if ``size`` or more.
+        """The graphs started since the last call, then the statements made, if ``size`` or more.
 
         A graph comes before any chunk holding its statements.
         """
         if self.announced:
             yield from self.announced
             self.announced = []
-        if self.lines and len(self.lines) >= size:
-            lines, self.lines = self.lines, []
-            yield "".join(lines).encode("utf-8")
+        if self.size and self.size >= size:
+            parts, self.parts, self.size = self.parts, [], 0
+            yield "".join(parts).encode("utf-8")
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import SH, Graph, URIRef
 
 from cph_kg import (
     ConventionVerdict,
@@ -17,6 +18,7 @@ from cph_kg import (
     Verdict,
     validate,
 )
+from cph_kg.validation.readings import readings
 from tests.helpers import CONFORMING, CONVENTIONS
 
 NON_CONFORMING = CONVENTIONS / "non-conforming"
@@ -64,6 +66,28 @@ def test_sparql_constraint_messages_keep_both_languages(validator: Validator) ->
     assert elsewhere.message("en").startswith("A party, an integration actor, is present only")
     assert str(elsewhere.value) == "https://w3id.org/cph-kg/org/caf/69"
     assert elsewhere.severity is Severity.INFO
+
+
+def test_a_finding_gives_rdflib_terms_and_holds_oxigraph_terms(validator: Validator) -> None:
+    """The public API hands rdflib terms; cph-kg's own report is written from Oxigraph's."""
+    outcome = validator.validate_files([NON_CONFORMING / "actor-outside-departement.ttl"])
+    [_, elsewhere] = outcome.findings
+    caf = "https://w3id.org/cph-kg/org/caf/69"
+    assert elsewhere.value == URIRef(caf) and isinstance(elsewhere.value, URIRef)
+    assert elsewhere.terms.value == ox.NamedNode(caf)
+    assert isinstance(elsewhere.shape, URIRef) and isinstance(elsewhere.terms.shape, ox.NamedNode)
+    assert elsewhere.shape == URIRef(elsewhere.terms.shape.value)
+    assert elsewhere.conventions == tuple(URIRef(c.value) for c in elsewhere.terms.conventions)
+    assert all(isinstance(c, URIRef) for c in elsewhere.conventions)
+    assert isinstance(outcome.report_graph, Graph)
+    assert (None, SH.value, URIRef(caf)) in outcome.report_graph
+
+
+def test_the_readings_are_listed_from_the_legal_store(validator: Validator) -> None:
+    assert isinstance(validator.legal_store, ox.Store)
+    assert [r.name for r in readings(validator.legal_store)] == ["required", "illustrative"]
+    assert isinstance(validator.legal_data, Graph)
+    assert len(validator.legal_data) == len(validator.legal_store)
 
 
 def test_warnings_do_not_break_conformity_but_can_fail_a_run(validator: Validator) -> None:

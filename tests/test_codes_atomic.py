@@ -12,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from cph_kg.codes import importer
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.store.checkpoint import CHECKPOINT, MARKER
 from cph_kg.store.embedded import ReadOnlyEmbeddedStore
@@ -121,3 +123,66 @@ def test_an_import_killed_half_way_is_undone_and_never_read(
         assert kg.store.recovered  # type: ignore[attr-defined]
         assert kg.info() == before
     assert _left_behind(location) == []
+
+
+def test_an_import_stopped_while_reading_leaves_the_store_as_it_was(
+    imported: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the corpus is read, chunks already loaded and graphs already dropped."""
+    location, before = imported
+    monkeypatch.setattr(importer, "CHUNK_STATEMENTS", 100)
+    loaded: list[int] = []
+    seen: list[object] = []
+
+    def stop(record: object) -> None:
+        seen.append(record)
+        if len(seen) == 300:
+            raise KeyboardInterrupt
+
+    with KnowledgeGraph.open(location) as kg:
+        kg.store._store = _Counting(kg.store._store, loaded)  # type: ignore[attr-defined]
+        with pytest.raises(KeyboardInterrupt):
+            kg.import_codes([SAMPLE, location.parent / "crpa"], progress=stop)
+        assert len(loaded) > 2  # chunks were loaded before the interrupt
+        assert kg.info() == before
+    assert _left_behind(location) == []
+
+
+def test_an_import_in_small_chunks_gives_the_same_graphs(
+    imported: tuple[Path, dict[str, int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 100 statements, loaded two at a time, make the graphs one chunk makes."""
+    location, _ = imported
+    with KnowledgeGraph.open(location) as kg:
+        kg.import_codes([SAMPLE])
+        whole = _code_quads(kg)
+    monkeypatch.setattr(importer, "CHUNK_STATEMENTS", 100)
+    with KnowledgeGraph.open(tmp_path / "chunked") as kg:
+        summary = kg.import_codes([SAMPLE])
+        assert _code_quads(kg) == whole
+    assert summary.triples > 10 * 100
+
+
+class _Counting:
+    """An Oxigraph store that counts its bulk loads in ``loads``."""
+
+    def __init__(self, store: object, loads: list[int]) -> None:
+        self._store = store
+        self._loads = loads
+
+    def bulk_load(self, *args: object, **kwargs: object) -> None:
+        self._loads.append(1)
+        self._store.bulk_load(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def _code_quads(kg: KnowledgeGraph) -> set[str]:
+    """The statements of the code graphs, as N-Quads lines (they hold no blank node)."""
+    store = kg.store._store  # type: ignore[attr-defined]
+    return {
+        str(quad)
+        for quad in store
+        if isinstance(quad.graph_name, ox.NamedNode) and "/graph/codes/" in quad.graph_name.value
+    }

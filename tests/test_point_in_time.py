@@ -13,6 +13,7 @@ import dataclasses
 import json
 from datetime import date
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, SH, Graph, Literal, URIRef
@@ -36,16 +37,16 @@ FT_33 = URIRef("https://w3id.org/cph-kg/org/france-travail/33")
 GIRONDE = URIRef("https://w3id.org/cph-kg/convention/gironde-2019")
 
 
-def test_the_versions_of_r349_2(legal_graph: Graph) -> None:
-    assert versions(legal_graph) == [
+def test_the_versions_of_r349_2(validator: Validator) -> None:
+    assert versions(validator.legal_store) == [
         Version(V2016, date(2016, 3, 5), date(2021, 4, 30)),
         Version(V2021, date(2021, 5, 1), None),
     ]
 
 
-def test_r349_2_governs_before_l349_2_because_it_is_based_on_it(legal_graph: Graph) -> None:
+def test_r349_2_governs_before_l349_2_because_it_is_based_on_it(validator: Validator) -> None:
     """R349-2 eli:based_on L. 349-2: where R349-2 is in force it governs, elsewhere L. 349-2."""
-    [r349, l349] = governing_texts(legal_graph)
+    [r349, l349] = governing_texts(validator.legal_store)
     assert [v.iri for v in r349] == [V2016, V2021]
     assert l349 == [Version(L2015, date(2015, 7, 31), None, L349_2, "L. 349-2")]
 
@@ -240,7 +241,11 @@ def test_a_centre_whose_day_is_missing_cannot_be_assessed(validator: Validator) 
     assert centre.verdict is Verdict.DOES_NOT_CONFORM
     centre.findings = [
         dataclasses.replace(
-            legal, shape=URIRef(SHAPES + "Centre-evaluatedOn"), rule_kind=RuleKind.DATA_QUALITY
+            legal,
+            terms=dataclasses.replace(
+                legal.terms, shape=ox.NamedNode(SHAPES + "Centre-evaluatedOn")
+            ),
+            rule_kind=RuleKind.DATA_QUALITY,
         )
     ]
     assert centre.verdict is Verdict.CANNOT_BE_ASSESSED

@@ -260,27 +260,23 @@ def test_a_second_process_is_told_the_store_is_busy(tmp_path: Path) -> None:
         holder.stdout.close()
 
 
-def test_a_remote_store_gets_each_code_graph_from_the_quads_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_remote_store_gets_each_code_graph_from_the_chunks(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The import's one N-Quads file is sent as one update: each graph dropped, then its triples."""
+    """The import's chunks are sent as one update: each graph dropped, then its triples."""
     from cph_kg.store.remote import RemoteStore
 
-    quads = tmp_path / "codes.nq"
-    quads.write_text(
-        '<urn:a> <urn:p> "x <urn:b> ." <urn:g1> .\n'
-        "<urn:a> <urn:p> <urn:b> <urn:g2> .\n"
-        "<urn:c> <urn:p> <urn:d> <urn:g1> .\n",
-        encoding="utf-8",
-    )
+    first = '<urn:a> <urn:p> "x <urn:b> .\\n" <urn:g1> .\n'
+    second = "<urn:a> <urn:p> <urn:b> <urn:g2> .\n<urn:c> <urn:p> <urn:d> <urn:g1> .\n"
+    parts = [URIRef("urn:g1"), first.encode(), URIRef("urn:g2"), second.encode()]
     sent: list[str] = []
     remote = RemoteStore("http://127.0.0.1:9/sparql")
     monkeypatch.setattr(remote, "_update", sent.append)
-    remote.load_code_graphs([URIRef("urn:g1"), URIRef("urn:g2")], quads)
+    remote.load_code_graphs(parts)
     (update,) = sent
     received = ox.Store()
     received.update(update.split(" ;\n", 2)[2])
     assert sorted(str(q) for q in received) == sorted(
-        str(q) for q in ox.parse(quads.read_bytes(), format=ox.RdfFormat.N_QUADS)
+        str(q) for q in ox.parse((first + second).encode(), format=ox.RdfFormat.N_QUADS)
     )
     assert update.startswith("DROP SILENT GRAPH <urn:g1> ;\nDROP SILENT GRAPH <urn:g2> ;\n")

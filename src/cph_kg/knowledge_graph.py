@@ -24,7 +24,7 @@ from rdflib import SH, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from cph_kg.authoring.reading import read_row_triples
-from cph_kg.codes.importer import ImportSummary, Stated, build, stream
+from cph_kg.codes.importer import Builder, ImportSummary, Stated, stream
 from cph_kg.codes.model import Record
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.namespaces import (
@@ -221,17 +221,18 @@ class KnowledgeGraph:
         """Import corpus folders as code graphs (see :mod:`cph_kg.codes.importer`).
 
         The graphs of the codes found replace the stored ones, all or nothing (bulk-loaded
-        from a checkpoint: see :meth:`cph_kg.store.embedded.EmbeddedStore.load_code_graphs`); the
-        bundled law is written too when missing, so the store can walk from R349-2 into the
-        codes, and what it states is not repeated in the code graphs
-        (:class:`cph_kg.codes.importer.Stated`).
+        from a checkpoint, chunk by chunk as the corpus is read: see
+        :meth:`cph_kg.store.embedded.EmbeddedStore.load_code_graphs`); the bundled law is
+        written too when missing, so the store can walk from R349-2 into the codes, and what
+        it states is not repeated in the code graphs (:class:`cph_kg.codes.importer.Stated`).
+        A folder that is not a corpus is refused before anything is written.
         """
         stated = Stated.of(bundled.graphs().values())
-        with build(stream(folders), progress, stated) as built:
-            self.refresh_law()
-            if built.graphs:
-                self.store.load_code_graphs(built.graphs, built.quads)
-            return built.summary
+        records = stream(folders)
+        builder = Builder(stated)
+        self.refresh_law()
+        self.store.load_code_graphs(builder.parts(records, progress))
+        return builder.summary
 
     def clear(self) -> None:
         """Empty the store."""
@@ -313,7 +314,7 @@ class KnowledgeGraph:
         generated = ox.Literal(datetime.now(UTC).isoformat(), datatype=_DATE_TIME)
         triples: list[ox.Triple] = []
         chosen: ValidationOutcome | None = None
-        for each in readings(self.validator.legal_data):
+        for each in readings(self.validator.legal_store):
             outcome = self.validator.validate_collection(
                 collection, as_of, progress=progress if each == applied else None, reading=each
             )

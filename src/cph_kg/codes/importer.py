@@ -4,14 +4,15 @@ Each code goes to its own named graph (``https://w3id.org/cph-kg/graph/codes/{co
 :meth:`cph_kg.knowledge_graph.KnowledgeGraph.import_codes` replaces whole: importing twice gives
 the same store. Bad files are reported and skipped; the rest of the import goes on.
 
-Records are turned into N-Quads lines as they stream by, written to one file in a temporary
-folder (so memory does not grow with the corpus: Oxigraph bulk-loads the file, all graphs in one
-call, which lets its loader work on two batches at once: 13 s instead of 18-23 s for the four
-LEGI codes, file by file); what
-a record points at by a Légifrance id (a link to any version of an article of any code of the
-import, an amending text known by its JORFTEXT id) is written at the end, once every record has
-been seen: the id map and those references are what is kept for the whole import, not the
-records or their statements.
+Records are turned into N-Quads lines as they stream by and handed on in chunks
+(:meth:`Builder.parts`), so memory does not grow with the corpus and the store loads one chunk
+while the next is read: the embedded store bulk-loads each chunk as it comes
+(:meth:`cph_kg.store.embedded.EmbeddedStore.load_code_graphs`). Each graph is announced before
+its first statement, so the store drops what it held of that graph first. What a record
+points at by a Légifrance id (a link to any version of an article of any code of the import,
+an amending text known by its JORFTEXT id) is written at the end, once every record has been
+seen: the id map and those references are what is kept for the whole import, not the records
+or their statements.
 
 A statement the store holds already in the bundled law (``data/reference/legal-bases.ttl``
 describes twelve LEGI articles, their versions and texts) is not written again in a code graph:
@@ -28,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -165,14 +165,18 @@ class Stated:
                     triples.add((triple.subject, triple.predicate, triple.object))
         return cls(frozenset(subjects), frozenset(triples))
 
-    def new(self, lines: list[str]) -> list[str]:
-        """The lines that state something not stated yet."""
-        return [line for line in lines if not self._stated(line)]
+    def new(self, statements: list[str]) -> list[str]:
+        """The statements (N-Triples lines without their end) not stated yet."""
+        subjects = self.subjects
+        if all(s[: s.find(" ")] not in subjects for s in statements):
+            return statements
+        return [s for s in statements if not self._stated(s)]
 
-    def _stated(self, line: str) -> bool:
-        if line[: line.find(" ")] not in self.subjects:
+    def _stated(self, statement: str) -> bool:
+        if statement[: statement.find(" ")] not in self.subjects:
             return False
-        (quad,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        line = f"{statement} .\n".encode()
+        (quad,) = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
         return (quad.subject, quad.predicate, quad.object) in self.triples
 
 
@@ -181,43 +185,55 @@ def _graph_suffix(graph: URIRef) -> str:
     return f" <{graph}> .\n"
 
 
-class _Files:
-    """The N-Quads file of the code graphs, written as the statements are made."""
+class _Quads:
+    """The N-Quads of the code graphs as they are made, handed on in chunks."""
 
     def __init__(self, stated: Stated | None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
         self.stated = stated
-        self.path = self.folder / "codes.nq"
-        self.handle: TextIO = self.path.open("w", encoding="utf-8", buffering=1 << 20)
         self.suffixes: dict[URIRef, str] = {}
         self.counts: Counter[URIRef] = Counter()
+        self.announced: list[URIRef] = []  # graphs started since the last chunk
+        self.parts: list[str] = []  # the next chunk's text
+        self.size = 0  # its statements
 
-    def write(self, graph: URIRef, lines: Iterable[str]) -> None:
-        """Add ``lines`` (N-Triples) to ``graph`` (started by :meth:`open`)."""
-        batch = list(lines)
+    def write(self, graph: URIRef, statements: list[str]) -> None:
+        """Add ``statements`` (N-Triples lines without their end) to ``graph`` (:meth:`open`)."""
         if self.stated is not None:
-            batch = self.stated.new(batch)
-        suffix = self.suffixes[graph]
-        self.handle.writelines([line[:-3] + suffix for line in batch])  # line ends " .\n"
-        self.counts[graph] += len(batch)
+            statements = self.stated.new(statements)
+        if statements:
+            suffix = self.suffixes[graph]
+            self.parts += (suffix.join(statements), suffix)
+            self.size += len(statements)
+            self.counts[graph] += len(statements)
 
-    def open(self, graph: URIRef, first: Iterable[str]) -> None:
+    def open(self, graph: URIRef, first: list[str]) -> None:
         """Start ``graph`` with ``first`` unless it is started."""
         if graph not in self.suffixes:
             self.suffixes[graph] = _graph_suffix(graph)
+            self.announced.append(graph)
             self.write(graph, first)
 
-    def close(self) -> None:
-        """Flush and close the file."""
-        self.handle.close()
+    def ready(self, size: int) -> Iterator[URIRef | bytes]:
+        """The graphs started since the last call, then the statements made, if ``size`` or more.
+
+        A graph comes before any chunk holding its statements.
+        """
+        if self.announced:
+            yield from self.announced
+            self.announced = []
+        if self.size and self.size >= size:
+            parts, self.parts, self.size = self.parts, [], 0
+            yield "".join(parts).encode("utf-8")
 
 
 def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
-    """Every record of every corpus folder, with the name of its format."""
-    for root in roots:
-        reader = reader_for(root)
-        for record in reader.read(root):
-            yield reader.name, record
+    """Every record of every corpus folder, with the name of its format.
+
+    Every folder's format is found before the first record is read: a folder cph-kg cannot
+    read is refused before anything is written.
+    """
+    found = [(root, reader_for(root)) for root in roots]
+    return ((reader.name, record) for root, reader in found for record in reader.read(root))
 
 
 @dataclass
@@ -231,11 +247,20 @@ class _Pending:
     item: Citation | Amendment
 
 
-class _Builder:
-    """Accumulates the lines of each code graph and the Légifrance ids seen, then resolves."""
+#: Statements in a chunk of :meth:`Builder.parts`: Oxigraph bulk-loads each in one batch
+#: (``benchmarks/README.md``, "LEGI codes").
+CHUNK_STATEMENTS = 250_000
+
+
+class Builder:
+    """Makes the statements of each code graph and keeps the Légifrance ids seen, to resolve.
+
+    :meth:`parts` gives the graphs and their statements; :attr:`summary` is complete once they
+    have all been taken.
+    """
 
     def __init__(self, stated: Stated | None = None) -> None:
-        self.files = _Files(stated)
+        self.quads = _Quads(stated)
         self.summary = ImportSummary()
         self.ids: dict[str, str] = {}  # LEGIARTI (any version, cid) or LEGISCTA -> IRI
         self.pending: list[_Pending] = []
@@ -243,10 +268,32 @@ class _Builder:
         self.present: set[str] = set()
         self.read: set[tuple[str, str]] = set()  # (format, article IRI) of the articles read
 
+    def parts(
+        self,
+        records: Iterable[tuple[str, Record]],
+        progress: Callable[[Record], None] | None = None,
+        size: int | None = None,
+    ) -> Iterator[URIRef | bytes]:
+        """Each code graph's name, then chunks of N-Quads (UTF-8) of about ``size`` statements.
+
+        A graph's name comes before the first chunk holding its statements: a store replacing
+        the graphs drops what it holds of one when its name comes. ``size`` is
+        :data:`CHUNK_STATEMENTS` unless given.
+        """
+        size = CHUNK_STATEMENTS if size is None else size
+        for corpus, record in records:
+            if progress is not None:
+                progress(record)
+            self.add(corpus, record)
+            yield from self.quads.ready(size)
+        for _ in self.finish():
+            yield from self.quads.ready(size)
+        yield from self.quads.ready(0)
+
     def graph(self, code: str) -> URIRef:
         """The graph of ``code``, its file started with the code's own triples."""
         name = codes_graph(code)
-        self.files.open(name, code_triples(code))
+        self.quads.open(name, code_triples(code))
         return name
 
     def add(self, corpus: str, record: Record) -> None:
@@ -257,7 +304,7 @@ class _Builder:
         graph = self.graph(record.code)
         if isinstance(record, Level):
             self.summary.levels[record.code] += 1
-            self.files.write(graph, level_triples(record, corpus))
+            self.quads.write(graph, level_triples(record, corpus))
             if record.legi_id:
                 self.ids[record.legi_id] = str(level_iri(record.code, record.path))
             return
@@ -281,7 +328,7 @@ class _Builder:
         summary.amendments[article.code] += len(article.amendments)
         summary.citations.update(c.method for c in article.citations)
         versions = version_iris(article)
-        self.files.write(graph, article_triples(article, corpus, versions))
+        self.quads.write(graph, article_triples(article, corpus, versions))
         for legi_id in (article.legi_cid, *versions):
             if legi_id:
                 self.ids[legi_id] = subject
@@ -300,41 +347,44 @@ class _Builder:
             if amendment.text.jorf_id:
                 self.texts[amendment.text.jorf_id].append(amendment.text)
 
-    def finish(self) -> CodeGraphs:
-        """Resolve the pending references, write them, and count what could not be found."""
+    def finish(self) -> Iterator[None]:
+        """Resolve the pending references and write them; count what could not be found.
+
+        A generator: it pauses after each reference, so the caller hands on what is ready.
+        """
         text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
         written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
         cited: set[str] = set()
-        files = self.files
+        quads = self.quads
         for pending in self.pending:
             graph = pending.graph
             item = pending.item
             if isinstance(item, Citation):
                 target = self._target(item, pending.article, text_iris)
                 cited.add(target)
-                files.write(
+                quads.write(
                     graph,
                     citation_triples(item, pending.article, pending.text, pending.node, target),
                 )
+                yield
                 continue
             text = self._amending_text_iri(item.text, text_iris)
             article = f"{text}/article/{item.article}" if text and item.article else None
-            files.write(graph, amendment_triples(item, pending.text, pending.node, text, article))
+            quads.write(graph, amendment_triples(item, pending.text, pending.node, text, article))
             done = written[graph]
             if text is not None and text not in done:
                 done.add(text)
                 best = _best(self.texts.get(item.text.jorf_id or "", []) or [item.text])
-                files.write(graph, text_triples(text, best))
+                quads.write(graph, text_triples(text, best))
             if article is not None and article not in done:
                 done.add(article)
-                files.write(graph, text_article_triples(article, text or "", item.article or ""))
+                quads.write(graph, text_article_triples(article, text or "", item.article or ""))
+            yield
         self.pending.clear()
-        files.close()
         self.summary.unresolved = sum(
             1 for target in cited if target.startswith(LAW) and target not in self.present
         )
-        self.summary.triples = sum(files.counts.values())
-        return CodeGraphs(list(files.suffixes), files.path, self.summary, files.folder)
+        self.summary.triples = sum(quads.counts.values())
 
     def _target(self, citation: Citation, citing: str, text_iris: dict[str, str]) -> str:
         """What a citation aims at: by the id its link carries, else by number and code."""
@@ -397,19 +447,24 @@ def build(
     progress: Callable[[Record], None] | None = None,
     stated: Stated | None = None,
 ) -> CodeGraphs:
-    """One graph per code from a stream of records, and the summary of what was seen.
+    """One graph per code from a stream of records, as one N-Quads file, and the summary.
 
-    The graphs are files in a temporary folder: use the result in a ``with`` block (or
-    :meth:`CodeGraphs.close` it). Statements ``stated`` holds are left out.
+    The file is in a temporary folder: use the result in a ``with`` block (or
+    :meth:`CodeGraphs.close` it). Statements ``stated`` holds are left out. An import streams
+    the same statements to the store instead (:meth:`Builder.parts`).
     """
-    builder = _Builder(stated)
+    builder = Builder(stated)
+    folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
+    path = folder / "codes.nq"
+    graphs: list[URIRef] = []
     try:
-        for corpus, record in records:
-            if progress is not None:
-                progress(record)
-            builder.add(corpus, record)
-        return builder.finish()
+        with path.open("wb") as handle:
+            for part in builder.parts(records, progress):
+                if isinstance(part, bytes):
+                    handle.write(part)
+                else:
+                    graphs.append(part)
+        return CodeGraphs(graphs, path, builder.summary, folder)
     except BaseException:
-        builder.files.close()
-        shutil.rmtree(builder.files.folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -1,8 +1,10 @@
 """Turning corpus records into ELI statements, written as N-Triples lines.
 
-Whole codes give millions of statements: they are written straight as N-Triples text (one line
-per statement, :func:`triple`), which Oxigraph parses in bulk, rather than built as rdflib
-terms (measured: ``benchmarks/README.md``, "Code import").
+Whole codes give millions of statements: they are written straight as text, which Oxigraph
+parses in bulk, rather than built as rdflib terms (measured: ``benchmarks/README.md``, "Code
+import"). Each function gives a record's statements as N-Triples lines without their end
+(``<s> <p> o``): the importer ends them with the graph's name, as N-Quads. The vocabulary is
+written once, each subject once per record.
 
 - a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place;
 - an article: ``eli:LegalResource`` and ``eli:LegalResourceSubdivision``; when the corpus gives
@@ -22,7 +24,6 @@ terms (measured: ``benchmarks/README.md``, "Code import").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -69,23 +70,41 @@ CHANGE_KINDS = {
 #: of ``data/legal/jorf-texts.ttl`` (loi, ordonnance, décret), the other kinds LEGI names in
 #: ``ontology/cph.ttl``.
 TEXT_TYPES = "https://w3id.org/cph-kg/concept/resource-type/"
-#: Characters kept as they are in an IRI; anything else is percent-encoded.
-_IRI_SAFE = ":/#?&=%~-._!$'()*+,;@"
-
-
-#: A character :func:`iri` must encode (not in ``_IRI_SAFE``, nor a letter or digit of ASCII).
-_TO_ENCODE = re.compile(r"[^A-Za-z0-9:/#?&=%~\-._!$'()*+,;@]")
+#: Characters kept as they are after an IRI's host: those RFC 3987 allows unescaped in a path,
+#: a query or a fragment ("%" only where it starts an escape, "#" only once: see :func:`iri`).
+_IRI_SAFE = ":/?&=%~-._!$'()*+,;@"
+#: An IRI :func:`iri` writes as it is: http(s), a host, then only the characters above, with
+#: no "%" (an IRI with an escape is checked by the slow way) and one "#" at most.
+_PLAIN = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?:[/?][A-Za-z0-9:/?&=~\-._!$'()*+,;@]*)?"
+    r"(?:#[A-Za-z0-9:/?&=~\-._!$'()*+,;@]*)?"
+)
+#: The scheme and host of an IRI cph-kg mints.
+_HOST = re.compile(r"https?://[A-Za-z0-9.-]+(?=[/?#]|$)")
+#: A "%" that does not start an escape ("%" and two hexadecimal digits).
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def iri(value: str) -> str:
-    """An IRI as N-Triples writes it; characters N-Triples forbids are percent-encoded.
+    """An IRI as N-Triples writes it, valid by construction; other characters percent-encoded.
 
-    Most IRIs need no encoding: they are checked by one regular expression and written as they
-    are (``quote`` on each of the millions of IRIs of a whole code was a fifth of the import).
+    Every IRI cph-kg mints is http(s) on a fixed host, so what follows the host is checked:
+    a character RFC 3987 does not allow unescaped there (a space, a letter outside ASCII…),
+    a "%" that starts no escape, and a second "#" are percent-encoded. So every IRI written is
+    a valid absolute IRI, which is why the code graphs are bulk-loaded without Oxigraph
+    checking each IRI again (``lenient``: :mod:`cph_kg.store.loading`). A value that is not
+    http(s) on a host is a bug, and raises ``ValueError``. Most IRIs need no encoding: one
+    regular expression, no ``quote`` (on each of the millions of IRIs of a whole code, it was
+    a fifth of the import).
     """
-    if _TO_ENCODE.search(value) is None:
+    if _PLAIN.fullmatch(value):
         return f"<{value}>"
-    return f"<{quote(value, safe=_IRI_SAFE)}>"
+    host = _HOST.match(value)
+    if host is None:
+        raise ValueError(f"not an http(s) IRI on a host: {value!r}")
+    path, mark, fragment = value[host.end() :].partition("#")
+    parts = [quote(_LONE_PERCENT.sub("%25", part), safe=_IRI_SAFE) for part in (path, fragment)]
+    return f"<{host.group()}{parts[0]}{mark}{parts[1]}>"
 
 
 def literal(value: str, lang: str | None = None) -> str:
@@ -101,19 +120,77 @@ def day(value: date) -> str:
     return f'"{value.isoformat()}"^^<{_XSD_DATE}>'
 
 
-def triple(subject: str, predicate: str, obj: str) -> str:
-    """One N-Triples line from IRIs (subject, predicate) and an object already written."""
-    return f"{iri(subject)} <{predicate}> {obj} .\n"
+# the vocabulary, written once
+_TYPE = iri(TYPE)
+_LABEL = iri(LABEL)
+_TITLE = iri(TITLE)
+_CITES = iri(CITES)
+_NUMBER = iri(NUMBER)
+_IS_PART_OF = iri(IS_PART_OF)
+_HAS_PART = iri(HAS_PART)
+_HAS_MEMBER = iri(HAS_MEMBER)
+_IS_MEMBER_OF = iri(IS_MEMBER_OF)
+_ID_LOCAL = iri(ID_LOCAL)
+_FIRST_DAY = iri(FIRST_DAY)
+_LAST_DAY = iri(LAST_DAY)
+_TEXT = iri(TEXT)
+_CITED_RESOURCE = iri(CITED_RESOURCE)
+_LEGAL_RESOURCE = iri(LEGAL_RESOURCE)
+_SUBDIVISION = iri(SUBDIVISION)
+_CODE_LEVEL = iri(f"{_CPH}CodeLevel")
+_LEVEL_KIND = iri(f"{_CPH}levelKind")
+_CORPUS = iri(f"{_CPH}corpus")
+_LEGI_CID = iri(f"{_CPH}legiCid")
+_COMPLEX_WORK = iri(f"{_ELI}ComplexWork")
+_IS_REALIZED_BY = iri(f"{_ELI}is_realized_by")
+_REALIZES = iri(f"{_ELI}realizes")
+_LANGUAGE = iri(f"{_ELI}language")
+_LEGAL_EXPRESSION = iri(f"{_ELI}LegalExpression")
+_FRENCH = iri(FRENCH)
+_NOTA = iri(f"{_CPH}nota")
+_ARTICLE_VERSION = iri(f"{_CPH}ArticleVersion")
+_LEGI_STATE = iri(f"{_CPH}legiState")
+_ENTRY_CERTAINTY = iri(f"{_CPH}entryIntoForceCertainty")
+_END_CERTAINTY = iri(f"{_CPH}endOfForceCertainty")
+_ATTESTED = iri(f"{_CPH}Attested")
+_LEGI_START = iri(f"{_CPH}legiStartDate")
+_LEGI_END = iri(f"{_CPH}legiEndDate")
+_CITATION = iri(f"{_CPH}Citation")
+_CITING_ARTICLE = iri(f"{_CPH}citingArticle")
+_CITING_VERSION = iri(f"{_CPH}citingVersion")
+_FOUND_BY = iri(f"{_CPH}foundBy")
+_CITATION_TEXT = iri(f"{_CPH}citationText")
+_CITED_PROVISION = iri(f"{_CPH}citedProvision")
+_LINK_TARGET = iri(f"{_CPH}linkTarget")
+_METHODS = {method: iri(value) for method, value in METHODS.items()}
+_CHANGE = iri(f"{_CPH}change")
+_CHANGE_CLASS = iri(f"{_CPH}Change")
+_CHANGE_KIND = iri(f"{_CPH}changeKind")
+_CHANGE_KINDS = {word: iri(f"{_CPH}{kind}") for word, kind in CHANGE_KINDS.items()}
+_LINK_TYPE = iri(f"{_CPH}legiLinkType")
+_LINK_ORIENTATION = iri(f"{_CPH}legiLinkOrientation")
+_AMENDING_TEXT_TITLE = iri(f"{_CPH}amendingTextTitle")
+_CHANGE_DATE = iri(f"{_CPH}changeDate")
+_CHANGED_BY = iri(f"{_ELI}changed_by")
+_AMENDING_TEXT = iri(f"{_CPH}amendingText")
+_AMENDING_ARTICLE = iri(f"{_CPH}amendingArticle")
+_AMENDING_ARTICLE_ID = iri(f"{_CPH}amendingArticleId")
+_TYPE_DOCUMENT = iri(f"{_ELI}type_document")
+_DATE_DOCUMENT = iri(f"{_ELI}date_document")
+_DATE_PUBLICATION = iri(f"{_ELI}date_publication")
 
 
-def code_triples(code: str) -> Iterator[str]:
+def code_triples(code: str) -> list[str]:
     """The code itself: title and Légifrance identifier."""
     known = CODES[code]
-    subject = str(code_iri(code))
-    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
-    yield triple(subject, TITLE, literal(known.title, "fr"))
-    yield triple(subject, LABEL, literal(known.title, "fr"))
-    yield triple(subject, ID_LOCAL, literal(known.legitext))
+    s = iri(str(code_iri(code)))
+    title = literal(known.title, "fr")
+    return [
+        f"{s} {_TYPE} {_LEGAL_RESOURCE}",
+        f"{s} {_TITLE} {title}",
+        f"{s} {_LABEL} {title}",
+        f"{s} {_ID_LOCAL} {literal(known.legitext)}",
+    ]
 
 
 def parent_iri(code: str, path: tuple[str, ...]) -> str:
@@ -121,29 +198,34 @@ def parent_iri(code: str, path: tuple[str, ...]) -> str:
     return str(level_iri(code, path) if path else code_iri(code))
 
 
-def level_triples(level: Level, corpus: str) -> Iterator[str]:
+def level_triples(level: Level, corpus: str) -> list[str]:
     """A level, its number, kind and title, its place in the hierarchy, and LEGI's id and dates."""
-    subject = str(level_iri(level.code, level.path))
-    parent = parent_iri(level.code, level.path[:-1])
-    yield triple(subject, TYPE, iri(f"{_CPH}CodeLevel"))
-    yield triple(subject, TYPE, iri(SUBDIVISION))
-    yield triple(subject, NUMBER, literal(level.number))
-    yield triple(subject, f"{_CPH}levelKind", literal(level.kind))
-    if level.title:
-        yield triple(subject, TITLE, literal(level.title, "fr"))
+    s = iri(str(level_iri(level.code, level.path)))
+    parent = iri(parent_iri(level.code, level.path[:-1]))
     label = f"{level.kind.capitalize()} {level.number}".strip()
     if level.title:
         label += f" : {level.title}"
-    yield triple(subject, LABEL, literal(label, "fr"))
-    yield triple(subject, IS_PART_OF, iri(parent))
-    yield triple(parent, HAS_PART, iri(subject))
-    yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {level.source}"))
+    lines = [
+        f"{s} {_TYPE} {_CODE_LEVEL}",
+        f"{s} {_TYPE} {_SUBDIVISION}",
+        f"{s} {_NUMBER} {literal(level.number)}",
+        f"{s} {_LEVEL_KIND} {literal(level.kind)}",
+    ]
+    if level.title:
+        lines.append(f"{s} {_TITLE} {literal(level.title, 'fr')}")
+    lines += [
+        f"{s} {_LABEL} {literal(label, 'fr')}",
+        f"{s} {_IS_PART_OF} {parent}",
+        f"{parent} {_HAS_PART} {s}",
+        f"{s} {_CORPUS} {literal(f'{corpus}: {level.source}')}",
+    ]
     if level.legi_id:
-        yield triple(subject, ID_LOCAL, literal(level.legi_id))
+        lines.append(f"{s} {_ID_LOCAL} {literal(level.legi_id)}")
     if level.start:
-        yield triple(subject, FIRST_DAY, day(level.start))
+        lines.append(f"{s} {_FIRST_DAY} {day(level.start)}")
     if level.end:
-        yield triple(subject, LAST_DAY, day(level.end))
+        lines.append(f"{s} {_LAST_DAY} {day(level.end)}")
+    return lines
 
 
 def version_iris(article: Article) -> dict[str, str]:
@@ -174,136 +256,159 @@ def _later(end: date | None, other: date | None) -> bool:
     return other is not None and (end is None or end > other)
 
 
-def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> Iterator[str]:
+def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> list[str]:
     """An article, its place, its versions and its text (on the current version, if any).
 
     ``versions`` is :func:`version_iris` of the article. Citations and amendments are written
     by the importer once what they point at is resolved.
     """
     subject = str(article_iri(article.code, article.number, article.qualifier))
-    parent = parent_iri(article.code, article.parent)
-    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
-    yield triple(subject, TYPE, iri(SUBDIVISION))
-    yield triple(subject, NUMBER, literal(article.number))
-    yield triple(subject, LABEL, literal(f"Article {article.number}", "fr"))
-    yield triple(subject, IS_PART_OF, iri(parent))
-    yield triple(parent, HAS_PART, iri(subject))
-    yield triple(subject, f"{_CPH}corpus", literal(f"{corpus}: {article.source}"))
+    s = iri(subject)
+    parent = iri(parent_iri(article.code, article.parent))
+    lines = [
+        f"{s} {_TYPE} {_LEGAL_RESOURCE}",
+        f"{s} {_TYPE} {_SUBDIVISION}",
+        f"{s} {_NUMBER} {literal(article.number)}",
+        f"{s} {_LABEL} {literal(f'Article {article.number}', 'fr')}",
+        f"{s} {_IS_PART_OF} {parent}",
+        f"{parent} {_HAS_PART} {s}",
+        f"{s} {_CORPUS} {literal(f'{corpus}: {article.source}')}",
+    ]
     if article.legi_cid:
-        yield triple(subject, f"{_CPH}legiCid", literal(article.legi_cid))
+        lines.append(f"{s} {_LEGI_CID} {literal(article.legi_cid)}")
     if not article.versions:
-        yield triple(subject, TEXT, literal(article.text, "fr"))
-        return
-    yield triple(subject, TYPE, iri(f"{_ELI}ComplexWork"))
+        lines.append(f"{s} {_TEXT} {literal(article.text, 'fr')}")
+        return lines
+    lines.append(f"{s} {_TYPE} {_COMPLEX_WORK}")
     for version in article.versions:
-        yield from version_triples(version, subject, versions[version.legi_id])
+        lines += version_triples(version, subject, versions[version.legi_id])
     current = versions.get(article.current or "")
     if current is not None:
         # the words are the version's French expression's (ELI), as in the legal and reference
         # data, so that a version the bundled law describes gets the same statements
-        expression = f"{current}/fr"
-        yield triple(current, f"{_ELI}is_realized_by", iri(expression))
-        yield triple(expression, TYPE, iri(f"{_ELI}LegalExpression"))
-        yield triple(expression, f"{_ELI}realizes", iri(current))
-        yield triple(expression, f"{_ELI}language", iri(FRENCH))
-        yield triple(expression, TEXT, literal(article.text, "fr"))
+        c = iri(current)
+        expression = iri(f"{current}/fr")
+        lines += [
+            f"{c} {_IS_REALIZED_BY} {expression}",
+            f"{expression} {_TYPE} {_LEGAL_EXPRESSION}",
+            f"{expression} {_REALIZES} {c}",
+            f"{expression} {_LANGUAGE} {_FRENCH}",
+            f"{expression} {_TEXT} {literal(article.text, 'fr')}",
+        ]
         if article.nota:
-            yield triple(current, f"{_CPH}nota", literal(article.nota, "fr"))
+            lines.append(f"{c} {_NOTA} {literal(article.nota, 'fr')}")
+    return lines
 
 
-def version_triples(version: Version, article: str, subject: str) -> Iterator[str]:
+def version_triples(version: Version, article: str, subject: str) -> list[str]:
     """One version: its article, id, LEGI state and, if it was in force, its dates (attested)."""
-    yield triple(subject, TYPE, iri(f"{_CPH}ArticleVersion"))
-    yield triple(subject, IS_MEMBER_OF, iri(article))
-    yield triple(article, HAS_MEMBER, iri(subject))
-    yield triple(subject, ID_LOCAL, literal(version.legi_id))
+    s = iri(subject)
+    a = iri(article)
+    lines = [
+        f"{s} {_TYPE} {_ARTICLE_VERSION}",
+        f"{s} {_IS_MEMBER_OF} {a}",
+        f"{a} {_HAS_MEMBER} {s}",
+        f"{s} {_ID_LOCAL} {literal(version.legi_id)}",
+    ]
     if version.state:
-        yield triple(subject, f"{_CPH}legiState", literal(version.state))
+        lines.append(f"{s} {_LEGI_STATE} {literal(version.state)}")
     if version.in_force:
         assert version.start is not None
-        yield triple(subject, FIRST_DAY, day(version.start))
-        yield triple(subject, f"{_CPH}entryIntoForceCertainty", iri(f"{_CPH}Attested"))
+        lines.append(f"{s} {_FIRST_DAY} {day(version.start)}")
+        lines.append(f"{s} {_ENTRY_CERTAINTY} {_ATTESTED}")
         if version.end is not None:
-            yield triple(subject, LAST_DAY, day(version.end - timedelta(days=1)))
-            yield triple(subject, f"{_CPH}endOfForceCertainty", iri(f"{_CPH}Attested"))
-        return
+            lines.append(f"{s} {_LAST_DAY} {day(version.end - timedelta(days=1))}")
+            lines.append(f"{s} {_END_CERTAINTY} {_ATTESTED}")
+        return lines
     # never in force: LEGI's own dates, which make no period
     if version.start is not None:
-        yield triple(subject, f"{_CPH}legiStartDate", day(version.start))
+        lines.append(f"{s} {_LEGI_START} {day(version.start)}")
     if version.end is not None:
-        yield triple(subject, f"{_CPH}legiEndDate", day(version.end))
+        lines.append(f"{s} {_LEGI_END} {day(version.end)}")
+    return lines
 
 
 def citation_triples(
     citation: Citation, article: str, text: str, node: str, target: str
-) -> Iterator[str]:
+) -> list[str]:
     """One citation of ``article``, made by ``text`` (the article or its version), to ``target``.
 
     A reference to a subdivision of the citing article itself keeps its node but makes no
     ``eli:cites`` loop.
     """
-    if target != article:
-        yield triple(text, CITES, iri(target))
-    yield triple(node, TYPE, iri(f"{_CPH}Citation"))
-    yield triple(node, f"{_CPH}citingArticle", iri(article))
+    n = iri(node)
+    t = iri(target)
+    lines = [f"{iri(text)} {_CITES} {t}"] if target != article else []
+    lines += [f"{n} {_TYPE} {_CITATION}", f"{n} {_CITING_ARTICLE} {iri(article)}"]
     if text != article:
-        yield triple(node, f"{_CPH}citingVersion", iri(text))
-    yield triple(node, CITED_RESOURCE, iri(target))
-    yield triple(node, f"{_CPH}foundBy", iri(METHODS[citation.method]))
-    yield triple(node, f"{_CPH}citationText", literal(citation.text, "fr"))
+        lines.append(f"{n} {_CITING_VERSION} {iri(text)}")
+    lines += [
+        f"{n} {_CITED_RESOURCE} {t}",
+        f"{n} {_FOUND_BY} {_METHODS[citation.method]}",
+        f"{n} {_CITATION_TEXT} {literal(citation.text, 'fr')}",
+    ]
     if citation.provision:
-        yield triple(node, f"{_CPH}citedProvision", literal(citation.provision))
+        lines.append(f"{n} {_CITED_PROVISION} {literal(citation.provision)}")
     if citation.legi_id:
-        yield triple(node, f"{_CPH}linkTarget", literal(citation.legi_id))
+        lines.append(f"{n} {_LINK_TARGET} {literal(citation.legi_id)}")
+    return lines
 
 
 def amendment_triples(
     amendment: Amendment, version: str, node: str, text: str | None, article: str | None
-) -> Iterator[str]:
+) -> list[str]:
     """One amendment of ``version``: the change node and ``eli:changed_by`` the text."""
-    yield triple(version, f"{_CPH}change", iri(node))
-    yield triple(node, TYPE, iri(f"{_CPH}Change"))
-    kind = CHANGE_KINDS.get(amendment.kind)
+    v = iri(version)
+    n = iri(node)
+    lines = [f"{v} {_CHANGE} {n}", f"{n} {_TYPE} {_CHANGE_CLASS}"]
+    kind = _CHANGE_KINDS.get(amendment.kind)
     if kind:
-        yield triple(node, f"{_CPH}changeKind", iri(f"{_CPH}{kind}"))
-    yield triple(node, f"{_CPH}legiLinkType", literal(amendment.link_type))
+        lines.append(f"{n} {_CHANGE_KIND} {kind}")
+    lines.append(f"{n} {_LINK_TYPE} {literal(amendment.link_type)}")
     if amendment.orientation:
-        yield triple(node, f"{_CPH}legiLinkOrientation", literal(amendment.orientation))
-    yield triple(node, f"{_CPH}amendingTextTitle", literal(amendment.text.title, "fr"))
+        lines.append(f"{n} {_LINK_ORIENTATION} {literal(amendment.orientation)}")
+    lines.append(f"{n} {_AMENDING_TEXT_TITLE} {literal(amendment.text.title, 'fr')}")
     if amendment.date:
-        yield triple(node, f"{_CPH}changeDate", day(amendment.date))
+        lines.append(f"{n} {_CHANGE_DATE} {day(amendment.date)}")
     if text is not None:
-        yield triple(version, f"{_ELI}changed_by", iri(text))
-        yield triple(node, f"{_CPH}amendingText", iri(text))
+        t = iri(text)
+        lines.append(f"{v} {_CHANGED_BY} {t}")
+        lines.append(f"{n} {_AMENDING_TEXT} {t}")
     if article is not None:
-        yield triple(node, f"{_CPH}amendingArticle", iri(article))
+        lines.append(f"{n} {_AMENDING_ARTICLE} {iri(article)}")
     if amendment.article_id:
-        yield triple(node, f"{_CPH}amendingArticleId", literal(amendment.article_id))
+        lines.append(f"{n} {_AMENDING_ARTICLE_ID} {literal(amendment.article_id)}")
+    return lines
 
 
-def text_triples(subject: str, text: AmendingText) -> Iterator[str]:
+def text_triples(subject: str, text: AmendingText) -> list[str]:
     """An amending text published in the Journal officiel, as ELI describes a legal resource."""
-    yield triple(subject, TYPE, iri(LEGAL_RESOURCE))
-    yield triple(subject, TITLE, literal(text.title, "fr"))
-    yield triple(subject, LABEL, literal(text.title, "fr"))
+    s = iri(subject)
+    title = literal(text.title, "fr")
+    lines = [f"{s} {_TYPE} {_LEGAL_RESOURCE}", f"{s} {_TITLE} {title}", f"{s} {_LABEL} {title}"]
     if text.jorf_id:
-        yield triple(subject, ID_LOCAL, literal(text.jorf_id))
+        lines.append(f"{s} {_ID_LOCAL} {literal(text.jorf_id)}")
     if text.nature:
-        yield triple(subject, f"{_ELI}type_document", iri(f"{TEXT_TYPES}{_slug(text.nature)}"))
+        lines.append(f"{s} {_TYPE_DOCUMENT} {iri(f'{TEXT_TYPES}{_slug(text.nature)}')}")
     if text.number:
-        yield triple(subject, NUMBER, literal(text.number))
+        lines.append(f"{s} {_NUMBER} {literal(text.number)}")
     if text.signed:
-        yield triple(subject, f"{_ELI}date_document", day(text.signed))
+        lines.append(f"{s} {_DATE_DOCUMENT} {day(text.signed)}")
     if text.published:
-        yield triple(subject, f"{_ELI}date_publication", day(text.published))
+        lines.append(f"{s} {_DATE_PUBLICATION} {day(text.published)}")
+    return lines
 
 
-def text_article_triples(subject: str, text: str, number: str) -> Iterator[str]:
+def text_article_triples(subject: str, text: str, number: str) -> list[str]:
     """An article of an amending text, part of it."""
-    yield triple(subject, TYPE, iri(SUBDIVISION))
-    yield triple(subject, NUMBER, literal(number))
-    yield triple(subject, IS_PART_OF, iri(text))
-    yield triple(text, HAS_PART, iri(subject))
+    s = iri(subject)
+    t = iri(text)
+    return [
+        f"{s} {_TYPE} {_SUBDIVISION}",
+        f"{s} {_NUMBER} {literal(number)}",
+        f"{s} {_IS_PART_OF} {t}",
+        f"{t} {_HAS_PART} {s}",
+    ]
 
 
 def _slug(nature: str) -> str:

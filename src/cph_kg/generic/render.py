@@ -16,10 +16,9 @@ from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg.authoring.convert import described
-from cph_kg.generic.validation import GenericOutcome
+from cph_kg.generic.validation import GenericOutcome, GenericResult
 from cph_kg.output_safety import json_safe, printable
 from cph_kg.validation.paths import path_text
-from cph_kg.validation.report import Result
 
 WORDS = {
     "fr": {
@@ -50,7 +49,7 @@ WORDS = {
 }
 
 
-def message(result: Result, shapes: Graph, lang: str) -> str:
+def message(result: GenericResult, shapes: Graph, lang: str) -> str:
     """The shape's ``sh:message`` in ``lang`` (or any), else the engine's, else the component."""
     mine = [m for m in shapes.objects(result.shape, SH.message) if isinstance(m, Literal)]
     for candidates in (

@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import SH, BNode, Graph, URIRef
@@ -22,6 +23,8 @@ from rdflib.term import Node
 
 from cph_kg.authoring.reading import parse_file
 from cph_kg.errors import CphKgError
+from cph_kg.rdf.rdflib_adapter import RdflibTerms
+from cph_kg.rdf.terms import Subject
 from cph_kg.store.files import read_files
 from cph_kg.validation.engines import CompiledEngine, Engine, JenaEngine, Progress, PyShaclEngine
 from cph_kg.validation.report import Result
@@ -31,11 +34,46 @@ from cph_kg.validation.shape_compiler import Unsupported
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
 
 
+@dataclass(frozen=True)
+class GenericResult:
+    """One validation result of a generic run, as rdflib terms.
+
+    The engines give Oxigraph terms (:class:`~cph_kg.validation.report.Result`); a generic
+    run's report shortens terms with the prefixes of the user's shapes and data files and
+    copies their paths, which rdflib keeps: its results are converted once, here.
+    """
+
+    focus: Node
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    path: Node | None
+    value: Node | None
+    messages: dict[str, str]
+
+
+def generic_results(results: Sequence[Result]) -> list[GenericResult]:
+    """The engines' results as rdflib terms, each distinct term converted once."""
+    term = RdflibTerms()
+    return [
+        GenericResult(
+            focus=cast(Node, term(result.focus)),
+            shape=cast(Node, term(result.shape)),
+            component=URIRef(result.component.value),
+            severity=URIRef(result.severity.value),
+            path=term(result.path),
+            value=term(result.value),
+            messages=result.messages,
+        )
+        for result in results
+    ]
+
+
 @dataclass
 class GenericOutcome:
     """The results of one run, with the shapes graph they refer to (messages, paths)."""
 
-    results: list[Result]
+    results: list[GenericResult]
     shapes: Graph
     engine: str
 
@@ -90,7 +128,10 @@ class _NamedShapesJena:
         blank = {n for n in shapes.objects(None, SH.property) if isinstance(n, BNode)}
         blank |= {n for n in shapes.subjects(SH.path, None) if isinstance(n, BNode)}
         self.names: dict[Node, Node] = {node: URIRef(f"{_SHAPE_IRI}{node}") for node in blank}
-        self.back: dict[Node, Node] = {iri: node for node, iri in self.names.items()}
+        # Jena's results are Oxigraph terms: each run's IRI back to the blank node it names
+        self.back: dict[Subject, Subject] = {
+            ox.NamedNode(f"{_SHAPE_IRI}{node}"): ox.BlankNode(str(node)) for node in blank
+        }
         named = Graph()
         for s, p, o in shapes:
             named.add((self.names.get(s, s), p, self.names.get(o, o)))
@@ -118,6 +159,6 @@ def validate_data(
     for path in shapes or data:
         shapes_graph += parse_file(path, None if shapes else forced_format)
     chosen = engine_for(engine, shapes_graph)
-    results = chosen.results(store)
+    results = generic_results(chosen.results(store))
     results.sort(key=lambda r: (rank(r.severity), str(r.focus), str(r.shape), str(r.value)))
     return GenericOutcome(results, shapes_graph, chosen.name)

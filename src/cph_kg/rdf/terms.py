@@ -26,6 +26,33 @@ OXIGRAPH_FORMATS = {
 QUAD_FORMATS = ("nquads", "trig")
 
 
+#: An RDF term as Oxigraph gives it (RDF-star triple terms aside: cph-kg has none).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: What may stand as the subject of a triple.
+Subject = ox.NamedNode | ox.BlankNode
+
+
+def value(store: ox.Store, subject: Subject, predicate: ox.NamedNode) -> Term | None:
+    """One object of ``subject predicate ?`` in any graph of ``store`` (None if there is none).
+
+    The term lookups of :class:`rdflib.Graph` (``value``, ``objects``, ``subjects``) on an
+    Oxigraph store: the law is read this way instead of as an rdflib graph.
+    """
+    for quad in store.quads_for_pattern(subject, predicate, None):
+        return quad.object  # type: ignore[return-value]  # the law holds no triple term
+    return None
+
+
+def objects(store: ox.Store, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
+    """Every object of ``subject predicate ?`` in ``store``."""
+    return [quad.object for quad in store.quads_for_pattern(subject, predicate, None)]  # type: ignore[misc]
+
+
+def subjects(store: ox.Store, predicate: ox.NamedNode, value: Term) -> list[Subject]:
+    """Every subject of ``? predicate value`` in ``store``."""
+    return [quad.subject for quad in store.quads_for_pattern(None, predicate, value)]  # type: ignore[misc]
+
+
 def solutions(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
     """The solutions of a SELECT query cph-kg wrote (anything else is a cph-kg bug)."""
     if not isinstance(answer, ox.QuerySolutions):

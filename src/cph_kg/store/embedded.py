@@ -7,7 +7,7 @@ import gc
 import io
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -25,6 +25,7 @@ from cph_kg.rdf.terms import OXIGRAPH_FORMATS
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import QueryResult
 from cph_kg.store.checkpoint import begin, commit, readable, restore
+from cph_kg.store.loading import ChunkLoaders
 from cph_kg.store.locking import LOCK_FILE, WRITING_FILE, hold_lock, wait_for_short_log
 from cph_kg.store.protocol import write_request
 from cph_kg.store.querying import (
@@ -118,25 +119,23 @@ class EmbeddedStore:
                 self._store.update(update)
                 self._store.flush()
 
-    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
-        """Replace ``graphs`` with the N-Quads file ``quads``, bulk-loaded, all or nothing.
+    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+        """Replace each graph ``parts`` names with the N-Quads chunks after it, all or nothing.
 
         The bulk loader is several times faster than a transaction on whole codes, and a
         transaction of millions of statements does not fit in memory (measured:
         ``benchmarks/README.md``, "Code import"), but it is not atomic. So the write runs from
         a checkpoint (:mod:`cph_kg.store.checkpoint`): readers see the store as it was until the
-        write is complete; a failure puts the checkpoint back before it is reported; a process
-        killed during the write is undone when the store is next opened.
+        write is complete; a failure, or a Ctrl-C while the chunks are made, puts the checkpoint
+        back before it is reported; a process killed during the write is undone when the store
+        is next opened. A graph is dropped when its name comes, before any chunk holding its
+        new statements is loaded; each chunk is loaded on a thread of its own while the next is
+        made (:class:`cph_kg.store.loading.ChunkLoaders`).
         """
         begin(self.path, self._store)
         try:
-            with self._writing():
-                for name in graphs:
-                    target = ox.NamedNode(str(name))
-                    if self._store.contains_named_graph(target):
-                        self._store.remove_graph(target)
-                # one call for every graph: the loader then works on two batches at once
-                self._store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+            with self._writing(deferred=False):
+                self._load_chunks(parts)
                 self._store.flush()
         except BaseException as error:
             # RocksDB must be closed before its files are put back: drop every reference to it,
@@ -151,6 +150,18 @@ class EmbeddedStore:
             self._store = ox.Store(str(self.path))
             raise
         commit(self.path)
+
+    def _load_chunks(self, parts: Iterable[URIRef | bytes]) -> None:
+        """Drop each graph named, bulk-load each chunk (a frame of its own: see the caller)."""
+        with ChunkLoaders(self._store) as loaders:
+            for part in parts:
+                if isinstance(part, bytes):
+                    loaders.put(part)
+                    continue
+                target = ox.NamedNode(str(part))
+                if self._store.contains_named_graph(target):
+                    self._store.remove_graph(target)
+            interrupts.commit_point()  # a Ctrl-C Python swallowed stops it here
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """Drop ``graph``, then add ``triples`` to it in one transaction.
@@ -256,16 +267,17 @@ class EmbeddedStore:
             self._store.flush()
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, deferred: bool = True) -> Iterator[None]:
         """A write that the disk refuses (full, over a quota or a size limit) is one line.
 
         Oxigraph writes a transaction whole or not at all: the store is left as it was. A
         Ctrl-C pressed before the write stops it here; one pressed during it lets it finish
-        (:mod:`cph_kg.interrupts`).
+        (:mod:`cph_kg.interrupts`), unless ``deferred`` is False: a write from a checkpoint
+        that can be undone whole stops too.
         """
         marker = self.path / WRITING_FILE
         try:
-            with interrupts.deferred():
+            with interrupts.deferred() if deferred else contextlib.nullcontext():
                 marker.touch()
                 try:
                     yield
@@ -390,7 +402,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         """Refused: the store is open read-only."""
         raise self._refused()
 
-    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
+    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 

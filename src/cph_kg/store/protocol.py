@@ -9,8 +9,7 @@ request, which SPARQL 1.1 stores apply as a unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -35,8 +34,12 @@ class Store(Protocol):
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
         ...
 
-    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
-        """Make ``graphs`` hold exactly the statements of the N-Quads file ``quads``, atomically."""
+    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+        """Make each graph ``parts`` names hold exactly the N-Quads chunks after it, atomically.
+
+        ``parts`` is :meth:`cph_kg.codes.importer.Builder.parts`: a graph's name, then chunks of
+        N-Quads (UTF-8) whose statements are in the graphs named before them.
+        """
         ...
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:

@@ -18,9 +18,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from email.message import Message
-from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -249,15 +248,19 @@ class RemoteStore:
         if update:
             self._update(update)
 
-    def load_code_graphs(self, graphs: Sequence[URIRef], quads: Path) -> None:
-        """One SPARQL Update that drops each graph and inserts its statements of ``quads``."""
-        operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-        lines: dict[str, list[str]] = {str(name): [] for name in graphs}
-        with quads.open(encoding="utf-8") as handle:
-            for line in handle:  # "<s> <p> o <graph> .": the graph is the last IRI
-                statement, graph = line.rstrip(" .\n").rsplit(" <", 1)
+    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+        """One SPARQL Update that drops each graph ``parts`` names and inserts its statements."""
+        lines: dict[str, list[str]] = {}  # by graph, in the order they are named
+        for part in parts:
+            if not isinstance(part, bytes):
+                lines[str(part)] = []
+                continue
+            # "<s> <p> o <graph> .": the graph is the last IRI; a literal escapes its line ends
+            for line in part.decode("utf-8").split("\n")[:-1]:
+                statement, graph = line.rstrip(" .").rsplit(" <", 1)
                 lines[graph[:-1]].append(f"{statement} .\n")
-        inserts = "\n".join(f"GRAPH <{name}> {{\n{''.join(lines[str(name)])}}}" for name in graphs)
+        operations = [f"DROP SILENT GRAPH <{name}>" for name in lines]
+        inserts = "\n".join(f"GRAPH <{name}> {{\n{''.join(held)}}}" for name, held in lines.items())
         if inserts:
             operations.append(f"INSERT DATA {{\n{inserts}\n}}")
             self._update(" ;\n".join(operations))

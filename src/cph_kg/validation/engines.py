@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pyoxigraph as ox
 from rdflib import SH, Graph, Literal, plugin
@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.rdf.rdflib_adapter import RdflibTerms
+from cph_kg.rdf.rdflib_adapter import OxigraphTerms
 from cph_kg.rdf.terms import solutions
 from cph_kg.validation.report import Result
 from cph_kg.validation.shape_compiler import Check, compile_shapes
@@ -56,6 +56,18 @@ class CompiledEngine:
 
     def __init__(self, shapes: Graph) -> None:
         self.checks: list[Check] = compile_shapes(shapes)
+        # each check's shape, component, severity and path as the results carry them: the
+        # compiler reads the shapes graph with rdflib, the results are Oxigraph terms
+        term = OxigraphTerms()
+        self._terms = [
+            (
+                term(check.shape),
+                term(check.component),
+                term(check.severity),
+                None if check.path is None else term(check.path),
+            )
+            for check in self.checks
+        ]
 
     def results(self, store: ox.Store, progress: Progress | None = None) -> list[Result]:
         """One query per check, run on every core; each row is one result.
@@ -67,13 +79,12 @@ class CompiledEngine:
         once; their rows are read back here, each distinct term converted once.
         """
         queries = self._with_focus_graph(store)
-        term = RdflibTerms()
-
         found: list[Result] = []
         try:
             with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
                 answers = pool.map(lambda query: _rows(store, query), queries)
-                for check, rows in zip(self.checks, answers, strict=True):
+                for check, terms, rows in zip(self.checks, self._terms, answers, strict=True):
+                    shape, component, severity, default_path = terms
                     # SHACL: a SPARQL-based constraint of a node shape whose solution leaves
                     # ?value unbound reports the focus node as the value (the node shape's
                     # value node).
@@ -81,18 +92,14 @@ class CompiledEngine:
                         check.path is None and check.component == SH.SPARQLConstraintComponent
                     )
                     for focus, value, path in rows:
-                        focus_term = term(focus)
-                        value_term = term(value)
                         found.append(
                             Result(
-                                focus=focus_term,  # type: ignore[arg-type]
-                                shape=check.shape,
-                                component=check.component,
-                                severity=check.severity,
-                                path=term(path) or check.path,
-                                value=focus_term
-                                if value_term is None and value_is_focus
-                                else value_term,
+                                focus=focus,
+                                shape=shape,
+                                component=component,
+                                severity=severity,
+                                path=path or default_path,
+                                value=focus if value is None and value_is_focus else value,
                             )
                         )
                     if progress is not None:
@@ -121,7 +128,7 @@ class CompiledEngine:
         ]
 
 
-def _rows(store: ox.Store, query: str) -> list[tuple[object, object, object]]:
+def _rows(store: ox.Store, query: str) -> list[tuple[Any, Any, Any]]:
     """The (focus, value, path) rows of one check, as Oxigraph terms (None if not reported).
 
     A SPARQL-based constraint may bind ``?path`` itself (SHACL's ``sh:resultPath``).
@@ -253,22 +260,34 @@ def read_report(report: Graph, shapes: Graph) -> list[Result]:
     """The results of a standard ``sh:ValidationReport``, whichever engine wrote it.
 
     The path is taken from the shape where it has one, so that blank-node paths compare as the
-    shapes graph's own nodes.
+    shapes graph's own nodes. pySHACL and Jena's reports are read with rdflib (pySHACL gives
+    an rdflib graph); their terms are converted to Oxigraph's here, each distinct one once.
     """
+    term = OxigraphTerms()
     found = []
     for result in report.objects(None, SH.result):
-        shape = report.value(result, SH.sourceShape)
+        # a report states these four of every result (SHACL 3.6.2): never None
+        focus, shape, component, severity = (
+            cast(Node, report.value(result, predicate))
+            for predicate in (
+                SH.focusNode,
+                SH.sourceShape,
+                SH.sourceConstraintComponent,
+                SH.resultSeverity,
+            )
+        )
         path: Node | None = shapes.value(shape, SH.path)
         if path is None:  # a SPARQL constraint may bind ?path itself
             path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
         found.append(
             Result(
-                focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
-                shape=shape,  # type: ignore[arg-type]
-                component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
-                severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
-                path=path,
-                value=report.value(result, SH.value),
+                focus=term(focus),
+                shape=term(shape),
+                component=term(component),
+                severity=term(severity),
+                path=None if path is None else term(path),
+                value=None if value is None else term(value),
                 messages={
                     (m.language or "en"): str(m)
                     for m in report.objects(result, SH.resultMessage)

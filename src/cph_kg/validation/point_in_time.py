@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import cast
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 
 from cph_kg.namespaces import CPH, ELI, L349_2, R349_2
+from cph_kg.rdf.terms import Term, objects, subjects, value
 
 
 class DayBasis(Enum):
@@ -58,20 +59,27 @@ class Assessment:
     version: Version | None  # None: no text applied on that day
 
 
-def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
-    """The dated versions of ``article``, oldest first (ELI: members of the stable article)."""
-    reference = str(legal.value(article, CPH.provisionLabel) or article.rsplit("/", 1)[-1])
+def versions(legal: ox.Store, article: URIRef = R349_2) -> list[Version]:
+    """The dated versions of ``article``, oldest first (ELI: members of the stable article).
+
+    ``legal`` is the legal data in an Oxigraph store (``Validator.legal_store``).
+    """
+    node = ox.NamedNode(article)
+    label = value(legal, node, _PROVISION_LABEL)
+    reference = label.value if label is not None else article.rsplit("/", 1)[-1]
     found = []
-    for member in legal.objects(article, ELI.has_member):
-        start = legal.value(member, ELI.first_date_entry_in_force)
+    for member in objects(legal, node, _HAS_MEMBER):
+        if not isinstance(member, ox.NamedNode):
+            continue
+        start = value(legal, member, _FIRST_DAY)
         if start is None:
             continue
-        end = legal.value(member, ELI.date_no_longer_in_force)
+        end = value(legal, member, _LAST_DAY)
         found.append(
             Version(
-                cast(URIRef, member),
-                cast(Literal, start).toPython(),
-                cast(Literal, end).toPython() if end else None,
+                URIRef(member.value),
+                law_day(start),
+                law_day(end) if end is not None else None,
                 article,
                 reference,
             )
@@ -79,15 +87,34 @@ def versions(legal: Graph, article: URIRef = R349_2) -> list[Version]:
     return sorted(found, key=lambda version: version.start)
 
 
-def governing_texts(legal: Graph, base: URIRef = L349_2) -> list[list[Version]]:
+def governing_texts(legal: ox.Store, base: URIRef = L349_2) -> list[list[Version]]:
     """The versions of each text that can govern a convention, the most specific first.
 
     The texts based on ``base`` (``eli:based_on``: R349-2) apply where they are in force; the
     base applies alone where none of them is.
     """
-    implementing = sorted((cast(URIRef, s) for s in legal.subjects(ELI.based_on, base)), key=str)
+    implementing = sorted(
+        URIRef(s.value)
+        for s in subjects(legal, _BASED_ON, ox.NamedNode(base))
+        if isinstance(s, ox.NamedNode)
+    )
     texts = [versions(legal, article) for article in implementing]
     return [*texts, versions(legal, base)]
+
+
+def law_day(term: Term) -> date:
+    """The day an ``xsd:date`` of the law states (the law's dates are cph-kg's own: valid)."""
+    day = xsd_date(term.value)
+    if day is None:
+        raise ValueError(f"not an xsd:date in the legal data: {term}")
+    return day
+
+
+_PROVISION_LABEL = ox.NamedNode(CPH.provisionLabel)
+_HAS_MEMBER = ox.NamedNode(ELI.has_member)
+_BASED_ON = ox.NamedNode(ELI.based_on)
+_FIRST_DAY = ox.NamedNode(ELI.first_date_entry_in_force)
+_LAST_DAY = ox.NamedNode(ELI.date_no_longer_in_force)
 
 
 def xsd_date(lexical: str) -> date | None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
-from rdflib.term import Node
 
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
+from cph_kg.rdf.terms import Term, objects, subjects, value
 
 
 @dataclass(frozen=True)
@@ -36,25 +37,40 @@ class Reading:
         return self.labels.get(lang) or self.labels.get("fr") or self.name
 
 
-def readings(legal: Graph) -> list[Reading]:
-    """Every reading of the legal data, the default first, then by name."""
+def readings(legal: ox.Store) -> list[Reading]:
+    """Every reading of the legal data, the default first, then by name.
+
+    ``legal`` is the legal data in an Oxigraph store (``Validator.legal_store``).
+    """
     found = []
-    for iri in legal.subjects(RDF.type, CPH.Reading):
-        assert isinstance(iri, URIRef)
-        default = legal.value(iri, CPH.defaultReading)
+    for iri in subjects(legal, _TYPE, _READING):
+        assert isinstance(iri, ox.NamedNode)
+        default = value(legal, iri, _DEFAULT)
+        notation = value(legal, iri, _NOTATION)
         found.append(
             Reading(
-                iri=iri,
-                name=str(legal.value(iri, SKOS.notation)),
-                labels=_by_language(legal.objects(iri, RDFS.label)),
-                reasoning=_by_language(legal.objects(iri, CPH.reasoning)),
-                default=isinstance(default, Literal) and default.toPython() is True,
+                iri=URIRef(iri.value),
+                name=notation.value if notation is not None else "None",
+                labels=by_language(objects(legal, iri, _LABEL)),
+                reasoning=by_language(objects(legal, iri, _REASONING)),
+                default=isinstance(default, ox.Literal)
+                and default.datatype == _BOOLEAN
+                and default.value in ("true", "1"),
             )
         )
     return sorted(found, key=lambda r: (not r.default, r.name))
 
 
-def reading(legal: Graph, name: str | None = None) -> Reading:
+_TYPE = ox.NamedNode(RDF.type)
+_READING = ox.NamedNode(CPH.Reading)
+_DEFAULT = ox.NamedNode(CPH.defaultReading)
+_NOTATION = ox.NamedNode(SKOS.notation)
+_LABEL = ox.NamedNode(RDFS.label)
+_REASONING = ox.NamedNode(CPH.reasoning)
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+def reading(legal: ox.Store, name: str | None = None) -> Reading:
     """The reading called ``name`` (its ``skos:notation``), or the default one."""
     known = readings(legal)
     if name is None:
@@ -66,9 +82,10 @@ def reading(legal: Graph, name: str | None = None) -> Reading:
     raise CphKgError(f"unknown reading {name!r} (one of {names})")
 
 
-def _by_language(literals: Iterable[Node]) -> dict[str, str]:
+def by_language(literals: Iterable[Term]) -> dict[str, str]:
+    """Literals by language tag (a plain literal is French, the source language)."""
     return {
-        (literal.language or "fr"): str(literal)
+        (literal.language or "fr"): literal.value
         for literal in literals
-        if isinstance(literal, Literal)
+        if isinstance(literal, ox.Literal)
     }

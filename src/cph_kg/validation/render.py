@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from itertools import groupby
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from cph_kg.namespaces import R349_2
 from cph_kg.output_safety import json_safe, printable
+from cph_kg.rdf.terms import Term
 from cph_kg.validation.paths import path_text
 from cph_kg.validation.point_in_time import Assessment, DayBasis
 from cph_kg.validation.report import (
@@ -144,7 +144,7 @@ def _summary(outcome: ValidationOutcome, lang: str) -> str:
     )
 
 
-def _convention_lines(verdict: ConventionVerdict, lang: str, names: dict[Node, str]) -> list[str]:
+def _convention_lines(verdict: ConventionVerdict, lang: str, names: dict[Term, str]) -> list[str]:
     name = printable(verdict.identifier or str(verdict.iri))
     details = printable(", ".join(part for part in (verdict.departement, verdict.date) if part))
     status = verdict.verdict.label(lang)
@@ -160,7 +160,7 @@ def _convention_lines(verdict: ConventionVerdict, lang: str, names: dict[Node, s
     return lines
 
 
-def _centre_lines(centre: CentreVerdict, lang: str, names: dict[Node, str]) -> list[str]:
+def _centre_lines(centre: CentreVerdict, lang: str, names: dict[Term, str]) -> list[str]:
     name = printable(centre.name or str(centre.iri))
     lines = [f"{MARKS[centre.verdict]} {name} — {centre.verdict.label(lang)}"]
     lines.extend(_findings_lines(centre.findings, lang, names, about=False))  # named above
@@ -168,7 +168,7 @@ def _centre_lines(centre: CentreVerdict, lang: str, names: dict[Node, str]) -> l
 
 
 def _findings_lines(
-    findings: list[Finding], lang: str, names: dict[Node, str], about: bool = True
+    findings: list[Finding], lang: str, names: dict[Term, str], about: bool = True
 ) -> list[str]:
     lines = []
     for provision, grouped in groupby(findings, key=lambda f: f.provision):
@@ -191,7 +191,7 @@ def _assessment_line(assessment: Assessment, lang: str) -> str:
     return line + ("" if version.article == R349_2 else words["before"])
 
 
-def _finding_line(finding: Finding, lang: str, names: dict[Node, str], about: bool = True) -> str:
+def _finding_line(finding: Finding, lang: str, names: dict[Term, str], about: bool = True) -> str:
     """Severity, kind, the party it is about (when not the convention), message, value.
 
     A party is named as the data name it (``skos:prefLabel``, else ``rdfs:label``), with its
@@ -199,17 +199,18 @@ def _finding_line(finding: Finding, lang: str, names: dict[Node, str], about: bo
     """
     words = HEADINGS[lang]
     kind = "" if finding.legal else f" [{words['data_quality']}]"
+    terms = finding.terms
     # a node shape's SPARQL check reports the focus itself as the value (SHACL): not repeated
     value = ""
-    if finding.value is not None and finding.value != finding.focus:
-        named = names.get(finding.value)
-        iri = isinstance(finding.value, URIRef)
-        value = words["value"].format(f"{named} <{finding.value}>" if named and iri else named)
+    if terms.value is not None and terms.value != terms.focus:
+        named = names.get(terms.value)
+        iri = isinstance(terms.value, ox.NamedNode)
+        value = words["value"].format(f"{named} <{terms.value.value}>" if named and iri else named)
         if not named:
-            value = words["value"].format(finding.value)
+            value = words["value"].format(terms.value.value)
     party = ""
-    if about and finding.focus not in finding.conventions:
-        party = words["about"].format(party_name(finding.focus, names, lang))
+    if about and terms.focus not in terms.conventions:
+        party = words["about"].format(party_name(terms.focus, names, lang))
     detail = finding.details.get(lang)
     return printable(
         f"    {words[finding.severity]}{kind} {party}{finding.message(lang)}{value}"
@@ -217,11 +218,11 @@ def _finding_line(finding: Finding, lang: str, names: dict[Node, str], about: bo
     )
 
 
-def party_name(party: Node, names: dict[Node, str], lang: str) -> str:
+def party_name(party: Term, names: dict[Term, str], lang: str) -> str:
     """A party as a reader knows it: its name, else its IRI; a blank node without one, said."""
     if party in names:
         return names[party]
-    return HEADINGS[lang]["unnamed"] if isinstance(party, BNode) else str(party)
+    return HEADINGS[lang]["unnamed"] if isinstance(party, ox.BlankNode) else party.value
 
 
 def as_json(outcome: ValidationOutcome, lang: str = "fr") -> str:
@@ -328,10 +329,11 @@ def _assessment_json(assessment: Assessment | None) -> dict[str, str | None]:
 
 
 def _finding_json(
-    finding: Finding, lang: str, shapes: Graph, names: dict[Node, str]
+    finding: Finding, lang: str, shapes: Graph, names: dict[Term, str]
 ) -> dict[str, str | None]:
     """A finding for programs; the path a property IRI or SPARQL property path, never _:x."""
-    about = finding.focus not in finding.conventions
+    terms = finding.terms
+    about = terms.focus not in terms.conventions
     return {
         "provision": str(finding.provision.iri),
         "provision_reference": finding.provision.reference,
@@ -340,13 +342,13 @@ def _finding_json(
         "rule_kind": finding.rule_kind.label,
         "message": finding.message(lang),
         "detail": finding.details.get(lang),
-        "obligation": str(finding.obligation) if finding.obligation else None,
-        "shape": str(finding.shape),
-        "focus": str(finding.focus),
-        "focus_name": names.get(finding.focus) if about else None,
-        "path": path_text(finding.path, shapes),
-        "value": str(finding.value) if finding.value is not None else None,
-        "value_name": names.get(finding.value) if finding.value is not None else None,
+        "obligation": terms.obligation.value if terms.obligation is not None else None,
+        "shape": terms.shape.value,
+        "focus": terms.focus.value,
+        "focus_name": names.get(terms.focus) if about else None,
+        "path": path_text(finding.path, shapes),  # the shapes graph is rdflib's
+        "value": terms.value.value if terms.value is not None else None,
+        "value_name": names.get(terms.value) if terms.value is not None else None,
     }
 
 

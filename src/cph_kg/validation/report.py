@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cph_kg.errors import InputError
 from cph_kg.namespaces import CPH, ELI
-from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
-from cph_kg.validation.point_in_time import Assessment
-from cph_kg.validation.readings import Reading
+from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph, to_rdflib
+from cph_kg.rdf.terms import Subject, Term, objects, subjects, value
+from cph_kg.validation.point_in_time import Assessment, law_day
+from cph_kg.validation.readings import Reading, by_language
 
 
 class Severity(Enum):
@@ -113,23 +114,73 @@ class Provision:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One SHACL result, read as: this convention fails (or may fail) this provision."""
+class FindingTerms:
+    """What a finding is about, as Oxigraph terms: cph-kg's own term model.
 
-    focus: Node
+    The report is written from these; :class:`Finding` gives each as an rdflib term too.
+    """
+
+    focus: Term
+    shape: Subject
+    component: ox.NamedNode
+    obligation: Term | None
+    path: Subject | None
+    value: Term | None
+    #: The conventions the result concerns: the focus node itself, or those it is a party to.
+    conventions: tuple[ox.NamedNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, read as: this convention fails (or may fail) this provision.
+
+    Its RDF terms are held as Oxigraph terms (:attr:`terms`); ``focus``, ``shape``,
+    ``component``, ``obligation``, ``path``, ``value`` and ``conventions`` give them as rdflib
+    terms, for programs that work with rdflib.
+    """
+
     provision: Provision
     severity: Severity
     rule_kind: RuleKind
-    shape: Node
-    component: URIRef
-    obligation: Node | None
-    path: Node | None
-    value: Node | None
     messages: dict[str, str]
-    #: The conventions the result concerns: the focus node itself, or those it is a party to.
-    conventions: tuple[URIRef, ...] = ()
+    terms: FindingTerms
     #: What the report adds to the shape's message, by language (what the text cites that day).
     details: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def focus(self) -> Node:
+        """The focus node (a convention, a party, a centre, an avenant)."""
+        return to_rdflib(self.terms.focus)
+
+    @property
+    def shape(self) -> Node:
+        """The shape whose constraint the focus node fails."""
+        return to_rdflib(self.terms.shape)
+
+    @property
+    def component(self) -> URIRef:
+        """The SHACL constraint component (``sh:MinCountConstraintComponent``…)."""
+        return URIRef(self.terms.component.value)
+
+    @property
+    def obligation(self) -> Node | None:
+        """The obligation the shape expresses (``cph:expresses``), if it names one."""
+        return to_rdflib(self.terms.obligation)
+
+    @property
+    def path(self) -> Node | None:
+        """The result's path (a property, or a path's blank node in the shapes graph)."""
+        return to_rdflib(self.terms.path)
+
+    @property
+    def value(self) -> Node | None:
+        """The value node at fault, if the result names one."""
+        return to_rdflib(self.terms.value)
+
+    @property
+    def conventions(self) -> tuple[URIRef, ...]:
+        """The conventions the result concerns: the focus node itself, or those it is a party to."""
+        return tuple(URIRef(convention.value) for convention in self.terms.conventions)
 
     @property
     def legal(self) -> bool:
@@ -242,8 +293,9 @@ class ValidationOutcome:
     centres: list[CentreVerdict] = field(default_factory=list)
     #: The reading of the text applied (None only for outcomes built by hand).
     reading: Reading | None = None
-    #: The name of each party (centre, body) a finding is about, from the data.
-    names: dict[Node, str] = field(default_factory=dict)
+    #: The name of each party (centre, body) a finding is about, from the data, by its
+    #: Oxigraph term (a finding's ``terms.focus`` or ``terms.value``).
+    names: dict[Term, str] = field(default_factory=dict)
 
     def _verdicts(self) -> list[ConventionVerdict | CentreVerdict]:
         return [*self.conventions, *self.centres]
@@ -299,122 +351,144 @@ class ValidationOutcome:
 class Result:
     """One SHACL validation result as an engine gives it, before it is read in legal terms.
 
-    ``messages`` are the engine's own, used only when the shape has none.
+    Oxigraph terms, whichever engine found it. ``messages`` are the engine's own, used only
+    when the shape has none.
     """
 
-    focus: Node
-    shape: Node
-    component: URIRef
-    severity: URIRef
-    path: Node | None
-    value: Node | None
+    focus: Term
+    shape: Subject
+    component: ox.NamedNode
+    #: ``sh:Violation``, ``sh:Warning``, ``sh:Info``, or (in a generic run) a shape's own.
+    severity: ox.NamedNode
+    path: Subject | None
+    value: Term | None
     messages: dict[str, str] = field(default_factory=dict)
 
 
 def read_results(
     results: Iterable[Result],
     verdicts: list[ConventionVerdict],
-    links: dict[Node, set[URIRef]],
+    links: dict[Term, set[ox.NamedNode]],
     shapes: Graph,
-    legal: Graph,
+    legal: ox.Store,
     centres: list[CentreVerdict] | None = None,
 ) -> ValidationOutcome:
     """Turn an engine's results into findings, attached to the verdicts of their conventions.
 
     ``links`` gives, for each focus node that is not a convention (a party, a centre, an
-    avenant), the conventions it concerns; ``shapes`` names the provision, rule kind,
-    obligation and messages of each shape, and which shapes judge a centre's own obligation
-    (``cph:assesses``); ``legal`` the labels of the provisions and what they cite.
+    avenant), the conventions it concerns; ``shapes`` (the rdflib graph pySHACL and the
+    compiler read) names the provision, rule kind, obligation and messages of each shape, and
+    which shapes judge a centre's own obligation (``cph:assesses``); ``legal`` (the legal data
+    in an Oxigraph store) the labels of the provisions and what they cite.
     """
-    by_iri = {verdict.iri: verdict for verdict in verdicts}
-    by_centre = {centre.iri: centre for centre in centres or []}
+    by_node = {ox.NamedNode(verdict.iri): verdict for verdict in verdicts}
+    by_centre = {ox.NamedNode(centre.iri): centre for centre in centres or []}
     provisions: dict[Node, Provision] = {}
-    described: dict[
-        Node, tuple[Any, ...]
-    ] = {}  # what the shapes graph says of each shape, read once
+    described: dict[Term, tuple[Any, ...]] = {}  # what the shapes graph says of each shape, once
     findings: list[Finding] = []
     for result in results:
         if result.shape not in described:
-            provision_iri = cast(URIRef, shapes.value(result.shape, CPH.provision))
+            shape = to_rdflib(result.shape)
+            provision_iri = cast(URIRef, shapes.value(shape, CPH.provision))
             if provision_iri not in provisions:
                 provisions[provision_iri] = _provision(provision_iri, legal)
+            obligation = shapes.value(shape, CPH.expresses)
             described[result.shape] = (
                 provisions[provision_iri],
-                RuleKind(shapes.value(result.shape, CPH.ruleKind)),
-                shapes.value(result.shape, CPH.expresses),
-                _by_language(shapes.objects(result.shape, SH.message)),
-                shapes.value(result.shape, CPH.assesses) == CPH.CentreProvisoireHebergement,
+                RuleKind(shapes.value(shape, CPH.ruleKind)),
+                None if obligation is None else _SHAPE_TERMS(obligation),
+                {
+                    (message.language or "fr"): str(message)
+                    for message in shapes.objects(shape, SH.message)
+                    if isinstance(message, Literal)
+                },
+                shapes.value(shape, CPH.assesses) == CPH.CentreProvisoireHebergement,
             )
         provision, rule_kind, obligation, messages, for_centre = described[result.shape]
         if for_centre:
-            concerned: set[Node] = set()
-        elif result.focus in by_iri:
-            concerned = {result.focus}
+            concerned: set[ox.NamedNode] = set()
+        elif result.focus in by_node:
+            concerned = {cast(ox.NamedNode, result.focus)}
         else:
-            concerned = set(links.get(result.focus, set()))
-        conventions = tuple(sorted((cast(URIRef, c) for c in concerned if c in by_iri), key=str))
+            concerned = links.get(result.focus, set())
+        conventions = tuple(sorted((c for c in concerned if c in by_node), key=_iri))
         finding = Finding(
-            focus=result.focus,
             provision=provision,
-            severity=Severity(result.severity),
+            severity=_SEVERITIES[result.severity],
             rule_kind=rule_kind,
-            shape=result.shape,
-            component=result.component,
-            obligation=obligation,
-            path=result.path,
-            value=result.value,
             messages=messages or result.messages,
-            conventions=conventions,
-            details=_details(result, provision, conventions, by_iri, legal),
+            terms=FindingTerms(
+                focus=result.focus,
+                shape=result.shape,
+                component=result.component,
+                obligation=obligation,
+                path=result.path,
+                value=result.value,
+                conventions=conventions,
+            ),
+            details=_details(result, provision, conventions, by_node, legal),
         )
         findings.append(finding)
-        for convention in finding.conventions:
-            by_iri[convention].findings.append(finding)
+        for convention in conventions:
+            by_node[convention].findings.append(finding)
         if for_centre and result.focus in by_centre:
-            by_centre[cast(URIRef, result.focus)].findings.append(finding)
+            by_centre[cast(ox.NamedNode, result.focus)].findings.append(finding)
     every: list[ConventionVerdict | CentreVerdict] = [*verdicts, *by_centre.values()]
     for verdict in every:
         verdict.findings.sort(key=_finding_order)
-    findings.sort(key=lambda f: (f.conventions, _finding_order(f)))
+    findings.sort(key=lambda f: (tuple(c.value for c in f.terms.conventions), _finding_order(f)))
     return ValidationOutcome(
         conventions=verdicts, results=findings, shapes=shapes, centres=list(by_centre.values())
     )
 
 
+#: Each SHACL severity by its Oxigraph term.
+_SEVERITIES = {ox.NamedNode(severity.value): severity for severity in Severity}
+
+
+def _iri(node: ox.NamedNode) -> str:
+    return node.value
+
+
+#: The terms of the shapes graph (rdflib's: pySHACL and the compiler read it) as Oxigraph's.
+_SHAPE_TERMS = OxigraphTerms()
+
+
 def _details(
     result: Result,
     provision: Provision,
-    conventions: tuple[URIRef, ...],
-    by_iri: dict[URIRef, ConventionVerdict],
-    legal: Graph,
+    conventions: tuple[ox.NamedNode, ...],
+    by_node: dict[ox.NamedNode, ConventionVerdict],
+    legal: ox.Store,
 ) -> dict[str, str]:
     """What the provision cites on the convention's day.
 
     Given when the finding's value is an article one of the provision's wordings cites: "on that
     day, R. 349-2, II, 2° cites R. 413-8", never a guess at what the convention should cite.
     """
-    if not isinstance(result.value, URIRef) or len(conventions) != 1:
+    if not isinstance(result.value, ox.NamedNode) or len(conventions) != 1:
         return {}
-    assessment = by_iri[conventions[0]].assessment
-    wordings = set(legal.subjects(ELI.is_member_of, provision.iri))
-    if assessment is None or not any((w, ELI.cites, result.value) in legal for w in wordings):
+    assessment = by_node[conventions[0]].assessment
+    wordings = subjects(legal, _IS_MEMBER_OF, ox.NamedNode(provision.iri))
+    cites = any(
+        next(legal.quads_for_pattern(wording, _CITES, result.value), None) is not None
+        for wording in wordings
+    )
+    if assessment is None or not cites:
         return {}
     day = assessment.day
     for wording in wordings:
         version = _version_of(wording, legal)
         if version is None:
             continue
-        start = legal.value(version, ELI.first_date_entry_in_force)
-        end = legal.value(version, ELI.date_no_longer_in_force)
-        if start is None or _day(start) > day or (end is not None and _day(end) < day):
+        start = value(legal, version, _FIRST_DAY)
+        end = value(legal, version, _LAST_DAY)
+        if start is None or law_day(start) > day or (end is not None and law_day(end) < day):
             continue
-        cited = sorted(
-            str(legal.value(article, CPH.provisionLabel) or article)
-            for article in legal.objects(wording, ELI.cites)
-        )
+        cited = sorted(_cited(article, legal) for article in objects(legal, wording, _CITES))
         if not cited:
             return {}
-        since = _day(start).isoformat()
+        since = law_day(start).isoformat()
         return {
             "fr": f"Le {day.isoformat()}, {provision.reference} cite {', '.join(cited)} "
             f"(version en vigueur depuis le {since}).",
@@ -424,29 +498,42 @@ def _details(
     return {}
 
 
-def _version_of(wording: Node, legal: Graph) -> Node | None:
+def _cited(article: Term, legal: ox.Store) -> str:
+    """How a report names an article a wording cites: its provision label, else its IRI."""
+    label = value(legal, article, _PROVISION_LABEL) if isinstance(article, Subject) else None
+    return (label or article).value
+
+
+def _version_of(wording: Subject, legal: ox.Store) -> Subject | None:
     """The dated article version a subdivision wording belongs to (eli:is_part_of, upwards)."""
-    node: Node | None = wording
+    node: Subject = wording
     for _ in range(8):
-        node = legal.value(node, ELI.is_part_of)
-        if node is None or legal.value(node, ELI.first_date_entry_in_force) is not None:
+        parent = value(legal, node, _IS_PART_OF)
+        if not isinstance(parent, Subject):
+            return None
+        node = parent
+        if value(legal, node, _FIRST_DAY) is not None:
             return node
     return None
 
 
-def _day(value: Node) -> date:
-    """The date an xsd:date literal of the law states."""
-    day: date = cast(Literal, value).toPython()
-    return day
+_IS_MEMBER_OF = ox.NamedNode(ELI.is_member_of)
+_IS_PART_OF = ox.NamedNode(ELI.is_part_of)
+_CITES = ox.NamedNode(ELI.cites)
+_FIRST_DAY = ox.NamedNode(ELI.first_date_entry_in_force)
+_LAST_DAY = ox.NamedNode(ELI.date_no_longer_in_force)
+_PROVISION_LABEL = ox.NamedNode(CPH.provisionLabel)
+_LABEL = ox.NamedNode(RDFS.label)
 
 
 def _finding_order(finding: Finding) -> tuple[Any, ...]:
+    terms = finding.terms
     return (
         finding.provision.order,
         finding.severity.rank,
-        str(finding.shape),
-        str(finding.focus),
-        str(finding.value),
+        terms.shape.value,
+        terms.focus.value,
+        "None" if terms.value is None else terms.value.value,
     )
 
 
@@ -465,80 +552,114 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     store or serialised as Turtle by Oxigraph in a fraction of what rdflib takes to build it.
     """
     triples: list[ox.Triple] = []
-    term = OxigraphTerms()  # each distinct term of the outcome converted once
+    public = OxigraphTerms()  # the verdicts' IRIs, rdflib's on the public API: converted once
 
-    def add(subject: Node, predicate: Node, value: Node) -> None:
-        triples.append(ox.Triple(term(subject), term(predicate), term(value)))
+    def add(subject: Subject, predicate: ox.NamedNode, value: Term) -> None:
+        triples.append(ox.Triple(subject, predicate, value))
 
-    report = BNode()
-    add(report, RDF.type, SH.ValidationReport)
-    add(report, SH.conforms, Literal(outcome.conforms_to_shacl))
-    if outcome.reading is not None:
-        add(report, CPH.readingApplied, outcome.reading.iri)
+    report = ox.BlankNode()
+    add(report, _TYPE, _SH_VALIDATION_REPORT)
+    add(report, _SH_CONFORMS, _TRUE if outcome.conforms_to_shacl else _FALSE)
+    reading = None if outcome.reading is None else public(outcome.reading.iri)
+    if reading is not None:
+        add(report, _READING_APPLIED, reading)
+    days: dict[date, ox.Literal] = {}
     for verdict in outcome._verdicts():
-        assessment = BNode()
-        add(report, CPH.assessment, assessment)
-        add(assessment, RDF.type, CPH.Assessment)
-        add(assessment, CPH.assessed, verdict.iri)
-        add(assessment, CPH.verdict, verdict.verdict.value)
-        if outcome.reading is not None:
-            add(assessment, CPH.readingApplied, outcome.reading.iri)
+        assessment = ox.BlankNode()
+        iri = public(verdict.iri)
+        add(report, _ASSESSMENT, assessment)
+        add(assessment, _TYPE, _ASSESSMENT_CLASS)
+        add(assessment, _ASSESSED, iri)
+        add(assessment, _VERDICT, public(verdict.verdict.value))
+        if reading is not None:
+            add(assessment, _READING_APPLIED, reading)
         if verdict.assessment is not None:
-            add(assessment, CPH.evaluatedOn, Literal(verdict.assessment.day))
+            day = verdict.assessment.day
+            if day not in days:
+                days[day] = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+            add(assessment, _EVALUATED_ON, days[day])
             if verdict.assessment.version is not None:
-                add(assessment, CPH.appliedVersion, verdict.assessment.version.iri)
+                add(assessment, _APPLIED_VERSION, public(verdict.assessment.version.iri))
         if isinstance(verdict, ConventionVerdict) and verdict.verdict is not Verdict.NOT_JUDGED:
-            add(report, CPH.validatedConvention, verdict.iri)
-    copied: set[Node] = set()
+            add(report, _VALIDATED_CONVENTION, iri)
+    copied: set[Subject] = set()
     for finding in outcome.results:
-        result = BNode()
-        add(report, SH.result, result)
-        add(result, RDF.type, SH.ValidationResult)
-        add(result, SH.focusNode, finding.focus)
-        add(result, SH.resultSeverity, finding.severity.value)
-        add(result, SH.sourceShape, finding.shape)
-        add(result, SH.sourceConstraintComponent, finding.component)
-        add(result, CPH.provision, finding.provision.iri)
-        if finding.path is not None:
-            add(result, SH.resultPath, finding.path)
-            if finding.path not in copied:
-                copied.add(finding.path)
-                _copy_structure(outcome.shapes, finding.path, add)
-        if finding.value is not None:
-            add(result, SH.value, finding.value)
+        terms = finding.terms
+        result = ox.BlankNode()
+        add(report, _SH_RESULT, result)
+        add(result, _TYPE, _SH_VALIDATION_RESULT)
+        add(result, _SH_FOCUS_NODE, terms.focus)
+        add(result, _SH_RESULT_SEVERITY, public(finding.severity.value))
+        add(result, _SH_SOURCE_SHAPE, terms.shape)
+        add(result, _SH_SOURCE_CONSTRAINT_COMPONENT, terms.component)
+        add(result, _PROVISION, public(finding.provision.iri))
+        if terms.path is not None:
+            add(result, _SH_RESULT_PATH, terms.path)
+            if terms.path not in copied:
+                copied.add(terms.path)
+                _copy_structure(outcome.shapes, terms.path, add)
+        if terms.value is not None:
+            add(result, _SH_VALUE, terms.value)
         for lang, message in sorted(finding.messages.items()):
-            add(result, SH.resultMessage, Literal(message, lang=lang))
+            add(result, _SH_RESULT_MESSAGE, ox.Literal(message, language=lang))
         for lang, detail in sorted(finding.details.items()):
-            add(result, RDFS.comment, Literal(detail, lang=lang))
-        for convention in finding.conventions:
-            add(result, CPH.concernsConvention, convention)
+            add(result, _COMMENT, ox.Literal(detail, language=lang))
+        for convention in terms.conventions:
+            add(result, _CONCERNS_CONVENTION, convention)
     return triples
 
 
-def _copy_structure(source: Graph, node: Node, add: Callable[[Node, Node, Node], None]) -> None:
-    """Copy a blank-node structure (a SHACL path such as an alternative path) and its lists."""
-    if not isinstance(node, BNode):
+_TYPE = ox.NamedNode(RDF.type)
+_COMMENT = ox.NamedNode(RDFS.comment)
+_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_TRUE = ox.Literal(True)
+_FALSE = ox.Literal(False)
+_SH_VALIDATION_REPORT = ox.NamedNode(SH.ValidationReport)
+_SH_VALIDATION_RESULT = ox.NamedNode(SH.ValidationResult)
+_SH_CONFORMS = ox.NamedNode(SH.conforms)
+_SH_RESULT = ox.NamedNode(SH.result)
+_SH_FOCUS_NODE = ox.NamedNode(SH.focusNode)
+_SH_RESULT_SEVERITY = ox.NamedNode(SH.resultSeverity)
+_SH_SOURCE_SHAPE = ox.NamedNode(SH.sourceShape)
+_SH_SOURCE_CONSTRAINT_COMPONENT = ox.NamedNode(SH.sourceConstraintComponent)
+_SH_RESULT_PATH = ox.NamedNode(SH.resultPath)
+_SH_VALUE = ox.NamedNode(SH.value)
+_SH_RESULT_MESSAGE = ox.NamedNode(SH.resultMessage)
+_READING_APPLIED = ox.NamedNode(CPH.readingApplied)
+_ASSESSMENT = ox.NamedNode(CPH.assessment)
+_ASSESSMENT_CLASS = ox.NamedNode(CPH.Assessment)
+_ASSESSED = ox.NamedNode(CPH.assessed)
+_VERDICT = ox.NamedNode(CPH.verdict)
+_EVALUATED_ON = ox.NamedNode(CPH.evaluatedOn)
+_APPLIED_VERSION = ox.NamedNode(CPH.appliedVersion)
+_VALIDATED_CONVENTION = ox.NamedNode(CPH.validatedConvention)
+_PROVISION = ox.NamedNode(CPH.provision)
+_CONCERNS_CONVENTION = ox.NamedNode(CPH.concernsConvention)
+
+
+def _copy_structure(
+    source: Graph, node: Subject, add: Callable[[Subject, ox.NamedNode, Term], None]
+) -> None:
+    """Copy a blank-node structure (a SHACL path such as an alternative path) and its lists.
+
+    The shapes graph is rdflib's (pySHACL and the compiler read it): its terms are converted.
+    """
+    if not isinstance(node, ox.BlankNode):
         return
-    for predicate, obj in source.predicate_objects(node):
-        add(node, predicate, obj)
-        _copy_structure(source, obj, add)
+    for predicate, obj in source.predicate_objects(to_rdflib(node)):
+        copied = _SHAPE_TERMS(obj)
+        add(node, _SHAPE_TERMS(predicate), copied)
+        _copy_structure(source, copied, add)
 
 
-def _provision(iri: URIRef, data: Graph) -> Provision:
-    reference = data.value(iri, CPH.provisionLabel)
+def _provision(iri: URIRef, legal: ox.Store) -> Provision:
+    node = ox.NamedNode(iri)
+    reference = value(legal, node, _PROVISION_LABEL)
     return Provision(
         iri=iri,
-        reference=str(reference) if reference else str(iri),
-        labels=_by_language(data.objects(iri, RDFS.label)),
+        reference=reference.value if reference is not None else str(iri),
+        labels=by_language(objects(legal, node, _LABEL)),
     )
-
-
-def _by_language(literals: Iterable[Node]) -> dict[str, str]:
-    return {
-        (literal.language or "fr"): str(literal)
-        for literal in literals
-        if isinstance(literal, Literal)
-    }
 
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}

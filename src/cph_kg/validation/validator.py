@@ -24,15 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import RDFS, SKOS, Graph, URIRef
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.rdf import bundled
-from cph_kg.rdf.rdflib_adapter import rdflib_graph, to_oxigraph
-from cph_kg.rdf.terms import solutions
+from cph_kg.rdf.rdflib_adapter import rdflib_graph
+from cph_kg.rdf.terms import Term, solutions
 from cph_kg.validation.collection import Collection
 from cph_kg.validation.engines import CompiledEngine, Engine, JenaEngine, PyShaclEngine
 from cph_kg.validation.point_in_time import (
@@ -73,11 +72,26 @@ class Validator:
         self.engine_name = engine
 
     @cached_property
-    def legal_data(self) -> Graph:
-        """R349-2, its obligations and concepts, départements and bodies, as an rdflib graph.
+    def legal_store(self) -> ox.Store:
+        """R349-2, its obligations and concepts, départements and bodies, in an Oxigraph store.
 
-        Converted from the triples Oxigraph parsed for the checks (:mod:`cph_kg.rdf.bundled`),
-        not parsed again: three times faster than rdflib's Turtle parser.
+        The point-in-time rules, the readings and the report's provision labels read it; its
+        triples are those Oxigraph parsed once per process (:mod:`cph_kg.rdf.bundled`), in the
+        default graph. A store of the validator's own: what a caller adds to it stays there.
+        """
+        store = ox.Store()
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            for t in bundled.triples(resources.legal_data_files())
+        )
+        return store
+
+    @cached_property
+    def legal_data(self) -> Graph:
+        """The same legal data as an rdflib graph, for programs that work with rdflib.
+
+        Converted from Oxigraph's parse when first asked for; cph-kg itself reads
+        :attr:`legal_store`.
         """
         return rdflib_graph(bundled.triples(resources.legal_data_files()))
 
@@ -146,7 +160,7 @@ class Validator:
         """The reading called ``name`` (``required``, ``illustrative``), or the default."""
         if isinstance(name, Reading):
             return name
-        return reading(self.legal_data, name)
+        return reading(self.legal_store, name)
 
     def validate_collection(
         self,
@@ -173,14 +187,14 @@ class Validator:
         store.clear_graph(_RUN_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)
-        days: dict[date, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # a day, many conventions
+        days: dict[date, ox.Literal] = {}  # one day, many conventions
 
-        def day_literal(day: date) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        def day_literal(day: date) -> ox.Literal:
             if day not in days:
-                days[day] = to_oxigraph(Literal(day))
+                days[day] = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
             return days[day]
 
-        reading_iri = to_oxigraph(applied.iri)
+        reading_iri = ox.NamedNode(applied.iri)
         run_data = []
         for verdict in verdicts:
             subject = ox.NamedNode(str(verdict.iri))
@@ -193,13 +207,13 @@ class Validator:
             run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
         store.extend(run_data)
         results = self.engine.results(store, progress)
-        conventions = {v.iri for v in verdicts}
+        conventions: set[Term] = {ox.NamedNode(v.iri) for v in verdicts}
         links = _links(store, {r.focus for r in results} - conventions)
-        outcome = read_results(results, verdicts, links, self.shapes, self.legal_data, centres)
+        outcome = read_results(results, verdicts, links, self.shapes, self.legal_store, centres)
         outcome.reading = applied
         # the parties findings are about, as focus (a party's shape) or value (a convention's)
         parties = {r.focus for r in results} | {
-            r.value for r in results if isinstance(r.value, URIRef | BNode)
+            r.value for r in results if isinstance(r.value, ox.NamedNode | ox.BlankNode)
         }
         outcome.names = _names(store, parties - conventions)
         return outcome
@@ -207,7 +221,7 @@ class Validator:
     @cached_property
     def _texts(self) -> list[list[Version]]:
         """The versions of the texts that can govern a convention, most specific first."""
-        return governing_texts(self.legal_data)
+        return governing_texts(self.legal_store)
 
     def _centres(
         self, collection: Collection, as_of: date | None, today: date | None
@@ -337,29 +351,28 @@ def _value(term: ox.Literal | ox.NamedNode | None) -> str | None:
     return term.value if term is not None else None
 
 
-def _links(store: ox.Store, foci: set[Node]) -> dict[Node, set[URIRef]]:
+def _links(store: ox.Store, foci: set[Term]) -> dict[Term, set[ox.NamedNode]]:
     """For focus nodes that are not conventions, the conventions they concern.
 
     A party or centre concerns the conventions it is a party to (or added to by an avenant);
     an avenant concerns the convention it amends.
     """
-    links: dict[Node, set[URIRef]] = {}
-    terms = {to_oxigraph(focus): focus for focus in foci}
-    named = [term for term in terms if isinstance(term, ox.NamedNode)]
+    links: dict[Term, set[ox.NamedNode]] = {}
+    named = [focus for focus in foci if isinstance(focus, ox.NamedNode)]
     if named:
-        values = " ".join(str(term) for term in named)
+        values = " ".join(str(focus) for focus in named)
         for focus, convention in solutions(
             store.query(_CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True)
         ):
             if isinstance(convention, ox.NamedNode):
-                links.setdefault(terms[focus], set()).add(URIRef(convention.value))
+                links.setdefault(focus, set()).add(convention)
     # a blank node cannot stand in a query's VALUES: its conventions are read from the quads
-    for term in terms:
-        if isinstance(term, ox.BlankNode):
-            for quad in store.quads_for_pattern(None, None, term):
+    for focus in foci:
+        if isinstance(focus, ox.BlankNode):
+            for quad in store.quads_for_pattern(None, None, focus):
                 party = quad.predicate.value in _NAMING_PARTY
                 if party and isinstance(quad.subject, ox.NamedNode) and _is_convention(store, quad):
-                    links.setdefault(terms[term], set()).add(URIRef(quad.subject.value))
+                    links.setdefault(focus, set()).add(quad.subject)
     return links
 
 
@@ -391,17 +404,16 @@ _NAME_PREDICATES = (
 )
 
 
-def _names(store: ox.Store, parties: set[Node]) -> dict[Node, str]:
+def _names(store: ox.Store, parties: set[Term]) -> dict[Term, str]:
     """The name of each party a finding is about (French first), for the report to show."""
-    names: dict[Node, str] = {}
+    names: dict[Term, str] = {}
     for party in parties:
-        if not isinstance(party, URIRef | BNode):
+        if not isinstance(party, ox.NamedNode | ox.BlankNode):
             continue  # a literal names nothing (and None would match every subject)
-        subject = ox.NamedNode(str(party)) if isinstance(party, URIRef) else ox.BlankNode(party)
         for predicate in _NAME_PREDICATES:
             labels = [
                 quad.object
-                for quad in store.quads_for_pattern(subject, predicate, None)
+                for quad in store.quads_for_pattern(party, predicate, None)
                 if isinstance(quad.object, ox.Literal)
             ]
             chosen = _first(labels)

@@ -70,7 +70,7 @@ def read_with_lxml(html: str) -> Body:
             body.handle_endtag(tag)
             if element.tail:
                 body.handle_data(element.tail)
-    body._end_line(paragraph=True)
+    body.end_line(paragraph=True)
     return body
 
 

@@ -97,7 +97,7 @@ def parse_once(enabled: bool) -> None:
     """The SPARQL processor rdflib uses: cph-kg's, parsing each text once, or rdflib's own."""
     if enabled:
         plugin.register("sparql", Processor, engines.__name__, "_ParsingOnceProcessor")
-        engines._translated.cache_clear()
+        engines.translated_query.cache_clear()
     else:
         plugin.register("sparql", Processor, "rdflib.plugins.sparql.processor", "SPARQLProcessor")
 

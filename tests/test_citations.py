@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cph_kg.codes.citations import _ARTICLES, _BARRIER, _article_matches, extract
+from cph_kg.codes.citations import ARTICLES, BARRIER, article_matches, extract
 from cph_kg.codes.etalab import read_article
 from cph_kg.codes.identifiers import code_for_slug
 from cph_kg.codes.model import Article, Citation
@@ -337,13 +337,13 @@ _PIECES = [
 def test_the_stretches_around_article_give_every_match(pieces: list[str]) -> None:
     """Reading only the stretches around "article" finds what scanning the whole text finds."""
     text = "".join(pieces)
-    expected = [(m.span(), m.groups()) for m in _ARTICLES.finditer(text)]
-    assert [(m.span(), m.groups()) for m in _article_matches(text)] == expected
+    expected = [(m.span(), m.groups()) for m in ARTICLES.finditer(text)]
+    assert [(m.span(), m.groups()) for m in article_matches(text)] == expected
 
 
 def test_no_character_a_match_can_hold_is_a_barrier() -> None:
-    """Every character some part of ``_ARTICLES`` consumes is outside the barrier class."""
+    """Every character some part of ``ARTICLES`` consumes is outside the barrier class."""
     consumed = re.compile(r"[a-z\d\s)°'’.*,\-àLRDIVX]|(?i:[articles])")
     holdable = [chr(c) for c in range(0x110000) if consumed.fullmatch(chr(c))]
     assert holdable
-    assert [c for c in holdable if _BARRIER.fullmatch(c)] == []
+    assert [c for c in holdable if BARRIER.fullmatch(c)] == []

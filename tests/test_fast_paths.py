@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cph_kg.errors import InputError
-from cph_kg.rdf.documents import MAX_TERM_BYTES, Document, _may_hold_long_term
+from cph_kg.rdf.documents import MAX_TERM_BYTES, Document, may_hold_long_term
 from cph_kg.validation.collection import Collection
 
 SHORTEST = MAX_TERM_BYTES // 4  # characters a term of MAX_TERM_BYTES bytes needs at least
@@ -29,18 +29,18 @@ def ntriples(long_line: int, before: int = 300_000) -> Document:
 def test_a_line_long_enough_for_a_long_term_is_always_seen(offset: int) -> None:
     """Wherever the line falls against the windows looked at, a line of SHORTEST is found."""
     document = ntriples(SHORTEST, before=offset + 300_000)
-    assert _may_hold_long_term(document)
+    assert may_hold_long_term(document)
 
 
 def test_short_lines_rule_the_scan_out() -> None:
     document = ntriples(SHORTEST // 2 - 1, before=2_500_000)
     assert len(document.text) > 2 * SHORTEST
-    assert not _may_hold_long_term(document)
+    assert not may_hold_long_term(document)
 
 
 def test_other_syntaxes_are_always_scanned() -> None:
     document = ntriples(100)
-    assert _may_hold_long_term(Document(Path("big.ttl"), document.text, "turtle"))
+    assert may_hold_long_term(Document(Path("big.ttl"), document.text, "turtle"))
 
 
 def conventions(*identifiers: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from cph_kg.errors import CphKgError
 from cph_kg.reference.dila import Body, group, read_records
 from cph_kg.reference.france_travail import read_directions, service_points, with_coverage
-from cph_kg.reference.legi import _versions
+from cph_kg.reference.legi import versions_in_force
 from cph_kg.reference.names import key, mailing_destination, slug, without_preposition
 from cph_kg.reference.rules import Assignment, Note, Rules, read_rules
 from cph_kg.reference.territory import read_departements
@@ -234,7 +234,7 @@ def test_a_malformed_direction_is_an_error_naming_the_line(tmp_path: Path) -> No
 
 def test_stillborn_versions_are_left_out() -> None:
     day = 86_400_000
-    versions = _versions(
+    versions = versions_in_force(
         [
             {"id": "A", "etat": "MODIFIE_MORT_NE", "dateDebut": 10 * day, "dateFin": 10 * day},
             {"id": "B", "etat": "MODIFIE", "dateDebut": 10 * day, "dateFin": 20 * day},

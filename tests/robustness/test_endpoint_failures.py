@@ -20,14 +20,16 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import BNode
 
 from cph_kg import CphKgError
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH
-from cph_kg.sparql.results import Boolean
+from cph_kg.sparql.results import Boolean, Solutions
 from cph_kg.store.remote import RemoteStore
 from tests.helpers import ROOT, free_port, run_cph_kg
 
@@ -35,6 +37,11 @@ ASK = ROOT / "tests" / "fixtures" / "rq" / "any-convention.rq"
 USER, SECRET = "alice", "s3cret-Pa55word"
 TOKEN = base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
 RESULTS = b'{"head": {}, "boolean": true}'
+#: A blank node as Virtuoso 7 labels it in SPARQL JSON results.
+VIRTUOSO_BNODE = (
+    b'{"head": {"vars": ["result"]}, "results": {"bindings": '
+    b'[{"result": {"type": "bnode", "value": "nodeID://b10006"}}]}}'
+)
 
 
 class StandIn(http.server.BaseHTTPRequestHandler):
@@ -62,6 +69,9 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
     def answer_ok(self) -> None:
         self._send(200, RESULTS, "application/sparql-results+json")
+
+    def answer_virtuoso_bnode(self) -> None:
+        self._send(200, VIRTUOSO_BNODE, "application/sparql-results+json")
 
     def answer_401(self) -> None:
         self._send(401, f"no entry for {self.headers.get('Authorization')}".encode(), "text/plain")
@@ -141,6 +151,24 @@ def servers() -> Iterator[tuple[http.server.ThreadingHTTPServer, http.server.Thr
 def url_of(server: http.server.HTTPServer, credentials: bool = False) -> str:
     userinfo = f"{USER}:{SECRET}@" if credentials else ""
     return f"http://{userinfo}127.0.0.1:{server.server_address[1]}/query"
+
+
+def test_virtuoso_blank_node_labels_are_read(servers) -> None:
+    """Virtuoso labels blank nodes ``nodeID://b10006``: read as a blank node, not refused.
+
+    Why a remote answer is read by rdflib: Oxigraph's parser of SPARQL JSON results
+    (``pyoxigraph.parse_query_results``) refuses that label as an invalid blank node.
+    """
+    endpoint, _ = servers
+    endpoint.behaviour = "virtuoso-bnode"
+    answer = RemoteStore(url_of(endpoint), timeout=5).query(
+        "SELECT ?result WHERE { ?s ?p ?result }"
+    )
+    assert isinstance(answer, Solutions)
+    [(node,)] = answer.rows
+    assert isinstance(node, BNode) and str(node) == "nodeID://b10006"
+    with pytest.raises(SyntaxError, match="blank node identifier is invalid"):
+        list(ox.parse_query_results(VIRTUOSO_BNODE, ox.QueryResultsFormat.JSON))
 
 
 #: behaviour -> (words of the one-line error, requests a read makes)

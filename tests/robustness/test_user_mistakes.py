@@ -381,7 +381,7 @@ def test_csv_rows_read_by_oxigraph_are_the_triples_rdflib_reads(tmp_path: Path) 
 
     from cph_kg.authoring.format import check, to_graph
     from cph_kg.authoring.reading import read_rows
-    from cph_kg.authoring.spreadsheet import _document, _Row
+    from cph_kg.authoring.spreadsheet import RowPlace, row_document
     from cph_kg.rdf.documents import read_document
     from tests.generate import generate_csv
 
@@ -391,9 +391,9 @@ def test_csv_rows_read_by_oxigraph_are_the_triples_rdflib_reads(tmp_path: Path) 
     together, _ = read_rows(read_document(path))
     reference = Graph()
     for number, row in enumerate(csv.DictReader(io.StringIO(text), delimiter=";"), start=2):
-        document = _document(row)
+        document = row_document(row)
         with contextlib.suppress(CphKgError):  # a faulty row, refused in both readings
-            check(path, document, _Row(number), date.today())
+            check(path, document, RowPlace(number), date.today())
             reference += to_graph(path, document)
     assert len(reference) > 0 and isomorphic(together, reference)
     lines = text.splitlines()

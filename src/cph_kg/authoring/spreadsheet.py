@@ -42,7 +42,7 @@ REQUIRED = ("identifier", "date", "departement", "centre")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-class _Row:
+class RowPlace:
     """Locates every field of a row on its line (what :func:`authoring.check` asks for)."""
 
     def __init__(self, line: int) -> None:
@@ -99,13 +99,13 @@ def read_csv_triples(
             break
         line = reader.line_num
         try:
-            document = _document(row)
+            document = row_document(row)
             identifier = str(document["identifier"])
             if identifier in seen:
                 raise InputError(
                     path, f"identifier {identifier!r} is also on line {seen[identifier]}", line
                 )
-            check(path, document, _Row(line), today or date.today())
+            check(path, document, RowPlace(line), today or date.today())
             rows.append((line, document))
             seen[identifier] = line
         except InputError as error:
@@ -157,7 +157,7 @@ def _csv_step(path: Path, reader: csv.DictReader[str], step: Callable[[], Any], 
         raise InputError(path, f"CSV syntax error: {reason}", line) from None
 
 
-def _document(row: dict[str, str | None]) -> dict[str, Any]:
+def row_document(row: dict[str, str | None]) -> dict[str, Any]:
     """An authoring document from a row: lists split on spaces or |, codes completed."""
     cells = {key: from_spreadsheet_cell((value or "").strip()) for key, value in row.items() if key}
     document: dict[str, Any] = {}

@@ -128,7 +128,7 @@ _QUALIFIER = re.compile(
     re.VERBOSE,
 )
 
-_ARTICLES = re.compile(
+ARTICLES = re.compile(
     rf"""
     (?:(?<!,\s)(?<!\bet\s)(?<!\bou\s)(?<!\bà\s)(?<![\w°])
         (?P<provision>{_CHAIN})\s+de\s+(?=l{_APOS}))?
@@ -138,14 +138,14 @@ _ARTICLES = re.compile(
     re.VERBOSE,
 )
 _ONE_NUMBER = re.compile(_NUMBER)
-#: The word every match of ``_ARTICLES`` holds, as ``_ARTICLES`` spells it (any case).
+#: The word every match of ``ARTICLES`` holds, as ``ARTICLES`` spells it (any case).
 _KEYWORD = re.compile(r"(?i:article)")
-#: A character no part of ``_ARTICLES`` can consume (its lower-case letters, digits, spaces,
+#: A character no part of ``ARTICLES`` can consume (its lower-case letters, digits, spaces,
 #: "°", ")", apostrophes, ".", "*", "-", ",", "à", the capitals of "L. R. D.", roman numerals
 #: and "ARTICLES", and the letters Python's case folding adds to "i" and "s"): no match
 #: spans one, so only the stretch between two of them around "article" needs reading.
 _BARRIER_CLASS = r"[^a-z\d\s)°'’.*,\-àLRDIVXACTESıİſ]"
-_BARRIER = re.compile(_BARRIER_CLASS)
+BARRIER = re.compile(_BARRIER_CLASS)
 #: Up to the last barrier of a stretch (the greedy run backs off from the stretch's end).
 _UP_TO_LAST_BARRIER = re.compile(rf"[\s\S]*{_BARRIER_CLASS}")
 #: More numbers after a qualifier, for another code: "… du code de l'action sociale et des
@@ -198,7 +198,7 @@ def extract(text: str, code: str) -> list[Citation]:
     mentions = _Mentions(text, code)
     found: list[tuple[int, Citation]] = []
     taken: list[tuple[int, int]] = []
-    for match in _article_matches(text):
+    for match in article_matches(text):
         qualifier = _QUALIFIER.match(text, match.end())
         end = qualifier.end() if qualifier else match.end()
         taken.append((match.start(), end))
@@ -262,11 +262,11 @@ def extract(text: str, code: str) -> list[Citation]:
     return [citation for _, citation in sorted(found, key=lambda pair: pair[0])]
 
 
-def _article_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_ARTICLES.finditer(text)``, reading only the stretches of text around "article".
+def article_matches(text: str) -> Iterator[re.Match[str]]:
+    """``ARTICLES.finditer(text)``, reading only the stretches of text around "article".
 
-    Most of an article's text cites nothing, and scanning all of it with ``_ARTICLES`` was the
-    larger part of a LEGI import's reading time. A match holds "article" and no ``_BARRIER``
+    Most of an article's text cites nothing, and scanning all of it with ``ARTICLES`` was the
+    larger part of a LEGI import's reading time. A match holds "article" and no ``BARRIER``
     character, so it lies within the stretch between the barriers on either side of an
     "article"; searching those stretches alone gives the same matches (each stretch is
     searched with its closing barrier, so the assertions at its end see the text as it is).
@@ -276,11 +276,11 @@ def _article_matches(text: str) -> Iterator[re.Match[str]]:
         at = keyword.start()
         if at < done:
             continue
-        after = _BARRIER.search(text, at)
+        after = BARRIER.search(text, at)
         end = after.end() if after else len(text)
         before = _UP_TO_LAST_BARRIER.match(text, done, at)
         start = before.end() if before else done
-        yield from _ARTICLES.finditer(text, start, end)
+        yield from ARTICLES.finditer(text, start, end)
         done = end
 
 

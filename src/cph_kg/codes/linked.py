@@ -341,19 +341,19 @@ class Body(HTMLParser):
                 self.words.append(data)
             return
         if self.breaks:
-            self._end_line(paragraph=self.breaks >= 2)
+            self.end_line(paragraph=self.breaks >= 2)
         self.words.append(data)
 
     def close(self) -> None:
         """Ends the last line, and says what kept the body from being read, if anything."""
         super().close()
-        self._end_line(paragraph=True)
+        self.end_line(paragraph=True)
         if not self.seen_div:
             self.error = "no <div> body"
         elif self.depth:
             self.error = self.error or "<div> not closed"
 
-    def _end_line(self, paragraph: bool) -> None:
+    def end_line(self, paragraph: bool) -> None:
         """Moves the words read to a line of the current paragraph, or to a new paragraph."""
         line = " ".join("".join(self.words).split())
         self.words = []

@@ -276,12 +276,12 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
             to_graph=graph,
         )
     if len(document.text) >= MAX_TERM_BYTES // 4 and (
-        _may_hold_long_term(document) and _holds_long_term(store, graph)
+        may_hold_long_term(document) and _holds_long_term(store, graph)
     ):
         raise _term_too_long(document.path)
 
 
-def _may_hold_long_term(document: Document) -> bool:
+def may_hold_long_term(document: Document) -> bool:
     """False when the text alone shows that no term can reach :data:`MAX_TERM_BYTES`.
 
     In N-Triples every term lies within one line and takes at least one character of text per

@@ -128,7 +128,7 @@ def _day(milliseconds: int) -> date:
     return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).date()
 
 
-def _versions(raw: list[dict[str, Any]]) -> tuple[Version, ...]:
+def versions_in_force(raw: list[dict[str, Any]]) -> tuple[Version, ...]:
     """The versions that were ever in force: stillborn ones (no duration) are left out."""
     kept = []
     for version in raw:
@@ -152,7 +152,7 @@ def read_excerpt(path: Path) -> tuple[str, dict[str, Article]]:
                 text=read_html(raw["texteHtml"] or "").text(),
                 note=nota_text(raw["nota"]) or "",
                 in_force=raw["id"],
-                versions=_versions(raw["versions"]),
+                versions=versions_in_force(raw["versions"]),
                 modifications=tuple(raw["modifications"]),
             )
             articles[article.path] = article

@@ -172,12 +172,12 @@ class _ParsingOnceProcessor(SPARQLProcessor):
         """Evaluate the query, translated once per (text, base, namespaces)."""
         if isinstance(strOrQuery, str):
             namespaces = tuple(sorted((initNs or {}).items()))
-            strOrQuery = _translated(strOrQuery, base, namespaces)
+            strOrQuery = translated_query(strOrQuery, base, namespaces)
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
 
 
 @functools.lru_cache(maxsize=512)
-def _translated(text: str, base: str | None, namespaces: tuple[Any, ...]) -> Query:
+def translated_query(text: str, base: str | None, namespaces: tuple[Any, ...]) -> Query:
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 

@@ -119,7 +119,7 @@ class Validator:
         return PyShaclEngine(self.shapes)
 
     @cached_property
-    def _law_quads(self) -> list[ox.Quad]:
+    def law_quads(self) -> list[ox.Quad]:
         """The ontology, legal and reference data, parsed by Oxigraph once per process."""
         paths = [*resources.ontology_files(), *resources.legal_data_files()]
         return [
@@ -183,7 +183,7 @@ class Validator:
         collection.refuse_blank_conventions()
         applied = self.reading(reading)
         store = collection.store
-        store.extend(self._law_quads)
+        store.extend(self.law_quads)
         store.clear_graph(_RUN_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)

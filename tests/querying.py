@@ -97,3 +97,49 @@ def columns(kg: KnowledgeGraph, name: str, **params: str) -> list[str]:
     result = kg.query(name, **params)
     assert isinstance(result, Solutions), result
     return result.variables
+
+
+#: Pairs the stated shortcuts must give and the chains they shorten, each as a query of
+#: ``(?a ?b)``: what is stated, and what walking the graph finds.
+_SHORTCUTS = {
+    "cph:citesInSomeVersion": (
+        "?a cph:citesInSomeVersion ?b",
+        # what a work or one of its members cites; a member is reached through its work
+        "?a eli:has_member?/eli:cites ?b FILTER (?a != ?b) "
+        "FILTER NOT EXISTS { ?a eli:is_member_of ?work }",
+    ),
+    "cph:partOfText": (
+        "?a cph:partOfText ?b",
+        # the top of the chain, for every cited resource that has one
+        "{ SELECT DISTINCT ?a WHERE { ?citing eli:cites ?a } } "
+        "?a eli:is_part_of+ ?b FILTER NOT EXISTS { ?b eli:is_part_of ?above }",
+    ),
+}
+
+
+def shortcut_differences(kg: KnowledgeGraph) -> dict[str, tuple[set, set]]:
+    """Each stated shortcut that differs from its walk: (stated only, walked only).
+
+    citation-closure reads cph:citesInSomeVersion and cph:partOfText instead of walking
+    eli:has_member?/eli:cites and eli:is_part_of+; it gives the walk's rows as long as the two
+    agree. partOfText may be stated on articles no one cites: the walk is then checked too.
+    """
+    prefixes = (
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+        "PREFIX cph: <https://w3id.org/cph-kg/ontology#> "
+    )
+    differences = {}
+    for name, (stated, walked) in _SHORTCUTS.items():
+        found = [
+            set(kg.store.query(f"{prefixes}SELECT DISTINCT ?a ?b WHERE {{ {pattern} }}").rows)
+            for pattern in (stated, walked)
+        ]
+        if name == "cph:partOfText":  # stated on more than what is cited: walk those too
+            tops = kg.store.query(
+                f"{prefixes}SELECT DISTINCT ?a ?b WHERE {{ ?a cph:partOfText ?stated . "
+                "?a eli:is_part_of+ ?b FILTER NOT EXISTS { ?b eli:is_part_of ?above } }"
+            )
+            found[1] |= set(tops.rows)
+        if found[0] != found[1]:
+            differences[name] = (found[0] - found[1], found[1] - found[0])
+    return differences

@@ -31,6 +31,7 @@ from tests.querying import (
     exercises,
     opened,
     rows,
+    shortcut_differences,
 )
 
 LINKED = Path(__file__).parent / "fixtures" / "corpus-linked"
@@ -172,6 +173,11 @@ def test_citation_closure_of_r349_2(kg: KnowledgeGraph) -> None:
         # described by the legal data (the correspondence of R. 311-24's content), not imported
         (CESEDA["R413-9"], Literal("R413-9"), ceseda),
     ]
+
+
+def test_the_closure_reads_shortcuts_that_agree_with_the_walk(kg: KnowledgeGraph) -> None:
+    """cph:citesInSomeVersion and cph:partOfText say what the versions and the chains say."""
+    assert shortcut_differences(kg) == {}
 
 
 @exercises("broken-references")

@@ -22,7 +22,7 @@ from cph_kg.codes.legi import LegiReader, parse_level_title, text_number
 from cph_kg.codes.model import Article, Level, Problem, Record
 from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.helpers import ROOT
-from tests.querying import STORE_KINDS, day, exercises, opened, rows
+from tests.querying import STORE_KINDS, day, exercises, opened, rows, shortcut_differences
 
 SAMPLE = ROOT / "data" / "samples" / "legi"
 PARTIES = Path(__file__).parent / "fixtures" / "legal-basis" / "parties.ttl"
@@ -235,6 +235,11 @@ def test_one_graph_per_code(kg: KnowledgeGraph) -> None:
     sizes = kg.info()
     for code in ("ctrav", "css", "crpa", "crpm"):
         assert sizes[str(codes_graph(code))] > 0
+
+
+def test_the_closure_reads_shortcuts_that_agree_with_the_walk(kg: KnowledgeGraph) -> None:
+    """Versions that cite, levels and JO texts cited by id: the shortcuts agree with the walk."""
+    assert shortcut_differences(kg) == {}
 
 
 @exercises("article-version-at")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
@@ -23,6 +25,12 @@ PROJECT_FILES = [
     *sorted((ROOT / "shapes").rglob("*.ttl")),
     *sorted((ROOT / "data").rglob("*.ttl")),
 ]
+
+
+@pytest.fixture(scope="module")
+def project_graphs() -> dict[Path, Graph]:
+    """Each project file parsed once for the module's tests, which only read them."""
+    return {path: Graph().parse(path) for path in PROJECT_FILES}
 
 
 def terms(ontology: Graph) -> list[URIRef]:
@@ -63,11 +71,12 @@ def test_python_namespace_matches_the_ontology(ontology_graph: Graph) -> None:
 
 
 @pytest.mark.slow
-def test_every_cph_term_used_is_declared(ontology_graph: Graph) -> None:
+def test_every_cph_term_used_is_declared(
+    ontology_graph: Graph, project_graphs: dict[Path, Graph]
+) -> None:
     """A typo in a cph: term anywhere in the data or shapes would be a silent new IRI."""
     declared = set(ontology_graph.subjects())
-    for path in PROJECT_FILES:
-        graph = Graph().parse(path)
+    for path, graph in project_graphs.items():
         used = {
             node
             for triple in graph
@@ -80,14 +89,14 @@ def test_every_cph_term_used_is_declared(ontology_graph: Graph) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("namespace", REUSED, ids=REUSED.get)
-def test_reused_terms_exist_in_the_vendored_vocabulary(namespace: str) -> None:
+def test_reused_terms_exist_in_the_vendored_vocabulary(
+    namespace: str, project_graphs: dict[Path, Graph]
+) -> None:
     """Every ELI, ORG, SKOS, PROV and Dublin Core term the project uses is defined there."""
-    vocabulary = Graph().parse(VENDOR / REUSED[namespace])
-    defined = set(vocabulary.subjects())
-    for path in PROJECT_FILES:
+    defined = set(Graph().parse(VENDOR / REUSED[namespace]).subjects())
+    for path, graph in project_graphs.items():
         if path.parent == VENDOR:
             continue
-        graph = Graph().parse(path)
         used = {
             n for t in graph for n in t if isinstance(n, URIRef) and str(n).startswith(namespace)
         }

@@ -50,8 +50,6 @@ DAYS = [
 #: Queries Virtuoso 7.2.5 answers differently, and the construct it gets wrong.
 VIRTUOSO_DIFFERS = {
     "article-changes": "compiler error SP031 ssg_print_retval(): selid is used outside its scope",
-    "citation-closure": "(eli:has_member?/eli:cites)+ from a bound article misses articles, and "
-    "the FILTER NOT EXISTS in an OPTIONAL is ignored",
 }
 
 

@@ -76,6 +76,8 @@ class CPH(DefinedNamespace):
     text: URIRef
     nota: URIRef
     ofArticleVersion: URIRef
+    partOfText: URIRef
+    citesInSomeVersion: URIRef
     provisionLabel: URIRef
     statedIn: URIRef
     requirementText: URIRef

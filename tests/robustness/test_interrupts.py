@@ -129,6 +129,10 @@ def _wait_for_the_partial_file(output: Path, process: subprocess.Popen[str]) -> 
         time.sleep(0.01)
 
 
+# A long run: a Ctrl-C round on the export of the store of 6,000 conventions the load rounds
+# above make (generating and loading them: 9 to 18 s on two busy cores), which only long runs
+# need otherwise.
+@pytest.mark.long
 @pytest.mark.slow
 def test_ctrl_c_during_an_export_leaves_the_old_file(load_states, tmp_path: Path) -> None:
     _, after, _, _, _, _ = load_states

@@ -6,7 +6,8 @@ import"). Each function gives a record's statements as N-Triples lines without t
 (``<s> <p> o``): the importer ends them with the graph's name, as N-Quads. The vocabulary is
 written once, each subject once per record.
 
-- a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place;
+- a code, a level: ``eli:LegalResource`` / ``cph:CodeLevel`` with number, kind, title, place
+  (``eli:is_part_of`` its parent, and ``cph:partOfText`` the code at the top of that chain);
 - an article: ``eli:LegalResource`` and ``eli:LegalResourceSubdivision``; when the corpus gives
   its versions (LEGI), also an ``eli:ComplexWork`` whose members (``eli:has_member``) are its
   ``cph:ArticleVersion``s, each with its LEGIARTI id (``eli:id_local``), LEGI state and period
@@ -14,8 +15,9 @@ written once, each subject once per record.
   force, both attested by LEGI), and the current one realised by its French expression
   (``eli:is_realized_by``, an ``eli:LegalExpression``) that holds the text;
 - a citation: an ``eli:cites`` triple from the text that makes it (the article, or the LEGI
-  version whose text it is) and a ``cph:Citation`` node saying how it was found, by which
-  words, which provision it aims at and, for a link, the id it carries;
+  version whose text it is), ``cph:citesInSomeVersion`` from the article, and a
+  ``cph:Citation`` node saying how it was found, by which words, which provision it aims at
+  and, for a link, the id it carries;
 - an amendment (LEGI): a ``cph:Change`` node from the version to the amending text and its
   article, with the kind of change and its date, and ``eli:changed_by`` from the version to the
   text; the text is an ``eli:LegalResource`` with its JORFTEXT id, title, nature, number, dates.
@@ -51,6 +53,10 @@ LAST_DAY = f"{_ELI}date_no_longer_in_force"
 LEGAL_RESOURCE = f"{_ELI}LegalResource"
 SUBDIVISION = f"{_ELI}LegalResourceSubdivision"
 TEXT = f"{_CPH}text"
+#: The code or JO text at the top of an article's or level's eli:is_part_of chain, stated.
+PART_OF_TEXT = f"{_CPH}partOfText"
+#: What an article cites in one of its versions (or itself, unversioned), stated on the article.
+CITES_IN_SOME_VERSION = f"{_CPH}citesInSomeVersion"
 #: French, in the EU's authority table of languages (``eli:language``).
 FRENCH = "http://publications.europa.eu/resource/authority/language/FRA"
 CITED_RESOURCE = f"{_CPH}citedResource"
@@ -135,6 +141,8 @@ _FIRST_DAY = iri(FIRST_DAY)
 _LAST_DAY = iri(LAST_DAY)
 _TEXT = iri(TEXT)
 _CITED_RESOURCE = iri(CITED_RESOURCE)
+_PART_OF_TEXT = iri(PART_OF_TEXT)
+_CITES_IN_SOME_VERSION = iri(CITES_IN_SOME_VERSION)
 _LEGAL_RESOURCE = iri(LEGAL_RESOURCE)
 _SUBDIVISION = iri(SUBDIVISION)
 _CODE_LEVEL = iri(f"{_CPH}CodeLevel")
@@ -217,6 +225,7 @@ def level_triples(level: Level, corpus: str) -> list[str]:
         f"{s} {_LABEL} {literal(label, 'fr')}",
         f"{s} {_IS_PART_OF} {parent}",
         f"{parent} {_HAS_PART} {s}",
+        f"{s} {_PART_OF_TEXT} {iri(str(code_iri(level.code)))}",
         f"{s} {_CORPUS} {literal(f'{corpus}: {level.source}')}",
     ]
     if level.legi_id:
@@ -272,6 +281,7 @@ def article_triples(article: Article, corpus: str, versions: dict[str, str]) -> 
         f"{s} {_LABEL} {literal(f'Article {article.number}', 'fr')}",
         f"{s} {_IS_PART_OF} {parent}",
         f"{parent} {_HAS_PART} {s}",
+        f"{s} {_PART_OF_TEXT} {iri(str(code_iri(article.code)))}",
         f"{s} {_CORPUS} {literal(f'{corpus}: {article.source}')}",
     ]
     if article.legi_cid:
@@ -338,7 +348,11 @@ def citation_triples(
     """
     n = iri(node)
     t = iri(target)
-    lines = [f"{iri(text)} {_CITES} {t}"] if target != article else []
+    lines = (
+        [f"{iri(text)} {_CITES} {t}", f"{iri(article)} {_CITES_IN_SOME_VERSION} {t}"]
+        if target != article
+        else []
+    )
     lines += [f"{n} {_TYPE} {_CITATION}", f"{n} {_CITING_ARTICLE} {iri(article)}"]
     if text != article:
         lines.append(f"{n} {_CITING_VERSION} {iri(text)}")
@@ -407,6 +421,7 @@ def text_article_triples(subject: str, text: str, number: str) -> list[str]:
         f"{s} {_TYPE} {_SUBDIVISION}",
         f"{s} {_NUMBER} {literal(number)}",
         f"{s} {_IS_PART_OF} {t}",
+        f"{s} {_PART_OF_TEXT} {t}",
         f"{t} {_HAS_PART} {s}",
     ]
 

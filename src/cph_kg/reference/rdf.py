@@ -468,6 +468,7 @@ class Writer:
             g.add((node, ELI.number, Literal(article.number)))
             g.add((node, CPH.provisionLabel, Literal(_provision_label(article.number))))
             g.add((node, ELI.is_part_of, iri(f"law/{article.code}")))
+            g.add((node, CPH.partOfText, iri(f"law/{article.code}")))
             for version in article.versions:
                 member = iri(f"{path}/version/{version.start.isoformat()}")
                 g.add((node, ELI.has_member, member))
@@ -538,6 +539,7 @@ class Writer:
             g.add((article, RDF.type, ELI.LegalResource))
             g.add((article, ELI.number, Literal(number)))
             g.add((article, ELI.is_part_of, node))
+            g.add((article, CPH.partOfText, node))
             g.add((article, RDFS.label, fr(f"{text.label_fr.split(' du ')[0]}, article {number}")))
 
 

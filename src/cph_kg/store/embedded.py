@@ -21,7 +21,7 @@ from cph_kg.namespaces import CONTEXT_IRI
 from cph_kg.rdf.documents import Document, oxigraph_statements
 from cph_kg.rdf.rdflib_adapter import to_oxigraph_quad
 from cph_kg.rdf.reserved import checked
-from cph_kg.rdf.terms import OXIGRAPH_FORMATS
+from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import QueryResult
 from cph_kg.store.checkpoint import begin, commit, readable, restore
@@ -46,6 +46,8 @@ def _named(name: URIRef) -> ox.NamedNode:
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
 _READ_ONLY_ATTEMPTS = 5
+#: The triples of each non-empty named graph.
+_GRAPH_SIZES = "SELECT ?graph (COUNT(*) AS ?size) { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
 
 
 class EmbeddedStore:
@@ -252,12 +254,13 @@ class EmbeddedStore:
         return added
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per named graph, read from the store's quads."""
-        sizes: dict[str, int] = {}
-        for name in self._store.named_graphs():
-            sizes[name.value] = sum(
-                1 for _ in self._store.quads_for_pattern(None, None, None, name)
-            )
+        """Triples per named graph (an empty one included), counted by Oxigraph.
+
+        One COUNT query: counting the quads in Python took 0.1 s for the law's 12,000.
+        """
+        sizes = {name.value: 0 for name in self._store.named_graphs()}
+        for row in solutions(self._store.query(_GRAPH_SIZES)):
+            sizes[row["graph"].value] = int(row["size"].value)
         return dict(sorted(sizes.items()))
 
     def clear(self) -> None:

@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from cph_kg import java
 from cph_kg.errors import CphKgError
-from cph_kg.rdf.rdflib_adapter import OxigraphTerms
+from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
 from cph_kg.rdf.terms import solutions
 from cph_kg.validation.report import Result
 from cph_kg.validation.shape_compiler import Check, compile_shapes
@@ -195,15 +195,19 @@ class PyShaclEngine:
         """PySHACL's report, read back into results (no inference: the data states types)."""
         from pyshacl import validate as shacl_validate  # on use: importing it takes 0.5 s
 
-        data = Graph().parse(
-            data=ox.serialize(
-                (ox.Triple(q.subject, q.predicate, q.object) for q in store),
-                format=ox.RdfFormat.N_TRIPLES,
-            ),
-            format="nt",
-        )
+        # The store's triples as rdflib terms directly (the same terms as an N-Triples round
+        # trip, without writing and parsing 10,000 triples of law: 0.3 s a run). The graph is
+        # this run's own, so pySHACL may validate it in place instead of copying it first (it
+        # copies in advanced mode because SHACL rules may add triples; the shapes have none,
+        # and a rule would only add them to this copy).
+        data = rdflib_graph(store)
         _, report, _ = shacl_validate(
-            data, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True
+            data,
+            shacl_graph=self.shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            inplace=True,
         )
         found = read_report(report, self.shapes)
         if progress is not None:

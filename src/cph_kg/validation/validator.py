@@ -19,7 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,15 @@ _LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
 _RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
 
 
+@cache
+def _quads(paths: tuple[Path, ...], graph: ox.NamedNode | ox.DefaultGraph) -> tuple[ox.Quad, ...]:
+    """The triples of bundled files as quads of ``graph``, made once per process.
+
+    Making 9,000 quads in Python takes five times as long as a store takes to add them.
+    """
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, graph) for t in bundled.triples(paths))
+
+
 class Validator:
     """Validates conventions against the bundled ontology, legal data and shapes.
 
@@ -80,10 +89,7 @@ class Validator:
         default graph. A store of the validator's own: what a caller adds to it stays there.
         """
         store = ox.Store()
-        store.extend(
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in bundled.triples(resources.legal_data_files())
-        )
+        store.extend(_quads(tuple(resources.legal_data_files()), ox.DefaultGraph()))
         return store
 
     @cached_property
@@ -119,12 +125,10 @@ class Validator:
         return PyShaclEngine(self.shapes)
 
     @cached_property
-    def law_quads(self) -> list[ox.Quad]:
+    def law_quads(self) -> tuple[ox.Quad, ...]:
         """The ontology, legal and reference data, parsed by Oxigraph once per process."""
-        paths = [*resources.ontology_files(), *resources.legal_data_files()]
-        return [
-            ox.Quad(t.subject, t.predicate, t.object, _LAW_GRAPH) for t in bundled.triples(paths)
-        ]
+        paths = (*resources.ontology_files(), *resources.legal_data_files())
+        return _quads(paths, _LAW_GRAPH)
 
     def validate_files(
         self,

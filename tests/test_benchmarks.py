@@ -49,6 +49,22 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     assert "One convention, warm validator" in run.stdout
 
 
+def test_jena_over_its_budget_is_stopped_and_reported_as_a_lower_bound(tmp_path) -> None:
+    """A Jena run longer than ``--jena-budget`` is killed; its row says "> N", never a time."""
+    if java_missing():
+        pytest.skip(f"Jena cannot run here: {java_missing()}")
+    from benchmarks.validation import row, run_jena
+    from tests.generate import generate
+
+    path = tmp_path / "conventions.nt"
+    path.write_text(generate(20, 1), encoding="utf-8")
+    figures = run_jena(path, budget=0.2)  # the Java virtual machine alone takes longer
+    assert figures["stopped"] and figures["results"] is None
+    assert figures["total"] == 0.2
+    line = row(20, "Jena (command)", figures)
+    assert "**> 0**" in line and "stopped after 0 s" in line
+
+
 def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> None:
     """Turtle holds the N-Triples' triples; YAML documents validate like the same conventions."""
     from rdflib import Graph

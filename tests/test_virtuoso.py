@@ -29,7 +29,7 @@ from cph_kg.sparql import catalog
 from cph_kg.sparql.text import bind_values
 from tests.helpers import ROOT, run_cph_kg
 from tests.test_clients import EMPTY_HERE, FIXTURES, _empty, arguments, same
-from tests.virtuoso import Virtuoso, shared_virtuoso
+from tests.virtuoso import Virtuoso, empty_virtuoso
 
 #: Conventions that end, and one renewed by avenants: the days of their ends tell the engines apart.
 ENDING = [
@@ -55,8 +55,8 @@ VIRTUOSO_DIFFERS = {
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeGraph, Virtuoso]]:
-    """The embedded store, and Virtuoso holding its ``cph-kg docs`` dump."""
-    virtuoso = shared_virtuoso()
+    """The embedded store, and a fresh Virtuoso holding its ``cph-kg docs`` dump."""
+    virtuoso = empty_virtuoso()
     folder = tmp_path_factory.mktemp("virtuoso")
     location = folder / "store"
     with KnowledgeGraph.open(location) as graph:

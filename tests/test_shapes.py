@@ -8,6 +8,7 @@ from rdflib import RDF, SH, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.namespaces import CPH
@@ -137,6 +138,20 @@ def test_every_clause_of_the_article_is_enforced(shapes_graph: Graph) -> None:
     }
 
 
+def _constraint_algebras(shapes_graph: Graph) -> list[tuple[Node, CompValue]]:
+    """Each SPARQL constraint's shape and the algebra rdflib makes of its query (one at least)."""
+    declared = "".join(
+        f"PREFIX {shapes_graph.value(d, SH.prefix)}: <{shapes_graph.value(d, SH.namespace)}>\n"
+        for d in shapes_graph.objects(None, SH.declare)
+    )
+    algebras = []
+    for shape, constraint in shapes_graph.subject_objects(SH.sparql):
+        select = declared + str(shapes_graph.value(constraint, SH.select))
+        algebras.append((shape, translateQuery(parseQuery(select)).algebra))
+    assert algebras
+    return algebras
+
+
 def test_sparql_constraints_leave_their_messages_to_their_shape(shapes_graph: Graph) -> None:
     """A SPARQL constraint node carries no sh:message; the shape holding it does, in both languages.
 
@@ -261,17 +276,8 @@ def test_sparql_constraints_bind_the_focus_node_into_every_pattern(shapes_graph:
     pySHACL's time grew with the square of the number of conventions. Such tests go into
     FILTER EXISTS, or before the group. Measured: benchmarks/README.md, "pySHACL shape by shape".
     """
-    declared = "".join(
-        f"PREFIX {shapes_graph.value(d, SH.prefix)}: <{shapes_graph.value(d, SH.namespace)}>\n"
-        for d in shapes_graph.objects(None, SH.declare)
-    )
-    constraints = list(shapes_graph.subject_objects(SH.sparql))
-    assert constraints
-    for shape, constraint in constraints:
-        query = translateQuery(
-            parseQuery(declared + str(shapes_graph.value(constraint, SH.select)))
-        )
-        assert _joins_evaluated_apart(query.algebra) == [], shape
+    for shape, algebra in _constraint_algebras(shapes_graph):
+        assert _joins_evaluated_apart(algebra) == [], shape
 
 
 def test_sparql_constraints_leave_jena_no_optional_over_the_whole_graph(
@@ -284,17 +290,8 @@ def test_sparql_constraints_leave_jena_no_optional_over_the_whole_graph(
     time grew with the square of the collection (12.8 s at 1,000 conventions, 379 s at 10,000).
     Measured: benchmarks/README.md, "Why Jena was quadratic".
     """
-    declared = "".join(
-        f"PREFIX {shapes_graph.value(d, SH.prefix)}: <{shapes_graph.value(d, SH.namespace)}>\n"
-        for d in shapes_graph.objects(None, SH.declare)
-    )
-    constraints = list(shapes_graph.subject_objects(SH.sparql))
-    assert constraints
-    for shape, constraint in constraints:
-        query = translateQuery(
-            parseQuery(declared + str(shapes_graph.value(constraint, SH.select)))
-        )
-        assert _optionals_evaluated_apart(query.algebra) == [], shape
+    for shape, algebra in _constraint_algebras(shapes_graph):
+        assert _optionals_evaluated_apart(algebra) == [], shape
 
 
 def test_the_jena_rule_finds_an_optional_over_the_whole_graph() -> None:

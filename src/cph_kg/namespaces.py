@@ -1,7 +1,8 @@
 """Namespaces of cph-kg and of the vocabularies it reuses, and the slug of its IRI segments.
 
 ``CPH`` is a closed :class:`~rdflib.namespace.DefinedNamespace`: a misspelt term is an
-``AttributeError`` at import time rather than a silently new IRI.
+``AttributeError`` at import time rather than a silently new IRI. The Oxigraph terms the code
+reads and writes are made from these, once, in :mod:`cph_kg.vocab`.
 """
 
 from __future__ import annotations

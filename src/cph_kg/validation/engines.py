@@ -29,7 +29,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Node
 
-from cph_kg import java
+from cph_kg import java, vocab
 from cph_kg.errors import CphKgError
 from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
 from cph_kg.rdf.terms import solutions
@@ -105,23 +105,24 @@ class CompiledEngine:
                     if progress is not None:
                         progress(1, len(self.checks))
         finally:
-            store.remove_graph(_FOCUS_GRAPH)
+            store.remove_graph(vocab.RUN_FOCUS_GRAPH)
         return found
 
     def _with_focus_graph(self, store: ox.Store) -> list[str]:
         """Each check's query reading its focus nodes from the focus graph, once it is filled."""
         markers: dict[str, ox.NamedNode] = {}
         for focus in sorted({check.focus for check in self.checks}):
-            marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
+            marker = markers[focus] = ox.NamedNode(f"{vocab.RUN_FOCUS_GRAPH.value}#{len(markers)}")
             found = solutions(
                 store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
             )
-            store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
+            graph = vocab.RUN_FOCUS_GRAPH
+            store.extend(ox.Quad(row[0], marker, graph, graph) for row in found)
         return [
             check.query.replace(
                 check.focus,
-                f"{{ GRAPH <{_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
-                f"<{_FOCUS_GRAPH.value}> }} }}",
+                f"{{ GRAPH <{vocab.RUN_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
+                f"<{vocab.RUN_FOCUS_GRAPH.value}> }} }}",
                 1,
             )
             for check in self.checks
@@ -149,7 +150,6 @@ def _rows(store: ox.Store, query: str) -> list[tuple[Any, Any, Any]]:
 #: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
 _WORKERS = min(4, os.cpu_count() or 1)
 #: The scratch graph holding each check's focus nodes while the checks run.
-_FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 
 
 class _ParsingOnceProcessor(SPARQLProcessor):

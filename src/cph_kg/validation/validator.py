@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, SKOS, Graph, URIRef
+from rdflib import DCTERMS, RDFS, SKOS, Graph, URIRef
 
-from cph_kg import resources
+from cph_kg import resources, vocab
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.rdf import bundled
@@ -54,9 +54,6 @@ from cph_kg.validation.shape_compiler import Unsupported
 
 #: Names accepted for ``engine``.
 ENGINES = ("compiled", "pyshacl", "jena")
-
-_LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
-_RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
 
 
 @cache
@@ -128,7 +125,7 @@ class Validator:
     def law_quads(self) -> tuple[ox.Quad, ...]:
         """The ontology, legal and reference data, parsed by Oxigraph once per process."""
         paths = (*resources.ontology_files(), *resources.legal_data_files())
-        return _quads(paths, _LAW_GRAPH)
+        return _quads(paths, vocab.RUN_LAW_GRAPH)
 
     def validate_files(
         self,
@@ -188,27 +185,28 @@ class Validator:
         applied = self.reading(reading)
         store = collection.store
         store.extend(self.law_quads)
-        store.clear_graph(_RUN_GRAPH)
+        store.clear_graph(vocab.RUN_DATA_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)
         days: dict[date, ox.Literal] = {}  # one day, many conventions
 
         def day_literal(day: date) -> ox.Literal:
             if day not in days:
-                days[day] = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+                days[day] = ox.Literal(day.isoformat(), datatype=vocab.XSD.date)
             return days[day]
 
         reading_iri = ox.NamedNode(applied.iri)
         run_data = []
+        run = vocab.RUN_DATA_GRAPH
         for verdict in verdicts:
             subject = ox.NamedNode(str(verdict.iri))
             day = day_literal(verdict.assessment.day)  # type: ignore[union-attr]
-            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
-            run_data.append(ox.Quad(subject, _READING_APPLIED, reading_iri, _RUN_GRAPH))
+            run_data.append(ox.Quad(subject, vocab.CPH.evaluatedOn, day, run))
+            run_data.append(ox.Quad(subject, vocab.CPH.readingApplied, reading_iri, run))
         for centre in centres:
             subject = ox.NamedNode(str(centre.iri))
             day = day_literal(centre.assessment.day)
-            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
+            run_data.append(ox.Quad(subject, vocab.CPH.evaluatedOn, day, run))
         store.extend(run_data)
         results = self.engine.results(store, progress)
         conventions: set[Term] = {ox.NamedNode(v.iri) for v in verdicts}
@@ -284,7 +282,7 @@ class Validator:
             signed = _first(dates)
             departement = _first(departements)
             label = _first(labels.get(departement.value, ())) if departement else None
-            valid = isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
+            valid = isinstance(signed, ox.Literal) and signed.datatype == vocab.XSD.date
             key = signed.value if valid else None  # type: ignore[union-attr]
             if key not in assessments:
                 day = xsd_date(key) if key is not None else None
@@ -304,21 +302,16 @@ class Validator:
         return verdicts
 
 
-_EVALUATED_ON = ox.NamedNode(str(CPH.evaluatedOn))
-_READING_APPLIED = ox.NamedNode(str(CPH.readingApplied))
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-_TITLE = "http://purl.org/dc/terms/title"
 _DATE = str(CPH.dateOfConclusion)
 _DEPARTEMENT = str(CPH.departement)
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 #: What a verdict shows of each convention: identifier, title, date and département.
 _VERDICT_FIELDS = f"""
 SELECT ?c ?identifier ?title ?date ?departement WHERE {{
     ?c a <{CPH.ConventionDeCooperation}> .
     FILTER (isIRI(?c))
-    OPTIONAL {{ ?c <{_IDENTIFIER}> ?identifier }}
-    OPTIONAL {{ ?c <{_TITLE}> ?title }}
+    OPTIONAL {{ ?c <{DCTERMS.identifier}> ?identifier }}
+    OPTIONAL {{ ?c <{DCTERMS.title}> ?title }}
     OPTIONAL {{ ?c <{_DATE}> ?date }}
     OPTIONAL {{ ?c <{_DEPARTEMENT}> ?departement }}
 }}
@@ -382,13 +375,12 @@ def _links(store: ox.Store, foci: set[Term]) -> dict[Term, set[ox.NamedNode]]:
 
 #: What makes a blank node a party to the convention that states it.
 _NAMING_PARTY = {str(CPH.party), str(CPH.concludedBy)}
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
 
 
 def _is_convention(store: ox.Store, quad: ox.Quad) -> bool:
     """Whether the quad's subject is a convention."""
-    return next(store.quads_for_pattern(quad.subject, _TYPE, _CONVENTION), None) is not None
+    found = store.quads_for_pattern(quad.subject, vocab.RDF.type, vocab.CPH.ConventionDeCooperation)
+    return next(found, None) is not None
 
 
 #: The conventions a focus node concerns: as a party, through an avenant, or as an avenant.
@@ -402,10 +394,7 @@ SELECT DISTINCT ?focus ?convention WHERE {{
 }}
 """
 #: Where a party's name is read from, in order: its preferred label, then any label.
-_NAME_PREDICATES = (
-    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
-    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-)
+_NAME_PREDICATES = (vocab.SKOS.prefLabel, vocab.RDFS.label)
 
 
 def _names(store: ox.Store, parties: set[Term]) -> dict[Term, str]:

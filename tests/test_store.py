@@ -222,12 +222,15 @@ def test_an_answer_is_freed_in_the_thread_that_read_it(
     rdflib_log = logging.getLogger("rdflib.term")
     monkeypatch.setattr(rdflib_log, "propagate", False)  # only this handler keeps the record
     rdflib_log.addHandler(handler)
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.WARNING)  # other tests quieten rdflib
     unraisable: list[object] = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     try:
         kg.store.query(query)
     finally:
         rdflib_log.removeHandler(handler)
+        rdflib_log.setLevel(level)
     assert any(record.exc_info for record in kept)  # the traceback is kept
     kept.clear()
     gc.collect()

@@ -26,7 +26,7 @@ LAYERS = [
     ("authoring",),
     ("codes", "reference"),
     ("rdf",),
-    ("namespaces", "errors", "limits", "resources", "output_safety", "java", "interrupts"),
+    ("namespaces", "vocab", "errors", "limits", "resources", "output_safety", "java", "interrupts"),
 ]
 
 
@@ -82,3 +82,38 @@ def test_imports_point_down_only() -> None:
             if below is not None and below < layer(source):
                 upward.append(f"{source} -> {target}")
     assert upward == []
+
+
+def _declared_term(call: ast.Call) -> str | None:
+    """The source of a fixed IRI ``call`` makes an Oxigraph term of, if it makes one.
+
+    ``ox.NamedNode("http://…")``, ``ox.NamedNode(SH.result)`` and ``ox.NamedNode(str(CPH.x))``
+    are fixed terms; ``ox.NamedNode(iri)`` of a variable is not.
+    """
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "NamedNode" and call.args):
+        return None
+    argument = call.args[0]
+    if isinstance(argument, ast.Call) and ast.unparse(argument.func) == "str" and argument.args:
+        argument = argument.args[0]
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return ast.unparse(argument)
+    if (
+        isinstance(argument, ast.Attribute)
+        and isinstance(argument.value, ast.Name)
+        and argument.value.id.isupper()  # a namespace's term: SH.result, CPH.provision
+    ):
+        return ast.unparse(argument)
+    return None
+
+
+def test_vocabulary_terms_have_one_owner() -> None:
+    """Only cph_kg.vocab makes Oxigraph terms of fixed IRIs: every other module imports them."""
+    declared = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if module_name(path) == "vocab":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and (term := _declared_term(node)) is not None:
+                declared.append(f"{module_name(path)}:{node.lineno} {term}")
+    assert declared == []

@@ -416,6 +416,17 @@ def test_every_term_of_the_code_graphs_is_declared() -> None:
     assert {t for t in used if not t.startswith(known)} - declared == set()
 
 
+def test_each_statement_is_written_once() -> None:
+    """An article citing one article twice states its eli:cites once: the loader pays per line."""
+    with build(stream([SAMPLE])) as built:
+        lines = built.quads.read_text(encoding="utf-8").splitlines()
+    cites = [line for line in lines if "/ontology#cites> " in line]
+    citations = [line for line in lines if line.split(" ", 3)[2].endswith("#Citation>")]
+    # the sample has such articles: more citations than links stated, and each link once
+    assert len(citations) > len(cites) > 0
+    assert len(lines) == len(set(lines))
+
+
 def test_cli_import_of_the_sample(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["codes", "import", str(SAMPLE), "--location", str(tmp_path / "store")]

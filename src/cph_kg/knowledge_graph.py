@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import SH, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib import Graph, Literal, URIRef
 
+from cph_kg import vocab
 from cph_kg.authoring.reading import read_row_triples
 from cph_kg.codes.importer import Builder, ImportSummary, Stated, stream
 from cph_kg.codes.model import Record
@@ -47,10 +47,6 @@ from cph_kg.validation.collection import Collection
 from cph_kg.validation.readings import readings
 from cph_kg.validation.report import ValidationOutcome
 from cph_kg.validation.validator import Validator
-
-_VALIDATION_REPORT = ox.NamedNode(str(SH.ValidationReport))
-_GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
-_DATE_TIME = ox.NamedNode(str(XSD.dateTime))
 
 ENV_STORE = "CPH_KG_STORE"
 ENV_ENDPOINT = "CPH_KG_ENDPOINT"
@@ -311,7 +307,7 @@ class KnowledgeGraph:
             collection = self._stored_conventions()
             if not collection.holds_conventions():
                 raise CphKgError("the store holds no convention to validate (cph-kg load FILE…)")
-        generated = ox.Literal(datetime.now(UTC).isoformat(), datatype=_DATE_TIME)
+        generated = ox.Literal(datetime.now(UTC).isoformat(), datatype=vocab.XSD.dateTime)
         triples: list[ox.Triple] = []
         chosen: ValidationOutcome | None = None
         for each in readings(self.validator.legal_store):
@@ -320,8 +316,8 @@ class KnowledgeGraph:
             )
             outcome.skipped = collection.skipped
             report = outcome.report_triples
-            node = next(t.subject for t in report if t.object == _VALIDATION_REPORT)
-            triples += [*report, ox.Triple(node, _GENERATED_AT, generated)]
+            node = next(t.subject for t in report if t.object == vocab.SH.ValidationReport)
+            triples += [*report, ox.Triple(node, vocab.PROV.generatedAtTime, generated)]
             if each == applied:
                 chosen = outcome
         assert chosen is not None

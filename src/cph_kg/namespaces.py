@@ -1,7 +1,8 @@
 """Namespaces of cph-kg and of the vocabularies it reuses, and the slug of its IRI segments.
 
 ``CPH`` is a closed :class:`~rdflib.namespace.DefinedNamespace`: a misspelt term is an
-``AttributeError`` at import time rather than a silently new IRI.
+``AttributeError`` at import time rather than a silently new IRI. The Oxigraph terms the code
+reads and writes are made from these, once, in :mod:`cph_kg.vocab`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ from rdflib.namespace import DefinedNamespace
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
-LAW = Namespace("https://w3id.org/cph-kg/law/")
-R349_2 = URIRef("https://w3id.org/cph-kg/law/casf/R349-2")
-L349_2 = URIRef("https://w3id.org/cph-kg/law/casf/L349-2")
+#: Where every cph-kg IRI lives.
+BASE = Namespace("https://w3id.org/cph-kg/")
+LAW = Namespace(BASE + "law/")
+R349_2 = LAW["casf/R349-2"]
+L349_2 = LAW["casf/L349-2"]
 
-GRAPH = "https://w3id.org/cph-kg/graph/"
+#: Départements by INSEE code, conventions minted from an identifier, the bodies of the
+#: reference data, the roles R. 349-2, I names, the shapes, the texts of the Journal officiel.
+DEPARTEMENT = Namespace(BASE + "departement/")
+CONVENTION = Namespace(BASE + "convention/")
+ORGANISATION = Namespace(BASE + "org/")
+NAMED_BODY = Namespace(BASE + "concept/named-body/")
+SHAPE = Namespace(BASE + "shapes/r349-2#")
+TEXT = Namespace(BASE + "text/")
+
+GRAPH = BASE + "graph/"
 #: Named graphs of the store, one per source.
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 SHAPES_GRAPH = URIRef(GRAPH + "shapes")
@@ -48,7 +60,7 @@ def slugify(text: str) -> str:
 class CPH(DefinedNamespace):
     """The cph-kg ontology (``ontology/cph.ttl``)."""
 
-    _NS = Namespace("https://w3id.org/cph-kg/ontology#")
+    _NS = Namespace(BASE + "ontology#")
     _fail = True
 
     ArticleVersion: URIRef

@@ -24,13 +24,10 @@ import pyoxigraph as ox
 import yaml
 from rdflib import RDF, BNode, Graph, URIRef
 
-from cph_kg import resources
+from cph_kg import resources, vocab
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
-from cph_kg.namespaces import slugify
-
-_CONVENTION = URIRef("https://w3id.org/cph-kg/ontology#ConventionDeCooperation")
-_OX_CONVENTION = ox.NamedNode(str(_CONVENTION))
+from cph_kg.namespaces import CPH, slugify
 
 CONVENTION_FIELDS = (
     "id",
@@ -564,8 +561,8 @@ def json_ld_triples(path: Path, documents: list[dict[str, Any]]) -> list[ox.Trip
                 well_formed.add(term.value)
         if (
             isinstance(triple.subject, ox.BlankNode)
-            and triple.predicate.value == str(RDF.type)
-            and triple.object == _OX_CONVENTION
+            and triple.predicate == vocab.RDF.type
+            and triple.object == vocab.CPH.ConventionDeCooperation
         ):
             raise InputError(path, "a convention needs an IRI (its id is a blank node)")
     return triples
@@ -634,11 +631,12 @@ def _check_iris(path: Path, graph: Graph) -> None:
     convention that is a blank node (``id: _:x``) could not be judged. Each is refused,
     naming the value.
     """
+    convention = (RDF.type, CPH.ConventionDeCooperation)
     for subject, predicate, value in graph:
         for term in (subject, predicate, value):
             if isinstance(term, URIRef) and _not_absolute(term):
                 raise InputError(path, _NOT_ABSOLUTE.format(shown(str(term))))
-        if isinstance(subject, BNode) and (predicate, value) == (RDF.type, _CONVENTION):
+        if isinstance(subject, BNode) and (predicate, value) == convention:
             raise InputError(path, "a convention needs an IRI (its id is a blank node)")
 
 

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import URIRef
 
@@ -94,9 +94,13 @@ NO_END = date(2999, 1, 1)
 
 def code_for_legitext(legitext: str) -> Code | None:
     """The known code a LEGITEXT id (current or former) names, if any."""
-    return next(
-        (c for c in CODES.values() if legitext == c.legitext or legitext in c.former_ids), None
-    )
+    return _by_legitext().get(legitext)
+
+
+@cache
+def _by_legitext() -> dict[str, Code]:
+    """The known codes by each LEGITEXT id, current or former (asked for every link)."""
+    return {legitext: c for c in CODES.values() for legitext in (c.legitext, *c.former_ids)}
 
 
 @cache
@@ -118,16 +122,24 @@ def code_for_slug(slug: str) -> Code | None:
 
 def code_for_name(name: str) -> Code | None:
     """The known code a phrase names ("code de l'entrée et du séjour…"), if any."""
-    wanted = slugify(name).replace("-", "")
-    return next((c for c in CODES.values() if slugify(c.title).replace("-", "") == wanted), None)
+    return _by_name().get(slugify(name).replace("-", ""))
 
 
+@cache
+def _by_name() -> dict[str, Code]:
+    """The known codes by their title's slug without hyphens (asked for every code named)."""
+    return {slugify(c.title).replace("-", ""): c for c in CODES.values()}
+
+
+@lru_cache(maxsize=1 << 16)
 def article_number(raw: str) -> str:
     """Normalise an article number: "L. 349-2" and "l349-2" give "L349-2".
 
     An annex keeps a hyphen after its word, whichever way it was written: "Annexe 1-1",
     "annexe-1-1" and "Annexe-1-1" all give "Annexe-1-1". The star of articles adopted by
     decree in the Conseil des ministres ("R*213-3") is dropped: texts cite them "R. 213-3".
+    Cached: a whole code asks for the same numbers again and again (each article's IRI, every
+    citation of it), about ten times per article.
     """
     annex = re.match(r"(?i)^annexe[\s.-]*(.+)$", raw.strip())
     if annex:

@@ -55,6 +55,8 @@ from cph_kg.codes.model import (
     Record,
 )
 from cph_kg.codes.rdf import (
+    CHANGED_BY,
+    CITES,
     amendment_triples,
     article_triples,
     citation_triples,
@@ -355,6 +357,11 @@ class Builder:
         text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
         written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
         cited: set[str] = set()
+        # what the text being written (an article or its version) cites or was changed by so
+        # far: an article's references are pending one after the other, so a link stated
+        # twice is found without a set as large as the import
+        citing: str = ""
+        linked: set[tuple[str, str | None]] = set()
         quads = self.quads
         for pending in self.pending:
             graph = pending.graph
@@ -362,15 +369,27 @@ class Builder:
             if isinstance(item, Citation):
                 target = self._target(item, pending.article, text_iris)
                 cited.add(target)
+                if pending.text != citing:
+                    citing, linked = pending.text, set()
+                stated = (CITES, target) in linked
+                linked.add((CITES, target))
                 quads.write(
                     graph,
-                    citation_triples(item, pending.article, pending.text, pending.node, target),
+                    citation_triples(
+                        item, pending.article, pending.text, pending.node, target, stated
+                    ),
                 )
                 yield
                 continue
             text = self._amending_text_iri(item.text, text_iris)
             article = f"{text}/article/{item.article}" if text and item.article else None
-            quads.write(graph, amendment_triples(item, pending.text, pending.node, text, article))
+            if pending.text != citing:
+                citing, linked = pending.text, set()
+            stated = (CHANGED_BY, text) in linked
+            linked.add((CHANGED_BY, text))
+            quads.write(
+                graph, amendment_triples(item, pending.text, pending.node, text, article, stated)
+            )
             done = written[graph]
             if text is not None and text not in done:
                 done.add(text)

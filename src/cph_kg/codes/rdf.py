@@ -179,7 +179,8 @@ _LINK_TYPE = iri(f"{_CPH}legiLinkType")
 _LINK_ORIENTATION = iri(f"{_CPH}legiLinkOrientation")
 _AMENDING_TEXT_TITLE = iri(f"{_CPH}amendingTextTitle")
 _CHANGE_DATE = iri(f"{_CPH}changeDate")
-_CHANGED_BY = iri(f"{_ELI}changed_by")
+CHANGED_BY = f"{_ELI}changed_by"
+_CHANGED_BY = iri(CHANGED_BY)
 _AMENDING_TEXT = iri(f"{_CPH}amendingText")
 _AMENDING_ARTICLE = iri(f"{_CPH}amendingArticle")
 _AMENDING_ARTICLE_ID = iri(f"{_CPH}amendingArticleId")
@@ -339,18 +340,20 @@ def version_triples(version: Version, article: str, subject: str) -> list[str]:
 
 
 def citation_triples(
-    citation: Citation, article: str, text: str, node: str, target: str
+    citation: Citation, article: str, text: str, node: str, target: str, linked: bool = False
 ) -> list[str]:
     """One citation of ``article``, made by ``text`` (the article or its version), to ``target``.
 
     A reference to a subdivision of the citing article itself keeps its node but makes no
-    ``eli:cites`` loop.
+    ``eli:cites`` loop. ``linked``: an earlier citation of ``text`` has stated its
+    ``eli:cites`` and ``cph:citesInSomeVersion`` to ``target`` already (an article citing
+    one article twice), so they are not written again (the bulk loader pays for every line).
     """
     n = iri(node)
     t = iri(target)
     lines = (
         [f"{iri(text)} {_CITES} {t}", f"{iri(article)} {_CITES_IN_SOME_VERSION} {t}"]
-        if target != article
+        if target != article and not linked
         else []
     )
     lines += [f"{n} {_TYPE} {_CITATION}", f"{n} {_CITING_ARTICLE} {iri(article)}"]
@@ -369,9 +372,18 @@ def citation_triples(
 
 
 def amendment_triples(
-    amendment: Amendment, version: str, node: str, text: str | None, article: str | None
+    amendment: Amendment,
+    version: str,
+    node: str,
+    text: str | None,
+    article: str | None,
+    stated: bool = False,
 ) -> list[str]:
-    """One amendment of ``version``: the change node and ``eli:changed_by`` the text."""
+    """One amendment of ``version``: the change node and ``eli:changed_by`` the text.
+
+    ``stated``: an earlier amendment of ``version`` has stated its ``eli:changed_by`` the
+    text already (two articles of one text changed it), so it is not written again.
+    """
     v = iri(version)
     n = iri(node)
     lines = [f"{v} {_CHANGE} {n}", f"{n} {_TYPE} {_CHANGE_CLASS}"]
@@ -386,7 +398,8 @@ def amendment_triples(
         lines.append(f"{n} {_CHANGE_DATE} {day(amendment.date)}")
     if text is not None:
         t = iri(text)
-        lines.append(f"{v} {_CHANGED_BY} {t}")
+        if not stated:
+            lines.append(f"{v} {_CHANGED_BY} {t}")
         lines.append(f"{n} {_AMENDING_TEXT} {t}")
     if article is not None:
         lines.append(f"{n} {_AMENDING_ARTICLE} {iri(article)}")

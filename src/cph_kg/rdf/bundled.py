@@ -19,10 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from cph_kg import resources
+from cph_kg import resources, vocab
 from cph_kg.namespaces import LEGAL_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH
-
-_HAS_VERSION = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
 
 
 def sources() -> dict[URIRef, list[Path]]:
@@ -74,8 +72,8 @@ def graphs() -> dict[URIRef, list[ox.Triple]]:
     Each graph states the fingerprint of the files it came from (``dct:hasVersion`` on the
     graph's IRI), so a load can tell whether the store already holds this law.
     """
-    fingerprint = ox.Literal(law_fingerprint())
+    version = ox.Literal(law_fingerprint())
     return {
-        name: [*triples(paths), ox.Triple(ox.NamedNode(str(name)), _HAS_VERSION, fingerprint)]
+        name: [*triples(paths), ox.Triple(ox.NamedNode(str(name)), vocab.DCT.hasVersion, version)]
         for name, paths in sources().items()
     }

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-#: xsd:string, the datatype of a simple literal (RDF 1.1), as Oxigraph names it.
-_XSD_STRING = ox.NamedNode(str(XSD.string))
+from cph_kg import vocab
+
 #: The lexical forms of xsd:boolean (XML Schema 2, 3.2.2.1) and the canonical one of each.
 CANONICAL_BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
 
@@ -58,7 +58,7 @@ def to_rdflib(term: object) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype == _XSD_STRING:
+        if term.datatype == vocab.XSD.string:
             # what normalise makes of it, built once: a typed Literal first cost 7× as much
             # (an answer of thousands of article numbers spent most of its time here)
             return Literal(term.value)

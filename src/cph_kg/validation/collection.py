@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import DCTERMS, Graph, URIRef
 
+from cph_kg import vocab
 from cph_kg.authoring.reading import read_row_triples
 from cph_kg.errors import CphKgError, InputError
 from cph_kg.namespaces import CONTEXT_IRI, CPH
@@ -24,7 +25,6 @@ from cph_kg.rdf.rdflib_adapter import to_oxigraph_quad
 from cph_kg.rdf.reserved import refuse_reserved_in
 from cph_kg.rdf.terms import OXIGRAPH_FORMATS, solutions
 
-_FILE_GRAPH = "urn:cph-kg:validation:file:"
 _CONVENTION = f"<{CPH.ConventionDeCooperation}>"
 
 
@@ -49,19 +49,17 @@ class Collection:
         collection = cls()
         files = [Path(path) for path in paths]
         for index, path in enumerate(files):
-            collection._add(
-                read_document(path, forced_format), ox.NamedNode(_FILE_GRAPH + str(index))
-            )
+            collection._add(read_document(path, forced_format), vocab.file_graph(index))
         collection._check_files(files)
         for index, path in enumerate(files):
-            refuse_reserved_in(collection.store, ox.NamedNode(_FILE_GRAPH + str(index)), path)
+            refuse_reserved_in(collection.store, vocab.file_graph(index), path)
         return collection
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Collection:
         """The conventions of an rdflib graph (the graph is not modified)."""
         collection = cls()
-        target = ox.NamedNode(_FILE_GRAPH + "0")
+        target = vocab.file_graph(0)
         collection.store.extend(to_oxigraph_quad(s, p, o, target) for s, p, o in graph)
         return collection
 
@@ -69,9 +67,7 @@ class Collection:
     def from_ntriples(cls, data: bytes) -> Collection:
         """The conventions of an N-Triples dump (a stored conventions graph)."""
         collection = cls()
-        collection.store.load(
-            data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(_FILE_GRAPH + "0")
-        )
+        collection.store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=vocab.file_graph(0))
         return collection
 
     def refuse_blank_conventions(self) -> None:
@@ -110,7 +106,7 @@ class Collection:
             if iri is None or iri in sources:
                 self._find_duplicates(files)
                 return
-            sources[iri] = files[int(graph.value.removeprefix(_FILE_GRAPH))]
+            sources[iri] = files[int(graph.value.removeprefix(vocab.FILE_GRAPHS))]
         if self.store.query(_SHARED_IDENTIFIER) or len(set(sources.values())) < len(files):
             self._find_duplicates(files)
             return
@@ -122,11 +118,12 @@ class Collection:
         for row in solutions(
             self.store.query(
                 f"SELECT ?g ?c (GROUP_CONCAT(?id; separator='\\u0000') AS ?ids) WHERE {{ "
-                f"GRAPH ?g {{ ?c a {_CONVENTION} OPTIONAL {{ ?c <{_IDENTIFIER}> ?id }} }} }} "
+                f"GRAPH ?g {{ ?c a {_CONVENTION} "
+                f"OPTIONAL {{ ?c <{DCTERMS.identifier}> ?id }} }} }} "
                 "GROUP BY ?g ?c ORDER BY ?c"
             )
         ):
-            index = int(row["g"].value.removeprefix(_FILE_GRAPH))
+            index = int(row["g"].value.removeprefix(vocab.FILE_GRAPHS))
             if isinstance(row["c"], ox.BlankNode):
                 raise InputError(files[index], _BLANK_CONVENTION)
             ids = row["ids"].value.split("\0") if row["ids"] and row["ids"].value else []
@@ -151,7 +148,6 @@ class Collection:
                     identifiers[identifier] = path
 
 
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 #: Why a convention that is a blank node is refused rather than left out.
 _BLANK_CONVENTION = (
     "describes a cph:ConventionDeCooperation that is a blank node: give it an IRI "
@@ -160,8 +156,8 @@ _BLANK_CONVENTION = (
 #: Whether two conventions (or one in two files) share an identifier.
 _SHARED_IDENTIFIER = f"""
 ASK {{
-    GRAPH ?g1 {{ ?c1 a {_CONVENTION} ; <{_IDENTIFIER}> ?id }}
-    GRAPH ?g2 {{ ?c2 a {_CONVENTION} ; <{_IDENTIFIER}> ?id }}
+    GRAPH ?g1 {{ ?c1 a {_CONVENTION} ; <{DCTERMS.identifier}> ?id }}
+    GRAPH ?g2 {{ ?c2 a {_CONVENTION} ; <{DCTERMS.identifier}> ?id }}
     FILTER (?c1 != ?c2 || ?g1 != ?g2)
 }}
 """

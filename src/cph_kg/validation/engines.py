@@ -29,10 +29,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Node
 
-from cph_kg import java
+from cph_kg import java, vocab
 from cph_kg.errors import CphKgError
 from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
 from cph_kg.rdf.terms import solutions
+from cph_kg.validation.memory import release_freed_memory
 from cph_kg.validation.report import Result
 from cph_kg.validation.shape_compiler import Check, compile_shapes
 
@@ -76,7 +77,9 @@ class CompiledEngine:
         distinct target and written into a scratch graph of the store, which the checks read
         instead of each finding them again; the graph is removed before returning. Oxigraph
         evaluates a query without holding Python's lock, so the checks run in a few threads at
-        once; their rows are read back here, each distinct term converted once.
+        once; their rows are read back here, each distinct term converted once. What the
+        queries freed is given back to the system (:mod:`cph_kg.validation.memory`) for the
+        findings and the report to use.
         """
         queries = self._with_focus_graph(store)
         found: list[Result] = []
@@ -105,23 +108,25 @@ class CompiledEngine:
                     if progress is not None:
                         progress(1, len(self.checks))
         finally:
-            store.remove_graph(_FOCUS_GRAPH)
+            store.remove_graph(vocab.RUN_FOCUS_GRAPH)
+            release_freed_memory()
         return found
 
     def _with_focus_graph(self, store: ox.Store) -> list[str]:
         """Each check's query reading its focus nodes from the focus graph, once it is filled."""
         markers: dict[str, ox.NamedNode] = {}
         for focus in sorted({check.focus for check in self.checks}):
-            marker = markers[focus] = ox.NamedNode(f"{_FOCUS_GRAPH.value}#{len(markers)}")
+            marker = markers[focus] = ox.NamedNode(f"{vocab.RUN_FOCUS_GRAPH.value}#{len(markers)}")
             found = solutions(
                 store.query(f"SELECT ?this WHERE {focus}", use_default_graph_as_union=True)
             )
-            store.extend(ox.Quad(row[0], marker, _FOCUS_GRAPH, _FOCUS_GRAPH) for row in found)
+            graph = vocab.RUN_FOCUS_GRAPH
+            store.extend(ox.Quad(row[0], marker, graph, graph) for row in found)
         return [
             check.query.replace(
                 check.focus,
-                f"{{ GRAPH <{_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
-                f"<{_FOCUS_GRAPH.value}> }} }}",
+                f"{{ GRAPH <{vocab.RUN_FOCUS_GRAPH.value}> {{ ?this <{markers[check.focus].value}> "
+                f"<{vocab.RUN_FOCUS_GRAPH.value}> }} }}",
                 1,
             )
             for check in self.checks
@@ -149,7 +154,6 @@ def _rows(store: ox.Store, query: str) -> list[tuple[Any, Any, Any]]:
 #: Threads running checks at once: Oxigraph's evaluation runs outside Python's lock.
 _WORKERS = min(4, os.cpu_count() or 1)
 #: The scratch graph holding each check's focus nodes while the checks run.
-_FOCUS_GRAPH = ox.NamedNode("urn:cph-kg:validation:focus")
 
 
 class _ParsingOnceProcessor(SPARQLProcessor):

@@ -23,7 +23,8 @@ from enum import Enum
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from cph_kg.namespaces import CPH, ELI, L349_2, R349_2
+from cph_kg import vocab
+from cph_kg.namespaces import L349_2, R349_2
 from cph_kg.rdf.terms import Term, objects, subjects, value
 
 
@@ -65,16 +66,16 @@ def versions(legal: ox.Store, article: URIRef = R349_2) -> list[Version]:
     ``legal`` is the legal data in an Oxigraph store (``Validator.legal_store``).
     """
     node = ox.NamedNode(article)
-    label = value(legal, node, _PROVISION_LABEL)
+    label = value(legal, node, vocab.CPH.provisionLabel)
     reference = label.value if label is not None else article.rsplit("/", 1)[-1]
     found = []
-    for member in objects(legal, node, _HAS_MEMBER):
+    for member in objects(legal, node, vocab.ELI.has_member):
         if not isinstance(member, ox.NamedNode):
             continue
-        start = value(legal, member, _FIRST_DAY)
+        start = value(legal, member, vocab.ELI.first_date_entry_in_force)
         if start is None:
             continue
-        end = value(legal, member, _LAST_DAY)
+        end = value(legal, member, vocab.ELI.date_no_longer_in_force)
         found.append(
             Version(
                 URIRef(member.value),
@@ -95,7 +96,7 @@ def governing_texts(legal: ox.Store, base: URIRef = L349_2) -> list[list[Version
     """
     implementing = sorted(
         URIRef(s.value)
-        for s in subjects(legal, _BASED_ON, ox.NamedNode(base))
+        for s in subjects(legal, vocab.ELI.based_on, ox.NamedNode(base))
         if isinstance(s, ox.NamedNode)
     )
     texts = [versions(legal, article) for article in implementing]
@@ -108,13 +109,6 @@ def law_day(term: Term) -> date:
     if day is None:
         raise ValueError(f"not an xsd:date in the legal data: {term}")
     return day
-
-
-_PROVISION_LABEL = ox.NamedNode(CPH.provisionLabel)
-_HAS_MEMBER = ox.NamedNode(ELI.has_member)
-_BASED_ON = ox.NamedNode(ELI.based_on)
-_FIRST_DAY = ox.NamedNode(ELI.first_date_entry_in_force)
-_LAST_DAY = ox.NamedNode(ELI.date_no_longer_in_force)
 
 
 def xsd_date(lexical: str) -> date | None:

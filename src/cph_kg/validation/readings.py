@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import SKOS
+from rdflib import URIRef
 
+from cph_kg import vocab
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH
 from cph_kg.rdf.terms import Term, objects, subjects, value
 
 
@@ -43,31 +42,22 @@ def readings(legal: ox.Store) -> list[Reading]:
     ``legal`` is the legal data in an Oxigraph store (``Validator.legal_store``).
     """
     found = []
-    for iri in subjects(legal, _TYPE, _READING):
+    for iri in subjects(legal, vocab.RDF.type, vocab.CPH.Reading):
         assert isinstance(iri, ox.NamedNode)
-        default = value(legal, iri, _DEFAULT)
-        notation = value(legal, iri, _NOTATION)
+        default = value(legal, iri, vocab.CPH.defaultReading)
+        notation = value(legal, iri, vocab.SKOS.notation)
         found.append(
             Reading(
                 iri=URIRef(iri.value),
                 name=notation.value if notation is not None else "None",
-                labels=by_language(objects(legal, iri, _LABEL)),
-                reasoning=by_language(objects(legal, iri, _REASONING)),
+                labels=by_language(objects(legal, iri, vocab.RDFS.label)),
+                reasoning=by_language(objects(legal, iri, vocab.CPH.reasoning)),
                 default=isinstance(default, ox.Literal)
-                and default.datatype == _BOOLEAN
+                and default.datatype == vocab.XSD.boolean
                 and default.value in ("true", "1"),
             )
         )
     return sorted(found, key=lambda r: (not r.default, r.name))
-
-
-_TYPE = ox.NamedNode(RDF.type)
-_READING = ox.NamedNode(CPH.Reading)
-_DEFAULT = ox.NamedNode(CPH.defaultReading)
-_NOTATION = ox.NamedNode(SKOS.notation)
-_LABEL = ox.NamedNode(RDFS.label)
-_REASONING = ox.NamedNode(CPH.reasoning)
-_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def reading(legal: ox.Store, name: str | None = None) -> Reading:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
+from rdflib import SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from cph_kg import vocab
 from cph_kg.errors import InputError
-from cph_kg.namespaces import CPH, ELI
+from cph_kg.namespaces import CPH
 from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph, to_rdflib
 from cph_kg.rdf.terms import Subject, Term, objects, subjects, value
 from cph_kg.validation.point_in_time import Assessment, law_day
@@ -469,9 +470,9 @@ def _details(
     if not isinstance(result.value, ox.NamedNode) or len(conventions) != 1:
         return {}
     assessment = by_node[conventions[0]].assessment
-    wordings = subjects(legal, _IS_MEMBER_OF, ox.NamedNode(provision.iri))
+    wordings = subjects(legal, vocab.ELI.is_member_of, ox.NamedNode(provision.iri))
     cites = any(
-        next(legal.quads_for_pattern(wording, _CITES, result.value), None) is not None
+        next(legal.quads_for_pattern(wording, vocab.ELI.cites, result.value), None) is not None
         for wording in wordings
     )
     if assessment is None or not cites:
@@ -481,11 +482,12 @@ def _details(
         version = _version_of(wording, legal)
         if version is None:
             continue
-        start = value(legal, version, _FIRST_DAY)
-        end = value(legal, version, _LAST_DAY)
+        start = value(legal, version, vocab.ELI.first_date_entry_in_force)
+        end = value(legal, version, vocab.ELI.date_no_longer_in_force)
         if start is None or law_day(start) > day or (end is not None and law_day(end) < day):
             continue
-        cited = sorted(_cited(article, legal) for article in objects(legal, wording, _CITES))
+        articles = objects(legal, wording, vocab.ELI.cites)
+        cited = sorted(_cited(article, legal) for article in articles)
         if not cited:
             return {}
         since = law_day(start).isoformat()
@@ -500,7 +502,9 @@ def _details(
 
 def _cited(article: Term, legal: ox.Store) -> str:
     """How a report names an article a wording cites: its provision label, else its IRI."""
-    label = value(legal, article, _PROVISION_LABEL) if isinstance(article, Subject) else None
+    label = (
+        value(legal, article, vocab.CPH.provisionLabel) if isinstance(article, Subject) else None
+    )
     return (label or article).value
 
 
@@ -508,22 +512,13 @@ def _version_of(wording: Subject, legal: ox.Store) -> Subject | None:
     """The dated article version a subdivision wording belongs to (eli:is_part_of, upwards)."""
     node: Subject = wording
     for _ in range(8):
-        parent = value(legal, node, _IS_PART_OF)
+        parent = value(legal, node, vocab.ELI.is_part_of)
         if not isinstance(parent, Subject):
             return None
         node = parent
-        if value(legal, node, _FIRST_DAY) is not None:
+        if value(legal, node, vocab.ELI.first_date_entry_in_force) is not None:
             return node
     return None
-
-
-_IS_MEMBER_OF = ox.NamedNode(ELI.is_member_of)
-_IS_PART_OF = ox.NamedNode(ELI.is_part_of)
-_CITES = ox.NamedNode(ELI.cites)
-_FIRST_DAY = ox.NamedNode(ELI.first_date_entry_in_force)
-_LAST_DAY = ox.NamedNode(ELI.date_no_longer_in_force)
-_PROVISION_LABEL = ox.NamedNode(CPH.provisionLabel)
-_LABEL = ox.NamedNode(RDFS.label)
 
 
 def _finding_order(finding: Finding) -> tuple[Any, ...]:
@@ -558,83 +553,59 @@ def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
         triples.append(ox.Triple(subject, predicate, value))
 
     report = ox.BlankNode()
-    add(report, _TYPE, _SH_VALIDATION_REPORT)
-    add(report, _SH_CONFORMS, _TRUE if outcome.conforms_to_shacl else _FALSE)
+    add(report, vocab.RDF.type, vocab.SH.ValidationReport)
+    add(report, vocab.SH.conforms, _TRUE if outcome.conforms_to_shacl else _FALSE)
     reading = None if outcome.reading is None else public(outcome.reading.iri)
     if reading is not None:
-        add(report, _READING_APPLIED, reading)
+        add(report, vocab.CPH.readingApplied, reading)
     days: dict[date, ox.Literal] = {}
     for verdict in outcome._verdicts():
         assessment = ox.BlankNode()
         iri = public(verdict.iri)
-        add(report, _ASSESSMENT, assessment)
-        add(assessment, _TYPE, _ASSESSMENT_CLASS)
-        add(assessment, _ASSESSED, iri)
-        add(assessment, _VERDICT, public(verdict.verdict.value))
+        add(report, vocab.CPH.assessment, assessment)
+        add(assessment, vocab.RDF.type, vocab.CPH.Assessment)
+        add(assessment, vocab.CPH.assessed, iri)
+        add(assessment, vocab.CPH.verdict, public(verdict.verdict.value))
         if reading is not None:
-            add(assessment, _READING_APPLIED, reading)
+            add(assessment, vocab.CPH.readingApplied, reading)
         if verdict.assessment is not None:
             day = verdict.assessment.day
             if day not in days:
-                days[day] = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
-            add(assessment, _EVALUATED_ON, days[day])
+                days[day] = ox.Literal(day.isoformat(), datatype=vocab.XSD.date)
+            add(assessment, vocab.CPH.evaluatedOn, days[day])
             if verdict.assessment.version is not None:
-                add(assessment, _APPLIED_VERSION, public(verdict.assessment.version.iri))
+                add(assessment, vocab.CPH.appliedVersion, public(verdict.assessment.version.iri))
         if isinstance(verdict, ConventionVerdict) and verdict.verdict is not Verdict.NOT_JUDGED:
-            add(report, _VALIDATED_CONVENTION, iri)
+            add(report, vocab.CPH.validatedConvention, iri)
     copied: set[Subject] = set()
     for finding in outcome.results:
         terms = finding.terms
         result = ox.BlankNode()
-        add(report, _SH_RESULT, result)
-        add(result, _TYPE, _SH_VALIDATION_RESULT)
-        add(result, _SH_FOCUS_NODE, terms.focus)
-        add(result, _SH_RESULT_SEVERITY, public(finding.severity.value))
-        add(result, _SH_SOURCE_SHAPE, terms.shape)
-        add(result, _SH_SOURCE_CONSTRAINT_COMPONENT, terms.component)
-        add(result, _PROVISION, public(finding.provision.iri))
+        add(report, vocab.SH.result, result)
+        add(result, vocab.RDF.type, vocab.SH.ValidationResult)
+        add(result, vocab.SH.focusNode, terms.focus)
+        add(result, vocab.SH.resultSeverity, public(finding.severity.value))
+        add(result, vocab.SH.sourceShape, terms.shape)
+        add(result, vocab.SH.sourceConstraintComponent, terms.component)
+        add(result, vocab.CPH.provision, public(finding.provision.iri))
         if terms.path is not None:
-            add(result, _SH_RESULT_PATH, terms.path)
+            add(result, vocab.SH.resultPath, terms.path)
             if terms.path not in copied:
                 copied.add(terms.path)
                 _copy_structure(outcome.shapes, terms.path, add)
         if terms.value is not None:
-            add(result, _SH_VALUE, terms.value)
+            add(result, vocab.SH.value, terms.value)
         for lang, message in sorted(finding.messages.items()):
-            add(result, _SH_RESULT_MESSAGE, ox.Literal(message, language=lang))
+            add(result, vocab.SH.resultMessage, ox.Literal(message, language=lang))
         for lang, detail in sorted(finding.details.items()):
-            add(result, _COMMENT, ox.Literal(detail, language=lang))
+            add(result, vocab.RDFS.comment, ox.Literal(detail, language=lang))
         for convention in terms.conventions:
-            add(result, _CONCERNS_CONVENTION, convention)
+            add(result, vocab.CPH.concernsConvention, convention)
     return triples
 
 
-_TYPE = ox.NamedNode(RDF.type)
-_COMMENT = ox.NamedNode(RDFS.comment)
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _TRUE = ox.Literal(True)
 _FALSE = ox.Literal(False)
-_SH_VALIDATION_REPORT = ox.NamedNode(SH.ValidationReport)
-_SH_VALIDATION_RESULT = ox.NamedNode(SH.ValidationResult)
-_SH_CONFORMS = ox.NamedNode(SH.conforms)
-_SH_RESULT = ox.NamedNode(SH.result)
-_SH_FOCUS_NODE = ox.NamedNode(SH.focusNode)
-_SH_RESULT_SEVERITY = ox.NamedNode(SH.resultSeverity)
-_SH_SOURCE_SHAPE = ox.NamedNode(SH.sourceShape)
-_SH_SOURCE_CONSTRAINT_COMPONENT = ox.NamedNode(SH.sourceConstraintComponent)
-_SH_RESULT_PATH = ox.NamedNode(SH.resultPath)
-_SH_VALUE = ox.NamedNode(SH.value)
-_SH_RESULT_MESSAGE = ox.NamedNode(SH.resultMessage)
-_READING_APPLIED = ox.NamedNode(CPH.readingApplied)
-_ASSESSMENT = ox.NamedNode(CPH.assessment)
-_ASSESSMENT_CLASS = ox.NamedNode(CPH.Assessment)
-_ASSESSED = ox.NamedNode(CPH.assessed)
-_VERDICT = ox.NamedNode(CPH.verdict)
-_EVALUATED_ON = ox.NamedNode(CPH.evaluatedOn)
-_APPLIED_VERSION = ox.NamedNode(CPH.appliedVersion)
-_VALIDATED_CONVENTION = ox.NamedNode(CPH.validatedConvention)
-_PROVISION = ox.NamedNode(CPH.provision)
-_CONCERNS_CONVENTION = ox.NamedNode(CPH.concernsConvention)
 
 
 def _copy_structure(
@@ -654,11 +625,11 @@ def _copy_structure(
 
 def _provision(iri: URIRef, legal: ox.Store) -> Provision:
     node = ox.NamedNode(iri)
-    reference = value(legal, node, _PROVISION_LABEL)
+    reference = value(legal, node, vocab.CPH.provisionLabel)
     return Provision(
         iri=iri,
         reference=reference.value if reference is not None else str(iri),
-        labels=by_language(objects(legal, node, _LABEL)),
+        labels=by_language(objects(legal, node, vocab.RDFS.label)),
     )
 
 

@@ -17,16 +17,16 @@ and uses pySHACL.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, SKOS, Graph, URIRef
+from rdflib import DCTERMS, RDFS, SKOS, Graph, URIRef
 
-from cph_kg import resources
+from cph_kg import resources, vocab
 from cph_kg.errors import CphKgError
 from cph_kg.namespaces import CPH
 from cph_kg.rdf import bundled
@@ -55,9 +55,6 @@ from cph_kg.validation.shape_compiler import Unsupported
 #: Names accepted for ``engine``.
 ENGINES = ("compiled", "pyshacl", "jena")
 
-_LAW_GRAPH = ox.NamedNode("urn:cph-kg:validation:law")
-_RUN_GRAPH = ox.NamedNode("urn:cph-kg:validation:run")
-
 
 @cache
 def _quads(paths: tuple[Path, ...], graph: ox.NamedNode | ox.DefaultGraph) -> tuple[ox.Quad, ...]:
@@ -66,6 +63,49 @@ def _quads(paths: tuple[Path, ...], graph: ox.NamedNode | ox.DefaultGraph) -> tu
     Making 9,000 quads in Python takes five times as long as a store takes to add them.
     """
     return tuple(ox.Quad(t.subject, t.predicate, t.object, graph) for t in bundled.triples(paths))
+
+
+def _not_stated(store: ox.Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """The quads whose triple no graph of ``store`` states yet.
+
+    The shapes read the union of the store's graphs, and Oxigraph's union keeps a triple stated
+    in two graphs twice: a convention file restating a body's type, presence and role, as the
+    reference data states them, made each party of each convention match three patterns twice
+    over, eight rows where one is meant, in every check that joins them (a third of a run's
+    memory, measured at 10,000 conventions). The results are the same, the rows not.
+    """
+    return [
+        quad
+        for quad in quads
+        if next(store.quads_for_pattern(quad.subject, quad.predicate, quad.object), None) is None
+    ]
+
+
+def _run_data(
+    verdicts: list[ConventionVerdict], centres: list[CentreVerdict], reading: ox.NamedNode
+) -> Iterator[ox.Quad]:
+    """The day each convention and centre is judged on, and the reading applied, as quads.
+
+    Made one at a time as the store takes them: at 50,000 conventions, a list of the 100,000
+    quads held 40 MiB at the busiest moment of a run.
+    """
+    days: dict[date, ox.Literal] = {}  # one day, many conventions
+
+    def judged_on(assessment: Assessment) -> ox.Literal:
+        if assessment.day not in days:
+            days[assessment.day] = ox.Literal(assessment.day.isoformat(), datatype=vocab.XSD.date)
+        return days[assessment.day]
+
+    run = vocab.RUN_DATA_GRAPH
+    for verdict in verdicts:
+        subject = ox.NamedNode(str(verdict.iri))
+        day = judged_on(verdict.assessment)  # type: ignore[arg-type]
+        yield ox.Quad(subject, vocab.CPH.evaluatedOn, day, run)
+        yield ox.Quad(subject, vocab.CPH.readingApplied, reading, run)
+    for centre in centres:
+        yield ox.Quad(
+            ox.NamedNode(str(centre.iri)), vocab.CPH.evaluatedOn, judged_on(centre.assessment), run
+        )
 
 
 class Validator:
@@ -128,7 +168,7 @@ class Validator:
     def law_quads(self) -> tuple[ox.Quad, ...]:
         """The ontology, legal and reference data, parsed by Oxigraph once per process."""
         paths = (*resources.ontology_files(), *resources.legal_data_files())
-        return _quads(paths, _LAW_GRAPH)
+        return _quads(paths, vocab.RUN_LAW_GRAPH)
 
     def validate_files(
         self,
@@ -187,29 +227,11 @@ class Validator:
         collection.refuse_blank_conventions()
         applied = self.reading(reading)
         store = collection.store
-        store.extend(self.law_quads)
-        store.clear_graph(_RUN_GRAPH)
+        store.extend(_not_stated(store, self.law_quads))
+        store.clear_graph(vocab.RUN_DATA_GRAPH)
         verdicts = self._verdicts(collection, as_of, today)
         centres = self._centres(collection, as_of, today)
-        days: dict[date, ox.Literal] = {}  # one day, many conventions
-
-        def day_literal(day: date) -> ox.Literal:
-            if day not in days:
-                days[day] = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
-            return days[day]
-
-        reading_iri = ox.NamedNode(applied.iri)
-        run_data = []
-        for verdict in verdicts:
-            subject = ox.NamedNode(str(verdict.iri))
-            day = day_literal(verdict.assessment.day)  # type: ignore[union-attr]
-            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
-            run_data.append(ox.Quad(subject, _READING_APPLIED, reading_iri, _RUN_GRAPH))
-        for centre in centres:
-            subject = ox.NamedNode(str(centre.iri))
-            day = day_literal(centre.assessment.day)
-            run_data.append(ox.Quad(subject, _EVALUATED_ON, day, _RUN_GRAPH))
-        store.extend(run_data)
+        store.extend(_run_data(verdicts, centres, ox.NamedNode(applied.iri)))
         results = self.engine.results(store, progress)
         conventions: set[Term] = {ox.NamedNode(v.iri) for v in verdicts}
         links = _links(store, {r.focus for r in results} - conventions)
@@ -284,7 +306,7 @@ class Validator:
             signed = _first(dates)
             departement = _first(departements)
             label = _first(labels.get(departement.value, ())) if departement else None
-            valid = isinstance(signed, ox.Literal) and signed.datatype == _XSD_DATE
+            valid = isinstance(signed, ox.Literal) and signed.datatype == vocab.XSD.date
             key = signed.value if valid else None  # type: ignore[union-attr]
             if key not in assessments:
                 day = xsd_date(key) if key is not None else None
@@ -304,21 +326,16 @@ class Validator:
         return verdicts
 
 
-_EVALUATED_ON = ox.NamedNode(str(CPH.evaluatedOn))
-_READING_APPLIED = ox.NamedNode(str(CPH.readingApplied))
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-_TITLE = "http://purl.org/dc/terms/title"
 _DATE = str(CPH.dateOfConclusion)
 _DEPARTEMENT = str(CPH.departement)
-_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 #: What a verdict shows of each convention: identifier, title, date and département.
 _VERDICT_FIELDS = f"""
 SELECT ?c ?identifier ?title ?date ?departement WHERE {{
     ?c a <{CPH.ConventionDeCooperation}> .
     FILTER (isIRI(?c))
-    OPTIONAL {{ ?c <{_IDENTIFIER}> ?identifier }}
-    OPTIONAL {{ ?c <{_TITLE}> ?title }}
+    OPTIONAL {{ ?c <{DCTERMS.identifier}> ?identifier }}
+    OPTIONAL {{ ?c <{DCTERMS.title}> ?title }}
     OPTIONAL {{ ?c <{_DATE}> ?date }}
     OPTIONAL {{ ?c <{_DEPARTEMENT}> ?departement }}
 }}
@@ -382,13 +399,12 @@ def _links(store: ox.Store, foci: set[Term]) -> dict[Term, set[ox.NamedNode]]:
 
 #: What makes a blank node a party to the convention that states it.
 _NAMING_PARTY = {str(CPH.party), str(CPH.concludedBy)}
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_CONVENTION = ox.NamedNode(str(CPH.ConventionDeCooperation))
 
 
 def _is_convention(store: ox.Store, quad: ox.Quad) -> bool:
     """Whether the quad's subject is a convention."""
-    return next(store.quads_for_pattern(quad.subject, _TYPE, _CONVENTION), None) is not None
+    found = store.quads_for_pattern(quad.subject, vocab.RDF.type, vocab.CPH.ConventionDeCooperation)
+    return next(found, None) is not None
 
 
 #: The conventions a focus node concerns: as a party, through an avenant, or as an avenant.
@@ -402,10 +418,7 @@ SELECT DISTINCT ?focus ?convention WHERE {{
 }}
 """
 #: Where a party's name is read from, in order: its preferred label, then any label.
-_NAME_PREDICATES = (
-    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
-    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-)
+_NAME_PREDICATES = (vocab.SKOS.prefLabel, vocab.RDFS.label)
 
 
 def _names(store: ox.Store, parties: set[Term]) -> dict[Term, str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from cph_kg import java
+from tests import virtuoso
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow  # the benchmarks run end to end
@@ -123,3 +125,23 @@ def test_the_legi_reading_benchmark_times_each_step_on_the_sample() -> None:
     assert steps[0] == "JSON parsed by orjson (baseline)" and len(steps) == 5, run.stdout
     lxml = next(row for row in rows if "lxml" in row)
     assert "| 0 articles differ |" in lxml, lxml
+
+
+def test_the_remote_results_benchmark_reads_virtuoso_each_way_and_shows_a_refusal() -> None:
+    """A small answer of a fresh Virtuoso read each way, the rows checked equal.
+
+    Then the IRI Virtuoso serves that Oxigraph's parser refuses: why rdflib reads answers.
+    """
+    if shutil.which(virtuoso.SERVER) is None or shutil.which(virtuoso.ISQL) is None:
+        pytest.skip(virtuoso.NOT_INSTALLED)
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.remote_results", "--rows", "300", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert "Virtuoso's answer: 300 rows" in run.stdout, run.stdout
+    assert len([line for line in run.stdout.splitlines() if line.endswith("x |")]) == 5
+    assert "<relative/path>: rdflib reads it; Oxigraph refuses the whole answer" in run.stdout

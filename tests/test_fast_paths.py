@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from cph_kg.errors import InputError
 from cph_kg.rdf.documents import MAX_TERM_BYTES, Document, may_hold_long_term
 from cph_kg.validation.collection import Collection
+from cph_kg.validation.report import ValidationOutcome
+from cph_kg.validation.validator import Validator
 
 SHORTEST = MAX_TERM_BYTES // 4  # characters a term of MAX_TERM_BYTES bytes needs at least
 LINE = '<urn:s> <urn:p> "x" .\n'
@@ -76,3 +79,37 @@ def test_a_convention_in_two_files_is_still_refused(tmp_path: Path) -> None:
     second.write_text(conventions("B"), encoding="utf-8")
     with pytest.raises(InputError, match="also described in"):
         Collection.from_files([first, second])
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "conventions"
+
+
+def test_law_a_file_restates_is_in_the_store_once_and_changes_no_finding(
+    tmp_path: Path, validator: Validator
+) -> None:
+    """Restating the reference data's triples about a party changes no finding.
+
+    The union the shapes read holds each triple once: Oxigraph's union keeps a triple of two
+    graphs twice, multiplying every join.
+    """
+    example = EXAMPLES / "non-conforming" / "pole-emploi-named-2025.ttl"
+    bodies = {ox.NamedNode(f"https://w3id.org/cph-kg/org/{body}/33") for body in ("caf", "cpam")}
+    restated = [q for q in validator.law_quads if q.subject in bodies]
+    assert len(restated) >= 6
+    copy = tmp_path / "restating.ttl"
+    copy.write_text(
+        example.read_text(encoding="utf-8")
+        + "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in restated),
+        encoding="utf-8",
+    )
+    plain = validator.validate_files([example])
+    collection = Collection.from_files([copy])
+    restating = validator.validate_collection(collection)
+
+    def findings(outcome: ValidationOutcome) -> list[tuple[str, ...]]:
+        return sorted((str(f.focus), str(f.shape), str(f.value)) for f in outcome.results)
+
+    assert findings(restating) == findings(plain) != []
+    for quad in restated:
+        graphs = [q.graph_name for q in collection.store.quads_for_pattern(*quad.triple)]
+        assert len(graphs) == 1, quad

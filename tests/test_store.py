@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import subprocess
 import sys
 import textwrap
@@ -195,6 +197,44 @@ def test_answers_convert_each_distinct_term_once_and_keep_every_term(
         "<urn:x:1>",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?x WHERE { VALUES ?x { "2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date> } }',
+        'CONSTRUCT { <urn:x:s> <urn:x:p> "2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date> }'
+        " WHERE {}",
+    ],
+)
+def test_an_answer_is_freed_in_the_thread_that_read_it(
+    kg: KnowledgeGraph, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Oxigraph's answer may only be freed in the query's thread, even if a traceback survives.
+
+    rdflib logs an ill-formed literal with its traceback; a handler that keeps the record (as
+    pytest's do) kept every frame above it, the answer included, until the record was dropped
+    in the main thread: pyoxigraph then refused to free it ("unsendable", an unraisable error).
+    """
+    kept: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = kept.append  # type: ignore[method-assign]
+    rdflib_log = logging.getLogger("rdflib.term")
+    monkeypatch.setattr(rdflib_log, "propagate", False)  # only this handler keeps the record
+    rdflib_log.addHandler(handler)
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.WARNING)  # other tests quieten rdflib
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    try:
+        kg.store.query(query)
+    finally:
+        rdflib_log.removeHandler(handler)
+        rdflib_log.setLevel(level)
+    assert any(record.exc_info for record in kept)  # the traceback is kept
+    kept.clear()
+    gc.collect()
+    assert unraisable == []
 
 
 @pytest.mark.slow

@@ -15,11 +15,13 @@ from rdflib.namespace import DefinedNamespace
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
-LAW = Namespace("https://w3id.org/cph-kg/law/")
-R349_2 = URIRef("https://w3id.org/cph-kg/law/casf/R349-2")
-L349_2 = URIRef("https://w3id.org/cph-kg/law/casf/L349-2")
+#: Where every cph-kg IRI lives.
+BASE = Namespace("https://w3id.org/cph-kg/")
+LAW = Namespace(BASE + "law/")
+R349_2 = LAW["casf/R349-2"]
+L349_2 = LAW["casf/L349-2"]
 
-GRAPH = "https://w3id.org/cph-kg/graph/"
+GRAPH = BASE + "graph/"
 #: Named graphs of the store, one per source.
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 SHAPES_GRAPH = URIRef(GRAPH + "shapes")
@@ -49,7 +51,7 @@ def slugify(text: str) -> str:
 class CPH(DefinedNamespace):
     """The cph-kg ontology (``ontology/cph.ttl``)."""
 
-    _NS = Namespace("https://w3id.org/cph-kg/ontology#")
+    _NS = Namespace(BASE + "ontology#")
     _fail = True
 
     ArticleVersion: URIRef

@@ -157,7 +157,8 @@ def test_virtuoso_blank_node_labels_are_read(servers) -> None:
     """Virtuoso labels blank nodes ``nodeID://b10006``: read as a blank node, not refused.
 
     Why a remote answer is read by rdflib: Oxigraph's parser of SPARQL JSON results
-    (``pyoxigraph.parse_query_results``) refuses that label as an invalid blank node.
+    (``pyoxigraph.parse_query_results``) refuses that label as an invalid blank node (an
+    adapter relabelling it was measured: ``benchmarks/remote_results.py``).
     """
     endpoint, _ = servers
     endpoint.behaviour = "virtuoso-bnode"

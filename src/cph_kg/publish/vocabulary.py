@@ -20,10 +20,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH, SKOS
 from rdflib.term import Node
 
+from cph_kg.namespaces import BASE
 from cph_kg.publish.labels import Text, anchor, curie, label, pick
 
-#: Where every cph-kg IRI lives.
-BASE = "https://w3id.org/cph-kg/"
 SCHEMA = Namespace("http://schema.org/")
 #: The kinds of terms, in the order the documentation lists them, with the types that make them.
 KINDS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (

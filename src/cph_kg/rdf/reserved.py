@@ -26,23 +26,25 @@ from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
+from rdflib.namespace import SH
 
-from cph_kg import resources
+from cph_kg import resources, vocab
 from cph_kg.errors import InputError
+from cph_kg.namespaces import BASE, GRAPH, LAW
 from cph_kg.rdf.terms import solutions
 
-SHACL = "http://www.w3.org/ns/shacl#"
-CPH_IRI = "https://w3id.org/cph-kg/"
-ONTOLOGY = CPH_IRI + "ontology"
+SHACL = str(SH)
+ONTOLOGY = BASE + "ontology"
 #: Resources nobody but cph-kg describes: the ontology and its terms, the shapes, the articles
 #: of the codes and their versions, cph-kg's named graphs.
-MANAGED_SUBJECTS = (ONTOLOGY, CPH_IRI + "shapes/", CPH_IRI + "law/", CPH_IRI + "graph/")
+MANAGED_SUBJECTS = (ONTOLOGY, BASE + "shapes/", str(LAW), GRAPH)
 #: Facts a validation run adds to the conventions it judges.
 RUN_PROPERTIES = frozenset(
-    (ONTOLOGY + "#evaluatedOn", ONTOLOGY + "#appliedVersion", ONTOLOGY + "#readingApplied")
+    term.value
+    for term in (vocab.CPH.evaluatedOn, vocab.CPH.appliedVersion, vocab.CPH.readingApplied)
 )
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_CONVENTION = ONTOLOGY + "#ConventionDeCooperation"
+_TYPE = vocab.RDF.type.value
+_CONVENTION = vocab.CPH.ConventionDeCooperation.value
 _S = TypeVar("_S", bound=ox.Triple | ox.Quad)
 _DOMAINS = (
     "http://www.w3.org/2000/01/rdf-schema#domain",

@@ -20,18 +20,17 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH, ELI, ORG
+from cph_kg.namespaces import BASE, CPH, ELI, ORG
 from cph_kg.reference.dila import Body, Record
 from cph_kg.reference.france_travail import Direction
 from cph_kg.reference.legi import Article
 from cph_kg.reference.rules import Attribution, Dataset, DatedName, Note, Rules, Text, Unknown
 from cph_kg.reference.territory import Departement
 
-BASE = Namespace("https://w3id.org/cph-kg/")
-ROLE = Namespace("https://w3id.org/cph-kg/concept/named-body/")
-DIRECTION_KIND = Namespace("https://w3id.org/cph-kg/concept/france-travail-direction/")
-DEP = Namespace("https://w3id.org/cph-kg/departement/")
-RECORD = Namespace("https://w3id.org/cph-kg/source/dila-2016/")
+ROLE = Namespace(BASE + "concept/named-body/")
+DIRECTION_KIND = Namespace(BASE + "concept/france-travail-direction/")
+DEP = Namespace(BASE + "departement/")
+RECORD = Namespace(BASE + "source/dila-2016/")
 PREFIXES = {
     "cph": CPH._NS,
     "dep": DEP,

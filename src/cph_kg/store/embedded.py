@@ -41,6 +41,7 @@ _T = TypeVar("_T")
 
 
 def _named(name: URIRef) -> ox.NamedNode:
+    """A graph name as Oxigraph's: the Store protocol takes rdflib's (its callers' type)."""
     return ox.NamedNode(str(name))
 
 
@@ -160,7 +161,7 @@ class EmbeddedStore:
                 if isinstance(part, bytes):
                     loaders.put(part)
                     continue
-                target = ox.NamedNode(str(part))
+                target = _named(part)
                 if self._store.contains_named_graph(target):
                     self._store.remove_graph(target)
             interrupts.commit_point()  # a Ctrl-C Python swallowed stops it here
@@ -174,7 +175,7 @@ class EmbeddedStore:
         process killed between the steps leaves ``graph`` empty, which only the validation
         report uses this for: it is derived data, and the next run writes it again.
         """
-        target = ox.NamedNode(str(graph))
+        target = _named(graph)
         with self._writing():
             if self._store.contains_named_graph(target):
                 self._store.remove_graph(target)
@@ -202,7 +203,7 @@ class EmbeddedStore:
         so that a load killed at any moment leaves a fresh store empty or loaded, never with
         the law alone.
         """
-        target = ox.NamedNode(str(graph))
+        target = _named(graph)
         quads: list[ox.Quad] = []
         for document in documents:
             if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
@@ -308,7 +309,7 @@ class EmbeddedStore:
                 )
             self._store.dump(output, formats[fmt])
         else:
-            self._store.dump(output, formats[fmt], from_graph=ox.NamedNode(str(graph)))
+            self._store.dump(output, formats[fmt], from_graph=_named(graph))
 
 
 class ReadOnlyEmbeddedStore(EmbeddedStore):

@@ -32,13 +32,21 @@ _T = TypeVar("_T")
 def _answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return Boolean(bool(answer))
+    # Oxigraph's answer is read to its terms, then let go before any Python code runs on them:
+    # it must be freed in the thread that made it, and a traceback kept by a log handler (rdflib
+    # logs an ill-formed literal with its traceback) would keep this frame, and it, alive.
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
+        # a solution unpacks in the order of the variables: looking each value up by name cost
+        # 3 µs a row of three (9 of the 21 ms of converting citation-closure's 2,857 rows)
+        values = [tuple(solution) for solution in answer]
+        del answer
         # the public API's rows are rdflib terms: each distinct term converted once
         term = RdflibTerms()
-        rows = [tuple(term(s[v]) for v in variables) for s in answer]
-        return Solutions(variables, rows)
-    return Triples(rdflib_graph(answer))
+        return Solutions(variables, [tuple(map(term, row)) for row in values])
+    triples = list(answer)
+    del answer
+    return Triples(rdflib_graph(triples))
 
 
 def run_query(store: ox.Store, text: str) -> QueryResult:

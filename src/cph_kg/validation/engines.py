@@ -33,6 +33,7 @@ from cph_kg import java, vocab
 from cph_kg.errors import CphKgError
 from cph_kg.rdf.rdflib_adapter import OxigraphTerms, rdflib_graph
 from cph_kg.rdf.terms import solutions
+from cph_kg.validation.memory import release_freed_memory
 from cph_kg.validation.report import Result
 from cph_kg.validation.shape_compiler import Check, compile_shapes
 
@@ -76,7 +77,9 @@ class CompiledEngine:
         distinct target and written into a scratch graph of the store, which the checks read
         instead of each finding them again; the graph is removed before returning. Oxigraph
         evaluates a query without holding Python's lock, so the checks run in a few threads at
-        once; their rows are read back here, each distinct term converted once.
+        once; their rows are read back here, each distinct term converted once. What the
+        queries freed is given back to the system (:mod:`cph_kg.validation.memory`) for the
+        findings and the report to use.
         """
         queries = self._with_focus_graph(store)
         found: list[Result] = []
@@ -106,6 +109,7 @@ class CompiledEngine:
                         progress(1, len(self.checks))
         finally:
             store.remove_graph(vocab.RUN_FOCUS_GRAPH)
+            release_freed_memory()
         return found
 
     def _with_focus_graph(self, store: ox.Store) -> list[str]:

@@ -21,6 +21,15 @@ LAW = Namespace(BASE + "law/")
 R349_2 = LAW["casf/R349-2"]
 L349_2 = LAW["casf/L349-2"]
 
+#: Départements by INSEE code, conventions minted from an identifier, the bodies of the
+#: reference data, the roles R. 349-2, I names, the shapes, the texts of the Journal officiel.
+DEPARTEMENT = Namespace(BASE + "departement/")
+CONVENTION = Namespace(BASE + "convention/")
+ORGANISATION = Namespace(BASE + "org/")
+NAMED_BODY = Namespace(BASE + "concept/named-body/")
+SHAPE = Namespace(BASE + "shapes/r349-2#")
+TEXT = Namespace(BASE + "text/")
+
 GRAPH = BASE + "graph/"
 #: Named graphs of the store, one per source.
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")

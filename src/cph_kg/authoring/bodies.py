@@ -19,22 +19,28 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import CPH
+from cph_kg.namespaces import CPH, DEPARTEMENT, NAMED_BODY, ORGANISATION
 
-ROLES = (
-    "https://w3id.org/cph-kg/concept/named-body/service-public-emploi",
-    "https://w3id.org/cph-kg/concept/named-body/caisse-allocations-familiales",
-    "https://w3id.org/cph-kg/concept/named-body/caisse-primaire-assurance-maladie",
+ROLES = tuple(
+    NAMED_BODY[role]
+    for role in (
+        "service-public-emploi",
+        "caisse-allocations-familiales",
+        "caisse-primaire-assurance-maladie",
+    )
 )
 
 #: The short codes the authoring format knows for the reference bodies (its JSON-LD context).
 CODES = {
-    "https://w3id.org/cph-kg/org/caf/": "caf",
-    "https://w3id.org/cph-kg/org/cpam/": "cpam",
-    "https://w3id.org/cph-kg/org/cgss/": "cgss",
-    "https://w3id.org/cph-kg/org/ccss/": "ccss",
-    "https://w3id.org/cph-kg/org/cssm/": "cssm",
-    "https://w3id.org/cph-kg/org/france-travail/": "ft",
+    f"{ORGANISATION}{kind}/": code
+    for kind, code in (
+        ("caf", "caf"),
+        ("cpam", "cpam"),
+        ("cgss", "cgss"),
+        ("ccss", "ccss"),
+        ("cssm", "cssm"),
+        ("france-travail", "ft"),
+    )
 }
 
 
@@ -111,11 +117,11 @@ def _dated_names(graph: Graph, body: URIRef) -> tuple[tuple[str, date | None, da
 def roles_in(departement: str) -> list[RoleInDepartement]:
     """The three roles in ``departement`` (an INSEE code), in the order R. 349-2, I names them."""
     graph = reference_graph()
-    place = URIRef(f"https://w3id.org/cph-kg/departement/{departement}")
+    place = DEPARTEMENT[departement]
     if (place, RDF.type, CPH.Departement) not in graph:
         raise CphKgError(f"unknown département {departement!r} (an INSEE code, e.g. 33)")
     found = []
-    for role in map(URIRef, ROLES):
+    for role in ROLES:
         holders = []
         for body in graph.subjects(CPH.actsAs, role):
             if not isinstance(body, URIRef) or (body, CPH.presentIn, place) not in graph:

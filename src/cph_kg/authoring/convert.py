@@ -23,13 +23,10 @@ from cph_kg.authoring.bodies import Holder, RoleInDepartement, roles_in
 from cph_kg.authoring.format import read_json, read_yaml, to_document
 from cph_kg.authoring.spreadsheet import COLUMNS
 from cph_kg.errors import CphKgError, InputError, shown
-from cph_kg.namespaces import CONTEXT_IRI, CPH, slugify
+from cph_kg.namespaces import CONTEXT_IRI, CONVENTION, CPH, DEPARTEMENT, slugify
 from cph_kg.output_safety import json_safe, rdf_safe, spreadsheet_cell
 
 FORMATS = ("yaml", "json-ld", "csv", "turtle", "ntriples")
-
-#: Where a convention's IRI is minted from its identifier when a document gives none.
-CONVENTION = "https://w3id.org/cph-kg/convention/"
 
 
 def described(graph: Graph, root: URIRef) -> Graph:
@@ -191,7 +188,7 @@ def template(departement: str, today: date) -> str:
     roles = roles_in(departement)
     departements = Graph()
     departements.parse(resources.root() / "data" / "reference" / "departements.ttl")
-    departement_iri = URIRef(f"https://w3id.org/cph-kg/departement/{departement}")
+    departement_iri = DEPARTEMENT[departement]
     preposition = departements.value(departement_iri, CPH.nameWithPreposition)
     lines, codes = [], []
     for role in roles:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rdflib.namespace import SH
 
 from cph_kg.cli.options import (
     format_option,
@@ -21,27 +22,24 @@ from cph_kg.cli.options import (
     user_errors,
     write_text,
 )
+from cph_kg.codes.identifiers import CODES
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.namespaces import CONVENTION, CPH, DEPARTEMENT, LAW, R349_2, SHAPE, TEXT
 from cph_kg.sparql.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
 from cph_kg.sparql.guard import QueryRefused
 from cph_kg.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
 DISPLAY_PREFIXES = {
-    "conv": "https://w3id.org/cph-kg/convention/",
-    "dep": "https://w3id.org/cph-kg/departement/",
-    "r349": "https://w3id.org/cph-kg/law/casf/R349-2/",
-    "shape": "https://w3id.org/cph-kg/shapes/r349-2#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "cph": "https://w3id.org/cph-kg/ontology#",
-    "casf": "https://w3id.org/cph-kg/law/casf/",
-    "ceseda": "https://w3id.org/cph-kg/law/ceseda/",
-    "css": "https://w3id.org/cph-kg/law/css/",
-    "ctrav": "https://w3id.org/cph-kg/law/ctrav/",
-    "crpm": "https://w3id.org/cph-kg/law/crpm/",
-    "crpa": "https://w3id.org/cph-kg/law/crpa/",
-    "text": "https://w3id.org/cph-kg/text/",
+    "conv": str(CONVENTION),
+    "dep": str(DEPARTEMENT),
+    "r349": f"{R349_2}/",
+    "shape": str(SHAPE),
+    "sh": str(SH),
+    "cph": str(CPH),
+    **{code: f"{LAW}{code}/" for code in CODES},
+    "text": str(TEXT),
 }
 
 

@@ -20,31 +20,39 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import BASE, CPH, ELI, ORG
+from cph_kg.namespaces import (
+    BASE,
+    CPH,
+    DEPARTEMENT,
+    ELI,
+    LAW,
+    NAMED_BODY,
+    ORG,
+    ORGANISATION,
+    TEXT,
+)
 from cph_kg.reference.dila import Body, Record
 from cph_kg.reference.france_travail import Direction
 from cph_kg.reference.legi import Article
 from cph_kg.reference.rules import Attribution, Dataset, DatedName, Note, Rules, Text, Unknown
 from cph_kg.reference.territory import Departement
 
-ROLE = Namespace(BASE + "concept/named-body/")
 DIRECTION_KIND = Namespace(BASE + "concept/france-travail-direction/")
-DEP = Namespace(BASE + "departement/")
 RECORD = Namespace(BASE + "source/dila-2016/")
 PREFIXES = {
     "cph": CPH._NS,
-    "dep": DEP,
-    "role": ROLE,
-    "caf": BASE["org/caf/"],
-    "cpam": BASE["org/cpam/"],
-    "cgss": BASE["org/cgss/"],
-    "ccss": BASE["org/ccss/"],
-    "cssm": BASE["org/cssm/"],
-    "ft": BASE["org/france-travail/"],
-    "ftdir": BASE["org/france-travail/direction/"],
+    "dep": DEPARTEMENT,
+    "role": NAMED_BODY,
+    "caf": ORGANISATION["caf/"],
+    "cpam": ORGANISATION["cpam/"],
+    "cgss": ORGANISATION["cgss/"],
+    "ccss": ORGANISATION["ccss/"],
+    "cssm": ORGANISATION["cssm/"],
+    "ft": ORGANISATION["france-travail/"],
+    "ftdir": ORGANISATION["france-travail/direction/"],
     "dila": RECORD,
-    "law": BASE["law/"],
-    "text": BASE["text/"],
+    "law": LAW,
+    "text": TEXT,
     "dataset": BASE["dataset/"],
     "attribution": BASE["reference/role-attribution/"],
     "org": ORG,
@@ -102,12 +110,12 @@ def _note(g: Graph, subject: URIRef | BNode, prop: URIRef, note: Note) -> None:
 def _attribution(g: Graph, subject: URIRef, attribution: Attribution) -> None:
     """``subject`` plays the attribution's role; the attribution is described once."""
     node = iri(f"reference/role-attribution/{attribution.id}")
-    g.add((subject, CPH.actsAs, ROLE[attribution.role]))
+    g.add((subject, CPH.actsAs, NAMED_BODY[attribution.role]))
     g.add((subject, CPH.roleAttribution, node))
     if (node, RDF.type, CPH.RoleAttribution) in g:
         return
     g.add((node, RDF.type, CPH.RoleAttribution))
-    g.add((node, CPH.role, ROLE[attribution.role]))
+    g.add((node, CPH.role, NAMED_BODY[attribution.role]))
     g.add((node, CPH.certainty, CPH[attribution.certainty]))
     for basis in attribution.legal_basis:
         g.add((node, CPH.legalBasis, iri(basis)))
@@ -225,7 +233,7 @@ class Writer:
             if name != body.label_fr:
                 g.add((node, SKOS.hiddenLabel, fr(name)))
         for code in body.presence:
-            g.add((node, CPH.presentIn, DEP[code]))
+            g.add((node, CPH.presentIn, DEPARTEMENT[code]))
         for basis in kind.legal_basis:
             g.add((node, CPH.legalBasis, iri(basis)))
         g.add((node, DCTERMS.source, iri(self.rules.datasets["dila"].iri)))
@@ -246,7 +254,7 @@ class Writer:
             g.add((node, SKOS.prefLabel, fr(body.label_fr)))
             g.add((node, RDFS.label, fr(body.label_fr)))
             g.add((node, RDFS.label, en(body.label_en)))
-            g.add((node, CPH.presentIn, DEP[body.departement]))
+            g.add((node, CPH.presentIn, DEPARTEMENT[body.departement]))
             for basis in body.legal_basis:
                 g.add((node, CPH.legalBasis, iri(basis)))
             for source in body.sources:
@@ -262,8 +270,8 @@ class Writer:
         g.add((node, RDF.type, CPH.UnidentifiedRoleHolder))
         g.add((node, RDFS.label, fr(unknown.label_fr)))
         g.add((node, RDFS.label, en(unknown.label_en)))
-        g.add((node, CPH.role, ROLE[unknown.role]))
-        g.add((node, CPH.forDepartement, DEP[unknown.departement]))
+        g.add((node, CPH.role, NAMED_BODY[unknown.role]))
+        g.add((node, CPH.forDepartement, DEPARTEMENT[unknown.departement]))
         for basis in unknown.legal_basis:
             g.add((node, CPH.legalBasis, iri(basis)))
         _note(g, node, CPH.basisNote, unknown.note)

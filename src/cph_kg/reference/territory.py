@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from cph_kg.namespaces import CPH
+from cph_kg.namespaces import CPH, DEPARTEMENT
 from cph_kg.reference.names import key
 
 
@@ -28,7 +28,7 @@ class Departement:
     @property
     def iri(self) -> URIRef:
         """Its IRI in the project's namespace."""
-        return URIRef(f"https://w3id.org/cph-kg/departement/{self.code}")
+        return DEPARTEMENT[self.code]
 
     @property
     def key(self) -> str:

@@ -19,10 +19,10 @@ from rdflib.term import Node
 
 from cph_kg import resources
 from cph_kg.errors import CphKgError, InputError, shown
+from cph_kg.namespaces import DEPARTEMENT
 from cph_kg.rdf.documents import read_bytes
 from cph_kg.sparql.text import bind_values, mask_comments, query_form
 
-DEPARTEMENT = "https://w3id.org/cph-kg/departement/"
 #: The largest query file read (Oxigraph's server takes bodies up to 128 MiB).
 MAX_QUERY_BYTES = 128 * 1024 * 1024
 TYPES = ("iri", "string", "date", "integer", "boolean", "departement")
@@ -213,7 +213,7 @@ def _convert(kind: str, raw: str) -> Node:
             raise ValueError(
                 f"{shown(raw)} is not a département INSEE code (01–95, 2A, 2B, 971–976)"
             )
-        return URIRef(DEPARTEMENT + raw.upper())
+        return DEPARTEMENT[raw.upper()]
     if kind == "date":
         try:
             if not _DATE.fullmatch(raw):

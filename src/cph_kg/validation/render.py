@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from itertools import groupby
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDFS, SH, SKOS, XSD, Graph
 
-from cph_kg.namespaces import R349_2
+from cph_kg.namespaces import CONVENTION, CPH, R349_2, SHAPE
 from cph_kg.output_safety import json_safe, printable
 from cph_kg.rdf.terms import Term
 from cph_kg.validation.paths import path_text
@@ -395,12 +395,12 @@ def as_turtle(outcome: ValidationOutcome) -> str:
 
 #: Prefixes of the Turtle report.
 TURTLE_PREFIXES = {
-    "sh": "http://www.w3.org/ns/shacl#",
-    "cph": "https://w3id.org/cph-kg/ontology#",
-    "shape": "https://w3id.org/cph-kg/shapes/r349-2#",
-    "r349": "https://w3id.org/cph-kg/law/casf/R349-2/",
-    "convention": "https://w3id.org/cph-kg/convention/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": str(SH),
+    "cph": str(CPH),
+    "shape": str(SHAPE),
+    "r349": f"{R349_2}/",
+    "convention": str(CONVENTION),
+    "skos": str(SKOS),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
 }

@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 from xml.sax import SAXParseException
 
 import pyoxigraph as ox
@@ -270,7 +271,7 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
         return
     with _parse_errors(document.path):
         store.load(
-            _TextReader(document.text),
+            cast(IO[str], _TextReader(document.text)),  # what Oxigraph calls: read(size)
             OXIGRAPH_FORMATS[document.fmt],
             base_iri=document.path.resolve().as_uri(),
             to_graph=graph,

@@ -7,17 +7,21 @@ answers, timeouts, redirects, credentials) are in ``tests/robustness/test_endpoi
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import isomorphic
 
 from cph_kg import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH
-from cph_kg.sparql.results import Boolean, Solutions
+from cph_kg.rdf.rdflib_adapter import rdflib_graph
+from cph_kg.sparql.results import Boolean, Solutions, Triples
 from tests.helpers import CONFORMING, CONVENTIONS, oxigraph_server
 
 RQ = Path(__file__).parent / "fixtures" / "rq"
@@ -82,6 +86,32 @@ def test_load_and_validate_through_sparql_update(tmp_path: Path) -> None:
         outcome = remote.validate()
         assert outcome.conforms
         assert remote.query(str(RQ / "any-convention.rq")) == Boolean(True)
+
+
+@pytest.mark.slow
+def test_code_graphs_imported_through_sparql_update_are_the_embedded_stores(tmp_path) -> None:
+    """A code import on an endpoint writes the graphs an embedded import writes.
+
+    One SPARQL Update per import; imported again, the graphs are replaced, not doubled.
+    """
+    corpus = Path(__file__).parent / "fixtures" / "corpus-linked"
+    with KnowledgeGraph.open(tmp_path / "embedded") as embedded:
+        embedded.import_codes([corpus])
+        expected = embedded.info()
+        dump = io.BytesIO()
+        embedded.store.dump(dump, "nquads")
+    with oxigraph_server(tmp_path / "empty", allow_update=True) as url:
+        remote = KnowledgeGraph.open(endpoint=url)
+        remote.import_codes([corpus])
+        code_graph = URIRef(next(name for name in expected if "/graph/codes/" in name))
+        stray = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("stray"))
+        remote.store.write({code_graph: [stray]})
+        remote.import_codes([corpus])  # the code graphs replaced: the stray triple is gone
+        assert remote.info() == expected
+        served = remote.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(served, Triples)
+    stored = rdflib_graph(ox.parse(dump.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert len(stored) > 1000 and isomorphic(served.graph, stored)
 
 
 def test_a_read_only_server_refuses_writes(stores) -> None:

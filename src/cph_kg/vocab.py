@@ -121,6 +121,20 @@ class CPH(_Terms, namespace=namespaces.CPH):
     verdict: ox.NamedNode
 
 
+#: cph-kg's named graphs as Oxigraph terms, by their names in :mod:`cph_kg.namespaces` (the
+#: Store protocol takes those, rdflib's, from its callers: ``KnowledgeGraph.load(graph=…)``).
+GRAPHS = {
+    name: ox.NamedNode(str(name))
+    for name in (
+        namespaces.ONTOLOGY_GRAPH,
+        namespaces.SHAPES_GRAPH,
+        namespaces.LEGAL_GRAPH,
+        namespaces.REFERENCE_GRAPH,
+        namespaces.CONVENTIONS_GRAPH,
+        namespaces.VALIDATION_GRAPH,
+    )
+}
+
 #: The graphs of a validation run's own in-memory stores (never a user's store): the law the
 #: checks read, the run data (each convention's day and reading), the foci of a check, and
 #: each input file's graph (``FILE_GRAPHS`` and the file's index).

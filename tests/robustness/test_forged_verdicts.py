@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from cph_kg import CphKgError
+from cph_kg import CphKgError, vocab
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.sparql.results import Boolean
@@ -135,7 +135,7 @@ def test_forged_statements_outside_the_report_change_no_verdict(
                 "readings-compared",
             )
         }
-        target = ox.NamedNode(str(CONVENTIONS_GRAPH))
+        target = vocab.GRAPHS[CONVENTIONS_GRAPH]
         kg.store._store.extend(  # type: ignore[attr-defined]
             ox.Quad(q.subject, q.predicate, q.object, target) for q in forged
         )

@@ -72,8 +72,8 @@ def graphs() -> dict[URIRef, list[ox.Triple]]:
     Each graph states the fingerprint of the files it came from (``dct:hasVersion`` on the
     graph's IRI), so a load can tell whether the store already holds this law.
     """
-    version = ox.Literal(law_fingerprint())
+    fingerprint = ox.Literal(law_fingerprint())
     return {
-        name: [*triples(paths), ox.Triple(ox.NamedNode(str(name)), vocab.DCT.hasVersion, version)]
+        name: [*triples(paths), ox.Triple(vocab.GRAPHS[name], vocab.DCT.hasVersion, fingerprint)]
         for name, paths in sources().items()
     }

@@ -231,17 +231,8 @@ class EmbeddedStore:
             added = len(quads) if replace else sum(1 for quad in quads if quad not in self._store)
             if replace or stored_law:
                 drops = [graph] if replace else []
-                self._store.update(
-                    " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in [*drops, *law])
-                    + (" ;\n" if drops or law else "")
-                    + write_request(
-                        {
-                            graph: [ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-                            **law,
-                        },
-                        [],
-                    )
-                )
+                triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+                self._store.update(write_request({graph: triples, **law}, [*drops, *law]))
             else:
                 self._store.extend(
                     quads

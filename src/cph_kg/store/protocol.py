@@ -79,10 +79,15 @@ def write_request(graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRe
     A single request is applied as a unit by SPARQL 1.1 stores, Oxigraph included, which is
     what makes a load atomic. The triples are written in N-Triples, valid inside INSERT DATA.
     """
-    operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
-    inserts = "\n".join(
-        f"GRAPH <{name}> {{\n{_ntriples(triples)}}}" for name, triples in graphs.items()
+    return statements_request(
+        {name: _ntriples(triples) for name, triples in graphs.items()}, replace
     )
+
+
+def statements_request(statements: dict[str, str], replace: Iterable[str]) -> str:
+    """:func:`write_request` of statements already written in N-Triples, by graph."""
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
+    inserts = "\n".join(f"GRAPH <{name}> {{\n{text}}}" for name, text in statements.items())
     if inserts:
         operations.append(f"INSERT DATA {{\n{inserts}\n}}")
     return " ;\n".join(operations)

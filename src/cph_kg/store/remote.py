@@ -34,7 +34,7 @@ from cph_kg.rdf.reserved import refuse_reserved
 from cph_kg.sparql.guard import check_query
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
 from cph_kg.sparql.text import query_form
-from cph_kg.store.protocol import write_request
+from cph_kg.store.protocol import statements_request, write_request
 from cph_kg.store.querying import check_timeout
 
 #: The largest answer read from an endpoint by default (parsed, it takes about six times this).
@@ -259,11 +259,10 @@ class RemoteStore:
             for line in part.decode("utf-8").split("\n")[:-1]:
                 statement, graph = line.rstrip(" .").rsplit(" <", 1)
                 lines[graph[:-1]].append(f"{statement} .\n")
-        operations = [f"DROP SILENT GRAPH <{name}>" for name in lines]
-        inserts = "\n".join(f"GRAPH <{name}> {{\n{''.join(held)}}}" for name, held in lines.items())
-        if inserts:
-            operations.append(f"INSERT DATA {{\n{inserts}\n}}")
-            self._update(" ;\n".join(operations))
+        if lines:
+            self._update(
+                statements_request({name: "".join(held) for name, held in lines.items()}, lines)
+            )
 
     def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
         """One SPARQL Update that drops ``graph`` and inserts the triples."""

@@ -28,7 +28,7 @@ from cph_kg.sparql import catalog
 from cph_kg.sparql.text import bind_values
 from tests.helpers import ROOT, run_cph_kg
 from tests.test_clients import EMPTY_HERE, FIXTURES, _empty, arguments, same
-from tests.virtuoso import Virtuoso, empty_virtuoso
+from tests.virtuoso import Virtuoso, empty_virtuoso, own_virtuoso
 
 #: Conventions that end, and one renewed by avenants: the days of their ends tell the engines apart.
 ENDING = [
@@ -60,6 +60,13 @@ CHANGED = [
         "css/L211-1",
         "ctrav/L5312-1",
     )
+]
+
+#: The LEGI sample's articles with amending texts recorded on their versions (the query tests'
+#: store has none), and with citations of several provisions in the same words (L. 752-3-3).
+LEGI_ARTICLES = [
+    "https://w3id.org/cph-kg/law/" + article
+    for article in ("ctrav/L5312-1", "css/L212-1", "css/L752-3-3", "crpa/L222-3")
 ]
 
 
@@ -121,6 +128,49 @@ def test_article_changes_leaves_virtuoso_answering(stores) -> None:
             assert same(embedded.query(name, **params), remote.query(name, **params)), name
     assert changes >= {"citation added", "citation removed", "wording changed", "text changed"}
     assert virtuoso.process.poll() is None, "Virtuoso stopped"
+
+
+@pytest.fixture(scope="module")
+def legi_stores(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[KnowledgeGraph, Virtuoso]]:
+    """The LEGI sample imported into an embedded store, and a Virtuoso of its own holding it."""
+    folder = tmp_path_factory.mktemp("virtuoso-legi")
+    location = folder / "store"
+    with KnowledgeGraph.open(location) as graph:
+        assert graph.import_codes([ROOT / "data" / "samples" / "legi"]).problems == []
+    done = run_cph_kg("docs", folder / "site", "--store", "--location", location)
+    assert done.returncode == 0, done.stderr
+    (dump,) = (folder / "site" / "dumps").glob("cph-kg-*[0-9].nq.gz")
+    virtuoso = own_virtuoso()
+    try:
+        virtuoso.bulk_load(dump)
+        with KnowledgeGraph.open(location, read_only=True) as embedded:
+            yield embedded, virtuoso
+    finally:
+        virtuoso.stop()
+
+
+@pytest.mark.slow  # Virtuoso started and loaded
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name, query in catalog.named_queries().items()
+        if any(parameter.name == "article" for parameter in query.parameters)
+    ),
+)
+def test_the_article_queries_on_legi_articles(legi_stores, name: str) -> None:
+    """LEGI articles (versions, amending texts, citations): the same rows on both engines."""
+    embedded, virtuoso = legi_stores
+    found = 0
+    with KnowledgeGraph.open(endpoint=virtuoso.endpoint) as remote:
+        for article in LEGI_ARTICLES:
+            params = {**arguments(name), "article": article}
+            expected = embedded.query(name, **params)
+            assert same(expected, remote.query(name, **params)), f"{name} of {article}"
+            found += not _empty(expected)
+    assert found >= 3, f"{name} finds too little in the LEGI sample"
 
 
 @pytest.mark.slow  # Virtuoso started and loaded

@@ -5,11 +5,11 @@ one process and in this order, each step timed alone over every article of every
 
 1. the baseline: parsing the JSON files with orjson (what ``benchmarks.import_codes`` calls the
    baseline too);
-2. reducing each article's ``texteHtml`` to paragraphs and links with
-   ``cph_kg.codes.legi.read_html`` (Python's ``html.parser``);
-3. the same reduction with lxml's HTML parser (libxml2) feeding the same
-   ``cph_kg.codes.linked.Body``, when lxml is installed (``pip install -e '.[bench]'``): the
-   candidate replacement, with the number of articles whose text or links differ;
+2. reducing each article's ``texteHtml`` to paragraphs and links with Python's
+   ``html.parser`` (``cph_kg.codes.legi.read_html_slowly``, the reading before lxml);
+3. the same reduction as the import does it, lxml's HTML parser (libxml2) feeding the same
+   ``cph_kg.codes.linked.Body`` (``read_html``), with the number of articles whose text or
+   links differ from step 2;
 4. the plain-text citation extraction (``cph_kg.codes.citations.extract``) on each text;
 5. the reader's whole stream of records (``cph_kg.codes.importer.stream``), for scale.
 
@@ -21,7 +21,6 @@ Prints a Markdown table (seconds, ratio to the baseline)::
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,8 +32,7 @@ from benchmarks.measure import machine
 from cph_kg.codes.citations import extract
 from cph_kg.codes.identifiers import code_for_legitext
 from cph_kg.codes.importer import stream
-from cph_kg.codes.legi import read_html
-from cph_kg.codes.linked import Body
+from cph_kg.codes.legi import read_html, read_html_slowly
 
 T = TypeVar("T")
 
@@ -45,33 +43,6 @@ def articles(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         if node.get("type") == "article":
             yield node["data"]
         yield from articles(node.get("children") or [])
-
-
-def read_with_lxml(html: str) -> Body:
-    """``read_html`` with lxml's HTML parser: the tree walked, its events given to ``Body``."""
-    from lxml import etree  # optional: pip install -e '.[bench]'
-
-    body = Body()
-    marked = "<div>" + re.sub(r"(?i)<br\s*/?>", "<br/><br/>", html) + "</div>"
-    root = etree.fromstring(marked, etree.HTMLParser())
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag
-        if not isinstance(tag, str):  # a comment or processing instruction: its tail only
-            if event == "end" and element.tail:
-                body.handle_data(element.tail)
-            continue
-        if tag in ("html", "body"):
-            continue
-        if event == "start":
-            body.handle_starttag(tag, list(element.attrib.items()))
-            if element.text:
-                body.handle_data(element.text)
-        else:
-            body.handle_endtag(tag)
-            if element.tail:
-                body.handle_data(element.tail)
-    body.end_line(paragraph=True)
-    return body
 
 
 def timed(step: Callable[[], T]) -> tuple[float, T]:
@@ -97,17 +68,13 @@ def main() -> None:
     del trees
 
     rows: list[tuple[str, float, str]] = [("JSON parsed by orjson (baseline)", baseline, "")]
+    seconds, other = timed(lambda: [read_html_slowly(html) for _, html in pages])
+    rows.append(("HTML reduced, `html.parser` (`read_html_slowly`)", seconds, ""))
     seconds, bodies = timed(lambda: [read_html(html) for _, html in pages])
-    rows.append(("HTML reduced, `html.parser` (`read_html`)", seconds, ""))
-    try:
-        seconds, other = timed(lambda: [read_with_lxml(html) for _, html in pages])
-    except ImportError:
-        rows.append(("HTML reduced, lxml", float("nan"), "lxml not installed"))
-    else:
-        differ = sum(
-            a.text() != b.text() or a.links != b.links for a, b in zip(bodies, other, strict=True)
-        )
-        rows.append(("HTML reduced, lxml (same `Body`)", seconds, f"{differ} articles differ"))
+    differ = sum(
+        a.text() != b.text() or a.links != b.links for a, b in zip(bodies, other, strict=True)
+    )
+    rows.append(("HTML reduced, lxml (`read_html`)", seconds, f"{differ} articles differ"))
     texts = [(code, body.text()) for (code, _), body in zip(pages, bodies, strict=True)]
     seconds, found = timed(lambda: [extract(text, code) for code, text in texts])
     count = sum(len(c) for c in found)

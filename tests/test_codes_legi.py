@@ -18,7 +18,13 @@ from rdflib import Literal, Namespace, URIRef
 
 from cph_kg.cli import main
 from cph_kg.codes.importer import build, codes_graph, stream
-from cph_kg.codes.legi import LegiReader, parse_level_title, text_number
+from cph_kg.codes.legi import (
+    LegiReader,
+    parse_level_title,
+    read_html,
+    read_html_slowly,
+    text_number,
+)
 from cph_kg.codes.model import Article, Level, Problem, Record
 from cph_kg.knowledge_graph import KnowledgeGraph
 from tests.helpers import ROOT
@@ -679,3 +685,55 @@ def test_every_version_has_one_text_and_one_nota_in_the_reference_and_the_code_g
         ("https://w3id.org/cph-kg/graph/codes/ctrav", 2),
         ("https://w3id.org/cph-kg/graph/reference", 11),
     ]
+
+
+def _texts(folder: Path) -> list[str]:
+    """Every article's ``texteHtml`` in the LEGI code files of ``folder``."""
+
+    def walk(nodes: list[dict[str, object]]) -> Iterator[str]:
+        for node in nodes:
+            data = node.get("data")
+            if node.get("type") == "article" and isinstance(data, dict):
+                yield str(data.get("texteHtml") or "")
+            yield from walk(node.get("children") or [])  # type: ignore[arg-type]
+
+    return [
+        html
+        for path in sorted(folder.glob("LEGITEXT*.json"))
+        for html in walk(json.loads(path.read_text(encoding="utf-8"))["children"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "a<br>b<BR />c<br/><br/>d",
+        "<p>a</p><p>b<p>c",
+        "x <!-- a comment --> y<?pi z?> w",
+        "a&nbsp;b &amp; c &eacute; d&#160;e",
+        "<div>a</div>b</div>c",
+        "<p>a<div>b</div>c</p>",
+        "<b>a</b> <i>b</i><sup>er</sup> <font size='2'>f</font> a < b <unknown>u</unknown>",
+        "<table><tr><td>a</td><td>b</td></tr></table><ul><li>c</li></ul>",
+        "a\x00b\x01c\x0cd",
+        '<a href="https://www.legifrance.gouv.fr/affichCodeArticle.do?cidTexte=LEGITEXT000006073189'
+        '&amp;idArticle=LEGIARTI000006740000" title="Code - art. L1 (V)">L.&nbsp;1</a> et <a>x</a>',
+    ],
+)
+def test_lxml_reads_html_as_html_parser_does(html: str) -> None:
+    """``read_html`` (libxml2) gives the text and links Python's ``html.parser`` gives."""
+    fast, slow = read_html(html), read_html_slowly(html)
+    assert (fast.text(), fast.links) == (slow.text(), slow.links)
+
+
+def test_lxml_reads_every_text_of_the_sample_as_html_parser_does() -> None:
+    texts = _texts(SAMPLE)
+    assert len(texts) == 286
+    differ = [
+        html
+        for html in texts
+        if (a := read_html(html)).text() != (b := read_html_slowly(html)).text()
+        or a.links != b.links
+    ]
+    assert differ == []

@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
+from lxml import etree
 
 from cph_kg.codes.citations import extract
 from cph_kg.codes.identifiers import (
@@ -339,13 +340,58 @@ def read_html(html: str) -> Body:
 
     The one reading of a version's text: the LEGI reader and the reference data
     (:mod:`cph_kg.reference.legi`) both state ``cph:text`` with it, so the two graphs give the
-    same version one text, not two wordings of it.
+    same version one text, not two wordings of it. libxml2 (lxml) parses the HTML and
+    :class:`cph_kg.codes.linked.Body` is given the tree's events, the ones Python's
+    ``html.parser`` gives it: the same text and links (every article of the four LEGI codes and
+    the sample, ``tests/test_codes_legi.py``) in 60 % of the time, the largest part of reading a
+    code (``benchmarks/README.md``, "LEGI codes"). A text libxml2 refuses (a control character
+    XML forbids, a NUL) is read by ``html.parser``.
     """
-    body = Body()
     # each <br/> of LEGI's HTML ends an alinéa: a paragraph of the text
-    body.feed("<div>" + re.sub(r"(?i)<br\s*/?>", "<br/><br/>", html) + "</div>")
+    marked = "<div>" + _BR.sub("<br/><br/>", html) + "</div>"
+    # libxml2 reads a NUL as U+FFFD (html.parser keeps it) and refuses some control characters
+    root = None if "\x00" in marked else _parse_html(marked)
+    if root is None:
+        return read_html_slowly(html)
+    body = Body()
+    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: its tail only
+            if element.tail:
+                body.handle_data(element.tail)
+            continue
+        if tag in ("html", "body"):  # libxml2's frame around the fragment
+            continue
+        if event == "start":
+            body.handle_starttag(tag, list(element.attrib.items()))
+            if element.text:
+                body.handle_data(element.text)
+        else:
+            body.handle_endtag(tag)
+            if element.tail:
+                body.handle_data(element.tail)
+    body.end_line(paragraph=True)
+    return body
+
+
+def _parse_html(html: str) -> etree._Element | None:
+    """The tree libxml2 reads from ``html``, or None if it refuses it."""
+    try:
+        return etree.HTML(html)
+    except ValueError:
+        return None
+
+
+def read_html_slowly(html: str) -> Body:
+    """:func:`read_html` with Python's ``html.parser``, which reads any string."""
+    body = Body()
+    body.feed("<div>" + _BR.sub("<br/><br/>", html) + "</div>")
     body.close()
     return body
+
+
+#: A line break, however LEGI writes it.
+_BR = re.compile(r"(?i)<br\s*/?>")
 
 
 def nota_text(nota: object) -> str | None:

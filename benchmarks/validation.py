@@ -28,10 +28,15 @@ runs (``cph-kg validate FILE --output json``, interpreter start included), one c
 validated by a warm validator, and ``cph-kg --help``. The ratio against Jena compares whole
 commands: that one, and Jena's ``shacl validate``.
 
+``--against REV`` also runs the cph-kg of another commit (its files taken with ``git archive``,
+its package put first on the path) on the same files, right after this checkout's, in a row of
+its own that says whether its results are the same: a before/after in one run.
+
 Run from the repository root::
 
     python -m benchmarks.validation                       # N = 100, 1,000, 10,000, 50,000
     python -m benchmarks.validation --sizes 100,1000 --seed 2
+    python -m benchmarks.validation --sizes 50000 --jena-budget 0 --against 45cd0c8
 
 The Markdown report goes to standard output, progress to standard error.
 """
@@ -39,10 +44,13 @@ The Markdown report goes to standard output, progress to standard error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from datetime import datetime
@@ -264,9 +272,19 @@ def child(engine: str, path: Path, jena_budget: float = JENA_BUDGET) -> None:
 
 
 def measure(
-    engine: str, path: Path, timeout: float = CHILD_TIMEOUT, jena_budget: float = JENA_BUDGET
+    engine: str,
+    path: Path,
+    timeout: float = CHILD_TIMEOUT,
+    jena_budget: float = JENA_BUDGET,
+    root: Path = ROOT,
 ) -> dict | None:
-    """An engine's figures on ``path``, from a fresh process; None when it overran."""
+    """An engine's figures on ``path``, from a fresh process; None when it overran.
+
+    ``root`` is the tree whose code runs: this checkout, or another commit's (``--against``).
+    """
+    environment = None
+    if root != ROOT:  # its own package and benchmark, before the installed ones
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
     try:
         done = subprocess.run(
             [
@@ -283,11 +301,22 @@ def measure(
             text=True,
             timeout=timeout,
             check=True,
-            cwd=ROOT,
+            cwd=root,
+            env=environment,
         )
     except subprocess.TimeoutExpired:
         return None
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def commit_tree(revision: str, target: Path) -> Path:
+    """The files of ``revision`` (``git archive``) in ``target``, to run its cph-kg."""
+    archive = subprocess.run(
+        ["git", "archive", revision], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
 
 
 # --- what a user waits for ------------------------------------------------------------------
@@ -366,6 +395,11 @@ def main(argv: list[str] | None = None) -> None:
         default=JENA_BUDGET,
         help="stop Jena after this many seconds and report a lower bound; 0 leaves Jena out",
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also run the cph-kg of commit REV on the same files, right after this one's",
+    )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.child:
@@ -384,12 +418,21 @@ def main(argv: list[str] | None = None) -> None:
     summary = []
     baseline_rate: float | None = None  # seconds per convention of pySHACL, once measured
     with tempfile.TemporaryDirectory() as work:
+        other = None
+        if arguments.against:
+            other = commit_tree(arguments.against, Path(work) / "against")
         for n in sizes:
             path = Path(work) / f"conventions-{n}.nt"
             path.write_text(generate(n, arguments.seed), encoding="utf-8")
             print(f"N={n:,}: cph-kg…", file=sys.stderr)
             fast = measure("cph-kg", path)
             assert fast is not None
+            if other is not None:
+                print(f"N={n:,}: cph-kg at {arguments.against}…", file=sys.stderr)
+                before = measure("cph-kg", path, root=other)
+                assert before is not None
+                same = "same results" if before["results"] == fast["results"] else "results DIFFER"
+                lines.append(row(n, f"cph-kg at {arguments.against} ({same})", before))
             print(f"N={n:,}: cph-kg validate (command)…", file=sys.stderr)
             command = command_seconds(["validate", str(path), "--output", "json"])
             slow, note = None, ""

@@ -51,6 +51,28 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     assert "One convention, warm validator" in run.stdout
 
 
+@pytest.mark.slow
+def test_another_commit_runs_on_the_same_files() -> None:
+    """``--against REV`` runs REV's own cph-kg (its tree, its package) beside this one's."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.validation",
+            *("--sizes", "12", "--baseline-up-to", "0", "--jena-budget", "0"),
+            *("--against", "HEAD"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| 12 |")]
+    assert rows[0].startswith("| 12 | cph-kg at HEAD (same results) |"), run.stdout
+    assert rows[1].startswith("| 12 | cph-kg |"), run.stdout
+
+
 def test_jena_over_its_budget_is_stopped_and_reported_as_a_lower_bound(tmp_path) -> None:
     """A Jena run longer than ``--jena-budget`` is killed; its row says "> N", never a time."""
     if java_missing():

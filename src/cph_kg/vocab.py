@@ -107,12 +107,16 @@ class CPH(_Terms, namespace=namespaces.CPH):
     Assessment: ox.NamedNode
     ConventionDeCooperation: ox.NamedNode
     Reading: ox.NamedNode
+    addsParty: ox.NamedNode
+    amends: ox.NamedNode
     appliedVersion: ox.NamedNode
     assessed: ox.NamedNode
     assessment: ox.NamedNode
     concernsConvention: ox.NamedNode
+    concludedBy: ox.NamedNode
     defaultReading: ox.NamedNode
     evaluatedOn: ox.NamedNode
+    party: ox.NamedNode
     provision: ox.NamedNode
     provisionLabel: ox.NamedNode
     readingApplied: ox.NamedNode

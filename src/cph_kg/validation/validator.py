@@ -376,47 +376,47 @@ def _links(store: ox.Store, foci: set[Term]) -> dict[Term, set[ox.NamedNode]]:
     """For focus nodes that are not conventions, the conventions they concern.
 
     A party or centre concerns the conventions it is a party to (or added to by an avenant);
-    an avenant concerns the convention it amends.
+    an avenant concerns the convention it amends. Read from the quads, a few look-ups a focus
+    node: one query for all of them (a VALUES block joined with a union) made Oxigraph join
+    every convention with every focus node, 4.8 s for 1,017 centres among 50,000 conventions.
     """
     links: dict[Term, set[ox.NamedNode]] = {}
-    named = [focus for focus in foci if isinstance(focus, ox.NamedNode)]
-    if named:
-        values = " ".join(str(focus) for focus in named)
-        for focus, convention in solutions(
-            store.query(_CONCERNED.replace("VALUES_FOCI", values), use_default_graph_as_union=True)
-        ):
-            if isinstance(convention, ox.NamedNode):
-                links.setdefault(focus, set()).add(convention)
-    # a blank node cannot stand in a query's VALUES: its conventions are read from the quads
     for focus in foci:
-        if isinstance(focus, ox.BlankNode):
-            for quad in store.quads_for_pattern(None, None, focus):
-                party = quad.predicate.value in _NAMING_PARTY
-                if party and isinstance(quad.subject, ox.NamedNode) and _is_convention(store, quad):
-                    links.setdefault(focus, set()).add(quad.subject)
+        if not isinstance(focus, ox.NamedNode | ox.BlankNode):
+            continue
+        found = {
+            quad.subject
+            for predicate in (vocab.CPH.party, vocab.CPH.concludedBy)
+            for quad in store.quads_for_pattern(None, predicate, focus)
+            if isinstance(quad.subject, ox.NamedNode)
+        }
+        if isinstance(focus, ox.NamedNode):  # as the query of named nodes did, not blank ones
+            for adding in store.quads_for_pattern(None, vocab.CPH.addsParty, focus):
+                found |= _amended(store, adding.subject)
+            found |= _amended(store, focus)
+        conventions = {node for node in found if _is_convention(store, node)}
+        if conventions:
+            links[focus] = conventions
     return links
 
 
-#: What makes a blank node a party to the convention that states it.
-_NAMING_PARTY = {str(CPH.party), str(CPH.concludedBy)}
+def _amended(store: ox.Store, avenant: object) -> set[ox.NamedNode]:
+    """The named nodes ``avenant`` amends (cph:amends)."""
+    if not isinstance(avenant, ox.NamedNode | ox.BlankNode):
+        return set()
+    return {
+        quad.object
+        for quad in store.quads_for_pattern(avenant, vocab.CPH.amends, None)
+        if isinstance(quad.object, ox.NamedNode)
+    }
 
 
-def _is_convention(store: ox.Store, quad: ox.Quad) -> bool:
-    """Whether the quad's subject is a convention."""
-    found = store.quads_for_pattern(quad.subject, vocab.RDF.type, vocab.CPH.ConventionDeCooperation)
+def _is_convention(store: ox.Store, node: ox.NamedNode) -> bool:
+    """Whether ``node`` is a convention."""
+    found = store.quads_for_pattern(node, vocab.RDF.type, vocab.CPH.ConventionDeCooperation)
     return next(found, None) is not None
 
 
-#: The conventions a focus node concerns: as a party, through an avenant, or as an avenant.
-_CONCERNED = f"""
-SELECT DISTINCT ?focus ?convention WHERE {{
-    VALUES ?focus {{ VALUES_FOCI }}
-    {{ ?convention <{CPH.party}>|<{CPH.concludedBy}> ?focus }}
-    UNION {{ ?avenant <{CPH.addsParty}> ?focus ; <{CPH.amends}> ?convention }}
-    UNION {{ ?focus <{CPH.amends}> ?convention }}
-    ?convention a <{CPH.ConventionDeCooperation}> .
-}}
-"""
 #: Where a party's name is read from, in order: its preferred label, then any label.
 _NAME_PREDICATES = (vocab.SKOS.prefLabel, vocab.RDFS.label)
 

@@ -72,12 +72,11 @@ LEGI_ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeGraph, Virtuoso]]:
-    """The embedded store, and a fresh Virtuoso holding its ``cph-kg docs`` dump."""
-    virtuoso = empty_virtuoso()
-    folder = tmp_path_factory.mktemp("virtuoso")
-    location = folder / "store"
+def _query_store(folder: Path, location: Path) -> Path:
+    """Fill the embedded store at ``location`` with the query tests' data; return its dump.
+
+    The dump is what ``cph-kg docs --store`` publishes, the file a Virtuoso user bulk-loads.
+    """
     with KnowledgeGraph.open(location) as graph:
         graph.load(
             [
@@ -91,6 +90,16 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowledge
     done = run_cph_kg("docs", folder / "site", "--store", "--location", location)
     assert done.returncode == 0, done.stderr
     (dump,) = (folder / "site" / "dumps").glob("cph-kg-*[0-9].nq.gz")
+    return dump
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeGraph, Virtuoso]]:
+    """The embedded store, and a fresh Virtuoso holding its ``cph-kg docs`` dump."""
+    virtuoso = empty_virtuoso()
+    folder = tmp_path_factory.mktemp("virtuoso")
+    location = folder / "store"
+    dump = _query_store(folder, location)
     virtuoso.bulk_load(dump)
     with KnowledgeGraph.open(location, read_only=True) as embedded:
         yield embedded, virtuoso
@@ -185,19 +194,7 @@ def test_article_version_at_after_reference_drifts() -> None:
     """
     folder = Path(tempfile.mkdtemp(prefix="cph-kg-version-at-"))
     location = folder / "store"
-    with KnowledgeGraph.open(location) as graph:
-        graph.load(
-            [
-                FIXTURES / "queries" / "conventions.ttl",
-                FIXTURES / "queries" / "point-in-time.ttl",
-                *ENDING,
-            ]
-        )
-        graph.validate()
-        assert graph.import_codes([FIXTURES / "corpus-linked"]).problems == []
-    done = run_cph_kg("docs", folder / "site", "--store", "--location", location)
-    assert done.returncode == 0, done.stderr
-    (dump,) = (folder / "site" / "dumps").glob("cph-kg-*[0-9].nq.gz")
+    dump = _query_store(folder, location)
     virtuoso = own_virtuoso()
     try:
         virtuoso.bulk_load(dump)

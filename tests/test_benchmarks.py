@@ -32,14 +32,7 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     The baselines prepare their data themselves (the days conventions are judged on); if that
     drifts from cph-kg's, an "identical" column says NO and this test fails.
     """
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.validation", "--sizes", "15", "--seed", "5"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    run = _validation_benchmark("--sizes", "15", "--seed", "5")
     rows = [line for line in run.stdout.splitlines() if line.startswith("| 15 |")]
     assert len(rows) == 4, run.stdout  # cph-kg, pySHACL, Jena, summary
     summary = rows[3].split("|")
@@ -54,19 +47,8 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
 @pytest.mark.slow
 def test_another_commit_runs_on_the_same_files() -> None:
     """``--against REV`` runs REV's own cph-kg (its tree, its package) beside this one's."""
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.validation",
-            *("--sizes", "12", "--baseline-up-to", "0", "--jena-budget", "0"),
-            *("--against", "HEAD"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
+    run = _validation_benchmark(
+        *("--sizes", "12", "--baseline-up-to", "0", "--jena-budget", "0", "--against", "HEAD")
     )
     rows = [line for line in run.stdout.splitlines() if line.startswith("| 12 |")]
     assert rows[0].startswith("| 12 | cph-kg at HEAD (same results) |"), run.stdout
@@ -167,3 +149,15 @@ def test_the_remote_results_benchmark_reads_virtuoso_each_way_and_shows_a_refusa
     assert "Virtuoso's answer: 300 rows" in run.stdout, run.stdout
     assert len([line for line in run.stdout.splitlines() if line.endswith("x |")]) == 5
     assert "<relative/path>: rdflib reads it; Oxigraph refuses the whole answer" in run.stdout
+
+
+def _validation_benchmark(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python -m benchmarks.validation ARGUMENTS`` from the project root, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.validation", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )

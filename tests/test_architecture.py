@@ -274,3 +274,40 @@ def test_files_name_each_namespace_as_the_prefix_map_does() -> None:
         if namespace in name_of and prefix != name_of[namespace]
     ]
     assert wrong == []
+
+
+def _layout_tree() -> set[str]:
+    """The modules and packages README's "Layout" lists under ``src/cph_kg/``, as paths.
+
+    The tree is indented two spaces a level; a name ending in ``/`` is a package, one ending in
+    ``.py`` a module of the package above it.
+    """
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
+    lines = block.split("```")[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("src/cph_kg/"))
+    listed: set[str] = set()
+    parents: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        name = line.split()[0]
+        if not name.endswith(("/", ".py")):
+            continue
+        level = (len(line) - len(line.lstrip(" "))) // 2 - 1
+        parents = parents[:level]
+        path = "/".join([*parents, name.rstrip("/")])
+        listed.add(path)
+        if name.endswith("/"):
+            parents.append(name.rstrip("/"))
+    return listed
+
+
+def test_readme_layout_is_the_tree() -> None:
+    """Every module and package has its line in README's "Layout", and every line a module."""
+    actual = {
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "__init__.py" or path.parent == PACKAGE
+    } | {str(path.parent.relative_to(PACKAGE)) for path in PACKAGE.rglob("*/__init__.py")}
+    listed = _layout_tree()
+    assert (sorted(actual - listed), sorted(listed - actual)) == ([], [])

@@ -37,8 +37,9 @@ from cph_kg.namespaces import (
 )
 from cph_kg.rdf import bundled
 from cph_kg.rdf.documents import Document, read_document
+from cph_kg.rdf.terms import iri_flaw
 from cph_kg.sparql import catalog
-from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
+from cph_kg.sparql.catalog import NamedQuery
 from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store.embedded import EmbeddedStore, ReadOnlyEmbeddedStore
 from cph_kg.store.protocol import Store
@@ -165,9 +166,10 @@ class KnowledgeGraph:
         exception to all or nothing: its good rows load and its bad rows come back in the
         report's ``skipped``.
         """
-        if not is_absolute_iri(str(graph)):
+        if flaw := iri_flaw(str(graph)):
             raise CphKgError(
-                f"graph {shown(str(graph))} is not an absolute IRI (e.g. https://example.org/g)"
+                f"graph {shown(str(graph))} is not an absolute IRI: {flaw} "
+                "(e.g. https://example.org/g)"
             )
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
             raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")

@@ -34,7 +34,6 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from cph_kg.codes.identifiers import (
-    LAW,
     article_iri,
     code_for_legitext,
     code_iri,
@@ -67,7 +66,7 @@ from cph_kg.codes.rdf import (
     version_iris,
 )
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import GRAPH
+from cph_kg.namespaces import GRAPH, LAW
 
 
 def codes_graph(code: str) -> URIRef:

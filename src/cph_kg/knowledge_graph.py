@@ -31,8 +31,9 @@ from cph_kg.errors import CphKgError, InputError, one_line, shown
 from cph_kg.rdf import bundled
 from cph_kg.rdf.documents import Document, read_document
 from cph_kg.rdf.rdflib_adapter import to_uriref
+from cph_kg.rdf.terms import iri_flaw
 from cph_kg.sparql import catalog
-from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
+from cph_kg.sparql.catalog import NamedQuery
 from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store.embedded import EmbeddedStore, ReadOnlyEmbeddedStore
 from cph_kg.store.protocol import Store
@@ -70,8 +71,10 @@ def graph_name(graph: str | URIRef | ox.NamedNode) -> ox.NamedNode:
             "a graph is named by an IRI (a str, an rdflib URIRef or a pyoxigraph NamedNode), "
             f"not {type(graph).__name__} {shown(graph)}"
         )
-    if not is_absolute_iri(iri):
-        raise CphKgError(f"graph {shown(iri)} is not an absolute IRI (e.g. https://example.org/g)")
+    if flaw := iri_flaw(iri):
+        raise CphKgError(
+            f"graph {shown(iri)} is not an absolute IRI: {flaw} (e.g. https://example.org/g)"
+        )
     try:
         return ox.NamedNode(iri)
     except ValueError as error:  # what SPARQL can write but no IRI is (a bad %-escape, a port)

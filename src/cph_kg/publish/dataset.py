@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, VOID
 
 from cph_kg import resources
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.namespaces import SD, SPDX, prefixes
 from cph_kg.publish.vocabulary import BASE
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: The dataset (every version) and where its graphs are named.
 DATASET = URIRef(f"{BASE}dataset")
 GRAPHS = f"{BASE}graph/"
@@ -150,6 +149,6 @@ def describe(
         add((service, DCAT.endpointURL, service))
         add((service, DCAT.servesDataset, this))
         add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("sd", SD)):
+    for prefix, namespace in prefixes("void", "dcat", "spdx", "sd").items():
         description.bind(prefix, namespace)
     return description

@@ -62,7 +62,7 @@ def test_each_part_answers_the_query_up_to_what_it_leaves_out(kept: Path, articl
 def test_the_benchmark_prints_each_part_both_ways(
     kept: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main([str(kept), "--rounds", "1"])
+    main([str(kept), "--rounds", "1", "--named-graphs"])
     table = capsys.readouterr().out.splitlines()
     reached = len(answers(kept, L211_1)["citation-closure"])
     for name, rows in [

@@ -123,6 +123,34 @@ def test_vocabulary_terms_have_one_owner() -> None:
     assert declared == []
 
 
+#: What the stores take from rdflib itself: a remote endpoint's answers are read by rdflib's
+#: Turtle and SPARQL JSON parsers, which accept what Virtuoso writes and Oxigraph's refuse
+#: (README, "One term model inside, rdflib at the edges"). Graph names, the triples written and
+#: every other term a store takes are Oxigraph's (``cph_kg.vocab``).
+STORE_RDFLIB_IMPORTS = {"store.remote": {"rdflib.Graph", "rdflib.query.Result"}}
+
+
+def rdflib_imports(path: Path) -> set[str]:
+    """What ``path`` imports from rdflib, as ``module.name`` (or the module, for ``import``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "rdflib":
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "rdflib")
+    return found
+
+
+def test_the_stores_take_oxigraph_terms() -> None:
+    """No store module imports rdflib but for the remote answers' parsers: no URIRef inside."""
+    found = {
+        module_name(path): names
+        for path in sorted((PACKAGE / "store").rglob("*.py"))
+        if (names := rdflib_imports(path))
+    }
+    assert found == STORE_RDFLIB_IMPORTS
+
+
 #: Where a module takes namespaces from: an upper-case name imported from these is one.
 _NAMESPACE_MODULES = {"rdflib", "rdflib.namespace", "cph_kg.namespaces"}
 

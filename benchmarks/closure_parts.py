@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.measure import machine
-from cph_kg import namespaces, vocab
+from cph_kg import vocab
 from cph_kg.sparql.catalog import NamedQuery, load, named_queries
 from cph_kg.store.querying import run_query
 
@@ -70,10 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--only {arguments.only}: no such part (they are: {', '.join(queries())})")
     texts = {name: query.bind({"article": arguments.article}) for name, query in chosen.items()}
 
-    left_out = {
-        vocab.GRAPHS[namespaces.CONVENTIONS_GRAPH],
-        vocab.GRAPHS[namespaces.VALIDATION_GRAPH],
-    }
+    left_out = {vocab.CONVENTIONS_GRAPH, vocab.VALIDATION_GRAPH}
     named = [graph for graph in store.named_graphs() if graph not in left_out]
 
     def terms(text: str, **default: object) -> list[tuple[object, ...]]:

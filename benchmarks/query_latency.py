@@ -32,6 +32,12 @@ conversion of answers is timed before and after on the very same store, in one h
 lock, without the build in it (a change to the importer or to the data needs a new build:
 name another folder). The build is recorded in ``DIR/build.json`` once it is complete:
 a folder without it (a build that was stopped) or built with other options is refused.
+
+``--endpoint URL`` times the named queries on a SPARQL endpoint already loaded (Virtuoso,
+Fuseki, an ``oxigraph serve``) instead: nothing is built, each run is ``kg.query`` through
+cph-kg's remote store (``KnowledgeGraph.open(endpoint=URL)``), the HTTP exchange and the parsing
+of the answer included. Load the endpoint with the dump of a ``--store`` build
+(``cph-kg store export --location DIR/store``) to time both stores on the same data.
 """
 
 from __future__ import annotations
@@ -309,7 +315,14 @@ def main(argv: list[str] | None = None) -> None:
         default="",
         help="comma-separated article IRIs: each query with an article parameter is timed on each",
     )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="time the queries on this SPARQL endpoint, as it is loaded (nothing is built)",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.endpoint and arguments.store:
+        parser.error("--endpoint and --store name two stores: give one")
     # Some generated conventions carry an impossible date on purpose (a fault to report); rdflib
     # logs a traceback each time it reads one, which would drown the progress lines.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
@@ -324,11 +337,16 @@ def main(argv: list[str] | None = None) -> None:
             build_lines = stored_build(arguments.store, options)
         except ValueError as error:
             parser.error(str(error))
+    if arguments.endpoint:
+        build_lines = [f"Endpoint <{arguments.endpoint}>, timed as it is loaded (nothing built)."]
     with contextlib.ExitStack() as stack:
-        folder = arguments.store or Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="cph-kg-latency-"))
-        )
-        kg = stack.enter_context(KnowledgeGraph.open(folder / "store"))
+        if arguments.endpoint:
+            kg = stack.enter_context(KnowledgeGraph.open(endpoint=arguments.endpoint))
+        else:
+            folder = arguments.store or Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="cph-kg-latency-"))
+            )
+            kg = stack.enter_context(KnowledgeGraph.open(folder / "store"))
         if build_lines is None:
             build_lines = build(
                 kg, arguments.corpus, arguments.conventions, arguments.seed, folder, arguments.legi

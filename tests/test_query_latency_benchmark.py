@@ -2,7 +2,8 @@
 
 At 10,000 conventions a warm-up run without a bound once held the benchmark for over eleven
 minutes, so the queries after it were never timed. With ``--store`` it keeps the store it built
-and a run with the same options times its queries on it without building it again.
+and a run with the same options times its queries on it without building it again; with
+``--endpoint`` it times them on a SPARQL endpoint as it is loaded, building nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 from benchmarks.query_latency import BUILD_RECORD, main, table, time_query
 from cph_kg.knowledge_graph import KnowledgeGraph
-from tests.helpers import CONFORMING
+from tests.helpers import CONFORMING, oxigraph_server
 
 pytestmark = pytest.mark.slow  # a query process is started and stopped at its timeout
 
@@ -73,3 +74,26 @@ def test_a_kept_store_is_reused_by_a_run_with_the_same_options_and_refused_other
     assert f"holds a store but no {BUILD_RECORD}: its build did not complete" in (
         capsys.readouterr().err
     )
+
+
+def test_an_endpoint_is_timed_as_it_is_loaded_with_the_rows_of_the_embedded_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    location = tmp_path / "store"
+    with KnowledgeGraph.open(location) as kg:
+        kg.load([CONFORMING])
+        expected = len(kg.query("obligations").rows)
+    assert expected > 0
+    timing = ["--repeat", "2", "--budget", "30", "--queries", "obligations"]
+    with oxigraph_server(location) as url:
+        main(["--endpoint", url, *timing])
+        out, err = capsys.readouterr()
+    assert "bundled law written" not in err  # nothing was built
+    assert f"Endpoint <{url}>, timed as it is loaded (nothing built)." in out.splitlines()
+    row = [line for line in out.splitlines() if line.startswith("| `obligations` |")]
+    assert len(row) == 1 and row[0].startswith(f"| `obligations` | {expected:,} | 2 |")
+
+    with pytest.raises(SystemExit) as both:
+        main(["--endpoint", url, "--store", str(tmp_path / "kept"), *timing])
+    assert both.value.code == 2
+    assert "--endpoint and --store name two stores: give one" in capsys.readouterr().err

@@ -34,7 +34,6 @@ import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.query import Result
 
-from cph_kg import vocab
 from cph_kg.rdf import bundled
 from cph_kg.rdf.rdflib_adapter import normalise, to_rdflib
 from tests.virtuoso import Virtuoso
@@ -118,7 +117,7 @@ def main() -> None:
     options = arguments.parse_args()
 
     quads = [
-        ox.Quad(t.subject, t.predicate, t.object, vocab.GRAPHS[name])
+        ox.Quad(t.subject, t.predicate, t.object, name)
         for name, triples in bundled.graphs().items()
         for t in triples
     ]

@@ -51,7 +51,7 @@ from benchmarks.query_parameters import bound_queries
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import CONVENTIONS_GRAPH, VALIDATION_GRAPH
 from cph_kg.rdf.bundled import graphs as law_graphs
-from cph_kg.rdf.rdflib_adapter import rdflib_graph
+from cph_kg.rdf.rdflib_adapter import rdflib_graph, to_uriref
 from cph_kg.sparql.catalog import named_queries
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions
 from tests.generate import centre_iri, convention_iri, generate
@@ -196,7 +196,7 @@ def rdflib_session(
     start = time.perf_counter()
     dataset = Dataset(default_union=True)
     for name, triples in law_graphs().items():
-        target = dataset.graph(name)
+        target = dataset.graph(to_uriref(name))
         target += rdflib_graph(triples)
     dataset.graph(CONVENTIONS_GRAPH).parse(conventions, format="nt")
     pipe.send(("loaded", time.perf_counter() - start, baseline, peak_rss_kib()))
@@ -323,8 +323,8 @@ def measure(
         triples = sum(1 for _ in conventions.open(encoding="utf-8"))
         bundled = {}
         for name, triples in law_graphs().items():
-            bundled[str(name)] = folder / f"bundled-{len(bundled)}.nt"
-            ox.serialize(triples, output=bundled[str(name)], format=ox.RdfFormat.N_TRIPLES)
+            bundled[name.value] = folder / f"bundled-{len(bundled)}.nt"
+            ox.serialize(triples, output=bundled[name.value], format=ox.RdfFormat.N_TRIPLES)
         progress(f"{size} conventions, {triples} triples; {len(texts)} queries")
 
         loads: dict[str, Load] = {}

@@ -110,6 +110,9 @@ def test_turtle_output_is_a_standard_shacl_report(run) -> None:
     [result_node] = report.objects(node, SH.result)
     languages = {m.language for m in report.objects(result_node, SH.resultMessage)}
     assert languages == {"fr", "en"}
+    # conventions abbreviated as the data and the query tables write them (one prefix map)
+    assert "@prefix conv: <https://w3id.org/cph-kg/convention/> ." in result.output
+    assert "convention:" not in result.output
 
 
 def test_examples_flag_validates_the_bundled_conventions(run) -> None:

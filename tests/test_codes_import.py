@@ -61,8 +61,8 @@ def kg(
 
 def test_one_graph_per_code(kg: KnowledgeGraph) -> None:
     sizes = kg.info()
-    assert str(codes_graph("casf")) in sizes
-    assert str(codes_graph("ceseda")) in sizes
+    assert codes_graph("casf").value in sizes
+    assert codes_graph("ceseda").value in sizes
 
 
 def test_r349_2_of_the_corpus_is_the_r349_2_of_the_law(kg: KnowledgeGraph) -> None:

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH, VOID
 
+from cph_kg import vocab
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from cph_kg.rdf.rdflib_adapter import oxigraph_triples
 from cph_kg.sparql import catalog
 from cph_kg.sparql.results import Solutions
@@ -361,8 +361,8 @@ def test_docs_of_a_store_document_what_it_holds(tmp_path: Path) -> None:
         kg.load([CONFORMING])
         kg.validate()
         # as a newer ontology and shapes would be (cph-kg load refuses these graphs)
-        kg.store.write({ONTOLOGY_GRAPH: oxigraph_triples(Graph().parse(extra_ontology))})
-        kg.store.write({SHAPES_GRAPH: oxigraph_triples(Graph().parse(extra_shape))})
+        kg.store.write({vocab.ONTOLOGY_GRAPH: oxigraph_triples(Graph().parse(extra_ontology))})
+        kg.store.write({vocab.SHAPES_GRAPH: oxigraph_triples(Graph().parse(extra_shape))})
         sizes = kg.info()
     result = CliRunner().invoke(
         main, ["docs", str(tmp_path / "site"), "--store", "--location", str(store)]

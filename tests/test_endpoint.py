@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
 from cph_kg import CphKgError
@@ -103,7 +103,7 @@ def test_code_graphs_imported_through_sparql_update_are_the_embedded_stores(tmp_
     with oxigraph_server(tmp_path / "empty", allow_update=True) as url:
         remote = KnowledgeGraph.open(endpoint=url)
         remote.import_codes([corpus])
-        code_graph = URIRef(next(name for name in expected if "/graph/codes/" in name))
+        code_graph = ox.NamedNode(next(name for name in expected if "/graph/codes/" in name))
         stray = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("stray"))
         remote.store.write({code_graph: [stray]})
         remote.import_codes([corpus])  # the code graphs replaced: the stray triple is gone

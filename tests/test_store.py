@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from cph_kg import CphKgError, InputError
+from cph_kg import CphKgError, InputError, vocab
 from cph_kg.knowledge_graph import KnowledgeGraph
 from cph_kg.namespaces import (
     CONVENTIONS_GRAPH,
@@ -89,6 +90,58 @@ def test_loading_again_adds_and_replace_empties_first(kg: KnowledgeGraph) -> Non
 def test_managed_graphs_cannot_be_loaded_into(kg: KnowledgeGraph) -> None:
     with pytest.raises(CphKgError, match="managed by cph-kg"):
         kg.load([CONFORMING], graph=LEGAL_GRAPH)
+    with pytest.raises(CphKgError, match="managed by cph-kg"):
+        kg.load([CONFORMING], graph=str(VALIDATION_GRAPH))
+    with pytest.raises(CphKgError, match="managed by cph-kg"):
+        kg.load([CONFORMING], graph=vocab.SHAPES_GRAPH)
+    assert kg.info() == {}
+
+
+#: One graph, named the three ways the public API takes: a str, an rdflib URIRef, a NamedNode.
+OTHER_GRAPH = "https://example.org/graph/other"
+
+
+@pytest.mark.parametrize(
+    "name", [OTHER_GRAPH, URIRef(OTHER_GRAPH), ox.NamedNode(OTHER_GRAPH)], ids=type
+)
+def test_a_graph_is_named_by_a_str_a_uriref_or_a_named_node(
+    kg: KnowledgeGraph, name: str | ox.NamedNode
+) -> None:
+    report = kg.load([CONFORMING], graph=name)
+    size = len(Graph().parse(CONFORMING))
+    assert kg.info()[OTHER_GRAPH] == size
+    assert str(CONVENTIONS_GRAPH) not in kg.info()
+    # the report names the graphs in rdflib's terms, whatever the graph was named with
+    assert report.written[URIRef(OTHER_GRAPH)] == size
+    assert all(type(each) is URIRef for each in report.written)
+    assert kg.load([CONFORMING], graph=name, replace=True).written[URIRef(OTHER_GRAPH)] == size
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("relative/graph", "not an absolute IRI"),
+        ("", "not an absolute IRI"),
+        ("https://example.org/a b", "not an absolute IRI"),
+        (URIRef("graph"), "not an absolute IRI"),
+        # absolute to SPARQL's eyes, but no IRI: Oxigraph refused it with a traceback
+        ("https://example.org/a%zz", "is not an IRI: Invalid IRI percent encoding"),
+        ("https://example.org:port/", "is not an IRI"),
+        # an rdflib literal and a blank node are str too: neither names a graph
+        (Literal(OTHER_GRAPH), "not Literal"),
+        (BNode("graph"), "not BNode"),
+        (Path("graph"), "not PosixPath"),
+        (ox.Literal(OTHER_GRAPH), "not Literal"),
+        (None, "not NoneType"),
+    ],
+)
+def test_a_graph_that_is_no_iri_is_refused_before_anything_is_loaded(
+    kg: KnowledgeGraph, name: object, words: str
+) -> None:
+    with pytest.raises(CphKgError, match=re.escape(words)) as caught:
+        kg.load([CONFORMING], graph=name)  # type: ignore[arg-type]
+    assert "\n" not in str(caught.value)
+    assert kg.info() == {}  # not even the law
 
 
 @pytest.mark.slow
@@ -131,7 +184,7 @@ def test_export_round_trips(kg: KnowledgeGraph, tmp_path: Path) -> None:
     assert len(quads) == sum(kg.info().values())
     one = tmp_path / "conventions.ttl"
     with one.open("wb") as handle:
-        kg.store.dump(handle, "turtle", CONVENTIONS_GRAPH)
+        kg.store.dump(handle, "turtle", vocab.CONVENTIONS_GRAPH)
     assert Graph().parse(one).isomorphic(Graph().parse(CONFORMING))
 
 
@@ -308,7 +361,7 @@ def test_a_remote_store_gets_each_code_graph_from_the_chunks(
 
     first = '<urn:a> <urn:p> "x <urn:b> .\\n" <urn:g1> .\n'
     second = "<urn:a> <urn:p> <urn:b> <urn:g2> .\n<urn:c> <urn:p> <urn:d> <urn:g1> .\n"
-    parts = [URIRef("urn:g1"), first.encode(), URIRef("urn:g2"), second.encode()]
+    parts = [ox.NamedNode("urn:g1"), first.encode(), ox.NamedNode("urn:g2"), second.encode()]
     sent: list[str] = []
     remote = RemoteStore("http://127.0.0.1:9/sparql")
     monkeypatch.setattr(remote, "_update", sent.append)

@@ -20,25 +20,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from cph_kg import vocab
 from cph_kg.authoring.reading import read_row_triples
 from cph_kg.codes.importer import Builder, ImportSummary, Stated, stream
 from cph_kg.codes.model import Record
-from cph_kg.errors import CphKgError, InputError, shown
-from cph_kg.namespaces import (
-    CONVENTIONS_GRAPH,
-    LEGAL_GRAPH,
-    ONTOLOGY_GRAPH,
-    REFERENCE_GRAPH,
-    SHAPES_GRAPH,
-    VALIDATION_GRAPH,
-)
+from cph_kg.errors import CphKgError, InputError, one_line, shown
 from cph_kg.rdf import bundled
 from cph_kg.rdf.documents import Document, read_document
+from cph_kg.rdf.rdflib_adapter import to_uriref
+from cph_kg.rdf.terms import iri_flaw
 from cph_kg.sparql import catalog
-from cph_kg.sparql.catalog import NamedQuery, is_absolute_iri
+from cph_kg.sparql.catalog import NamedQuery
 from cph_kg.sparql.results import Boolean, QueryResult, Triples, truncate
 from cph_kg.store.embedded import EmbeddedStore, ReadOnlyEmbeddedStore
 from cph_kg.store.protocol import Store
@@ -60,9 +55,38 @@ def default_store_path() -> Path:
     return Path(data_home) / "cph-kg" / "store"
 
 
+def graph_name(graph: str | URIRef | ox.NamedNode) -> ox.NamedNode:
+    """The name of a graph a user gives, as the store takes it: its one conversion.
+
+    A ``str`` (an rdflib ``URIRef`` is one) or a pyoxigraph ``NamedNode``, holding an absolute
+    IRI that SPARQL and every RDF syntax can write; anything else is a one-line error, raised
+    before anything is read or written.
+    """
+    if isinstance(graph, ox.NamedNode):
+        iri = graph.value
+    elif isinstance(graph, URIRef) or (isinstance(graph, str) and not isinstance(graph, Node)):
+        iri = str(graph)
+    else:  # an rdflib literal or blank node is a str too, but it names no graph
+        raise CphKgError(
+            "a graph is named by an IRI (a str, an rdflib URIRef or a pyoxigraph NamedNode), "
+            f"not {type(graph).__name__} {shown(graph)}"
+        )
+    if flaw := iri_flaw(iri):
+        raise CphKgError(
+            f"graph {shown(iri)} is not an absolute IRI: {flaw} (e.g. https://example.org/g)"
+        )
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:  # what SPARQL can write but no IRI is (a bad %-escape, a port)
+        raise CphKgError(f"graph {shown(iri)} is not an IRI: {one_line(error)}") from None
+
+
 @dataclass
 class LoadReport:
-    """What a load added (new triples per named graph) and the bulk-file rows it left out."""
+    """What a load added (new triples per named graph) and the bulk-file rows it left out.
+
+    The graphs are named by rdflib IRIs, as the public API hands out terms.
+    """
 
     written: dict[URIRef, int]
     skipped: list[InputError] = field(default_factory=list)
@@ -149,7 +173,7 @@ class KnowledgeGraph:
         self,
         paths: Iterable[Path | str],
         *,
-        graph: URIRef = CONVENTIONS_GRAPH,
+        graph: str | URIRef | ox.NamedNode = vocab.CONVENTIONS_GRAPH,
         forced_format: str | None = None,
         replace: bool = False,
     ) -> LoadReport:
@@ -163,14 +187,12 @@ class KnowledgeGraph:
         leaves the store as it was (a fresh one empty) or loaded. With ``replace``, ``graph``
         is emptied first, in the same transaction as the new triples. A CSV bulk file is the
         exception to all or nothing: its good rows load and its bad rows come back in the
-        report's ``skipped``.
+        report's ``skipped``. ``graph`` is an IRI: a ``str``, an rdflib ``URIRef`` or a
+        pyoxigraph ``NamedNode`` (:func:`graph_name`).
         """
-        if not is_absolute_iri(str(graph)):
-            raise CphKgError(
-                f"graph {shown(str(graph))} is not an absolute IRI (e.g. https://example.org/g)"
-            )
-        if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH):
-            raise CphKgError(f"graph <{graph}> is managed by cph-kg; load into another graph")
+        target = graph_name(graph)
+        if target in vocab.MANAGED_GRAPHS:
+            raise CphKgError(f"graph {target} is managed by cph-kg; load into another graph")
         documents, skipped = [], []
         for path in paths:
             document = read_document(Path(path), forced_format)
@@ -184,8 +206,8 @@ class KnowledgeGraph:
             documents.append(document)
         law = self._law_to_write()
         written = {name: len(content) for name, content in law.items()}
-        written[graph] = self.store.add_documents(documents, graph, replace, law)
-        return LoadReport(written, skipped)
+        written[target] = self.store.add_documents(documents, target, replace, law)
+        return LoadReport({to_uriref(each): size for each, size in written.items()}, skipped)
 
     def refresh_law(self) -> dict[URIRef, int]:
         """Write the bundled law graphs unless the store already holds this very law.
@@ -196,15 +218,15 @@ class KnowledgeGraph:
         graphs = self._law_to_write()
         if graphs:
             self.store.write(graphs, replace=list(graphs))
-        return {name: len(g) for name, g in graphs.items()}
+        return {to_uriref(name): len(g) for name, g in graphs.items()}
 
-    def _law_to_write(self) -> dict[URIRef, list[ox.Triple]]:
+    def _law_to_write(self) -> dict[ox.NamedNode, list[ox.Triple]]:
         """The bundled law graphs, or nothing if the store holds this very law already."""
-        fingerprint = Literal(bundled.law_fingerprint()).n3()
-        answer = self.store.query(
+        fingerprint = ox.Literal(bundled.law_fingerprint())
+        answer = self.store.query(  # the terms written as SPARQL reads them: <iri>, "literal"
             "PREFIX dct: <http://purl.org/dc/terms/> ASK { "
             + " ".join(
-                f"GRAPH <{name}> {{ <{name}> dct:hasVersion {fingerprint} }}"
+                f"GRAPH {name} {{ {name} dct:hasVersion {fingerprint} }}"
                 for name in bundled.sources()
             )
             + " }"
@@ -270,14 +292,14 @@ class KnowledgeGraph:
         """The stored conventions, ready to validate: dumped by Oxigraph when it holds them."""
         if isinstance(self.store, EmbeddedStore):
             dump = io.BytesIO()
-            self.store.dump(dump, "ntriples", CONVENTIONS_GRAPH)
+            self.store.dump(dump, "ntriples", vocab.CONVENTIONS_GRAPH)
             return Collection.from_ntriples(dump.getvalue())
         return Collection.from_graph(self.conventions_graph())
 
     def conventions_graph(self) -> Graph:
         """Everything stored in the conventions graph."""
         answer = self.store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CONVENTIONS_GRAPH}> {{ ?s ?p ?o }} }}"
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {vocab.CONVENTIONS_GRAPH} {{ ?s ?p ?o }} }}"
         )
         assert isinstance(answer, Triples)
         return answer.graph
@@ -321,5 +343,5 @@ class KnowledgeGraph:
             if each == applied:
                 chosen = outcome
         assert chosen is not None
-        self.store.replace_graph(VALIDATION_GRAPH, triples)
+        self.store.replace_graph(vocab.VALIDATION_GRAPH, triples)
         return chosen

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -31,6 +31,16 @@ ORGANISATION = Namespace(BASE + "org/")
 NAMED_BODY = Namespace(BASE + "concept/named-body/")
 SHAPE = Namespace(BASE + "shapes/r349-2#")
 TEXT = Namespace(BASE + "text/")
+#: The reference data's sources and records: its datasets, the DILA directory records of 2016
+#: its bodies are grouped from, the kinds of France Travail direction, the role attributions.
+DATASET = Namespace(BASE + "dataset/")
+DILA_RECORD = Namespace(BASE + "source/dila-2016/")
+DIRECTION_KIND = Namespace(BASE + "concept/france-travail-direction/")
+ROLE_ATTRIBUTION = Namespace(BASE + "reference/role-attribution/")
+
+#: The vocabularies the published dataset's description uses besides DCAT and VoID.
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 GRAPH = BASE + "graph/"
 #: Named graphs of the store, one per source.
@@ -230,3 +240,53 @@ class CPH(DefinedNamespace):
     siren: URIRef
     siret: URIRef
     safirCode: URIRef
+
+
+#: The one prefix map: the name cph-kg gives each namespace wherever it abbreviates an IRI
+#: (the Turtle validation report, query tables, the reference data, the dataset's description),
+#: the names the project's files declare (``conv:`` for conventions, as the data and queries
+#: write it). A writer takes the names it needs with :func:`prefixes`; the articles of a code
+#: are abbreviated by the code's short name (``casf:R349-2``), which
+#: :data:`cph_kg.codes.identifiers.CODE_PREFIXES` derives from ``LAW``.
+#: ``tests/test_architecture.py`` keeps this the only map, and the files agreeing with it.
+PREFIXES: dict[str, str] = {
+    "cph": str(CPH),
+    "conv": str(CONVENTION),
+    "dep": str(DEPARTEMENT),
+    "law": str(LAW),
+    "r349": f"{R349_2}/",
+    "shape": str(SHAPE),
+    "text": str(TEXT),
+    "role": str(NAMED_BODY),
+    "caf": str(ORGANISATION["caf/"]),
+    "cpam": str(ORGANISATION["cpam/"]),
+    "cgss": str(ORGANISATION["cgss/"]),
+    "ccss": str(ORGANISATION["ccss/"]),
+    "cssm": str(ORGANISATION["cssm/"]),
+    "ft": str(ORGANISATION["france-travail/"]),
+    "ftdir": str(ORGANISATION["france-travail/direction/"]),
+    "dila": str(DILA_RECORD),
+    "dataset": str(DATASET),
+    "attribution": str(ROLE_ATTRIBUTION),
+    "org": str(ORG),
+    "eli": str(ELI),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "spdx": str(SPDX),
+    "sd": str(SD),
+}
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """The entries of :data:`PREFIXES` for ``names``, in that order.
+
+    Writers that declare every prefix they are given (Oxigraph's Turtle) take only those their
+    output uses; a name not in the map is a ``KeyError``: a new prefix is added to the map.
+    """
+    return {name: PREFIXES[name] for name in names}

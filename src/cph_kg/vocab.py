@@ -125,19 +125,18 @@ class CPH(_Terms, namespace=namespaces.CPH):
     verdict: ox.NamedNode
 
 
-#: cph-kg's named graphs as Oxigraph terms, by their names in :mod:`cph_kg.namespaces` (the
-#: Store protocol takes those, rdflib's, from its callers: ``KnowledgeGraph.load(graph=…)``).
-GRAPHS = {
-    name: ox.NamedNode(str(name))
-    for name in (
-        namespaces.ONTOLOGY_GRAPH,
-        namespaces.SHAPES_GRAPH,
-        namespaces.LEGAL_GRAPH,
-        namespaces.REFERENCE_GRAPH,
-        namespaces.CONVENTIONS_GRAPH,
-        namespaces.VALIDATION_GRAPH,
-    )
-}
+#: cph-kg's named graphs, the names the Store protocol and the code inside take; their IRIs are
+#: :mod:`cph_kg.namespaces`' (rdflib's, for the public API: ``KnowledgeGraph.load(graph=…)``
+#: converts what it is given once, ``LoadReport.written`` names the graphs in rdflib's terms).
+ONTOLOGY_GRAPH = ox.NamedNode(str(namespaces.ONTOLOGY_GRAPH))
+SHAPES_GRAPH = ox.NamedNode(str(namespaces.SHAPES_GRAPH))
+LEGAL_GRAPH = ox.NamedNode(str(namespaces.LEGAL_GRAPH))
+REFERENCE_GRAPH = ox.NamedNode(str(namespaces.REFERENCE_GRAPH))
+CONVENTIONS_GRAPH = ox.NamedNode(str(namespaces.CONVENTIONS_GRAPH))
+VALIDATION_GRAPH = ox.NamedNode(str(namespaces.VALIDATION_GRAPH))
+#: The graphs cph-kg writes itself (the bundled law, the validation report): a load into one
+#: is refused.
+MANAGED_GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, LEGAL_GRAPH, REFERENCE_GRAPH, VALIDATION_GRAPH)
 
 #: The graphs of a validation run's own in-memory stores (never a user's store): the law the
 #: checks read, the run data (each convention's day and reading), the foci of a check, and

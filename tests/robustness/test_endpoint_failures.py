@@ -25,10 +25,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode
 
-from cph_kg import CphKgError
+from cph_kg import CphKgError, vocab
 from cph_kg.cli import main
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.sparql.results import Boolean, Solutions
 from cph_kg.store.remote import RemoteStore
 from tests.helpers import ROOT, free_port, run_cph_kg
@@ -227,7 +226,7 @@ def test_a_failing_write_is_sent_once(servers, behaviour: str) -> None:
     endpoint.behaviour = behaviour
     remote = RemoteStore(url_of(endpoint), update_endpoint=url_of(endpoint), timeout=1)
     with pytest.raises(CphKgError) as caught:
-        remote.write({}, replace=[CONVENTIONS_GRAPH])
+        remote.write({}, replace=[vocab.CONVENTIONS_GRAPH])
     assert "\n" not in str(caught.value)
     assert endpoint.requests == 1 and other.requests == 0
 
@@ -363,7 +362,7 @@ def test_credentials_are_sent_but_never_shown(servers, tmp_path, caplog, way, be
     assert caught.value.__context__ is None and caught.value.__cause__ is None
     if behaviour != "html":  # an update answered 200 with a page has succeeded
         with pytest.raises(CphKgError) as caught:
-            remote.write({}, replace=[CONVENTIONS_GRAPH])
+            remote.write({}, replace=[vocab.CONVENTIONS_GRAPH])
         _no_secret("".join(traceback.format_exception(caught.value)) + caplog.text)
 
 

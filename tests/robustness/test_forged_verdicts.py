@@ -23,7 +23,6 @@ from rdflib import Literal, URIRef
 
 from cph_kg import CphKgError, vocab
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.sparql.results import Boolean
 from tests.helpers import CONFORMING
 from tests.robustness.hostile import assert_one_line_error, run, snapshot
@@ -135,7 +134,7 @@ def test_forged_statements_outside_the_report_change_no_verdict(
                 "readings-compared",
             )
         }
-        target = vocab.GRAPHS[CONVENTIONS_GRAPH]
+        target = vocab.CONVENTIONS_GRAPH
         kg.store._store.extend(  # type: ignore[attr-defined]
             ox.Quad(q.subject, q.predicate, q.object, target) for q in forged
         )

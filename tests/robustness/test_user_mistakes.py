@@ -176,11 +176,14 @@ def test_a_blank_node_convention_is_refused_never_skipped(tmp_path: Path) -> Non
 # --- options --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("graph", ["a b", "relative", "", "<x>"])
+@pytest.mark.parametrize("graph", ["a b", "relative", "", "<x>", "https://example.org/a%zz"])
 def test_a_graph_that_is_no_iri_is_one_line(tmp_path: Path, graph: str) -> None:
     one_line(run("load", "--location", tmp_path / "s", "--graph", graph, CONFORMING), "IRI")
     with KnowledgeGraph.open(tmp_path / "api") as kg, pytest.raises(CphKgError):
-        kg.load([CONFORMING], graph=graph)  # type: ignore[arg-type]
+        kg.load([CONFORMING], graph=graph)
+    if graph:  # an empty --graph exports the whole store
+        exported = run("store", "export", "--location", tmp_path / "s", "--graph", graph)
+        one_line(exported, "IRI")
 
 
 @pytest.mark.parametrize("timeout", ["nan", "inf", "1e308", "-1"])

@@ -28,6 +28,7 @@ from cph_kg import resources, vocab
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.limits import MAX_NESTING, MAX_TERM_BYTES, too_deeply_nested
 from cph_kg.namespaces import CPH, slugify
+from cph_kg.rdf.terms import iri_character_flaw, iri_flaw
 
 CONVENTION_FIELDS = (
     "id",
@@ -556,8 +557,8 @@ def json_ld_triples(path: Path, documents: list[dict[str, Any]]) -> list[ox.Trip
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
             if isinstance(term, ox.NamedNode) and term.value not in well_formed:
-                if _not_absolute(term.value):
-                    raise InputError(path, _NOT_ABSOLUTE.format(shown(term.value)))
+                if flaw := _iri_flaw(term.value):
+                    raise InputError(path, _NOT_ABSOLUTE.format(shown(term.value), flaw))
                 well_formed.add(term.value)
         if (
             isinstance(triple.subject, ox.BlankNode)
@@ -601,26 +602,27 @@ def _end_of(start: date, duration: str) -> date:
 
 
 #: What no IRI holds (SPARQL's and Turtle's IRIREF): controls, spaces, <>"{}|^` and backslash.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
-_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 #: A ``.`` or ``..`` path segment: a relative step inside a code (``centres:../../x``).
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 
 
 _NOT_ABSOLUTE = (
-    "{} is not an absolute IRI (write a code such as centres:name, or a full http(s) IRI; "
+    "{} is not an absolute IRI: {} (write a code such as centres:name, or a full http(s) IRI; "
     "relative references are refused)"
 )
 
 
-def _not_absolute(iri: str) -> bool:
-    """Whether ``iri`` is no well-formed absolute IRI, or one a relative reference made."""
-    return bool(
-        _NOT_IN_IRI.search(iri)
-        or not _IRI_SCHEME.match(iri)
-        or iri.startswith("file:")
-        or _DOT_SEGMENT.search(iri)
-    )
+def _iri_flaw(iri: str) -> str | None:
+    """Why ``iri`` is no absolute IRI a user may write; None if it is one.
+
+    The rule of :func:`cph_kg.rdf.terms.iri_flaw`, and no IRI a relative reference made
+    (JSON-LD resolves those against the working directory).
+    """
+    if flaw := iri_flaw(iri):
+        return flaw
+    if iri.startswith("file:") or _DOT_SEGMENT.search(iri):
+        return "it was made from a relative reference"
+    return None
 
 
 def _check_iris(path: Path, graph: Graph) -> None:
@@ -634,8 +636,8 @@ def _check_iris(path: Path, graph: Graph) -> None:
     convention = (RDF.type, CPH.ConventionDeCooperation)
     for subject, predicate, value in graph:
         for term in (subject, predicate, value):
-            if isinstance(term, URIRef) and _not_absolute(term):
-                raise InputError(path, _NOT_ABSOLUTE.format(shown(str(term))))
+            if isinstance(term, URIRef) and (flaw := _iri_flaw(term)):
+                raise InputError(path, _NOT_ABSOLUTE.format(shown(str(term)), flaw))
         if isinstance(subject, BNode) and (predicate, value) == convention:
             raise InputError(path, "a convention needs an IRI (its id is a blank node)")
 
@@ -851,10 +853,10 @@ def _iri_values(path: Path, document: dict[str, Any], lines: Lines) -> None:
     would lose its centre or a party without a word. It is refused here, with its line.
     """
     for where, value in _strings(document, _IRI_FIELDS):
-        if _NOT_IN_IRI.search(value):
+        if flaw := iri_character_flaw(value):
             raise InputError(
                 path,
-                f"{shown(value)} is not an absolute IRI or a code (caf:33, centres:name)",
+                f"{shown(value)} is not an absolute IRI or a code (caf:33, centres:name): {flaw}",
                 lines.of(where),
             )
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib.namespace import SH
 
 from cph_kg.cli.options import (
     format_option,
@@ -22,24 +21,19 @@ from cph_kg.cli.options import (
     user_errors,
     write_text,
 )
-from cph_kg.codes.identifiers import CODES
+from cph_kg.codes.identifiers import CODE_PREFIXES
 from cph_kg.errors import CphKgError
 from cph_kg.knowledge_graph import KnowledgeGraph
-from cph_kg.namespaces import CONVENTION, CPH, DEPARTEMENT, LAW, R349_2, SHAPE, TEXT
+from cph_kg.namespaces import prefixes
 from cph_kg.sparql.catalog import MAX_QUERY_BYTES, NamedQuery, load, named_queries, parse, resolve
 from cph_kg.sparql.guard import QueryRefused
 from cph_kg.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, Triples, serialise
 
 #: Prefixes that shorten the project's IRIs in tables, besides those the query declares.
 DISPLAY_PREFIXES = {
-    "conv": str(CONVENTION),
-    "dep": str(DEPARTEMENT),
-    "r349": f"{R349_2}/",
-    "shape": str(SHAPE),
-    "sh": str(SH),
-    "cph": str(CPH),
-    **{code: f"{LAW}{code}/" for code in CODES},
-    "text": str(TEXT),
+    **prefixes("conv", "dep", "r349", "shape", "sh", "cph"),
+    **CODE_PREFIXES,
+    **prefixes("text"),
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import URIRef
 
 from cph_kg.cli.options import (
     EXIT_BAD_INPUT,
@@ -21,6 +20,7 @@ from cph_kg.cli.options import (
     whole_file,
 )
 from cph_kg.errors import CphKgError
+from cph_kg.knowledge_graph import graph_name
 from cph_kg.namespaces import CONVENTIONS_GRAPH
 from cph_kg.output_safety import printable
 from cph_kg.resources import example_conventions
@@ -65,7 +65,7 @@ def load_command(
             hidden=len(paths) < 10 or not sys.stderr.isatty(),
         ) as bar,
     ):
-        report = kg.load(bar, graph=URIRef(graph), forced_format=forced_format, replace=replace)
+        report = kg.load(bar, graph=graph, forced_format=forced_format, replace=replace)
     for name, size in report.written.items():  # triples added: none twice, none already there
         click.echo(f"{size:>8} triples added  <{printable(str(name))}>")
     click.echo(f"loaded {len(paths)} file(s) into {printable(kg.store.location)}")
@@ -138,7 +138,7 @@ def export_command(
     """Write the store's content in a standard RDF syntax."""
     fmt, out = split_output(output, out)
     fmt = old_format or fmt or "nquads"  # --format, the old spelling, meant the same
-    target = URIRef(graph) if graph else None
+    target = graph_name(graph) if graph else None
     if graph and fmt in ("nquads", "trig"):
         fmt = "ntriples" if fmt == "nquads" else "turtle"
     with open_graph(**store, read_only=True) as kg:

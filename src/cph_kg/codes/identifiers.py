@@ -88,6 +88,11 @@ CODES = {
     ),
 }
 
+#: Each known code's short name as the prefix of its articles' IRIs (``casf:R349-2``), as the
+#: project's files declare it: the codes' part of the one prefix map
+#: (:data:`cph_kg.namespaces.PREFIXES`).
+CODE_PREFIXES = {short: f"{LAW}{short}/" for short in CODES}
+
 #: A date that means "no end" in LEGI (``2999-01-01``): no date at all.
 NO_END = date(2999, 1, 1)
 

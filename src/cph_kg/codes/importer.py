@@ -31,7 +31,6 @@ from pathlib import Path
 from types import TracebackType
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from cph_kg.codes.identifiers import (
     LAW,
@@ -70,9 +69,9 @@ from cph_kg.errors import CphKgError
 from cph_kg.namespaces import GRAPH
 
 
-def codes_graph(code: str) -> URIRef:
+def codes_graph(code: str) -> ox.NamedNode:
     """The named graph holding one code."""
-    return URIRef(f"{GRAPH}codes/{code}")
+    return ox.NamedNode(f"{GRAPH}codes/{code}")
 
 
 def readers() -> list[CorpusReader]:
@@ -115,12 +114,12 @@ class CodeGraphs:
     The file sits in a temporary folder, removed by :meth:`close` (or leaving a ``with``).
     """
 
-    graphs: list[URIRef]
+    graphs: list[ox.NamedNode]
     quads: Path
     summary: ImportSummary
     folder: Path
 
-    def lines(self, graph: URIRef) -> Iterator[str]:
+    def lines(self, graph: ox.NamedNode) -> Iterator[str]:
         """The statements of one graph, as N-Triples lines."""
         suffix = _graph_suffix(graph)
         with self.quads.open(encoding="utf-8") as handle:
@@ -182,9 +181,9 @@ class Stated:
         return (quad.subject, quad.predicate, quad.object) in self.triples
 
 
-def _graph_suffix(graph: URIRef) -> str:
+def _graph_suffix(graph: ox.NamedNode) -> str:
     """What ends an N-Quads line of ``graph``, after its object."""
-    return f" <{graph}> .\n"
+    return f" <{graph.value}> .\n"
 
 
 class _Quads:
@@ -192,13 +191,13 @@ class _Quads:
 
     def __init__(self, stated: Stated | None) -> None:
         self.stated = stated
-        self.suffixes: dict[URIRef, str] = {}
-        self.counts: Counter[URIRef] = Counter()
-        self.announced: list[URIRef] = []  # graphs started since the last chunk
+        self.suffixes: dict[ox.NamedNode, str] = {}
+        self.counts: Counter[ox.NamedNode] = Counter()
+        self.announced: list[ox.NamedNode] = []  # graphs started since the last chunk
         self.parts: list[str] = []  # the next chunk's text
         self.size = 0  # its statements
 
-    def write(self, graph: URIRef, statements: list[str]) -> None:
+    def write(self, graph: ox.NamedNode, statements: list[str]) -> None:
         """Add ``statements`` (N-Triples lines without their end) to ``graph`` (:meth:`open`)."""
         if self.stated is not None:
             statements = self.stated.new(statements)
@@ -208,14 +207,14 @@ class _Quads:
             self.size += len(statements)
             self.counts[graph] += len(statements)
 
-    def open(self, graph: URIRef, first: list[str]) -> None:
+    def open(self, graph: ox.NamedNode, first: list[str]) -> None:
         """Start ``graph`` with ``first`` unless it is started."""
         if graph not in self.suffixes:
             self.suffixes[graph] = _graph_suffix(graph)
             self.announced.append(graph)
             self.write(graph, first)
 
-    def ready(self, size: int) -> Iterator[URIRef | bytes]:
+    def ready(self, size: int) -> Iterator[ox.NamedNode | bytes]:
         """The graphs started since the last call, then the statements made, if ``size`` or more.
 
         A graph comes before any chunk holding its statements.
@@ -242,7 +241,7 @@ def stream(roots: Sequence[Path]) -> Iterator[tuple[str, Record]]:
 class _Pending:
     """A citation or amendment written at the end, once the ids it carries can be resolved."""
 
-    graph: URIRef
+    graph: ox.NamedNode
     article: str
     text: str  # the article, or the version whose text makes the citation / that was changed
     node: str
@@ -275,7 +274,7 @@ class Builder:
         records: Iterable[tuple[str, Record]],
         progress: Callable[[Record], None] | None = None,
         size: int | None = None,
-    ) -> Iterator[URIRef | bytes]:
+    ) -> Iterator[ox.NamedNode | bytes]:
         """Each code graph's name, then chunks of N-Quads (UTF-8) of about ``size`` statements.
 
         A graph's name comes before the first chunk holding its statements: a store replacing
@@ -292,7 +291,7 @@ class Builder:
             yield from self.quads.ready(size)
         yield from self.quads.ready(0)
 
-    def graph(self, code: str) -> URIRef:
+    def graph(self, code: str) -> ox.NamedNode:
         """The graph of ``code``, its file started with the code's own triples."""
         name = codes_graph(code)
         self.quads.open(name, code_triples(code))
@@ -312,7 +311,7 @@ class Builder:
             return
         self._article(corpus, record, graph)
 
-    def _article(self, corpus: str, article: Article, graph: URIRef) -> None:
+    def _article(self, corpus: str, article: Article, graph: ox.NamedNode) -> None:
         """An article now; its citations and amendments pending."""
         summary = self.summary
         subject = str(article_iri(article.code, article.number, article.qualifier))
@@ -355,7 +354,9 @@ class Builder:
         A generator: it pauses after each reference, so the caller hands on what is ready.
         """
         text_iris = {jorf: self._text_iri(jorf, seen) for jorf, seen in self.texts.items()}
-        written: dict[URIRef, set[str]] = defaultdict(set)  # texts and text articles per graph
+        written: dict[ox.NamedNode, set[str]] = defaultdict(
+            set
+        )  # texts and text articles per graph
         cited: set[str] = set()
         # what the text being written (an article or its version) cites or was changed by so
         # far: an article's references are pending one after the other, so a link stated
@@ -475,7 +476,7 @@ def build(
     builder = Builder(stated)
     folder = Path(tempfile.mkdtemp(prefix="cph-kg-import-"))
     path = folder / "codes.nq"
-    graphs: list[URIRef] = []
+    graphs: list[ox.NamedNode] = []
     try:
         with path.open("wb") as handle:
             for part in builder.parts(records, progress):

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, VOID
 
 from cph_kg import resources
 from cph_kg.knowledge_graph import KnowledgeGraph
+from cph_kg.namespaces import SD, SPDX, prefixes
 from cph_kg.publish.vocabulary import BASE
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: The dataset (every version) and where its graphs are named.
 DATASET = URIRef(f"{BASE}dataset")
 GRAPHS = f"{BASE}graph/"
@@ -35,18 +34,17 @@ MEDIA = "https://www.iana.org/assignments/media-types/"
 
 @dataclass(frozen=True)
 class Dump:
-    """A dump written: its file name (under ``dumps/``), size, SHA-256, format and graph."""
+    """A dump written: its file name (under ``dumps/``), size, SHA-256, format and graph IRI."""
 
     name: str
     size: int
     sha256: str
     media_type: str
-    graph: URIRef | None
+    graph: str | None
 
 
-def graph_slug(graph: URIRef) -> str:
-    """A file-name part for a named graph: its path under ``…/graph/``, dashes for slashes."""
-    text = str(graph)
+def graph_slug(text: str) -> str:
+    """A file-name part for a named graph's IRI: its path under ``…/graph/``, dashes for slashes."""
     if text.startswith(GRAPHS):
         return text[len(GRAPHS) :].strip("/").replace("/", "-")
     return "graph-" + hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -57,7 +55,7 @@ def description_file() -> Path:
     return resources.root() / "data" / "dataset" / "description.ttl"
 
 
-def _write_gzip(path: Path, data: bytes, media_type: str, graph: URIRef | None) -> Dump:
+def _write_gzip(path: Path, data: bytes, media_type: str, graph: str | None) -> Dump:
     """Write ``data`` gzipped; mtime 0 and no name in the header, so equal data, equal bytes."""
     with (
         open(path, "wb") as raw,
@@ -84,8 +82,8 @@ def write_dumps(
     for name in sorted(by_graph):
         turtle = ox.serialize(by_graph[name], format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         assert turtle is not None
-        path = folder / f"cph-kg-{version}-{graph_slug(URIRef(name))}.ttl.gz"
-        dumps.append(_write_gzip(path, turtle, "text/turtle", URIRef(name)))
+        path = folder / f"cph-kg-{version}-{graph_slug(name)}.ttl.gz"
+        dumps.append(_write_gzip(path, turtle, "text/turtle", name))
     sums = "".join(f"{d.sha256}  {d.name}\n" for d in dumps)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return dumps
@@ -125,7 +123,7 @@ def describe(
     for dump in dumps:
         url = URIRef(f"{base_url}dumps/{dump.name}")
         distribution = URIRef(f"{this}/distribution/{dump.name}")
-        owner = URIRef(str(dump.graph)) if dump.graph is not None else this
+        owner = URIRef(dump.graph) if dump.graph is not None else this
         add((owner, VOID.dataDump, url))
         add((this, DCAT.distribution, distribution))
         add((distribution, RDF.type, DCAT.Distribution))
@@ -150,6 +148,6 @@ def describe(
         add((service, DCAT.endpointURL, service))
         add((service, DCAT.servesDataset, this))
         add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("sd", SD)):
+    for prefix, namespace in prefixes("void", "dcat", "spdx", "sd").items():
         description.bind(prefix, namespace)
     return description

@@ -252,7 +252,7 @@ def _dataset(description: Graph, lang: str) -> dict[str, object]:
 def _graphs(
     description: Graph, sizes: dict[str, int], dumps: list[Dump], lang: str
 ) -> list[dict[str, object]]:
-    by_graph = {str(d.graph): d for d in dumps if d.graph is not None}
+    by_graph = {d.graph: d for d in dumps if d.graph is not None}
     return [
         {
             "iri": name,

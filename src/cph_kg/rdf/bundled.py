@@ -17,19 +17,17 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from cph_kg import resources, vocab
-from cph_kg.namespaces import LEGAL_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH
 
 
-def sources() -> dict[URIRef, list[Path]]:
+def sources() -> dict[ox.NamedNode, list[Path]]:
     """The bundled files, by the named graph a store keeps them in."""
     return {
-        ONTOLOGY_GRAPH: resources.ontology_files(),
-        SHAPES_GRAPH: resources.shapes_files(),
-        LEGAL_GRAPH: sorted((resources.root() / "data" / "legal").glob("*.ttl")),
-        REFERENCE_GRAPH: sorted((resources.root() / "data" / "reference").glob("*.ttl")),
+        vocab.ONTOLOGY_GRAPH: resources.ontology_files(),
+        vocab.SHAPES_GRAPH: resources.shapes_files(),
+        vocab.LEGAL_GRAPH: sorted((resources.root() / "data" / "legal").glob("*.ttl")),
+        vocab.REFERENCE_GRAPH: sorted((resources.root() / "data" / "reference").glob("*.ttl")),
     }
 
 
@@ -66,7 +64,7 @@ def _parsed(path: Path) -> tuple[ox.Triple, ...]:
     )
 
 
-def graphs() -> dict[URIRef, list[ox.Triple]]:
+def graphs() -> dict[ox.NamedNode, list[ox.Triple]]:
     """The law as a store keeps it, one named graph per source.
 
     Each graph states the fingerprint of the files it came from (``dct:hasVersion`` on the
@@ -74,6 +72,6 @@ def graphs() -> dict[URIRef, list[ox.Triple]]:
     """
     fingerprint = ox.Literal(law_fingerprint())
     return {
-        name: [*triples(paths), ox.Triple(vocab.GRAPHS[name], vocab.DCT.hasVersion, fingerprint)]
+        name: [*triples(paths), ox.Triple(name, vocab.DCT.hasVersion, fingerprint)]
         for name, paths in sources().items()
     }

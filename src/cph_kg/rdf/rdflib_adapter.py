@@ -66,6 +66,11 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def to_uriref(name: ox.NamedNode) -> URIRef:
+    """The rdflib IRI of an Oxigraph one: a graph name as the public API hands it out."""
+    return URIRef(name.value)
+
+
 class RdflibTerms:
     """:func:`to_rdflib` remembering each term it converted.
 

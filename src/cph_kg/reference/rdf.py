@@ -24,12 +24,12 @@ from cph_kg.namespaces import (
     BASE,
     CPH,
     DEPARTEMENT,
+    DILA_RECORD,
+    DIRECTION_KIND,
     ELI,
-    LAW,
     NAMED_BODY,
     ORG,
-    ORGANISATION,
-    TEXT,
+    prefixes,
 )
 from cph_kg.reference.dila import Body, Record
 from cph_kg.reference.france_travail import Direction
@@ -37,32 +37,11 @@ from cph_kg.reference.legi import Article
 from cph_kg.reference.rules import Attribution, Dataset, DatedName, Note, Rules, Text, Unknown
 from cph_kg.reference.territory import Departement
 
-DIRECTION_KIND = Namespace(BASE + "concept/france-travail-direction/")
-RECORD = Namespace(BASE + "source/dila-2016/")
-PREFIXES = {
-    "cph": CPH._NS,
-    "dep": DEPARTEMENT,
-    "role": NAMED_BODY,
-    "caf": ORGANISATION["caf/"],
-    "cpam": ORGANISATION["cpam/"],
-    "cgss": ORGANISATION["cgss/"],
-    "ccss": ORGANISATION["ccss/"],
-    "cssm": ORGANISATION["cssm/"],
-    "ft": ORGANISATION["france-travail/"],
-    "ftdir": ORGANISATION["france-travail/direction/"],
-    "dila": RECORD,
-    "law": LAW,
-    "text": TEXT,
-    "dataset": BASE["dataset/"],
-    "attribution": BASE["reference/role-attribution/"],
-    "org": ORG,
-    "eli": ELI,
-    "prov": PROV,
-    "skos": SKOS,
-    "dct": DCTERMS,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
+#: The prefixes the reference files declare.
+PREFIXES = prefixes(
+    *("cph", "dep", "role", "caf", "cpam", "cgss", "ccss", "cssm", "ft", "ftdir", "dila"),
+    *("law", "text", "dataset", "attribution", "org", "eli", "prov", "skos", "dct", "rdfs", "xsd"),
+)
 _DIRECTION_KINDS = {
     "DG": ("direction-generale", "direction générale", "directorate general"),
     "DR": ("direction-regionale", "direction régionale", "regional direction"),
@@ -74,7 +53,7 @@ def graph() -> Graph:
     """An empty graph with the prefixes the reference files use."""
     made = Graph()
     for prefix, namespace in PREFIXES.items():
-        made.bind(prefix, Namespace(str(namespace)), override=True, replace=True)
+        made.bind(prefix, Namespace(namespace), override=True, replace=True)
     return made
 
 
@@ -195,7 +174,7 @@ class Writer:
 
     def record(self, record: Record) -> URIRef:
         """A DILA record, in the graph of the records."""
-        g, node = self.graphs.records, RECORD[record.id]
+        g, node = self.graphs.records, DILA_RECORD[record.id]
         g.add((node, RDF.type, CPH.DirectoryRecord))
         g.add((node, DCTERMS.identifier, Literal(record.id)))
         g.add((node, RDFS.label, fr(record.name)))

@@ -21,6 +21,7 @@ from cph_kg import resources
 from cph_kg.errors import CphKgError, InputError, shown
 from cph_kg.namespaces import DEPARTEMENT
 from cph_kg.rdf.documents import read_bytes
+from cph_kg.rdf.terms import iri_flaw
 from cph_kg.sparql.text import bind_values, mask_comments, query_form
 
 #: The largest query file read (Oxigraph's server takes bodies up to 128 MiB).
@@ -32,9 +33,6 @@ _PARAM = re.compile(
     r"(?P<req>required|optional|default=\S+)\s+[—–-]+\s+(?P<text>.+)$"
 )
 _INSEE = re.compile(r"0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46]")
-#: What an IRI may not contain (SPARQL's IRIREF): controls, spaces, <>"{}|^` and backslash.
-_IRI_FORBIDDEN = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]|\s")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -193,11 +191,6 @@ def resolve(name_or_file: str) -> NamedQuery:
     return load(path)
 
 
-def is_absolute_iri(text: str) -> bool:
-    """Whether ``text`` is an absolute IRI that SPARQL and every RDF syntax can write."""
-    return bool(_SCHEME.match(text)) and not _IRI_FORBIDDEN.search(text)
-
-
 def _convert(kind: str, raw: str) -> Node:
     """The RDF term of ``kind`` that ``raw`` stands for; ValueError if it stands for none.
 
@@ -205,8 +198,8 @@ def _convert(kind: str, raw: str) -> Node:
     type is ASCII, so what reaches the query is exactly one well-formed term.
     """
     if kind == "iri":
-        if _IRI_FORBIDDEN.search(raw) or not _SCHEME.match(raw):
-            raise ValueError(f"{shown(raw)} is not an absolute IRI")
+        if flaw := iri_flaw(raw):
+            raise ValueError(f"{shown(raw)} is not an absolute IRI: {flaw}")
         return URIRef(raw)
     if kind == "departement":
         if not _INSEE.fullmatch(raw.upper()):

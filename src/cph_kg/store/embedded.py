@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from cph_kg import interrupts
 from cph_kg.authoring.reading import parse_document
@@ -38,11 +37,6 @@ from cph_kg.store.querying import (
 )
 
 _T = TypeVar("_T")
-
-
-def _named(name: URIRef) -> ox.NamedNode:
-    """A graph name as Oxigraph's: the Store protocol takes rdflib's (its callers' type)."""
-    return ox.NamedNode(str(name))
 
 
 #: How often a read-only open is tried when the writer beside it removes a file it was reading.
@@ -114,7 +108,9 @@ class EmbeddedStore:
             self._store.flush()  # the child opens the store anew and must see every write
         return query_in_child(self.location, text, timeout, max_memory)
 
-    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
+    def write(
+        self, graphs: dict[ox.NamedNode, list[ox.Triple]], replace: Iterable[ox.NamedNode] = ()
+    ) -> None:
         """Drop ``replace`` and add ``graphs`` in one update, which Oxigraph applies atomically."""
         update = write_request(graphs, replace)
         if update:
@@ -122,7 +118,7 @@ class EmbeddedStore:
                 self._store.update(update)
                 self._store.flush()
 
-    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+    def load_code_graphs(self, parts: Iterable[ox.NamedNode | bytes]) -> None:
         """Replace each graph ``parts`` names with the N-Quads chunks after it, all or nothing.
 
         The bulk loader is several times faster than a transaction on whole codes, and a
@@ -154,19 +150,18 @@ class EmbeddedStore:
             raise
         commit(self.path)
 
-    def _load_chunks(self, parts: Iterable[URIRef | bytes]) -> None:
+    def _load_chunks(self, parts: Iterable[ox.NamedNode | bytes]) -> None:
         """Drop each graph named, bulk-load each chunk (a frame of its own: see the caller)."""
         with ChunkLoaders(self._store) as loaders:
             for part in parts:
                 if isinstance(part, bytes):
                     loaders.put(part)
                     continue
-                target = _named(part)
-                if self._store.contains_named_graph(target):
-                    self._store.remove_graph(target)
+                if self._store.contains_named_graph(part):
+                    self._store.remove_graph(part)
             interrupts.commit_point()  # a Ctrl-C Python swallowed stops it here
 
-    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+    def replace_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Drop ``graph``, then add ``triples`` to it in one transaction.
 
         Two steps, measured on a 10,000-convention report (66,000 triples): one atomic update
@@ -175,19 +170,18 @@ class EmbeddedStore:
         process killed between the steps leaves ``graph`` empty, which only the validation
         report uses this for: it is derived data, and the next run writes it again.
         """
-        target = _named(graph)
         with self._writing():
-            if self._store.contains_named_graph(target):
-                self._store.remove_graph(target)
-            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
             self._store.flush()
 
     def add_documents(
         self,
         documents: list[Document],
-        graph: URIRef,
+        graph: ox.NamedNode,
         replace: bool,
-        law: dict[URIRef, list[ox.Triple]] | None = None,
+        law: dict[ox.NamedNode, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse with Oxigraph's own parsers, then add in one transaction; the triples added.
 
@@ -203,7 +197,6 @@ class EmbeddedStore:
         so that a load killed at any moment leaves a fresh store empty or loaded, never with
         the law alone.
         """
-        target = _named(graph)
         quads: list[ox.Quad] = []
         for document in documents:
             if document.fmt not in OXIGRAPH_FORMATS or CONTEXT_IRI in document.text:
@@ -211,20 +204,20 @@ class EmbeddedStore:
                 quads.extend(
                     checked(
                         document.path,
-                        (to_oxigraph_quad(s, p, o, target) for s, p, o in parse_document(document)),
+                        (to_oxigraph_quad(s, p, o, graph) for s, p, o in parse_document(document)),
                     )
                 )
                 continue
             before = len(quads)
             # N-Quads and TriG: the statements of every graph of the file go to ``graph``
             quads.extend(
-                ox.Quad(t.subject, t.predicate, t.object, target)
+                ox.Quad(t.subject, t.predicate, t.object, graph)
                 for t in checked(document.path, oxigraph_statements(document))
             )
             if len(quads) == before:
                 raise InputError(document.path, "contains no RDF triples")
         law = law or {}
-        stored_law = [name for name in law if self._store.contains_named_graph(_named(name))]
+        stored_law = [name for name in law if self._store.contains_named_graph(name)]
         quads = list(dict.fromkeys(quads))  # a triple in two files is one triple
         with self._writing():
             # counted before writing, under the writer's lock: what this load adds
@@ -237,7 +230,7 @@ class EmbeddedStore:
                 self._store.extend(
                     quads
                     + [
-                        ox.Quad(t.subject, t.predicate, t.object, _named(name))
+                        ox.Quad(t.subject, t.predicate, t.object, name)
                         for name, content in law.items()
                         for t in content
                     ]
@@ -284,7 +277,7 @@ class EmbeddedStore:
                 "was kept: free some space and run it again)"
             ) from None
 
-    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: ox.NamedNode | None = None) -> None:
         """Write the whole dataset (N-Quads, TriG) or one graph (Turtle, N-Triples)."""
         formats = {
             "nquads": ox.RdfFormat.N_QUADS,
@@ -300,7 +293,7 @@ class EmbeddedStore:
                 )
             self._store.dump(output, formats[fmt])
         else:
-            self._store.dump(output, formats[fmt], from_graph=_named(graph))
+            self._store.dump(output, formats[fmt], from_graph=graph)
 
 
 class ReadOnlyEmbeddedStore(EmbeddedStore):
@@ -369,7 +362,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
         """Triples per named graph, read again if the writer removed a file under them."""
         return self._reading(lambda: EmbeddedStore.graph_sizes(self))
 
-    def dump(self, output: IO[bytes], fmt: str, graph: URIRef | None = None) -> None:
+    def dump(self, output: IO[bytes], fmt: str, graph: ox.NamedNode | None = None) -> None:
         """The dump, written to ``output`` only once it was read whole."""
 
         def read() -> bytes:
@@ -379,25 +372,27 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
 
         output.write(self._reading(read))
 
-    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
+    def write(
+        self, graphs: dict[ox.NamedNode, list[ox.Triple]], replace: Iterable[ox.NamedNode] = ()
+    ) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 
-    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+    def replace_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 
     def add_documents(
         self,
         documents: list[Document],
-        graph: URIRef,
+        graph: ox.NamedNode,
         replace: bool,
-        law: dict[URIRef, list[ox.Triple]] | None = None,
+        law: dict[ox.NamedNode, list[ox.Triple]] | None = None,
     ) -> int:
         """Refused: the store is open read-only."""
         raise self._refused()
 
-    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+    def load_code_graphs(self, parts: Iterable[ox.NamedNode | bytes]) -> None:
         """Refused: the store is open read-only."""
         raise self._refused()
 

@@ -5,6 +5,10 @@ answer the same queries with the same :mod:`cph_kg.sparql.results`, so a user wh
 machine points ``--endpoint`` at a triple store and changes nothing else. Writes are atomic:
 the embedded store adds a whole load in one transaction; an endpoint receives one SPARQL Update
 request, which SPARQL 1.1 stores apply as a unit.
+
+Graph names are Oxigraph terms (:mod:`cph_kg.vocab`), as every other term inside cph-kg: what
+a user names a graph with (a string, an rdflib ``URIRef``) is converted once, by the public API
+(:func:`cph_kg.knowledge_graph.graph_name`), before it reaches a store.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from collections.abc import Iterable
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from cph_kg.rdf.documents import Document
 from cph_kg.sparql.results import QueryResult
@@ -30,11 +33,13 @@ class Store(Protocol):
         """Run a SPARQL query over the union of the named graphs."""
         ...
 
-    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
+    def write(
+        self, graphs: dict[ox.NamedNode, list[ox.Triple]], replace: Iterable[ox.NamedNode] = ()
+    ) -> None:
         """Atomically drop the ``replace`` graphs and add ``graphs``."""
         ...
 
-    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+    def load_code_graphs(self, parts: Iterable[ox.NamedNode | bytes]) -> None:
         """Make each graph ``parts`` names hold exactly the N-Quads chunks after it, atomically.
 
         ``parts`` is :meth:`cph_kg.codes.importer.Builder.parts`: a graph's name, then chunks of
@@ -42,16 +47,16 @@ class Store(Protocol):
         """
         ...
 
-    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+    def replace_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Make ``graph`` hold exactly ``triples``, atomically."""
         ...
 
     def add_documents(
         self,
         documents: list[Document],
-        graph: URIRef,
+        graph: ox.NamedNode,
         replace: bool,
-        law: dict[URIRef, list[ox.Triple]] | None = None,
+        law: dict[ox.NamedNode, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse every document, then add all to ``graph`` in one atomic write.
 
@@ -73,19 +78,22 @@ class Store(Protocol):
         ...
 
 
-def write_request(graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef]) -> str:
+def write_request(
+    graphs: dict[ox.NamedNode, list[ox.Triple]], replace: Iterable[ox.NamedNode]
+) -> str:
     """One SPARQL Update: DROP the ``replace`` graphs, then INSERT DATA every graph.
 
     A single request is applied as a unit by SPARQL 1.1 stores, Oxigraph included, which is
     what makes a load atomic. The triples are written in N-Triples, valid inside INSERT DATA.
     """
     return statements_request(
-        {name: _ntriples(triples) for name, triples in graphs.items()}, replace
+        {name.value: _ntriples(triples) for name, triples in graphs.items()},
+        [name.value for name in replace],
     )
 
 
 def statements_request(statements: dict[str, str], replace: Iterable[str]) -> str:
-    """:func:`write_request` of statements already written in N-Triples, by graph."""
+    """:func:`write_request` of statements already written in N-Triples, by graph IRI."""
     operations = [f"DROP SILENT GRAPH <{name}>" for name in replace]
     inserts = "\n".join(f"GRAPH <{name}> {{\n{text}}}" for name, text in statements.items())
     if inserts:

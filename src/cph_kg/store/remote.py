@@ -23,7 +23,7 @@ from email.message import Message
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.query import Result
 
 from cph_kg.authoring.reading import parse_document
@@ -242,18 +242,20 @@ class RemoteStore:
             message = self._scrub(str(error))
         raise CphKgError(message)
 
-    def write(self, graphs: dict[URIRef, list[ox.Triple]], replace: Iterable[URIRef] = ()) -> None:
+    def write(
+        self, graphs: dict[ox.NamedNode, list[ox.Triple]], replace: Iterable[ox.NamedNode] = ()
+    ) -> None:
         """One SPARQL Update request: DROP the replaced graphs, INSERT DATA the new ones."""
         update = write_request(graphs, replace)
         if update:
             self._update(update)
 
-    def load_code_graphs(self, parts: Iterable[URIRef | bytes]) -> None:
+    def load_code_graphs(self, parts: Iterable[ox.NamedNode | bytes]) -> None:
         """One SPARQL Update that drops each graph ``parts`` names and inserts its statements."""
         lines: dict[str, list[str]] = {}  # by graph, in the order they are named
         for part in parts:
             if not isinstance(part, bytes):
-                lines[str(part)] = []
+                lines[part.value] = []
                 continue
             # "<s> <p> o <graph> .": the graph is the last IRI; a literal escapes its line ends
             for line in part.decode("utf-8").split("\n")[:-1]:
@@ -264,16 +266,16 @@ class RemoteStore:
                 statements_request({name: "".join(held) for name, held in lines.items()}, lines)
             )
 
-    def replace_graph(self, graph: URIRef, triples: list[ox.Triple]) -> None:
+    def replace_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """One SPARQL Update that drops ``graph`` and inserts the triples."""
         self.write({graph: triples}, replace=[graph])
 
     def add_documents(
         self,
         documents: list[Document],
-        graph: URIRef,
+        graph: ox.NamedNode,
         replace: bool,
-        law: dict[URIRef, list[ox.Triple]] | None = None,
+        law: dict[ox.NamedNode, list[ox.Triple]] | None = None,
     ) -> int:
         """Parse with rdflib, then send one SPARQL Update (DROP and INSERT DATA), law included.
 
@@ -290,9 +292,11 @@ class RemoteStore:
         self.write({graph: list(loaded), **law}, replace=([graph] if replace else []) + list(law))
         return self._size(graph) - before
 
-    def _size(self, graph: URIRef) -> int:
+    def _size(self, graph: ox.NamedNode) -> int:
         """The triples of one graph, counted by the endpoint."""
-        answer = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        answer = self.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
+        )
         assert isinstance(answer, Solutions)
         count = answer.rows[0][0] if answer.rows else None
         return int(str(count)) if count is not None else 0

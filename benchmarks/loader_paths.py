@@ -41,7 +41,7 @@ def code_statements(store: Path) -> int:
 
     from cph_kg.codes.importer import codes_graph
 
-    prefix = str(codes_graph(""))
+    prefix = codes_graph("").value
     query = (
         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "
         f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'

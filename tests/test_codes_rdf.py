@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cph_kg.codes import rdf
-from cph_kg.codes.identifiers import LAW
 from cph_kg.codes.importer import build, stream
+from cph_kg.namespaces import LAW
 from tests.helpers import ROOT
 
 SAMPLE = ROOT / "data" / "samples" / "legi"

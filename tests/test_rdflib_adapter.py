@@ -17,6 +17,12 @@ STRING = ox.NamedNode(str(XSD.string))
         ox.Literal("L211-1"),
         ox.Literal("L211-1", datatype=STRING),
         ox.Literal(""),
+        # plain strings rdflib could be thought to touch: spaces, numbers, booleans, any script
+        ox.Literal("  L. 211-1\t"),
+        ox.Literal("1"),
+        ox.Literal("true", datatype=STRING),
+        ox.Literal("Code de la sécurité sociale\u00a0: article L. 211-1 \U0001f4dc"),
+        ox.Literal("x" * 300),
         ox.Literal("Article R. 349-2", language="fr"),
         ox.Literal("2021-05-01", datatype=ox.NamedNode(str(XSD.date))),
         ox.Literal("1", datatype=ox.NamedNode(str(XSD.boolean))),
@@ -38,6 +44,8 @@ def test_a_literal_is_the_normalised_rdflib_literal(term: ox.Literal) -> None:
         general.datatype,
         general.language,
     )
+    assert converted == general and hash(converted) == hash(general)
+    assert (converted.value, converted.ill_typed) == (general.value, general.ill_typed)
 
 
 def test_a_simple_literal_has_no_datatype() -> None:

@@ -36,11 +36,16 @@ TEXT = Namespace(BASE + "text/")
 DATASET = Namespace(BASE + "dataset/")
 DILA_RECORD = Namespace(BASE + "source/dila-2016/")
 DIRECTION_KIND = Namespace(BASE + "concept/france-travail-direction/")
+#: The kinds of legal text (``eli:type_document``): loi, ordonnance, décret… as SKOS concepts.
+RESOURCE_TYPE = Namespace(BASE + "concept/resource-type/")
 ROLE_ATTRIBUTION = Namespace(BASE + "reference/role-attribution/")
 
 #: The vocabularies the published dataset's description uses besides DCAT and VoID.
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: The French language, as the Publications Office's authority table names it (ELI's advice
+#: for ``eli:language``).
+FRENCH = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
 
 GRAPH = BASE + "graph/"
 #: Named graphs of the store, one per source.

@@ -25,11 +25,13 @@ from functools import cache, lru_cache
 
 from rdflib import URIRef
 
-from cph_kg import resources
+from cph_kg import namespaces, resources
 from cph_kg.namespaces import slugify
 
-LAW = "https://w3id.org/cph-kg/law/"
-TEXT = "https://w3id.org/cph-kg/text/"
+# The bases as plain strings: formatted into every IRI of a whole code, where a Namespace
+# (a str subclass) formats three times slower.
+_LAW = str(namespaces.LAW)
+_TEXT = str(namespaces.TEXT)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ CODES = {
 #: Each known code's short name as the prefix of its articles' IRIs (``casf:R349-2``), as the
 #: project's files declare it: the codes' part of the one prefix map
 #: (:data:`cph_kg.namespaces.PREFIXES`).
-CODE_PREFIXES = {short: f"{LAW}{short}/" for short in CODES}
+CODE_PREFIXES = {short: f"{_LAW}{short}/" for short in CODES}
 
 #: A date that means "no end" in LEGI (``2999-01-01``): no date at all.
 NO_END = date(2999, 1, 1)
@@ -164,12 +166,12 @@ def level_segment(kind: str, number: str) -> str:
 
 def code_iri(code: str) -> URIRef:
     """``law/{code}``."""
-    return URIRef(f"{LAW}{code}")
+    return URIRef(f"{_LAW}{code}")
 
 
 def level_iri(code: str, path: tuple[str, ...]) -> URIRef:
     """``law/{code}/{segment}/…``: segments are the normalised folder names of the corpus."""
-    return URIRef(f"{LAW}{code}/" + "/".join(path))
+    return URIRef(f"{_LAW}{code}/" + "/".join(path))
 
 
 def article_iri(code: str, number: str, qualifier: str | None = None) -> URIRef:
@@ -179,12 +181,12 @@ def article_iri(code: str, number: str, qualifier: str | None = None) -> URIRef:
     "_" is in no normalised number, so no other article can be given that IRI.
     """
     suffix = f"_{qualifier}" if qualifier else ""
-    return URIRef(f"{LAW}{code}/{article_number(number)}{suffix}")
+    return URIRef(f"{_LAW}{code}/{article_number(number)}{suffix}")
 
 
 def other_code_iri(name: str) -> URIRef:
     """A code cph-kg does not know, named by the slug of its name."""
-    return URIRef(f"{LAW}other/{slugify(name)}")
+    return URIRef(f"{_LAW}other/{slugify(name)}")
 
 
 def text_iri(nature: str | None, number: str | None, jorf_id: str | None) -> URIRef | None:
@@ -194,7 +196,7 @@ def text_iri(nature: str | None, number: str | None, jorf_id: str | None) -> URI
     hyphens (``decret``, ``loi-organique``).
     """
     if nature and number:
-        return URIRef(f"{TEXT}{slugify(nature)}/{slugify(number)}")
+        return URIRef(f"{_TEXT}{slugify(nature)}/{slugify(number)}")
     if jorf_id:
-        return URIRef(f"{TEXT}jorf/{jorf_id}")
+        return URIRef(f"{_TEXT}jorf/{jorf_id}")
     return None

@@ -33,7 +33,6 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from cph_kg.codes.identifiers import (
-    LAW,
     article_iri,
     code_for_legitext,
     code_iri,
@@ -66,7 +65,7 @@ from cph_kg.codes.rdf import (
     version_iris,
 )
 from cph_kg.errors import CphKgError
-from cph_kg.namespaces import GRAPH
+from cph_kg.namespaces import GRAPH, LAW
 
 
 def codes_graph(code: str) -> ox.NamedNode:

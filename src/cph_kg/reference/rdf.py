@@ -27,6 +27,7 @@ from cph_kg.namespaces import (
     DILA_RECORD,
     DIRECTION_KIND,
     ELI,
+    FRENCH,
     NAMED_BODY,
     ORG,
     prefixes,
@@ -55,10 +56,6 @@ def graph() -> Graph:
     for prefix, namespace in PREFIXES.items():
         made.bind(prefix, Namespace(namespace), override=True, replace=True)
     return made
-
-
-#: The French language, as the Publications Office's authority table names it (ELI's advice).
-FRENCH = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
 
 
 def fr(text: str) -> Literal:

@@ -131,6 +131,23 @@ def test_the_legi_reading_benchmark_times_each_step_on_the_sample() -> None:
     assert "| 0 articles differ |" in lxml, lxml
 
 
+def test_the_loader_paths_benchmark_stores_the_same_statements_either_way() -> None:
+    """``python -m benchmarks.loader_paths DIR``: chunked and piped loads store every statement."""
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.loader_paths", str(ROOT / "data" / "samples" / "legi")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    rows = [line.split("|") for line in run.stdout.splitlines() if line.startswith("| 1 |")]
+    assert [row[2].strip() for row in rows] == ["chunked", "pipe"], run.stdout
+    counts = {(row[3].strip(), row[4].strip()) for row in rows}
+    (made, stored), *others = counts
+    assert not others and made == stored and int(made.replace(",", "")) > 30_000, run.stdout
+
+
 def test_the_remote_results_benchmark_reads_virtuoso_each_way_and_shows_a_refusal() -> None:
     """A small answer of a fresh Virtuoso read each way, the rows checked equal.
 

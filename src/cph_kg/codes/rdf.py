@@ -418,7 +418,8 @@ def text_triples(subject: str, text: AmendingText) -> list[str]:
     if text.jorf_id:
         lines.append(f"{s} {_ID_LOCAL} {literal(text.jorf_id)}")
     if text.nature:
-        lines.append(f"{s} {_TYPE_DOCUMENT} {iri(f'{TEXT_TYPES}{_slug(text.nature)}')}")
+        kind = iri(TEXT_TYPES + namespaces.slugify(text.nature))
+        lines.append(f"{s} {_TYPE_DOCUMENT} {kind}")
     if text.number:
         lines.append(f"{s} {_NUMBER} {literal(text.number)}")
     if text.signed:
@@ -439,8 +440,3 @@ def text_article_triples(subject: str, text: str, number: str) -> list[str]:
         f"{s} {_PART_OF_TEXT} {t}",
         f"{t} {_HAS_PART} {s}",
     ]
-
-
-def _slug(nature: str) -> str:
-    """``LOI_ORGANIQUE`` as ``loi-organique``."""
-    return nature.lower().replace("_", "-")

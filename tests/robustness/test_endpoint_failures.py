@@ -42,6 +42,18 @@ VIRTUOSO_BNODE = (
     b'[{"result": {"type": "bnode", "value": "nodeID://b10006"}}]}}'
 )
 
+#: What Virtuoso 7.2.5 answered to citation-closure from C. séc. soc. L. 211-1 (HTTP 500), and
+#: to a syntax error (HTTP 400): the reason on the first line, the query after it.
+VIRTUOSO_500 = (
+    b"Virtuoso 42000 Error TN: Exceeded 1000000000 bytes in transitive temp memory.  use "
+    b"t_distinct, t_max or more T_MAX_memory options in transitive exprs to limit the size\n\n"
+    b"SPARQL query:\nSELECT DISTINCT ?reached WHERE { ?article <urn:p>+ ?reached }"
+)
+VIRTUOSO_400 = (
+    b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error at 'x'\n\n"
+    b"SPARQL query:\nASK x"
+)
+
 
 class StandIn(http.server.BaseHTTPRequestHandler):
     """Answers as ``server.behaviour`` says; notes every request and its Authorization."""
@@ -80,6 +92,33 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
     def answer_500(self) -> None:
         self._send(500, b"internal error", "text/plain")
+
+    def answer_500_virtuoso(self) -> None:
+        """Virtuoso's answer to a property path that outgrows its transitive memory."""
+        self._send(500, VIRTUOSO_500, "text/plain; charset=UTF-8")
+
+    def answer_400_virtuoso(self) -> None:
+        self._send(400, VIRTUOSO_400, "text/plain")
+
+    def answer_500_html(self) -> None:
+        self._send(500, b"<html><body><h1>Internal Server Error</h1></body></html>", "text/html")
+
+    def answer_500_echo(self) -> None:
+        """A reason that repeats the request's credentials, with a terminal escape in it."""
+        said = f"\x1b[2Jdenied {self.headers.get('Authorization')} for {SECRET}"
+        self._send(500, said.encode(), "text/plain")
+
+    def answer_500_trickle(self) -> None:
+        """An error's headers at once, then its reason a byte at a time."""
+        with contextlib.suppress(OSError):
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(VIRTUOSO_500)))
+            self.end_headers()
+            for byte in VIRTUOSO_500:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.25)
 
     def answer_503(self) -> None:
         self._send(503, b"restarting", "text/plain")
@@ -175,7 +214,19 @@ def test_virtuoso_blank_node_labels_are_read(servers) -> None:
 FAILURES = {
     "401": ("refused the request (HTTP 401): check --user/--password", 1),
     "403": ("refused the request (HTTP 403)", 1),
-    "500": ("answered HTTP 500", 1),
+    "500": ("answered HTTP 500: 'internal error'", 1),
+    "500-virtuoso": (
+        "answered HTTP 500: 'Virtuoso 42000 Error TN: Exceeded 1000000000 bytes in transitive "
+        "temp memory.",
+        1,
+    ),
+    "400-virtuoso": (
+        'rejected the query as malformed (HTTP 400): "Virtuoso 37000 Error SP030: SPARQL '
+        "compiler, line 1: syntax error at 'x'\"",
+        1,
+    ),
+    "500-html": ("answered HTTP 500", 1),
+    "500-trickle": ("answered HTTP 500", 1),
     "503": ("answered HTTP 503", 2),
     "html": ("did not answer with SPARQL JSON results (it sent text/html)", 1),
     "wrong-type": ("(it sent application/sparql-results+xml)", 1),
@@ -310,7 +361,9 @@ def test_the_command_in_a_real_process(servers) -> None:
     env = {"CPH_KG_ENDPOINT": url_of(endpoint, credentials=True)}
     run = run_cph_kg("query", ASK, env=env, timeout=60)
     assert run.returncode == 2 and run.stdout == ""
-    assert run.stderr == f"cph-kg: error: endpoint {url_of(endpoint)} answered HTTP 500\n"
+    assert run.stderr == (
+        f"cph-kg: error: endpoint {url_of(endpoint)} answered HTTP 500: 'internal error'\n"
+    )
     assert endpoint.authorizations == [f"Basic {TOKEN}"]
 
 
@@ -329,7 +382,7 @@ def _no_secret(text: str) -> None:
 
 
 @pytest.mark.parametrize("way", sorted(WAYS))
-@pytest.mark.parametrize("behaviour", ["401", "500", "redirect", "html"])
+@pytest.mark.parametrize("behaviour", ["401", "500", "500-echo", "redirect", "html"])
 def test_credentials_are_sent_but_never_shown(servers, tmp_path, caplog, way, behaviour) -> None:
     endpoint, other = servers
     endpoint.behaviour = behaviour
@@ -379,3 +432,35 @@ def test_a_server_echoing_the_token_is_scrubbed(servers) -> None:
     with pytest.raises(CphKgError) as caught:
         RemoteStore(url_of(endpoint), user=USER, password=SECRET).query("ASK {}")
     _no_secret(str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        (
+            "500-virtuoso",
+            "answered HTTP 500: 'Virtuoso 42000 Error TN: Exceeded 1000000000 "
+            "bytes in transitive temp memory.  use t_distinct, t_max or more T_MAX_memory options "
+            "in transitive exprs to limit t'… (167 characters)",
+        ),
+        ("500-html", "answered HTTP 500"),
+    ],
+)
+def test_an_error_answer_says_the_endpoints_reason_on_one_line(servers, behaviour, message):
+    """A text/plain error's first line, quoted and cut; never the query after it, nor a page."""
+    endpoint, _ = servers
+    endpoint.behaviour = behaviour
+    with pytest.raises(CphKgError) as caught:
+        RemoteStore(url_of(endpoint), timeout=2).query("ASK {}")
+    assert str(caught.value) == f"endpoint {url_of(endpoint)} {message}"
+
+
+def test_a_reason_is_shown_without_credentials_or_terminal_escapes(servers) -> None:
+    endpoint, _ = servers
+    endpoint.behaviour = "500-echo"
+    remote = RemoteStore(url_of(endpoint), user=USER, password=SECRET, timeout=2)
+    with pytest.raises(CphKgError) as caught:
+        remote.query("ASK {}")
+    message = str(caught.value)
+    _no_secret(message)
+    assert "\x1b" not in message and "\\x1b[2Jdenied Basic " in message

@@ -27,7 +27,7 @@ from rdflib import Graph
 from rdflib.query import Result
 
 from cph_kg.authoring.reading import parse_document
-from cph_kg.errors import CphKgError
+from cph_kg.errors import CphKgError, shown
 from cph_kg.rdf.documents import Document
 from cph_kg.rdf.rdflib_adapter import normalise, oxigraph_triples
 from cph_kg.rdf.reserved import refuse_reserved
@@ -374,6 +374,8 @@ class RemoteStore:
                     raise http.client.IncompleteRead(b"".join(chunks), response.length)
         except _Refused:
             raise
+        except urllib.error.HTTPError as error:
+            raise _HTTPStatus(error) from None  # its reason read while the deadline watches
         except Exception:
             if time.monotonic() >= deadline:  # the watchdog closed the connection
                 raise TimeoutError from None
@@ -486,21 +488,51 @@ def _update_url(endpoint: str) -> str:
     return endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
 
 
-#: What an HTTP exchange with an endpoint fails with: the endpoint's refusals (:class:`_Refused`),
-#: the network's and urllib's errors (``OSError``, ``URLError``, ``HTTPError``, timeouts),
-#: http.client's protocol errors, and ``ValueError`` for a URL urllib cannot use. Anything else
-#: is a cph-kg bug and keeps its traceback.
-_EXCHANGE_FAILURES = (_Refused, OSError, http.client.HTTPException, ValueError)
+#: How much of an endpoint's error answer is read for its reason.
+_REASON_BYTES = 4096
+
+
+class _HTTPStatus(Exception):
+    """An endpoint's HTTP error status, where a redirect points, and the reason it wrote.
+
+    The reason is the first line of a ``text/plain`` answer: Virtuoso, Oxigraph and Fuseki say
+    there why a query failed (Virtuoso's ``TN: Exceeded 1000000000 bytes in transitive temp
+    memory`` is the only sign that a query outgrew it), where "answered HTTP 500" says nothing.
+    It is read at once, while the deadline still watches the connection, so that an answer sent
+    slowly cannot hold a command past its timeout; an HTML page says nothing a line can carry.
+    """
+
+    def __init__(self, error: urllib.error.HTTPError) -> None:
+        super().__init__(error.code)
+        self.code = error.code
+        self.location = error.headers.get("Location", "") if error.headers else ""
+        self.reason = ""
+        if error.headers and error.headers.get_content_type() == "text/plain":
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                start = error.read(_REASON_BYTES).decode("utf-8", "replace")
+                self.reason = next(
+                    (line.strip() for line in start.splitlines() if line.strip()), ""
+                )
+        error.close()
+
+    def said(self) -> str:
+        """``: 'the reason'`` to end a message with, quoted and cut, or nothing."""
+        return f": {shown(self.reason, 160)}" if self.reason else ""
+
+
+#: What an HTTP exchange with an endpoint fails with: the endpoint's refusals (:class:`_Refused`)
+#: and error statuses (:class:`_HTTPStatus`), the network's and urllib's errors (``OSError``,
+#: ``URLError``, timeouts), http.client's protocol errors, and ``ValueError`` for a URL urllib
+#: cannot use. Anything else is a cph-kg bug and keeps its traceback.
+_EXCHANGE_FAILURES = (_Refused, _HTTPStatus, OSError, http.client.HTTPException, ValueError)
 
 
 def _failure(error: Exception, url: str, budget: float) -> _Refused:
     """One line for a failed HTTP exchange (never with credentials), and whether to retry it."""
     if isinstance(error, _Refused):
         return error
-    if isinstance(error, urllib.error.HTTPError):
-        code = error.code
-        location = error.headers.get("Location", "") if error.headers else ""
-        error.close()
+    if isinstance(error, _HTTPStatus):
+        code, location = error.code, error.location
         if 300 <= code < 400:
             target = _hide_userinfo(urllib.parse.urljoin(url, location), cut=False)
             # the target last: a message cut to length cuts the target, never the explanation
@@ -509,14 +541,18 @@ def _failure(error: Exception, url: str, budget: float) -> _Refused:
                 f"follow (give the final URL with --endpoint); it points to {target or 'nowhere'}"
             )
         if code == 400:
-            return _Refused(f"endpoint {url} rejected the query as malformed (HTTP 400)")
+            return _Refused(
+                f"endpoint {url} rejected the query as malformed (HTTP 400){error.said()}"
+            )
         if code == 401:
             return _Refused(
                 f"endpoint {url} refused the request (HTTP 401): check --user/--password"
             )
         if code == 403:
             return _Refused(f"endpoint {url} refused the request (HTTP 403)")
-        return _Refused(f"endpoint {url} answered HTTP {code}", code in _TRANSIENT_STATUSES)
+        return _Refused(
+            f"endpoint {url} answered HTTP {code}{error.said()}", code in _TRANSIENT_STATUSES
+        )
     reason = getattr(error, "reason", error) if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError | socket.timeout):
         return _Refused(f"endpoint {url} did not answer in time ({budget:g} s)")

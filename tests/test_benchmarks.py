@@ -32,7 +32,7 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
     The baselines prepare their data themselves (the days conventions are judged on); if that
     drifts from cph-kg's, an "identical" column says NO and this test fails.
     """
-    run = _validation_benchmark("--sizes", "15", "--seed", "5")
+    run = _benchmark("validation", "--sizes", "15", "--seed", "5")
     rows = [line for line in run.stdout.splitlines() if line.startswith("| 15 |")]
     assert len(rows) == 4, run.stdout  # cph-kg, pySHACL, Jena, summary
     summary = rows[3].split("|")
@@ -47,8 +47,9 @@ def test_the_validation_benchmark_runs_and_its_engines_agree() -> None:
 @pytest.mark.slow
 def test_another_commit_runs_on_the_same_files() -> None:
     """``--against REV`` runs REV's own cph-kg (its tree, its package) beside this one's."""
-    run = _validation_benchmark(
-        *("--sizes", "12", "--baseline-up-to", "0", "--jena-budget", "0", "--against", "HEAD")
+    run = _benchmark(
+        "validation",
+        *("--sizes", "12", "--baseline-up-to", "0", "--jena-budget", "0", "--against", "HEAD"),
     )
     rows = [line for line in run.stdout.splitlines() if line.startswith("| 12 |")]
     assert rows[0].startswith("| 12 | cph-kg at HEAD (same results) |"), run.stdout
@@ -99,14 +100,7 @@ def test_the_generator_writes_the_same_conventions_in_every_format(tmp_path) -> 
 
 def test_the_csv_benchmark_times_both_formats_on_the_same_conventions() -> None:
     """``python -m benchmarks.csv_input`` prints one row per size with both ratios."""
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.csv_input", "30", "--runs", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    run = _benchmark("csv_input", "30", "--runs", "1")
     row = next(line for line in run.stdout.splitlines() if line.startswith("| 30 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert len(cells) == 7 and cells[3].endswith("×") and cells[6].endswith("×"), run.stdout
@@ -115,14 +109,7 @@ def test_the_csv_benchmark_times_both_formats_on_the_same_conventions() -> None:
 
 def test_the_legi_reading_benchmark_times_each_step_on_the_sample() -> None:
     """``python -m benchmarks.legi_reading DIR`` prints one timed row per step of the reading."""
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.legi_reading", str(ROOT / "data" / "samples" / "legi")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    run = _benchmark("legi_reading", str(ROOT / "data" / "samples" / "legi"))
     assert run.stdout.startswith("286 articles of 4 codes"), run.stdout
     rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "---" not in line]
     steps = [row.split("|")[1].strip() for row in rows[1:]]
@@ -133,14 +120,7 @@ def test_the_legi_reading_benchmark_times_each_step_on_the_sample() -> None:
 
 def test_the_loader_paths_benchmark_stores_the_same_statements_either_way() -> None:
     """``python -m benchmarks.loader_paths DIR``: chunked and piped loads store every statement."""
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.loader_paths", str(ROOT / "data" / "samples" / "legi")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    run = _benchmark("loader_paths", str(ROOT / "data" / "samples" / "legi"))
     rows = [line.split("|") for line in run.stdout.splitlines() if line.startswith("| 1 |")]
     assert [row[2].strip() for row in rows] == ["chunked", "pipe"], run.stdout
     counts = {(row[3].strip(), row[4].strip()) for row in rows}
@@ -155,23 +135,16 @@ def test_the_remote_results_benchmark_reads_virtuoso_each_way_and_shows_a_refusa
     """
     if shutil.which(virtuoso.SERVER) is None or shutil.which(virtuoso.ISQL) is None:
         pytest.skip(virtuoso.NOT_INSTALLED)
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.remote_results", "--rows", "300", "--runs", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    run = _benchmark("remote_results", "--rows", "300", "--runs", "1")
     assert "Virtuoso's answer: 300 rows" in run.stdout, run.stdout
     assert len([line for line in run.stdout.splitlines() if line.endswith("x |")]) == 5
     assert "<relative/path>: rdflib reads it; Oxigraph refuses the whole answer" in run.stdout
 
 
-def _validation_benchmark(*arguments: str) -> subprocess.CompletedProcess[str]:
-    """``python -m benchmarks.validation ARGUMENTS`` from the project root, as a user runs it."""
+def _benchmark(name: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python -m benchmarks.NAME ARGUMENTS`` from the project root, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "benchmarks.validation", *arguments],
+        [sys.executable, "-m", f"benchmarks.{name}", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -110,15 +110,7 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
     def answer_500_trickle(self) -> None:
         """An error's headers at once, then its reason a byte at a time."""
-        with contextlib.suppress(OSError):
-            self.send_response(500)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(VIRTUOSO_500)))
-            self.end_headers()
-            for byte in VIRTUOSO_500:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(0.25)
+        self._trickle(500, VIRTUOSO_500, "text/plain")
 
     def answer_503(self) -> None:
         self._send(503, b"restarting", "text/plain")
@@ -150,12 +142,15 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
     def answer_trickle(self) -> None:
         """Headers at once, then the body a byte at a time: no single read ever times out."""
-        with contextlib.suppress(OSError):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(RESULTS)))
+        self._trickle(200, RESULTS, "application/sparql-results+json")
+
+    def _trickle(self, status: int, body: bytes, kind: str) -> None:
+        with contextlib.suppress(OSError):  # the client gave up
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            for byte in RESULTS:
+            for byte in body:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(0.25)

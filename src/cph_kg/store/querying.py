@@ -21,7 +21,6 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from cph_kg import interrupts
 from cph_kg.errors import CphKgError, QueryTimedOut, one_line
 from cph_kg.rdf.rdflib_adapter import RdflibTerms, rdflib_graph
 from cph_kg.sparql.results import Boolean, QueryResult, Solutions, Triples
@@ -71,10 +70,6 @@ def interruptible(run: Callable[[], _T]) -> _T:
     GIL), the caller receives KeyboardInterrupt at once; the command line then exits, which
     ends the thread. A program that catches the interrupt and goes on should give queries a
     ``timeout``, which runs them in a process that is killed.
-
-    A Ctrl-C that Python swallowed (in a finaliser: :mod:`cph_kg.interrupts`) raises no
-    KeyboardInterrupt; it is looked at before the query starts and while it runs, or a query
-    with no end would keep the command running after the user pressed Ctrl-C.
     """
     outcome: list[tuple[bool, object]] = []
 
@@ -84,12 +79,10 @@ def interruptible(run: Callable[[], _T]) -> _T:
         except BaseException as error:  # handed to the caller below
             outcome.append((False, error))
 
-    interrupts.commit_point()  # a Ctrl-C Python swallowed before the query: do not start it
     worker = threading.Thread(target=target, name="cph-kg query", daemon=True)
     worker.start()
     while worker.is_alive():
         worker.join(0.1)
-        interrupts.commit_point()  # one swallowed while waiting (in a finaliser, say)
     ok, value = outcome[0]
     if not ok:
         raise value  # type: ignore[misc]
